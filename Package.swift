@@ -1,0 +1,59 @@
+// swift-tools-version:6.0
+// Glean: fast batch annotation of large text corpora (ICU tokens and sentences, PCRE2 patterns,
+// gazetteer entities), written as annotated JSONL.
+//
+// Data flow, one module per stage:
+//   GleanIO (read, decompress, split lines; write, compress)
+//   -> GleanCore (document, spans, JSON decode/encode, UTF-8 repair, offsets, resolution)
+//   -> GleanSegment (ICU words + sentences) -> GleanPatterns (PCRE2) -> GleanGazetteer (automaton)
+//   -> Glean (the pipeline: the only module that knows the order of stages) -> glean (the CLI).
+import PackageDescription
+
+let package = Package(
+    name: "Glean",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "Glean", targets: ["Glean"]),
+        .executable(name: "glean", targets: ["glean"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    ],
+    targets: [
+        // C shims. ICU stays behind a C header with no ICU types in it, so that Swift modules
+        // that import Foundation (which ships its own ICU headers) never see the system ICU.
+        .target(
+            name: "CICUShim",
+            linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("icudata")]
+        ),
+        .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
+        .target(
+            name: "CCompression",
+            linkerSettings: [.linkedLibrary("z"), .linkedLibrary("zstd")]
+        ),
+
+        .target(name: "GleanCore"),
+        .target(name: "GleanSegment", dependencies: ["GleanCore", "CICUShim"]),
+        .target(name: "GleanPatterns", dependencies: ["GleanCore", "CPCRE2", .product(name: "Yams", package: "Yams")]),
+        .target(name: "GleanGazetteer", dependencies: ["GleanCore", "CICUShim"]),
+        .target(name: "GleanIO", dependencies: ["GleanCore", "CCompression"]),
+        .target(
+            name: "Glean",
+            dependencies: ["GleanCore", "GleanSegment", "GleanPatterns", "GleanGazetteer", "GleanIO"]
+        ),
+        .executableTarget(
+            name: "glean",
+            dependencies: ["Glean", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
+        .testTarget(name: "GleanCoreTests", dependencies: ["GleanCore"]),
+        .testTarget(name: "GleanSegmentTests", dependencies: ["GleanSegment", "CICUShim"]),
+        .testTarget(name: "GleanPatternsTests", dependencies: ["GleanPatterns", "GleanSegment"]),
+        .testTarget(name: "GleanGazetteerTests", dependencies: ["GleanGazetteer", "GleanSegment"]),
+        .testTarget(name: "GleanIOTests", dependencies: ["GleanIO"]),
+        .testTarget(name: "GleanTests", dependencies: ["Glean"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Glean"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

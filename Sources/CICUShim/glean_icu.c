@@ -1,0 +1,113 @@
+#include "glean_icu.h"
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/ubrk.h>
+#include <unicode/utext.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+#include <unicode/uversion.h>
+
+struct glean_breaker {
+    UBreakIterator *iterator;
+    UText *text;
+    int32_t position;     // last boundary handed out
+    int32_t length;
+    int done;
+};
+
+const char *glean_icu_version(void) {
+    static char buffer[U_MAX_VERSION_STRING_LENGTH];
+    UVersionInfo info;
+    u_getVersion(info);
+    u_versionToString(info, buffer);
+    return buffer;
+}
+
+const char *glean_icu_unicode_version(void) {
+    static char buffer[U_MAX_VERSION_STRING_LENGTH];
+    UVersionInfo info;
+    u_getUnicodeVersion(info);
+    u_versionToString(info, buffer);
+    return buffer;
+}
+
+static glean_breaker *wrap(UBreakIterator *iterator) {
+    glean_breaker *b = calloc(1, sizeof(glean_breaker));
+    if (!b) { ubrk_close(iterator); return NULL; }
+    b->iterator = iterator;
+    b->done = 1;
+    return b;
+}
+
+glean_breaker *glean_breaker_open(int kind, const char *locale, int32_t *error) {
+    UErrorCode status = U_ZERO_ERROR;
+    UBreakIterator *it = ubrk_open(kind == GLEAN_BREAK_SENTENCE ? UBRK_SENTENCE : UBRK_WORD,
+                                   locale, NULL, 0, &status);
+    *error = status > 0 ? (int32_t)status : 0;
+    if (status > 0 || !it) return NULL;
+    return wrap(it);
+}
+
+glean_breaker *glean_breaker_clone(const glean_breaker *breaker, int32_t *error) {
+    UErrorCode status = U_ZERO_ERROR;
+    UBreakIterator *it = ubrk_clone(breaker->iterator, &status);
+    *error = status > 0 ? (int32_t)status : 0;
+    if (status > 0 || !it) return NULL;
+    return wrap(it);
+}
+
+void glean_breaker_close(glean_breaker *breaker) {
+    if (!breaker) return;
+    ubrk_close(breaker->iterator);
+    if (breaker->text) utext_close(breaker->text);
+    free(breaker);
+}
+
+int32_t glean_breaker_set_text(glean_breaker *breaker, const char *utf8, int32_t length) {
+    UErrorCode status = U_ZERO_ERROR;
+    // utext_openUTF8 reuses the UText it is given (no allocation after the first call).
+    breaker->text = utext_openUTF8(breaker->text, utf8, length, &status);
+    if (status > 0) return (int32_t)status;
+    ubrk_setUText(breaker->iterator, breaker->text, &status);
+    if (status > 0) return (int32_t)status;
+    breaker->position = 0;
+    breaker->length = length;
+    breaker->done = length == 0;
+    return 0;
+}
+
+int32_t glean_breaker_next(glean_breaker *breaker, int32_t *boundaries, int32_t *statuses, int32_t capacity) {
+    if (breaker->done) return 0;
+    int32_t count = 0;
+    while (count < capacity) {
+        int32_t next = ubrk_next(breaker->iterator);
+        if (next == UBRK_DONE) { breaker->done = 1; break; }
+        boundaries[count] = next;
+        if (statuses) statuses[count] = ubrk_getRuleStatus(breaker->iterator);
+        count++;
+        breaker->position = next;
+        if (next >= breaker->length) { breaker->done = 1; break; }
+    }
+    return count;
+}
+
+int32_t glean_char_class(uint32_t c) {
+    if (u_hasBinaryProperty((UChar32)c, UCHAR_IDEOGRAPHIC)) return GLEAN_CHAR_IDEOGRAPHIC;
+    UErrorCode status = U_ZERO_ERROR;
+    UScriptCode script = uscript_getScript((UChar32)c, &status);
+    if (script == USCRIPT_HIRAGANA || script == USCRIPT_KATAKANA) return GLEAN_CHAR_KANA;
+    int8_t type = u_charType((UChar32)c);
+    switch (type) {
+        case U_DASH_PUNCTUATION: case U_START_PUNCTUATION: case U_END_PUNCTUATION:
+        case U_CONNECTOR_PUNCTUATION: case U_OTHER_PUNCTUATION:
+        case U_INITIAL_PUNCTUATION: case U_FINAL_PUNCTUATION:
+            return GLEAN_CHAR_PUNCT;
+        case U_UPPERCASE_LETTER: case U_LOWERCASE_LETTER: case U_TITLECASE_LETTER:
+        case U_MODIFIER_LETTER: case U_OTHER_LETTER:
+            return GLEAN_CHAR_LETTER;
+        case U_DECIMAL_DIGIT_NUMBER: case U_LETTER_NUMBER: case U_OTHER_NUMBER:
+            return GLEAN_CHAR_NUMBER;
+        default:
+            return GLEAN_CHAR_OTHER;
+    }
+}

@@ -1,0 +1,52 @@
+// A small C face over the system ICU for Glean's segmenter. No ICU type appears here, so Swift
+// modules that also import Foundation (which carries its own ICU headers) can use it.
+#ifndef GLEAN_ICU_H
+#define GLEAN_ICU_H
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// ICU's version ("72.1") and the Unicode version it implements ("15.0"); static strings.
+const char *glean_icu_version(void);
+const char *glean_icu_unicode_version(void);
+
+/// Kinds of break iterator.
+enum { GLEAN_BREAK_WORD = 0, GLEAN_BREAK_SENTENCE = 1 };
+
+/// An ICU break iterator over UTF-8 text, with the UText that feeds it. Not thread-safe: one per
+/// thread (clone it). Invariant: the text given to `glean_breaker_set_text` stays alive and
+/// unmoved until the next `glean_breaker_set_text` or `glean_breaker_close`.
+typedef struct glean_breaker glean_breaker;
+
+/// Opens a breaker for `locale` ("en", "en@ss=standard"). Returns NULL and sets `*error` (> 0,
+/// an ICU UErrorCode) on failure.
+glean_breaker *glean_breaker_open(int kind, const char *locale, int32_t *error);
+/// A copy for another thread (far cheaper than opening with "@ss=standard").
+glean_breaker *glean_breaker_clone(const glean_breaker *breaker, int32_t *error);
+void glean_breaker_close(glean_breaker *breaker);
+
+/// Points the breaker at `length` bytes of valid UTF-8 (length < 2^31). Returns 0 or an error.
+int32_t glean_breaker_set_text(glean_breaker *breaker, const char *utf8, int32_t length);
+
+/// Writes up to `capacity` further boundaries (UTF-8 byte offsets, ascending, the first one after
+/// 0, the last one `length`) and, for each, the rule status of the segment that ends there.
+/// Returns how many it wrote; 0 once the text is exhausted. `statuses` may be NULL.
+int32_t glean_breaker_next(glean_breaker *breaker, int32_t *boundaries, int32_t *statuses, int32_t capacity);
+
+/// Character classes the tokenizer needs beyond ASCII.
+enum {
+    GLEAN_CHAR_OTHER = 0,
+    GLEAN_CHAR_PUNCT = 1,       // general category P*
+    GLEAN_CHAR_LETTER = 2,
+    GLEAN_CHAR_NUMBER = 3,
+    GLEAN_CHAR_IDEOGRAPHIC = 4, // Ideographic property
+    GLEAN_CHAR_KANA = 5,        // Hiragana / Katakana script
+};
+int32_t glean_char_class(uint32_t codepoint);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

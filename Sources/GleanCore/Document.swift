@@ -1,0 +1,164 @@
+/// The kind of a token, from ICU's rule status and the token's characters.
+///
+/// `word` (letters), `number`, `punct` (general category P*), `space` (a whitespace token, see
+/// ``Whitespace``), `ideographic` (Han), `kana` (Hiragana, Katakana), `symbol` (anything else:
+/// emoji, currency and math signs).
+public enum TokenKind: UInt8, Sendable, CaseIterable {
+    case word, number, punct, space, ideographic, kana, symbol
+
+    /// The name written in the output record.
+    public var name: String {
+        switch self {
+        case .word: "word"
+        case .number: "number"
+        case .punct: "punct"
+        case .space: "space"
+        case .ideographic: "ideographic"
+        case .kana: "kana"
+        case .symbol: "symbol"
+        }
+    }
+}
+
+/// A token: a half-open range of UTF-8 byte offsets into ``Document/text``.
+///
+/// Tokens are sorted, never overlap, and with the whitespace they leave out (at most one U+0020
+/// after a token) rebuild the text exactly. "Sydney's west" gives `Sydney` [0,6), `'s` [6,8),
+/// `west` [9,13).
+public struct Token: Sendable, Equatable {
+    public var start: Int
+    public var end: Int
+    public var kind: TokenKind
+
+    public init(start: Int, end: Int, kind: TokenKind) {
+        self.start = start
+        self.end = end
+        self.kind = kind
+    }
+}
+
+/// A sentence: UTF-8 byte offsets from its first token's start to its last token's end, with
+/// the index range of those tokens.
+public struct Sentence: Sendable, Equatable {
+    public var start: Int
+    public var end: Int
+    public var firstToken: Int
+    public var endToken: Int
+
+    public init(start: Int, end: Int, firstToken: Int, endToken: Int) {
+        self.start = start
+        self.end = end
+        self.firstToken = firstToken
+        self.endToken = endToken
+    }
+}
+
+/// Which stage proposed a span.
+public enum SpanSource: UInt8, Sendable {
+    case pattern, gazetteer
+
+    public var name: String { self == .pattern ? "pattern" : "gazetteer" }
+}
+
+/// A candidate entity from a stage, in UTF-8 byte offsets into ``Document/text``.
+///
+/// `matchStart`/`matchEnd` are where the stage's raw match lies; `start`/`end` are the same match
+/// widened to the tokens that hold it (spaCy's `alignment_mode="expand"`), and
+/// `firstToken`/`endToken` index those tokens. A regex match "5 mil" over the tokens `5` `million`
+/// has match [0,5) and span [0,9).
+public struct Span: Sendable, Equatable {
+    public var start: Int
+    public var end: Int
+    public var matchStart: Int
+    public var matchEnd: Int
+    public var firstToken: Int = 0
+    public var endToken: Int = 0
+    public var label: String
+    /// The first knowledge-base id by priority, `""` if none.
+    public var kbId: String
+    /// All ids when a name carries several (empty otherwise).
+    public var kbIds: [String]
+    public var source: SpanSource
+    /// The pattern's name (patterns) or the name that matched (gazetteers, written as `alias`).
+    public var name: String
+    /// Named capture groups, in the pattern's order.
+    public var groups: [NamedGroup]
+    /// A normalised form (ISO 8601 for a fully specified date or time), if any.
+    public var value: String?
+    /// Third key of the resolution order: higher wins a tie.
+    public var priority: Int
+
+    public init(matchStart: Int, matchEnd: Int, label: String, kbId: String = "", kbIds: [String] = [],
+                source: SpanSource, name: String, groups: [NamedGroup] = [], value: String? = nil,
+                priority: Int = 0) {
+        self.start = matchStart
+        self.end = matchEnd
+        self.matchStart = matchStart
+        self.matchEnd = matchEnd
+        self.label = label
+        self.kbId = kbId
+        self.kbIds = kbIds
+        self.source = source
+        self.name = name
+        self.groups = groups
+        self.value = value
+        self.priority = priority
+    }
+
+    /// Length in tokens, the first key of the resolution order.
+    public var tokenLength: Int { endToken - firstToken }
+}
+
+/// A named capture group of a pattern match, as written under `groups`.
+public struct NamedGroup: Sendable, Equatable {
+    public var name: String
+    public var value: String
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// A note on a record that was annotated anyway: `{"stage", "name"?, "reason"}`.
+public struct Warning: Sendable, Equatable {
+    public var stage: String
+    public var name: String?
+    public var reason: String
+    public init(stage: String, name: String? = nil, reason: String) {
+        self.stage = stage
+        self.name = name
+        self.reason = reason
+    }
+}
+
+/// One document as it flows through the stages: each stage reads it and adds its own layer.
+///
+/// `text` is valid UTF-8 (repaired before any stage runs); every offset is a UTF-8 byte offset
+/// into it. Output offsets are converted once, when the record is rendered (``OffsetMapper``).
+public struct Document: Sendable {
+    public var text: [UInt8]
+    public var lang: String
+    public var tokens: [Token] = []
+    public var sentences: [Sentence] = []
+    /// Every candidate of the pattern stage (the `spans.patterns` group).
+    public var patternSpans: [Span] = []
+    /// Every candidate of the gazetteer stage (the `spans.gazetteer` group).
+    public var gazetteerSpans: [Span] = []
+    /// The non-overlapping winners, sorted by start (`ents`).
+    public var entities: [Span] = []
+    public var warnings: [Warning] = []
+
+    public init(text: [UInt8], lang: String = "en") {
+        self.text = text
+        self.lang = lang
+    }
+
+    public init(_ text: String, lang: String = "en") {
+        self.init(text: Array(text.utf8), lang: lang)
+    }
+
+    /// The text of a byte range, for tests and tools.
+    public func string(_ start: Int, _ end: Int) -> String {
+        String(decoding: text[start..<end], as: UTF8.self)
+    }
+}

@@ -1,0 +1,350 @@
+/// A JSON syntax error, with the byte offset in the line where it was found.
+public struct JSONError: Error, Sendable, Equatable {
+    public var reason: String
+    public var offset: Int
+    public init(_ reason: String, at offset: Int) {
+        self.reason = reason
+        self.offset = offset
+    }
+}
+
+/// The type of a JSON value, from its first byte.
+public enum JSONValueType: Sendable {
+    case object, array, string, number, bool, null
+}
+
+/// One member of a JSON object: its key (decoded) and the byte range of its raw value.
+public struct JSONMember: Sendable {
+    /// The byte range of the whole member, from the key's opening quote to the value's end.
+    public var memberStart: Int
+    public var key: [UInt8]
+    public var valueStart: Int
+    public var valueEnd: Int
+    public var type: JSONValueType
+}
+
+/// A strict RFC 8259 scanner that validates a JSON text and lists an object's members as raw
+/// byte ranges, so fields Glean does not touch are passed through byte for byte.
+///
+/// ```swift
+/// let line = Array(#"{"id": 7, "text": "Hi"}"#.utf8)
+/// let members = try line.withUnsafeBufferPointer { try JSONScanner.objectMembers($0) }
+/// // members[1].key == Array("text".utf8); raw value bytes 18..<22 are "\"Hi\""
+/// ```
+public struct JSONScanner {
+    public static let maximumDepth = 512
+
+    let b: UnsafeBufferPointer<UInt8>
+    var i: Int
+
+    init(_ b: UnsafeBufferPointer<UInt8>, at i: Int = 0) {
+        self.b = b
+        self.i = i
+    }
+
+    /// Validates `bytes` as one JSON object (whitespace around it allowed) and returns its members.
+    public static func objectMembers(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) -> [JSONMember] {
+        var s = JSONScanner(bytes)
+        s.skipWhitespace()
+        guard s.i < bytes.count else { throw JSONError("empty record", at: 0) }
+        guard bytes[s.i] == UInt8(ascii: "{") else {
+            throw JSONError("a record must be a JSON object, found \(s.describeValueStart())", at: s.i)
+        }
+        let members = try s.scanObject(depth: 0, collect: true)
+        s.skipWhitespace()
+        if s.i < bytes.count { throw JSONError("unexpected data after the JSON object", at: s.i) }
+        return members
+    }
+
+    /// The members of an object value that was already validated, starting at its `{`.
+    public static func membersOfValidatedObject(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> [JSONMember] {
+        var s = JSONScanner(bytes, at: start)
+        return (try? s.scanObject(depth: 0, collect: true)) ?? []
+    }
+
+    func describeValueStart() -> String {
+        switch b[i] {
+        case UInt8(ascii: "["): "an array"
+        case UInt8(ascii: "\""): "a string"
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): "a boolean"
+        case UInt8(ascii: "n"): "null"
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): "a number"
+        default: "invalid JSON"
+        }
+    }
+
+    @inline(__always)
+    mutating func skipWhitespace() {
+        while i < b.count {
+            let c = b[i]
+            if c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 { i += 1 } else { break }
+        }
+    }
+
+    mutating func scanObject(depth: Int, collect: Bool) throws(JSONError) -> [JSONMember] {
+        if depth > Self.maximumDepth { throw JSONError("nesting deeper than \(Self.maximumDepth)", at: i) }
+        i += 1  // {
+        var members: [JSONMember] = []
+        skipWhitespace()
+        if i < b.count, b[i] == UInt8(ascii: "}") { i += 1; return members }
+        while true {
+            skipWhitespace()
+            guard i < b.count, b[i] == UInt8(ascii: "\"") else { throw JSONError("expected a string key", at: i) }
+            let memberStart = i
+            let keyStart = i + 1
+            let hasEscape = try scanString()
+            let keyEnd = i - 1
+            skipWhitespace()
+            guard i < b.count, b[i] == UInt8(ascii: ":") else { throw JSONError("expected ':' after a key", at: i) }
+            i += 1
+            skipWhitespace()
+            let valueStart = i
+            let type = try scanValue(depth: depth + 1)
+            if collect {
+                let key = hasEscape ? Self.decodeString(b, keyStart, keyEnd).bytes : Array(b[keyStart..<keyEnd])
+                members.append(JSONMember(memberStart: memberStart, key: key, valueStart: valueStart, valueEnd: i, type: type))
+            }
+            skipWhitespace()
+            guard i < b.count else { throw JSONError("unterminated object", at: i) }
+            if b[i] == UInt8(ascii: ",") { i += 1; continue }
+            if b[i] == UInt8(ascii: "}") { i += 1; return members }
+            throw JSONError("expected ',' or '}' in an object", at: i)
+        }
+    }
+
+    mutating func scanArray(depth: Int) throws(JSONError) {
+        if depth > Self.maximumDepth { throw JSONError("nesting deeper than \(Self.maximumDepth)", at: i) }
+        i += 1  // [
+        skipWhitespace()
+        if i < b.count, b[i] == UInt8(ascii: "]") { i += 1; return }
+        while true {
+            skipWhitespace()
+            _ = try scanValue(depth: depth + 1)
+            skipWhitespace()
+            guard i < b.count else { throw JSONError("unterminated array", at: i) }
+            if b[i] == UInt8(ascii: ",") { i += 1; continue }
+            if b[i] == UInt8(ascii: "]") { i += 1; return }
+            throw JSONError("expected ',' or ']' in an array", at: i)
+        }
+    }
+
+    mutating func scanValue(depth: Int) throws(JSONError) -> JSONValueType {
+        guard i < b.count else { throw JSONError("expected a value", at: i) }
+        switch b[i] {
+        case UInt8(ascii: "{"): _ = try scanObject(depth: depth, collect: false); return .object
+        case UInt8(ascii: "["): try scanArray(depth: depth); return .array
+        case UInt8(ascii: "\""): _ = try scanString(); return .string
+        case UInt8(ascii: "t"): try literal("true"); return .bool
+        case UInt8(ascii: "f"): try literal("false"); return .bool
+        case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try scanNumber(); return .number
+        default: throw JSONError("expected a value", at: i)
+        }
+    }
+
+    mutating func literal(_ word: StaticString) throws(JSONError) {
+        let n = word.utf8CodeUnitCount
+        guard i + n <= b.count else { throw JSONError("invalid literal", at: i) }
+        let p = word.utf8Start
+        for k in 0..<n where b[i + k] != p[k] { throw JSONError("invalid literal", at: i) }
+        i += n
+    }
+
+    mutating func scanNumber() throws(JSONError) {
+        let start = i
+        @inline(__always) func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+        if b[i] == UInt8(ascii: "-") { i += 1 }
+        guard i < b.count, isDigit(b[i]) else { throw JSONError("invalid number", at: start) }
+        if b[i] == UInt8(ascii: "0") { i += 1 } else { while i < b.count, isDigit(b[i]) { i += 1 } }
+        if i < b.count, b[i] == UInt8(ascii: ".") {
+            i += 1
+            guard i < b.count, isDigit(b[i]) else { throw JSONError("invalid number", at: start) }
+            while i < b.count, isDigit(b[i]) { i += 1 }
+        }
+        if i < b.count, b[i] == UInt8(ascii: "e") || b[i] == UInt8(ascii: "E") {
+            i += 1
+            if i < b.count, b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") { i += 1 }
+            guard i < b.count, isDigit(b[i]) else { throw JSONError("invalid number", at: start) }
+            while i < b.count, isDigit(b[i]) { i += 1 }
+        }
+    }
+
+    /// Scans a string from its opening quote to just past its closing quote; returns whether it
+    /// holds an escape.
+    mutating func scanString() throws(JSONError) -> Bool {
+        let start = i
+        i += 1
+        var escaped = false
+        while i < b.count {
+            let c = b[i]
+            if c == UInt8(ascii: "\"") { i += 1; return escaped }
+            if c == UInt8(ascii: "\\") {
+                escaped = true
+                guard i + 1 < b.count else { break }
+                switch b[i + 1] {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
+                     UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    i += 2
+                case UInt8(ascii: "u"):
+                    guard i + 6 <= b.count, (2..<6).allSatisfy({ Self.hexValue(b[i + $0]) != nil }) else {
+                        throw JSONError("invalid \\u escape", at: i)
+                    }
+                    i += 6
+                default:
+                    throw JSONError("invalid escape", at: i)
+                }
+                continue
+            }
+            if c < 0x20 { throw JSONError("unescaped control character in a string", at: i) }
+            i += 1
+        }
+        throw JSONError("unterminated string", at: start)
+    }
+
+    @inline(__always)
+    static func hexValue(_ c: UInt8) -> UInt32? {
+        switch c {
+        case 0x30...0x39: UInt32(c - 0x30)
+        case 0x41...0x46: UInt32(c - 0x41 + 10)
+        case 0x61...0x66: UInt32(c - 0x61 + 10)
+        default: nil
+        }
+    }
+
+    /// Decodes the contents of a validated string (between the quotes, `start..<end`) to UTF-8.
+    /// A lone surrogate escape becomes U+FFFD and sets `repaired`.
+    public static func decodeString(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> (bytes: [UInt8], repaired: Bool) {
+        var out = [UInt8]()
+        out.reserveCapacity(end - start)
+        var repaired = false
+        var i = start
+        while i < end {
+            // Copy the run up to the next backslash in one go.
+            var j = i
+            while j < end, b[j] != UInt8(ascii: "\\") { j += 1 }
+            if j > i { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<j])) }
+            i = j
+            guard i < end else { break }
+            let e = b[i + 1]
+            i += 2
+            switch e {
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                let unit = hex4(b, i)
+                i += 4
+                if unit >= 0xD800, unit < 0xDC00 {
+                    if i + 6 <= end, b[i] == UInt8(ascii: "\\"), b[i + 1] == UInt8(ascii: "u") {
+                        let low = hex4(b, i + 2)
+                        if low >= 0xDC00, low < 0xE000 {
+                            i += 6
+                            UTF8Validation.append(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00), to: &out)
+                            continue
+                        }
+                    }
+                    UTF8Validation.append(0xFFFD, to: &out)
+                    repaired = true
+                } else if unit >= 0xDC00, unit < 0xE000 {
+                    UTF8Validation.append(0xFFFD, to: &out)
+                    repaired = true
+                } else {
+                    UTF8Validation.append(unit, to: &out)
+                }
+            default: out.append(e)  // \" \\ \/
+            }
+        }
+        return (out, repaired)
+    }
+
+    @inline(__always)
+    static func hex4(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> UInt32 {
+        hexValue(b[i])! << 12 | hexValue(b[i + 1])! << 8 | hexValue(b[i + 2])! << 4 | hexValue(b[i + 3])!
+    }
+}
+
+/// An append-only byte buffer that writes JSON: raw bytes, integers and escaped strings.
+///
+/// Strings are escaped per RFC 8259: `"` and `\` and control characters; everything else,
+/// non-ASCII included, is written as UTF-8.
+public struct JSONWriter {
+    public var bytes: [UInt8]
+
+    public init(capacity: Int = 4096) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    @inline(__always) public mutating func byte(_ c: UInt8) { bytes.append(c) }
+
+    @inline(__always) public mutating func raw(_ s: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
+
+    @inline(__always) public mutating func raw(_ b: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: b) }
+
+    public mutating func int(_ value: Int) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")); int(-value); return }
+        if value < 10 { bytes.append(UInt8(48 + value)); return }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var n = value
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { d in
+            while n > 0 { d[19 - count] = UInt8(48 + n % 10); n /= 10; count += 1 }
+            bytes.append(contentsOf: d[(20 - count)...])
+        }
+    }
+
+    static let escapeTable: [UInt8] = {
+        // 0: copy; 1: needs an escape.
+        var t = [UInt8](repeating: 0, count: 256)
+        for c in 0..<0x20 { t[c] = 1 }
+        t[Int(UInt8(ascii: "\""))] = 1
+        t[Int(UInt8(ascii: "\\"))] = 1
+        return t
+    }()
+
+    /// Writes `s` as a quoted, escaped JSON string. `s` must be valid UTF-8.
+    public mutating func string(_ s: UnsafeBufferPointer<UInt8>) {
+        bytes.append(UInt8(ascii: "\""))
+        let table = Self.escapeTable
+        var i = 0
+        let n = s.count
+        while i < n {
+            var j = i
+            while j < n, table[Int(s[j])] == 0 { j += 1 }
+            if j > i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: s[i..<j])) }
+            guard j < n else { break }
+            let c = s[j]
+            switch c {
+            case UInt8(ascii: "\""): raw("\\\"")
+            case UInt8(ascii: "\\"): raw("\\\\")
+            case 0x0A: raw("\\n")
+            case 0x0D: raw("\\r")
+            case 0x09: raw("\\t")
+            case 0x08: raw("\\b")
+            case 0x0C: raw("\\f")
+            default:
+                let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                raw("\\u00")
+                bytes.append(hex[Int(c >> 4)])
+                bytes.append(hex[Int(c & 0xF)])
+            }
+            i = j + 1
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    public mutating func string(_ s: String) {
+        var s = s
+        s.withUTF8 { string($0) }
+    }
+
+    public mutating func string(_ s: [UInt8]) {
+        s.withUnsafeBufferPointer { string($0) }
+    }
+}
