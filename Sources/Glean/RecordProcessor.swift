@@ -353,7 +353,7 @@ public enum ErrorRecord {
         errors.int(offset)
         if let id {
             errors.raw(",\"id\":")
-            errors.bytes.append(contentsOf: id)
+            errors.raw(id)
         }
         errors.raw(",\"reason\":")
         errors.string(reason)

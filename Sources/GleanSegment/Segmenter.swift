@@ -138,19 +138,27 @@ struct TokenBuilder {
     let clitics: CliticRules
     /// Start of the whitespace run not yet emitted, or -1.
     var whitespaceStart = -1
+    let asciiWhitespace = TokenBuilder.asciiWhitespaceTable
+    let asciiPunct = TokenBuilder.asciiPunctTable
 
     init(text: UnsafeBufferPointer<UInt8>, clitics: CliticRules) {
         self.text = text
         self.clitics = clitics
     }
 
-    static let asciiWhitespace: [Bool] = (0..<128).map { Whitespace.contains(UInt32($0)) }
+    static let asciiWhitespaceTable: [Bool] = (0..<128).map { Whitespace.contains(UInt32($0)) }
     /// ASCII characters of general category P* (the rest of printable ASCII non-alphanumerics are S*).
-    static let asciiPunct: [Bool] = (0..<128).map { c in
+    static let asciiPunctTable: [Bool] = (0..<128).map { c in
         Array("!\"#%&'()*,-./:;?@[\\]_{}".utf8).contains(UInt8(c))
     }
 
     mutating func addSegment(_ start: Int, _ end: Int, status: Int32, into tokens: inout [Token]) {
+        // One ASCII non-space character: the common case, without the scalar loop.
+        if end == start + 1, text[start] < 0x80, !asciiWhitespace[Int(text[start])] {
+            if whitespaceStart >= 0 { emitWhitespace(whitespaceStart, start, into: &tokens) }
+            emitPiece(start, end, status: status, into: &tokens)
+            return
+        }
         var i = start
         var pieceStart = -1  // start of the current non-whitespace piece
         while i < end {
@@ -158,7 +166,7 @@ struct TokenBuilder {
             let isSpace: Bool
             let length: Int
             if c < 0x80 {
-                isSpace = Self.asciiWhitespace[Int(c)]
+                isSpace = asciiWhitespace[Int(c)]
                 length = 1
             } else {
                 let (scalar, len) = UTF8Validation.decode(text, i)
@@ -210,7 +218,7 @@ struct TokenBuilder {
         }
         let c = text[start]
         if c < 0x80 {
-            if Self.asciiPunct[Int(c)] { return .punct }
+            if asciiPunct[Int(c)] { return .punct }
             if (c >= 0x30 && c <= 0x39) { return .number }
             if (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A { return .word }
             return .symbol
@@ -244,7 +252,15 @@ public struct CliticRules: Sendable {
 
     /// Where the clitic starts in the word [start, end), or nil.
     func splitPoint(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
-        guard splitsNot || !afterApostrophe.isEmpty else { return nil }
+        guard splitsNot || !afterApostrophe.isEmpty, end - start >= 3 else { return nil }
+        // Fast reject: every clitic has an apostrophe (' or the last byte of ’) among the last 5 bytes.
+        var hasApostrophe = false
+        var k = end - 2
+        while k >= max(start, end - 5) {
+            if text[k] == 0x27 || text[k] == 0x99 { hasApostrophe = true; break }
+            k -= 1
+        }
+        guard hasApostrophe else { return nil }
         for ending in afterApostrophe {
             let tail = end - ending.count
             guard tail - 1 > start else { continue }
