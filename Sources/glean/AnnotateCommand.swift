@@ -46,7 +46,7 @@ struct AnnotateCommand: ParsableCommand {
     var emit = "tokens,sents,ents"
 
     @Option(help: "Worker threads (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    var threads: Int?
 
     @Option(help: "Annotate only the first N records (a dry run).")
     var limit: Int?
@@ -67,7 +67,7 @@ struct AnnotateCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if let limit, limit < 0 { throw ValidationError("--limit must not be negative") }
         if let maxErrors, maxErrors < 1 { throw ValidationError("--max-errors must be at least 1") }
         if OffsetUnit(rawValue: offsets) == nil { throw ValidationError("--offsets must be codepoint, utf16 or utf8") }
@@ -97,7 +97,7 @@ struct AnnotateCommand: ParsableCommand {
         if options.inputs.isEmpty { throw UsageError("no input files found in \(inputs.joined(separator: " "))") }
         options.output = try outputTarget(for: options.inputs)
         options.errorsPath = errors
-        options.threads = threads
+        options.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
         options.limit = limit
         options.maxErrors = maxErrors
         options.textLines = lines
