@@ -31,6 +31,9 @@ public final class Segmenter {
     private var breakers: [String: (word: Breaker, sentence: Breaker)] = [:]
     private var boundaries = [Int32](repeating: 0, count: 4096)
     private var statuses = [Int32](repeating: 0, count: 4096)
+    /// Pure-ASCII documents use ``ASCIIWordBreak`` (ICU's rules, checked against ICU by tests);
+    /// off, every document goes through ICU.
+    public var fastASCII = true
 
     public convenience init() throws {
         self.init(prototypes: SegmenterPrototypes())
@@ -57,10 +60,19 @@ public final class Segmenter {
         let clitics = CliticRules.forLanguage(lang)
         var tokens: [Token] = []
         tokens.reserveCapacity(document.text.count / 4 + 4)
+        let useFastPath = fastASCII && document.text.withUnsafeBufferPointer { UTF8Validation.isASCII($0) }
         try document.text.withUnsafeBufferPointer { text in
-            try word.setText(text)
             var builder = TokenBuilder(text: text, clitics: clitics)
             var previous = 0
+            if useFastPath {
+                ASCIIWordBreak.segments(text) { end, status in
+                    builder.addSegment(previous, end, status: status, into: &tokens)
+                    previous = end
+                }
+                builder.finish(into: &tokens)
+                return
+            }
+            try word.setText(text)
             while true {
                 let n = glean_breaker_next(word.handle, &boundaries, &statuses, Int32(boundaries.count))
                 if n == 0 { break }
@@ -82,6 +94,26 @@ public final class Segmenter {
     /// Unicode conformance tests and the differential tests check.
     public func wordBoundaries(_ text: [UInt8], lang: String = "en") throws -> [Int] {
         try boundaries(text, breaker: breakers(for: SegmenterPrototypes.normalizedLanguage(lang)).word)
+    }
+
+    /// Word segments as (end, rule status), from ICU or, with `fastPath`, from ``ASCIIWordBreak``
+    /// (ASCII text only): the layer the fast path's differential test compares.
+    public func wordSegments(_ text: [UInt8], lang: String = "en", fastPath: Bool) throws -> [(end: Int, status: Int32)] {
+        var result: [(end: Int, status: Int32)] = []
+        if fastPath {
+            text.withUnsafeBufferPointer { b in ASCIIWordBreak.segments(b) { result.append(($0, $1)) } }
+            return result
+        }
+        let breaker = try breakers(for: SegmenterPrototypes.normalizedLanguage(lang)).word
+        try text.withUnsafeBufferPointer { buffer in
+            try breaker.setText(buffer)
+            while true {
+                let n = glean_breaker_next(breaker.handle, &boundaries, &statuses, Int32(boundaries.count))
+                if n == 0 { break }
+                for k in 0..<Int(n) { result.append((Int(boundaries[k]), statuses[k])) }
+            }
+        }
+        return result
     }
 
     /// ICU's raw sentence boundaries, 0 and the end included.
