@@ -48,7 +48,10 @@ public struct JSONScanner {
         s.skipWhitespace()
         guard s.i < bytes.count else { throw JSONError("empty record", at: 0) }
         guard bytes[s.i] == UInt8(ascii: "{") else {
-            throw JSONError("a record must be a JSON object, found \(s.describeValueStart())", at: s.i)
+            var probe = s
+            let isValue = (try? probe.scanValue(depth: 0)) != nil && { probe.skipWhitespace(); return probe.i == bytes.count }()
+            throw JSONError(isValue ? "a record must be a JSON object, found \(s.describeValueStart())"
+                                    : "not JSON (a record must be a JSON object)", at: s.i)
         }
         let members = try s.scanObject(depth: 0, collect: true)
         s.skipWhitespace()
@@ -284,6 +287,9 @@ public struct JSONWriter {
     }
 
     @inline(__always) public mutating func raw(_ b: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: b) }
+
+    /// Appends already-valid JSON text (a formatted number, say) as is.
+    public mutating func rawText(_ s: String) { bytes.append(contentsOf: s.utf8) }
 
     public mutating func int(_ value: Int) {
         if value < 0 { bytes.append(UInt8(ascii: "-")); int(-value); return }
