@@ -147,7 +147,12 @@ public final class Segmenter {
                     let end = Int(boundaries[k])
                     let first = t
                     while t < tokens.count, tokens[t].start < end { t += 1 }
-                    if t > first {
+                    guard t > first else { continue }
+                    if let last = sentences.last, (last.firstToken..<last.endToken).allSatisfy({ tokens[$0].kind == .space }) {
+                        // A sentence of whitespace only (text that starts with a blank line) joins the next.
+                        sentences[sentences.count - 1] = Sentence(start: last.start, end: tokens[t - 1].end,
+                                                                  firstToken: last.firstToken, endToken: t)
+                    } else {
                         sentences.append(Sentence(start: tokens[first].start, end: tokens[t - 1].end,
                                                   firstToken: first, endToken: t))
                     }
