@@ -56,7 +56,7 @@ public final class Segmenter {
             throw SegmenterError(description: "text of \(document.text.count) bytes is over ICU's 2 GiB limit")
         }
         let lang = SegmenterPrototypes.normalizedLanguage(document.lang)
-        let (word, sentence) = try breakers(for: lang)
+        let word = try breakers(for: lang).word
         let clitics = CliticRules.forLanguage(lang)
         var tokens: [Token] = []
         tokens.reserveCapacity(document.text.count / 4 + 4)
@@ -85,9 +85,13 @@ public final class Segmenter {
             builder.finish(into: &tokens)
         }
         document.tokens = tokens
-        if wantSentences {
-            document.sentences = try sentenceSpans(document.text, tokens: tokens, breaker: sentence)
-        }
+        if wantSentences { try addSentences(&document) }
+    }
+
+    /// Fills `document.sentences` from its tokens (``segment(_:sentences:)`` calls it).
+    public func addSentences(_ document: inout Document) throws {
+        let sentence = try breakers(for: SegmenterPrototypes.normalizedLanguage(document.lang)).sentence
+        document.sentences = try sentenceSpans(document.text, tokens: document.tokens, breaker: sentence)
     }
 
     /// ICU's raw word boundaries (UTF-8 byte offsets, 0 and the end included): the layer that the

@@ -113,11 +113,11 @@ struct CLITests {
 
     @Test func maxErrorsStopsEarly() throws {
         var input = ""
-        for i in 0..<2000 { input += i % 2 == 0 ? "{\"text\":\"ok \(i)\"}\n" : "broken \(i)\n" }
+        for i in 0..<20_000 { input += i % 2 == 0 ? "{\"text\":\"ok \(i)\"}\n" : "broken \(i)\n" }
         let r = try Self.run(["annotate", "--max-errors", "3", "--threads", "1", "--emit", "sents"], stdin: Data(input.utf8))
         #expect(r.status == 1)
         #expect(r.err.contains("--max-errors 3 reached"))
-        // It stopped well before the end (batches in flight may still finish).
+        // It stopped after the batch that reached the limit: later batches are not written.
         #expect(r.out.split(separator: "\n").count < 1000)
     }
 
