@@ -29,16 +29,20 @@ struct CLITests {
         p.standardOutput = out
         p.standardError = err
         p.standardInput = inp
+        signal(SIGPIPE, SIG_IGN)  // glean may exit before reading all of stdin
         try p.run()
-        if let stdin { inp.fileHandleForWriting.write(stdin) }
-        try inp.fileHandleForWriting.close()
+        let writer = Thread {
+            if let stdin { try? inp.fileHandleForWriting.write(contentsOf: stdin) }
+            try? inp.fileHandleForWriting.close()
+        }
+        writer.start()
         // Read both pipes concurrently so a large output cannot block the child.
         nonisolated(unsafe) var errData = Data()
         let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
         reader.start()
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        while reader.isExecuting { usleep(1000) }
+        while reader.isExecuting || writer.isExecuting { usleep(1000) }
         return Result(status: p.terminationStatus, stdout: outData, stderr: errData)
     }
 
