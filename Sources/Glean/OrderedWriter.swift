@@ -77,7 +77,7 @@ final class OrderedWriter: @unchecked Sendable {
                 sink = try OutputSink(path: (dir as NSString).appendingPathComponent(Self.outputName(for: relative)))
                 sinkFileIndex = result.fileIndex
             }
-            try sink?.write(result.output)
+            try result.output.withUnsafeBytes { try sink?.write($0) }
             if !result.errors.isEmpty {
                 if let errorsPath {
                     if errorSink == nil { errorSink = try OutputSink(path: errorsPath) }

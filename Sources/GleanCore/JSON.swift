@@ -328,6 +328,11 @@ public struct JSONWriter {
 
     /// The bytes written so far (a copy).
     public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: buffer.storage, count: buffer.count)) }
+
+    /// The bytes written so far, without a copy, valid during `body`.
+    public func withUnsafeBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try body(UnsafeBufferPointer(start: buffer.storage, count: buffer.count))
+    }
     public var count: Int { buffer.count }
 
     @inlinable @inline(__always) public mutating func byte(_ c: UInt8) {
