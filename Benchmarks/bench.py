@@ -1,0 +1,383 @@
+#!/usr/bin/env python3
+"""Run Glean and the peers side by side on the same text; write results.md and throughput.png.
+
+Called by run.sh after the corpora and dictionaries exist. Every row runs in its own process
+(peers.py for the peers, the glean binary for Glean); the parent measures that process's peak
+resident memory with os.wait4. See README.md for what each row computes.
+
+    bench.py [--rounds 3] [--spacy-1m] [--only PATTERN] [--skip-glean]
+"""
+import argparse
+import datetime
+import fnmatch
+import json
+import os
+import platform
+import shlex
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+WORK = os.path.join(HERE, "work")
+RESULTS = os.path.join(HERE, "results")
+NEWS = os.path.join(ROOT, "corpora", "public", "news.jsonl")
+NEWS10 = os.path.join(WORK, "news10.jsonl")
+NEWS100 = os.path.join(WORK, "news100.jsonl")
+GEO = os.path.join(WORK, "dicts", "geo.tsv")
+ONE_M = os.path.join(WORK, "dicts", "1m.tsv")
+LOAD_AT_START = round(os.getloadavg()[0], 2)
+GLEAN_BIN = os.environ.get("GLEAN_BIN", os.path.join(ROOT, ".build", "release", "glean"))
+
+
+def log(msg):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def repeat_corpus(src, dst, times):
+    """Write `times` copies of the JSONL corpus, ids made unique with a '#k' suffix."""
+    if os.path.exists(dst) and os.path.getmtime(dst) >= os.path.getmtime(src):
+        return
+    recs = [json.loads(l) for l in open(src, encoding="utf-8") if l.strip()]
+    with open(dst + ".tmp", "w", encoding="utf-8") as f:
+        for k in range(times):
+            for r in recs:
+                f.write(json.dumps({"id": f"{r['id']}#{k}", "text": r["text"]},
+                                   ensure_ascii=False) + "\n")
+    os.replace(dst + ".tmp", dst)
+
+
+class Measured(subprocess.Popen):
+    """Popen that records the child's peak RSS from wait4."""
+
+    def _try_wait(self, wait_flags):
+        try:
+            pid, sts, ru = os.wait4(self.pid, wait_flags)
+        except ChildProcessError:
+            return (self.pid, 0)
+        if pid == self.pid:
+            self.rusage_maxrss = ru.ru_maxrss / 1024.0
+        return (pid, sts)
+
+
+def measured(cmd, cpu=None, stdout=subprocess.PIPE):
+    def pin():
+        if cpu is not None:
+            os.sched_setaffinity(0, {cpu})
+    t0 = time.perf_counter()
+    p = Measured(cmd, stdout=stdout, stderr=subprocess.PIPE, preexec_fn=pin)
+    out, err = p.communicate()
+    wall = time.perf_counter() - t0
+    return p.returncode, out, err, wall, getattr(p, "rusage_maxrss", None)
+
+
+# ----------------------------------------------------------------------------- peers
+
+def peer_rows(args):
+    rows = [
+        ("spaCy tokenizer", "spacy-tokenizer", None, 1),
+        ("spaCy sentencizer + EntityRuler + re", "spacy-ruler", GEO, 1),
+    ]
+    if args.spacy_1m:
+        rows.append(("spaCy sentencizer + EntityRuler + re", "spacy-ruler", ONE_M, 1))
+    rows += [
+        ("flashtext", "flashtext", GEO, 1),
+        ("flashtext", "flashtext", ONE_M, 1),
+        ("pyahocorasick", "pyahocorasick", GEO, 1),
+        ("pyahocorasick", "pyahocorasick", ONE_M, 1),
+        ("hyperscan (10 regexes)", "hyperscan", None, 1),
+        ("Python re (10 regexes)", "python-re", None, 1),
+        ("PyICU word BreakIterator", "pyicu", None, 1),
+        ("blingfire text_to_words", "blingfire", None, 1),
+        ("spaCy tokenizer, nlp.pipe(n_process=2)", "spacy-tokenizer", None, 2),
+        ("spaCy sentencizer + EntityRuler + re, nlp.pipe(n_process=2)", "spacy-ruler", GEO, 2),
+        ("flashtext, 2 processes", "flashtext", GEO, 2),
+        ("pyahocorasick, 2 processes", "pyahocorasick", GEO, 2),
+        ("hyperscan, 2 processes", "hyperscan", None, 2),
+        ("PyICU, 2 processes", "pyicu", None, 2),
+        ("blingfire, 2 processes", "blingfire", None, 2),
+    ]
+    return rows
+
+
+def run_peer(label, peer, dict_path, procs, rounds):
+    cmd = [sys.executable, os.path.join(HERE, "peers.py"), peer, "--corpus", NEWS10,
+           "--cold", NEWS, "--rounds", str(rounds), "--procs", str(procs)]
+    if dict_path:
+        cmd += ["--dict", dict_path]
+    rc, out, err, wall, rss = measured(cmd)
+    row = {"group": "peer", "tool": label, "peer": peer, "procs": procs,
+           "dict": os.path.basename(dict_path) if dict_path else None, "wall_s": wall,
+           "peak_rss_mib": rss}
+    if rc != 0:
+        row["error"] = f"exit {rc}: " + err.decode(errors="replace").strip().splitlines()[-1]
+        return row
+    row.update(json.loads(out))
+    row["tool"] = label
+    row["peak_rss_mib"] = rss
+    return row
+
+
+# ----------------------------------------------------------------------------- glean
+
+def glean_counts(summary_path, out_path):
+    """Token / sentence / entity counts: from the summary JSON when it has them, else from
+    the output records."""
+    counts = {}
+    try:
+        summary = json.load(open(summary_path))
+    except (OSError, ValueError):
+        summary = {}
+    flat = {}
+
+    def walk(d, prefix=""):
+        for k, v in d.items():
+            if isinstance(v, dict):
+                walk(v, prefix + k + ".")
+            elif isinstance(v, (int, float)):
+                flat[prefix + k] = v
+    walk(summary if isinstance(summary, dict) else {})
+    for want, keys in (("tokens", ("tokens", "counts.tokens")),
+                       ("sentences", ("sentences", "sents", "counts.sentences", "counts.sents")),
+                       ("entities", ("entities", "ents", "counts.entities", "counts.ents"))):
+        for k in keys:
+            if k in flat:
+                counts[want] = int(flat[k])
+                break
+    if len(counts) < 3 and os.path.exists(out_path):
+        t = s = e = 0
+        with open(out_path, encoding="utf-8") as f:
+            for line in f:
+                r = json.loads(line)
+                t += sum(1 for tok in r.get("tokens", []) if not tok.get("kind") == "space")
+                s += len(r.get("sents", []))
+                e += len(r.get("ents", []))
+        counts = {"tokens": t, "sentences": s, "entities": e}
+    return counts, summary
+
+
+def run_glean(label, corpus, threads, rounds, extra=(), what=None):
+    row = {"group": "glean", "tool": label, "procs": threads,
+           "dict": os.path.basename(extra[1]) if extra else "default models",
+           "what": what or ("glean annotate: JSONL in -> ICU tokens + sentences + default "
+                            "patterns + default gazetteer -> resolved ents -> JSONL out")}
+    if not os.access(GLEAN_BIN, os.X_OK):
+        row["error"] = (f"glean binary not found at {GLEAN_BIN}: build it with "
+                        f"`swift build -c release --product glean` or set GLEAN_BIN")
+        log("ERROR " + label + ": " + row["error"])
+        return row
+    tmp = os.path.join(WORK, "tmp")
+    os.makedirs(tmp, exist_ok=True)
+    out = os.path.join(tmp, "glean-out.jsonl")
+    summary = os.path.join(tmp, "glean-summary.json")
+    cmd = [GLEAN_BIN, "annotate", corpus, "-o", out, "--threads", str(threads), "--quiet",
+           "--summary-json", summary, *extra]
+    cpu = 0 if threads == 1 else None
+    nbytes = sum(len(json.loads(l)["text"].encode("utf-8"))
+                 for l in open(corpus, encoding="utf-8") if l.strip())
+    docs = sum(1 for l in open(corpus, encoding="utf-8") if l.strip())
+    times, rss = [], []
+    for _ in range(rounds):
+        rc, _out, err, wall, peak = measured(cmd, cpu=cpu, stdout=subprocess.DEVNULL)
+        if rc != 0:
+            msg = err.decode(errors="replace").strip().splitlines()
+            row["error"] = f"`{' '.join(shlex.quote(c) for c in cmd)}` exited {rc}: " + \
+                (msg[-1] if msg else "")
+            log("ERROR " + label + ": " + row["error"])
+            return row
+        times.append(wall)
+        rss.append(peak)
+    mbs = [nbytes / 1e6 / t for t in times]
+    counts, summ = glean_counts(summary, out)
+    row.update({"bytes": nbytes, "docs": docs, "rounds": rounds, "build_s": None,
+                "mb_s": statistics.median(mbs), "mb_s_min": min(mbs), "mb_s_max": max(mbs),
+                "docs_s": docs / statistics.median(times), "counts": counts,
+                "peak_rss_mib": max(r for r in rss if r is not None) if any(rss) else None,
+                "summary": summ, "command": " ".join(shlex.quote(c) for c in cmd)})
+    return row
+
+
+def glean_rows(args):
+    gaz = ("--gazetteer", ONE_M)
+    gaz_what = "as above, plus --gazetteer with the 1M-name TSV"
+    specs = [
+        ("Glean, 1 thread", NEWS10, 1, args.rounds, (), None),
+        ("Glean, 2 threads", NEWS10, 2, args.rounds, (), None),
+        ("Glean, 1 thread, cold (news once)", NEWS, 1, 1, (), None),
+        ("Glean, 1 thread, + 1M-name gazetteer", NEWS10, 1, args.rounds, gaz, gaz_what),
+        ("Glean, 2 threads, + 1M-name gazetteer", NEWS10, 2, args.rounds, gaz, gaz_what),
+        ("Glean, 2 threads, corpus x10 (36 MB, memory check)", NEWS100, 2, 1, (),
+         "default models on the news repeated 100 times: peak RSS must stay flat against the "
+         "3.6 MB run"),
+    ]
+    rows = []
+    for label, corpus, threads, rounds, extra, what in specs:
+        if args.only and not fnmatch.fnmatch(label, args.only):
+            continue
+        log(f"{label}")
+        rows.append(run_glean(label, corpus, threads, rounds, extra, what))
+    return rows
+
+
+# ----------------------------------------------------------------------------- report
+
+def machine():
+    model = "unknown"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short=12", "HEAD"],
+                                capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True).stdout.strip()
+        commit += " (uncommitted changes)" if dirty else ""
+    except OSError:
+        commit = "unknown"
+    return {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "cores": os.cpu_count(), "cpu": model, "commit": commit,
+            "python": platform.python_version(), "kernel": platform.release(),
+            "loadavg_at_start": LOAD_AT_START}
+
+
+def fmt(x, digits=1):
+    if x is None:
+        return "-"
+    if isinstance(x, int):
+        return f"{x:,}"
+    if x >= 100:
+        return f"{x:,.0f}"
+    return f"{x:.{digits}f}" if x >= 1 else f"{x:.3f}"
+
+
+def write_markdown(rows, info, path, args):
+    L = []
+    L.append("# Glean and its peers: throughput\n")
+    L.append(f"Run {info['date']} on {info['cores']} cores ({info['cpu']}), commit "
+             f"`{info['commit']}`, Python {info['python']}, Linux {info['kernel']}.\n")
+    L.append("Corpus: the 300 ABC news articles of gensim's `lee_background.cor` repeated 10 times "
+             f"({rows[0].get('bytes', 0) / 1e6 if rows and rows[0].get('bytes') else 3.6:.1f} MB "
+             "of UTF-8 text, 3,000 documents); *cold* = the 300 articles once, in a fresh process. "
+             f"MB/s = MB of document text per second, median of {args.rounds} rounds "
+             "(min-max in brackets). Dictionaries: *geo.tsv* (the open-data names) and *1m.tsv* "
+             "(geo plus synthetic names, 1,000,000 in all). Build = time to load the dictionary "
+             "or compile the patterns. Peak RSS = the largest resident set of the measured "
+             "process. Rows with 1 process are pinned to one CPU. Counts are over one round of "
+             "the repeated corpus; see README.md for what each tool counts.\n")
+    if not args.spacy_1m:
+        L.append("The spaCy EntityRuler with the 1M-name dictionary is off by default (it takes "
+                 "about 267 s to build here); run with `--spacy-1m` to include it.\n")
+    L.append("| tool | procs | dictionary | MB/s | cold MB/s | docs/s | tokens | sentences | "
+             "entities | build s | peak RSS MiB |")
+    L.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        if "error" in r:
+            L.append(f"| {r['tool']} | {r['procs']} | {r.get('dict') or '-'} | FAILED: "
+                     f"{r['error'].replace('|', '/')} | | | | | | | |")
+            continue
+        c = r.get("counts", {})
+        tokens = c.get("tokens", c.get("segments"))
+        tok_s = fmt(tokens) + (" segs" if "segments" in c and "tokens" not in c else "") \
+            if tokens is not None else "-"
+        L.append(f"| {r['tool']} | {r['procs']} | {r.get('dict') or '-'} | "
+                 f"{fmt(r['mb_s'])} ({fmt(r['mb_s_min'])}-{fmt(r['mb_s_max'])}) | "
+                 f"{fmt(r.get('cold_mb_s'))} | {fmt(r['docs_s'], 0)} | {tok_s} | "
+                 f"{fmt(c.get('sentences'))} | {fmt(c.get('entities'))} | "
+                 f"{fmt(r.get('build_s'), 2)} | {fmt(r.get('peak_rss_mib'), 0)} |")
+    L.append("\n## What each row computed\n")
+    seen = set()
+    for r in rows:
+        if r.get("what") and (r["tool"], r["what"]) not in seen:
+            seen.add((r["tool"], r["what"]))
+            L.append(f"- **{r['tool']}**: {r['what']}.")
+    spacy = next((r for r in rows if r.get("peer") == "spacy-ruler" and r["procs"] == 1
+                  and r.get("dict") == "geo.tsv" and "error" not in r), None)
+    glean = next((r for r in rows if r["tool"] == "Glean, 1 thread" and "error" not in r), None)
+    if spacy and glean:
+        L.append(f"\nGlean, 1 thread, against spaCy sentencizer + EntityRuler (geo) + re: "
+                 f"{glean['mb_s'] / spacy['mb_s']:.0f} times the throughput.")
+    failed = [r for r in rows if "error" in r]
+    if failed:
+        L.append("\n## Failed rows\n")
+        for r in failed:
+            L.append(f"- {r['tool']}: {r['error']}")
+    open(path, "w").write("\n".join(L) + "\n")
+
+
+def write_chart(rows, info, path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    ok = [r for r in rows if "error" not in r]
+    if not ok:
+        return
+    labels = [f"{r['tool']}" + (f" [{r['dict']}]" if r.get("dict") and r["dict"] != "default models" else "")
+              for r in ok]
+    vals = [r["mb_s"] for r in ok]
+    lo = [r["mb_s"] - r["mb_s_min"] for r in ok]
+    hi = [r["mb_s_max"] - r["mb_s"] for r in ok]
+    colors = ["#d62728" if r["group"] == "glean" else ("#1f77b4" if r["procs"] == 1 else "#7fb2dd")
+              for r in ok]
+    fig, ax = plt.subplots(figsize=(10, 0.38 * len(ok) + 1.6))
+    y = list(range(len(ok)))[::-1]
+    ax.barh(y, vals, xerr=[lo, hi], color=colors, capsize=2)
+    ax.set_yticks(y)
+    ax.set_yticklabels(labels, fontsize=8)
+    ax.set_xscale("log")
+    ax.set_xlabel("MB/s of document text (log scale; median, whiskers min-max)")
+    for yi, v in zip(y, vals):
+        ax.text(v * 1.05, yi, f"{v:.2f}" if v < 10 else f"{v:.0f}", va="center", fontsize=7)
+    ax.set_title(f"English news, 3.6 MB - {info['cores']} cores {info['cpu']} - "
+                 f"{info['date']} - {info['commit']}", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--spacy-1m", action="store_true",
+                    help="include spaCy's EntityRuler with the 1M-name dictionary (~5 min)")
+    ap.add_argument("--only", help="run only rows whose tool label matches this glob")
+    ap.add_argument("--skip-glean", action="store_true")
+    ap.add_argument("--skip-peers", action="store_true")
+    args = ap.parse_args()
+    os.makedirs(RESULTS, exist_ok=True)
+    repeat_corpus(NEWS, NEWS10, 10)
+    repeat_corpus(NEWS, NEWS100, 100)
+    rows = []
+    if not args.skip_glean:
+        log(f"Glean rows with {GLEAN_BIN}")
+        rows += glean_rows(args)
+    if not args.skip_peers:
+        for label, peer, d, procs in peer_rows(args):
+            if args.only and not fnmatch.fnmatch(label, args.only):
+                continue
+            log(f"{label} [{os.path.basename(d) if d else '-'}] procs={procs}")
+            r = run_peer(label, peer, d, procs, args.rounds)
+            if "error" in r:
+                log("ERROR " + r["error"])
+            else:
+                log(f"  {r['mb_s']:.2f} MB/s, cold {r['cold_mb_s']:.2f}, counts {r['counts']}, "
+                    f"build {r['build_s']:.2f} s, rss {r['peak_rss_mib']:.0f} MiB")
+            rows.append(r)
+    info = machine()
+    json.dump({"machine": info, "rows": rows}, open(os.path.join(RESULTS, "results.json"), "w"),
+              indent=1)
+    write_markdown(rows, info, os.path.join(RESULTS, "results.md"), args)
+    write_chart(rows, info, os.path.join(RESULTS, "throughput.png"))
+    log(f"wrote {os.path.join(RESULTS, 'results.md')} and throughput.png")
+    failed = [r["tool"] for r in rows if "error" in r]
+    if failed:
+        log("FAILED rows: " + "; ".join(failed))
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
