@@ -102,13 +102,14 @@ def peer_rows(args):
     return rows
 
 
-def run_peer(label, peer, dict_path, procs, rounds):
-    cmd = [sys.executable, os.path.join(HERE, "peers.py"), peer, "--corpus", NEWS10,
-           "--cold", NEWS, "--rounds", str(rounds), "--procs", str(procs)]
+def run_peer(label, peer, dict_path, procs, rounds, corpus=NEWS10, cold=NEWS, lang="en"):
+    cmd = [sys.executable, os.path.join(HERE, "peers.py"), peer, "--corpus", corpus,
+           "--cold", cold, "--rounds", str(rounds), "--procs", str(procs), "--lang", lang]
     if dict_path:
         cmd += ["--dict", dict_path]
     rc, out, err, wall, rss = measured(cmd)
-    row = {"group": "peer", "tool": label, "peer": peer, "procs": procs,
+    row = {"group": "peer", "tool": label, "peer": peer, "procs": procs, "lang": lang,
+           "corpus": os.path.basename(corpus),
            "dict": os.path.basename(dict_path) if dict_path else None, "wall_s": wall,
            "peak_rss_mib": rss}
     if rc != 0:
@@ -158,9 +159,10 @@ def glean_counts(summary_path, out_path):
     return counts, summary
 
 
-def run_glean(label, corpus, threads, rounds, extra=(), what=None):
-    row = {"group": "glean", "tool": label, "procs": threads,
-           "dict": os.path.basename(extra[1]) if extra else "default models",
+def run_glean(label, corpus, threads, rounds, extra=(), what=None, lang="en", dict_name=None):
+    row = {"group": "glean", "tool": label, "procs": threads, "corpus": os.path.basename(corpus),
+           "lang": lang,
+           "dict": dict_name or (os.path.basename(extra[1]) if extra else "default models"),
            "what": what or ("glean annotate: JSONL in -> ICU tokens + sentences + default "
                             "patterns + default gazetteer -> resolved ents -> JSONL out")}
     if not os.access(GLEAN_BIN, os.X_OK):
@@ -218,6 +220,12 @@ def glean_rows(args):
             continue
         log(f"{label}")
         rows.append(run_glean(label, corpus, threads, rounds, extra, what))
+    # The cold run goes into the cold column of the one-thread row.
+    cold = next((r for r in rows if r["tool"].endswith("cold (news once)")), None)
+    one = next((r for r in rows if r["tool"] == "Glean, 1 thread"), None)
+    if cold and one and "error" not in cold and "error" not in one:
+        one["cold_mb_s"] = cold["mb_s"]
+        rows.remove(cold)
     return rows
 
 
@@ -256,23 +264,15 @@ def fmt(x, digits=1):
     return f"{x:.{digits}f}" if x >= 1 else f"{x:.3f}"
 
 
-def write_markdown(rows, info, path, args):
-    L = []
-    L.append("# Glean and its peers: throughput\n")
-    L.append(f"Run {info['date']} on {info['cores']} cores ({info['cpu']}), commit "
-             f"`{info['commit']}`, Python {info['python']}, Linux {info['kernel']}.\n")
-    L.append("Corpus: the 300 ABC news articles of gensim's `lee_background.cor` repeated 10 times "
-             f"({rows[0].get('bytes', 0) / 1e6 if rows and rows[0].get('bytes') else 3.6:.1f} MB "
-             "of UTF-8 text, 3,000 documents); *cold* = the 300 articles once, in a fresh process. "
-             f"MB/s = MB of document text per second, median of {args.rounds} rounds "
-             "(min-max in brackets). Dictionaries: *geo.tsv* (the open-data names) and *1m.tsv* "
-             "(geo plus synthetic names, 1,000,000 in all). Build = time to load the dictionary "
-             "or compile the patterns. Peak RSS = the largest resident set of the measured "
-             "process. Rows with 1 process are pinned to one CPU. Counts are over one round of "
-             "the repeated corpus; see README.md for what each tool counts.\n")
-    if not args.spacy_1m:
-        L.append("The spaCy EntityRuler with the 1M-name dictionary is off by default (it takes "
-                 "about 267 s to build here); run with `--spacy-1m` to include it.\n")
+def corpus_mb(path):
+    try:
+        return sum(len(json.loads(l)["text"].encode("utf-8")) for l in open(path, encoding="utf-8")
+                   if l.strip()) / 1e6
+    except OSError:
+        return 0.0
+
+
+def table(rows, L):
     L.append("| tool | procs | dictionary | MB/s | cold MB/s | docs/s | tokens | sentences | "
              "entities | build s | peak RSS MiB |")
     L.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -290,6 +290,34 @@ def write_markdown(rows, info, path, args):
                  f"{fmt(r.get('cold_mb_s'))} | {fmt(r['docs_s'], 0)} | {tok_s} | "
                  f"{fmt(c.get('sentences'))} | {fmt(c.get('entities'))} | "
                  f"{fmt(r.get('build_s'), 2)} | {fmt(r.get('peak_rss_mib'), 0)} |")
+
+
+def write_markdown(rows, info, path, args):
+    L = []
+    L.append("# Glean and its peers: throughput\n")
+    L.append(f"Run {info['date']} on {info['cores']} cores ({info['cpu']}), commit "
+             f"`{info['commit']}`, Python {info['python']}, Linux {info['kernel']}.\n")
+    L.append("Corpus: the 300 ABC news articles of gensim's `lee_background.cor` repeated 10 times "
+             f"({corpus_mb(NEWS10):.1f} MB "
+             "of UTF-8 text, 3,000 documents); *cold* = the 300 articles once, in a fresh process. "
+             f"MB/s = MB of document text per second, median of {args.rounds} rounds "
+             "(min-max in brackets). Dictionaries: *geo.tsv* (the open-data names) and *1m.tsv* "
+             "(geo plus synthetic names, 1,000,000 in all). Build = time to load the dictionary "
+             "or compile the patterns. Peak RSS = the largest resident set of the measured "
+             "process. Rows with 1 process are pinned to one CPU. Counts are over one round of "
+             "the repeated corpus; see README.md for what each tool counts.\n")
+    if not args.spacy_1m:
+        L.append("The spaCy EntityRuler with the 1M-name dictionary is off by default (it takes "
+                 "about 267 s to build here); run with `--spacy-1m` to include it.\n")
+    news = [r for r in rows if r.get("lang", "en") == "en"]
+    other = [r for r in rows if r.get("lang", "en") != "en"]
+    table(news, L)
+    if other:
+        L.append("\n## Tokenization on other languages\n")
+        L.append("Corpora: Debian fortunes-zh (2.7 MB), fortunes-ru (4.6 MB), fortunes-de "
+                 "(4.0 MB), one record per fortune; *cold* = the first pass in a fresh process. "
+                 "Only tokenization (and Glean's sentences and JSONL output) is compared here.\n")
+        table(other, L)
     L.append("\n## What each row computed\n")
     seen = set()
     for r in rows:
@@ -314,7 +342,7 @@ def write_chart(rows, info, path):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    ok = [r for r in rows if "error" not in r]
+    ok = [r for r in rows if "error" not in r and r.get("lang", "en") == "en"]
     if not ok:
         return
     labels = [f"{r['tool']}" + (f" [{r['dict']}]" if r.get("dict") and r["dict"] != "default models" else "")
@@ -347,6 +375,8 @@ def main():
     ap.add_argument("--only", help="run only rows whose tool label matches this glob")
     ap.add_argument("--skip-glean", action="store_true")
     ap.add_argument("--skip-peers", action="store_true")
+    ap.add_argument("--no-multilingual", action="store_true",
+                    help="skip the tokenizer rows on the Chinese, Russian and German text")
     args = ap.parse_args()
     os.makedirs(RESULTS, exist_ok=True)
     repeat_corpus(NEWS, NEWS10, 10)
@@ -367,6 +397,30 @@ def main():
                 log(f"  {r['mb_s']:.2f} MB/s, cold {r['cold_mb_s']:.2f}, counts {r['counts']}, "
                     f"build {r['build_s']:.2f} s, rss {r['peak_rss_mib']:.0f} MiB")
             rows.append(r)
+    if not args.no_multilingual:
+        for lang in ("zh", "ru", "de"):
+            corpus = os.path.join(ROOT, "corpora", "public", f"{lang}.jsonl")
+            if not os.path.exists(corpus):
+                log(f"no {corpus}; skipping {lang}")
+                continue
+            if not args.skip_glean and fnmatch.fnmatch(f"Glean tokens + sentences [{lang}]",
+                                                       args.only or "*"):
+                log(f"Glean tokens + sentences [{lang}]")
+                rows.append(run_glean(
+                    f"Glean tokens + sentences [{lang}]", corpus, 1, args.rounds,
+                    ("--lang", lang, "--emit", "tokens,sents"), lang=lang, dict_name="-",
+                    what=f"glean annotate --lang {lang} --emit tokens,sents (JSONL in and out)"))
+            if args.skip_peers:
+                continue
+            for label, peer in ((f"spaCy blank('{lang}') tokenizer", "spacy-tokenizer"),
+                                (f"PyICU word BreakIterator ({lang})", "pyicu"),
+                                (f"blingfire text_to_words [{lang}]", "blingfire")):
+                if args.only and not fnmatch.fnmatch(label, args.only):
+                    continue
+                log(label)
+                r = run_peer(label, peer, None, 1, args.rounds, corpus, corpus, lang)
+                log("ERROR " + r["error"] if "error" in r else f"  {r['mb_s']:.2f} MB/s")
+                rows.append(r)
     info = machine()
     json.dump({"machine": info, "rows": rows}, open(os.path.join(RESULTS, "results.json"), "w"),
               indent=1)

@@ -69,7 +69,7 @@ class SpacyTokenizer:
 
     def build(self, args):
         import spacy
-        return spacy.blank("en")
+        return spacy.blank(args.lang)
 
     def run(self, nlp, texts):
         return {"tokens": sum(len(nlp.make_doc(t)) for t in texts)}
@@ -196,7 +196,7 @@ class PyICU:
 
     def build(self, args):
         import icu
-        return icu.BreakIterator.createWordInstance(icu.Locale("en"))
+        return icu.BreakIterator.createWordInstance(icu.Locale(args.lang))
 
     def run(self, bi, texts):
         n = 0
@@ -265,6 +265,7 @@ def main():
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--procs", type=int, default=1)
     ap.add_argument("--cpu", type=int, default=0)
+    ap.add_argument("--lang", default="en", help="language for the tokenizer peers")
     args = ap.parse_args()
     if args.procs == 1:
         os.sched_setaffinity(0, {args.cpu})
@@ -294,7 +295,8 @@ def main():
         pool.join()
     mbs = [nbytes / 1e6 / s for s in times]
     json.dump({
-        "peer": args.peer, "what": peer.what, "procs": args.procs,
+        "peer": args.peer,
+        "what": peer.what.replace("'en'", f"'{args.lang}'").replace("(en)", f"({args.lang})"), "procs": args.procs, "lang": args.lang,
         "dict": os.path.basename(args.dict) if args.dict else None,
         "bytes": nbytes, "docs": len(texts), "rounds": args.rounds,
         "build_s": build_s,
