@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "GleanIO", dependencies: ["GleanCore", "CCompression"]),
         .target(
             name: "Glean",
-            dependencies: ["GleanCore", "GleanSegment", "GleanPatterns", "GleanGazetteer", "GleanIO"]
+            dependencies: ["GleanCore", "GleanSegment", "GleanPatterns", "GleanGazetteer", "GleanIO", "CPCRE2"]
         ),
         .executableTarget(
             name: "glean",
@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "GleanGazetteerTests", dependencies: ["GleanGazetteer", "GleanSegment"]),
         .testTarget(name: "GleanIOTests", dependencies: ["GleanIO"]),
         .testTarget(name: "GleanTests", dependencies: ["Glean"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Glean"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Glean"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,0 +1,323 @@
+import CICUShim
+import GleanCore
+
+/// An error from ICU while setting up or running a segmenter.
+public struct SegmenterError: Error, CustomStringConvertible {
+    public var description: String
+}
+
+/// Word and sentence segmentation with the system ICU, producing Glean's tokens and sentences.
+///
+/// Tokens are ICU word-break segments (UAX #29 plus ICU's dictionaries for Chinese, Japanese,
+/// Thai, Khmer, Lao, Burmese), run on the UTF-8 text without a UTF-16 copy, then shaped as spaCy
+/// expects:
+/// - whitespace: a single U+0020 right after a token is that token's trailing space; every other
+///   run of ``Whitespace`` (newline, tab, NBSP, a second space ...) is ONE `space` token;
+/// - clitics: the language's ``CliticRules`` split endings off words ("don't" -> `do` `n't`);
+/// - sentences: ICU's sentence break with the locale's abbreviation suppressions
+///   (`en@ss=standard`), each running from its first token's start to its last token's end.
+///
+/// ```swift
+/// let segmenter = try Segmenter()
+/// var doc = Document("Sydney's west.  Hi\nthere")
+/// try segmenter.segment(&doc)
+/// // tokens: Sydney | 's | west | . | " " | Hi | "\n" | there
+/// ```
+///
+/// A `Segmenter` is not thread-safe (ICU break iterators are not): give each thread its own, made
+/// by ``SegmenterPrototypes/makeSegmenter()``, which clones cheaply.
+public final class Segmenter {
+    private let prototypes: SegmenterPrototypes
+    private var breakers: [String: (word: Breaker, sentence: Breaker)] = [:]
+    private var boundaries = [Int32](repeating: 0, count: 4096)
+    private var statuses = [Int32](repeating: 0, count: 4096)
+    /// Pure-ASCII documents use ``ASCIIWordBreak`` (ICU's rules, checked against ICU by tests);
+    /// off, every document goes through ICU.
+    public var fastASCII = true
+
+    public convenience init() throws {
+        self.init(prototypes: SegmenterPrototypes())
+    }
+
+    init(prototypes: SegmenterPrototypes) {
+        self.prototypes = prototypes
+    }
+
+    private func breakers(for lang: String) throws -> (word: Breaker, sentence: Breaker) {
+        if let b = breakers[lang] { return b }
+        let b = try prototypes.clones(for: lang)
+        breakers[lang] = b
+        return b
+    }
+
+    /// Fills `document.tokens` and `document.sentences`.
+    public func segment(_ document: inout Document, sentences wantSentences: Bool = true) throws {
+        guard document.text.count < Int(Int32.max) else {
+            throw SegmenterError(description: "text of \(document.text.count) bytes is over ICU's 2 GiB limit")
+        }
+        let lang = SegmenterPrototypes.normalizedLanguage(document.lang)
+        let (word, sentence) = try breakers(for: lang)
+        let clitics = CliticRules.forLanguage(lang)
+        var tokens: [Token] = []
+        tokens.reserveCapacity(document.text.count / 4 + 4)
+        let useFastPath = fastASCII && document.text.withUnsafeBufferPointer { UTF8Validation.isASCII($0) }
+        try document.text.withUnsafeBufferPointer { text in
+            var builder = TokenBuilder(text: text, clitics: clitics)
+            var previous = 0
+            if useFastPath {
+                ASCIIWordBreak.segments(text) { end, status in
+                    builder.addSegment(previous, end, status: status, into: &tokens)
+                    previous = end
+                }
+                builder.finish(into: &tokens)
+                return
+            }
+            try word.setText(text)
+            while true {
+                let n = glean_breaker_next(word.handle, &boundaries, &statuses, Int32(boundaries.count))
+                if n == 0 { break }
+                for k in 0..<Int(n) {
+                    let end = Int(boundaries[k])
+                    builder.addSegment(previous, end, status: statuses[k], into: &tokens)
+                    previous = end
+                }
+            }
+            builder.finish(into: &tokens)
+        }
+        document.tokens = tokens
+        if wantSentences {
+            document.sentences = try sentenceSpans(document.text, tokens: tokens, breaker: sentence)
+        }
+    }
+
+    /// ICU's raw word boundaries (UTF-8 byte offsets, 0 and the end included): the layer that the
+    /// Unicode conformance tests and the differential tests check.
+    public func wordBoundaries(_ text: [UInt8], lang: String = "en") throws -> [Int] {
+        try boundaries(text, breaker: breakers(for: SegmenterPrototypes.normalizedLanguage(lang)).word)
+    }
+
+    /// Word segments as (end, rule status), from ICU or, with `fastPath`, from ``ASCIIWordBreak``
+    /// (ASCII text only): the layer the fast path's differential test compares.
+    public func wordSegments(_ text: [UInt8], lang: String = "en", fastPath: Bool) throws -> [(end: Int, status: Int32)] {
+        var result: [(end: Int, status: Int32)] = []
+        if fastPath {
+            text.withUnsafeBufferPointer { b in ASCIIWordBreak.segments(b) { result.append(($0, $1)) } }
+            return result
+        }
+        let breaker = try breakers(for: SegmenterPrototypes.normalizedLanguage(lang)).word
+        try text.withUnsafeBufferPointer { buffer in
+            try breaker.setText(buffer)
+            while true {
+                let n = glean_breaker_next(breaker.handle, &boundaries, &statuses, Int32(boundaries.count))
+                if n == 0 { break }
+                for k in 0..<Int(n) { result.append((Int(boundaries[k]), statuses[k])) }
+            }
+        }
+        return result
+    }
+
+    /// ICU's raw sentence boundaries, 0 and the end included.
+    public func sentenceBoundaries(_ text: [UInt8], lang: String = "en") throws -> [Int] {
+        try boundaries(text, breaker: breakers(for: SegmenterPrototypes.normalizedLanguage(lang)).sentence)
+    }
+
+    private func boundaries(_ text: [UInt8], breaker: Breaker) throws -> [Int] {
+        var result = [0]
+        try text.withUnsafeBufferPointer { buffer in
+            try breaker.setText(buffer)
+            while true {
+                let n = glean_breaker_next(breaker.handle, &boundaries, nil, Int32(boundaries.count))
+                if n == 0 { break }
+                result.append(contentsOf: boundaries[0..<Int(n)].map(Int.init))
+            }
+        }
+        return result
+    }
+
+    private func sentenceSpans(_ text: [UInt8], tokens: [Token], breaker: Breaker) throws -> [Sentence] {
+        guard !tokens.isEmpty else { return [] }
+        var sentences: [Sentence] = []
+        try text.withUnsafeBufferPointer { buffer in
+            try breaker.setText(buffer)
+            var t = 0
+            while true {
+                let n = glean_breaker_next(breaker.handle, &boundaries, nil, Int32(boundaries.count))
+                if n == 0 { break }
+                for k in 0..<Int(n) {
+                    let end = Int(boundaries[k])
+                    let first = t
+                    while t < tokens.count, tokens[t].start < end { t += 1 }
+                    guard t > first else { continue }
+                    if let last = sentences.last, (last.firstToken..<last.endToken).allSatisfy({ tokens[$0].kind == .space }) {
+                        // A sentence of whitespace only (text that starts with a blank line) joins the next.
+                        sentences[sentences.count - 1] = Sentence(start: last.start, end: tokens[t - 1].end,
+                                                                  firstToken: last.firstToken, endToken: t)
+                    } else {
+                        sentences.append(Sentence(start: tokens[first].start, end: tokens[t - 1].end,
+                                                  firstToken: first, endToken: t))
+                    }
+                }
+            }
+            // Tokens after ICU's last boundary cannot exist, but never leave one out.
+            if t < tokens.count, let last = sentences.last {
+                sentences[sentences.count - 1] = Sentence(start: last.start, end: tokens[tokens.count - 1].end,
+                                                          firstToken: last.firstToken, endToken: tokens.count)
+            }
+        }
+        return sentences
+    }
+}
+
+/// Builds tokens from ICU segments: splits whitespace off, merges whitespace runs across
+/// segments, applies the trailing-space rule and the clitic split.
+struct TokenBuilder {
+    let text: UnsafeBufferPointer<UInt8>
+    let clitics: CliticRules
+    /// Start of the whitespace run not yet emitted, or -1.
+    var whitespaceStart = -1
+    let asciiWhitespace = TokenBuilder.asciiWhitespaceTable
+    let asciiPunct = TokenBuilder.asciiPunctTable
+
+    init(text: UnsafeBufferPointer<UInt8>, clitics: CliticRules) {
+        self.text = text
+        self.clitics = clitics
+    }
+
+    static let asciiWhitespaceTable: [Bool] = (0..<128).map { Whitespace.contains(UInt32($0)) }
+    /// ASCII characters of general category P* (the rest of printable ASCII non-alphanumerics are S*).
+    static let asciiPunctTable: [Bool] = (0..<128).map { c in
+        Array("!\"#%&'()*,-./:;?@[\\]_{}".utf8).contains(UInt8(c))
+    }
+
+    mutating func addSegment(_ start: Int, _ end: Int, status: Int32, into tokens: inout [Token]) {
+        // One ASCII non-space character: the common case, without the scalar loop.
+        if end == start + 1, text[start] < 0x80, !asciiWhitespace[Int(text[start])] {
+            if whitespaceStart >= 0 { emitWhitespace(whitespaceStart, start, into: &tokens) }
+            emitPiece(start, end, status: status, into: &tokens)
+            return
+        }
+        var i = start
+        var pieceStart = -1  // start of the current non-whitespace piece
+        while i < end {
+            let c = text[i]
+            let isSpace: Bool
+            let length: Int
+            if c < 0x80 {
+                isSpace = asciiWhitespace[Int(c)]
+                length = 1
+            } else {
+                let (scalar, len) = UTF8Validation.decode(text, i)
+                isSpace = Whitespace.contains(scalar)
+                length = len
+            }
+            if isSpace {
+                if pieceStart >= 0 { emitPiece(pieceStart, i, status: status, into: &tokens); pieceStart = -1 }
+                if whitespaceStart < 0 { whitespaceStart = i }
+            } else {
+                if whitespaceStart >= 0 { emitWhitespace(whitespaceStart, i, into: &tokens) }
+                if pieceStart < 0 { pieceStart = i }
+            }
+            i += length
+        }
+        if pieceStart >= 0 { emitPiece(pieceStart, end, status: status, into: &tokens) }
+    }
+
+    mutating func finish(into tokens: inout [Token]) {
+        if whitespaceStart >= 0 { emitWhitespace(whitespaceStart, text.count, into: &tokens) }
+    }
+
+    mutating func emitWhitespace(_ start: Int, _ end: Int, into tokens: inout [Token]) {
+        whitespaceStart = -1
+        var s = start
+        if text[s] == 0x20, let last = tokens.last, last.end == s { s += 1 }
+        if s < end { tokens.append(Token(start: s, end: end, kind: .space)) }
+    }
+
+    func emitPiece(_ start: Int, _ end: Int, status: Int32, into tokens: inout [Token]) {
+        let kind = kindOf(start, status: status)
+        if kind == .word, let split = clitics.splitPoint(text, start, end) {
+            tokens.append(Token(start: start, end: split, kind: .word))
+            tokens.append(Token(start: split, end: end, kind: .word))
+        } else {
+            tokens.append(Token(start: start, end: end, kind: kind))
+        }
+    }
+
+    func kindOf(_ start: Int, status: Int32) -> TokenKind {
+        switch status {
+        case 100..<200: return .number
+        case 200..<300: return .word
+        case 300..<400: return .kana
+        case 400..<500:
+            // ICU reports kana with the ideographic status.
+            return glean_char_class(UTF8Validation.decode(text, start).scalar) == Int32(GLEAN_CHAR_KANA) ? .kana : .ideographic
+        default: break
+        }
+        let c = text[start]
+        if c < 0x80 {
+            if asciiPunct[Int(c)] { return .punct }
+            if (c >= 0x30 && c <= 0x39) { return .number }
+            if (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A { return .word }
+            return .symbol
+        }
+        switch glean_char_class(UTF8Validation.decode(text, start).scalar) {
+        case Int32(GLEAN_CHAR_PUNCT): return .punct
+        case Int32(GLEAN_CHAR_LETTER): return .word
+        case Int32(GLEAN_CHAR_NUMBER): return .number
+        case Int32(GLEAN_CHAR_IDEOGRAPHIC): return .ideographic
+        case Int32(GLEAN_CHAR_KANA): return .kana
+        default: return .symbol
+        }
+    }
+}
+
+/// The clitics a language splits off the end of a word, matched case-insensitively with `'` or
+/// `’`. English: `'s n't 'll 're 've 'd 'm` ("Sydney's" -> `Sydney` `'s`, "don't" -> `do` `n't`,
+/// "WE'RE" -> `WE` `'RE`). The part before the clitic must not be empty. Other languages: none.
+public struct CliticRules: Sendable {
+    /// Endings after the apostrophe, lowercase ASCII.
+    let afterApostrophe: [[UInt8]]
+    let splitsNot: Bool
+
+    public static let english = CliticRules(afterApostrophe: ["s", "ll", "re", "ve", "d", "m"].map { Array($0.utf8) },
+                                            splitsNot: true)
+    public static let none = CliticRules(afterApostrophe: [], splitsNot: false)
+
+    public static func forLanguage(_ lang: String) -> CliticRules {
+        lang == "en" || lang.hasPrefix("en_") || lang.hasPrefix("en-") ? .english : .none
+    }
+
+    /// Where the clitic starts in the word [start, end), or nil.
+    func splitPoint(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
+        guard splitsNot || !afterApostrophe.isEmpty, end - start >= 3 else { return nil }
+        // Fast reject: every clitic has an apostrophe (' or the last byte of ’) among the last 5 bytes.
+        var hasApostrophe = false
+        var k = end - 2
+        while k >= max(start, end - 5) {
+            if text[k] == 0x27 || text[k] == 0x99 { hasApostrophe = true; break }
+            k -= 1
+        }
+        guard hasApostrophe else { return nil }
+        for ending in afterApostrophe {
+            let tail = end - ending.count
+            guard tail - 1 > start else { continue }
+            guard (0..<ending.count).allSatisfy({ text[tail + $0] | 0x20 == ending[$0] }) else { continue }
+            if let apostrophe = apostropheStart(text, start, tail), apostrophe > start { return apostrophe }
+        }
+        if splitsNot, end - start >= 4, text[end - 1] | 0x20 == UInt8(ascii: "t"),
+           let apostrophe = apostropheStart(text, start, end - 1),
+           apostrophe - 1 > start, text[apostrophe - 1] | 0x20 == UInt8(ascii: "n") {
+            return apostrophe - 1
+        }
+        return nil
+    }
+
+    /// The start of an apostrophe (`'` or `’`) that ends just before `position`, if any.
+    private func apostropheStart(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ position: Int) -> Int? {
+        if position - 1 >= start, text[position - 1] == UInt8(ascii: "'") { return position - 1 }
+        if position - 3 >= start, text[position - 3] == 0xE2, text[position - 2] == 0x80, text[position - 1] == 0x99 {
+            return position - 3
+        }
+        return nil
+    }
+}
