@@ -251,7 +251,7 @@ def main():
     docs = [(g["id"], t) for g, t in gold_docs]
     n_gold = sum(len(g["ents"]) for g, _ in gold_docs)
     L = ["# Quality: Glean's default models against the gold set\n",
-         f"Gold set: {len(gold_docs)} ABC news articles (lines 0-{len(gold_docs) - 1} of gensim's "
+         f"Gold set: {len(gold_docs)} ABC news articles (lines 1-{len(gold_docs)} of gensim's "
          f"`lee_background.cor`), {n_gold} entities annotated by hand for this project with "
          "OntoNotes labels (Benchmarks/gold/). Offsets are code points. *Exact*: same start, "
          "end and label; *overlap*: same label and overlapping spans, one-to-one. Goals: "

@@ -6,7 +6,8 @@
 #
 # Env: GLEAN_BIN (default .build/release/glean), PYTHON (default python3).
 # Needs: python3 >= 3.10 with venv, network access to PyPI (first run only), Debian packages
-# libicu-dev pkg-config g++ (PyICU builds from source), fortunes-zh fortunes-ru fortunes-de.
+# libicu-dev pkg-config g++ (PyICU builds from source) and what corpora/fetch.sh needs
+# (scripts/setup-system.sh installs them).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(dirname "$HERE")"
@@ -26,13 +27,9 @@ if [[ ! -x "$VENV/bin/python" || "$(cat "$stamp" 2>/dev/null)" != "$want" ]]; th
 fi
 
 phase "corpora"
-if [[ -x "$ROOT/corpora/fetch.sh" ]]; then
-  "$ROOT/corpora/fetch.sh"
-elif [[ -f "$ROOT/corpora/fetch.sh" ]]; then
-  bash "$ROOT/corpora/fetch.sh"
-fi
-# The fallback fills in whatever corpora/fetch.sh did not produce (or all of it when absent).
-"$VENV/bin/python" "$HERE/fetch_corpora.py" "$ROOT"
+# corpora/fetch.sh writes corpora/public/{news,zh,ru,de}.jsonl (gitignored) from the gensim wheel
+# on PyPI and the Debian fortunes packages; it is idempotent.
+bash "$ROOT/corpora/fetch.sh" --quiet
 test -s "$ROOT/corpora/public/news.jsonl" || { echo "no corpora/public/news.jsonl" >&2; exit 2; }
 
 phase "dictionaries"

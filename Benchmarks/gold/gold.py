@@ -7,8 +7,8 @@ article texts are NOT stored in this repository: they come from corpora/public/n
 SHA-256 of its text, so it does not depend on how the fetch script names the records.
 
 annotations.txt format:
-    ## lee-000 <sha256 of the article text>     starts a document (id = line number in
-                                                lee_background.cor, from 0)
+    ## lee-1 <sha256 of the article text>       starts a document (id lee-N = line N of
+                                                lee_background.cor, from 1)
     LABEL surface                               one entity, in reading order
     LABEL left ⟦surface⟧ right                  the same, when the bare surface would first
                                                 match somewhere else: the context is searched
