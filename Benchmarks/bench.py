@@ -13,6 +13,7 @@ import fnmatch
 import json
 import os
 import platform
+import re
 import shlex
 import statistics
 import subprocess
@@ -28,6 +29,7 @@ NEWS10 = os.path.join(WORK, "news10.jsonl")
 NEWS100 = os.path.join(WORK, "news100.jsonl")
 GEO = os.path.join(WORK, "dicts", "geo.tsv")
 ONE_M = os.path.join(WORK, "dicts", "1m.tsv")
+PIN_CPU = 0
 LOAD_AT_START = round(os.getloadavg()[0], 2)
 GLEAN_BIN = os.environ.get("GLEAN_BIN", os.path.join(ROOT, ".build", "release", "glean"))
 
@@ -104,7 +106,8 @@ def peer_rows(args):
 
 def run_peer(label, peer, dict_path, procs, rounds, corpus=NEWS10, cold=NEWS, lang="en"):
     cmd = [sys.executable, os.path.join(HERE, "peers.py"), peer, "--corpus", corpus,
-           "--cold", cold, "--rounds", str(rounds), "--procs", str(procs), "--lang", lang]
+           "--cold", cold, "--rounds", str(rounds), "--procs", str(procs), "--lang", lang,
+           "--cpu", str(PIN_CPU)]
     if dict_path:
         cmd += ["--dict", dict_path]
     rc, out, err, wall, rss = measured(cmd)
@@ -178,12 +181,19 @@ def run_glean(label, corpus, threads, rounds, extra=(), what=None, lang="en", di
         # annotate with the compiled file; a glean without `compile` gets the TSV itself.
         i = extra.index("--gazetteer") + 1
         tsv = extra[i]
-        has_compile = subprocess.run([GLEAN_BIN, "compile", "--help"], capture_output=True
-                                     ).returncode == 0
+        top_help = subprocess.run([GLEAN_BIN, "--help"], capture_output=True, text=True).stdout
+        annotate_help = subprocess.run([GLEAN_BIN, "annotate", "--help"], capture_output=True,
+                                       text=True).stdout
+        if "--gazetteer" not in annotate_help:
+            row["error"] = (f"{GLEAN_BIN} annotate has no --gazetteer option yet "
+                            "(see `glean annotate --help`)")
+            log("ERROR " + label + ": " + row["error"])
+            return row
+        has_compile = re.search(r"^\s+compile\b", top_help, re.M) is not None
         if has_compile:
             glz = os.path.join(WORK, "dicts", os.path.splitext(os.path.basename(tsv))[0] + ".glz")
             ccmd = [GLEAN_BIN, "compile", tsv, "-o", glz, "--quiet"]
-            rc, _o, err, build_s, compile_rss = measured(ccmd, cpu=0 if threads == 1 else None,
+            rc, _o, err, build_s, compile_rss = measured(ccmd, cpu=PIN_CPU if threads == 1 else None,
                                                           stdout=subprocess.DEVNULL)
             if rc != 0:
                 msg = err.decode(errors="replace").strip().splitlines()
@@ -197,7 +207,7 @@ def run_glean(label, corpus, threads, rounds, extra=(), what=None, lang="en", di
     summary = os.path.join(tmp, "glean-summary.json")
     cmd = [GLEAN_BIN, "annotate", corpus, "-o", out, "--threads", str(threads), "--quiet",
            "--summary-json", summary, *extra]
-    cpu = 0 if threads == 1 else None
+    cpu = PIN_CPU if threads == 1 else None
     nbytes = sum(len(json.loads(l)["text"].encode("utf-8"))
                  for l in open(corpus, encoding="utf-8") if l.strip())
     docs = sum(1 for l in open(corpus, encoding="utf-8") if l.strip())
@@ -417,10 +427,13 @@ def main():
     ap.add_argument("--only", help="run only rows whose tool label matches this glob")
     ap.add_argument("--skip-glean", action="store_true")
     ap.add_argument("--skip-peers", action="store_true")
+    ap.add_argument("--cpu", type=int, default=0, help="the CPU one-process rows are pinned to")
     ap.add_argument("--out", default=RESULTS, help="results folder (default Benchmarks/results)")
     ap.add_argument("--no-multilingual", action="store_true",
                     help="skip the tokenizer rows on the Chinese, Russian and German text")
     args = ap.parse_args()
+    global PIN_CPU
+    PIN_CPU = args.cpu
     os.makedirs(args.out, exist_ok=True)
     repeat_corpus(NEWS, NEWS10, 10)
     repeat_corpus(NEWS, NEWS100, 100)
