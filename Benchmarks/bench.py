@@ -336,6 +336,8 @@ def table(rows, L):
 
 
 def write_markdown(rows, info, path, args):
+    # Paths inside the repository are shown relative to its root.
+    rows = json.loads(json.dumps(rows).replace(json.dumps(ROOT + os.sep)[1:-1], ""))
     L = []
     L.append("# Glean and its peers: throughput\n")
     L.append(f"Run {info['date']} on {info['cores']} cores ({info['cpu']}), commit "
@@ -361,6 +363,12 @@ def write_markdown(rows, info, path, args):
                  "(4.0 MB), one record per fortune; *cold* = the first pass in a fresh process. "
                  "Only tokenization (and Glean's sentences and JSONL output) is compared here.\n")
         table(other, L)
+    inner = [r for r in rows if r["group"] == "glean" and "error" not in r
+             and isinstance(r.get("summary"), dict) and r["summary"].get("mb_per_second")]
+    if inner:
+        L.append("\nGlean's own end summary (`--summary-json`: time inside the pipeline, without "
+                 "process start and model loading), last round: " +
+                 "; ".join(f"{r['tool']} {r['summary']['mb_per_second']} MB/s" for r in inner) + ".")
     L.append("\n## What each row computed\n")
     whats = {}
     for r in rows:

@@ -263,7 +263,13 @@ def main():
         preds, cmd = run_glean(docs, args.glean_bin)
         res = score(gold_docs, preds)
         report["glean"] = res["table"]
-        L.append(f"## Glean\n\nCommand: `{cmd}`\n")
+        version = subprocess.run([args.glean_bin, "--version"], capture_output=True,
+                                 text=True).stdout.strip().replace("\n", "; ")
+        L.append(f"## Glean\n\nCommand: `{cmd.replace(ROOT + os.sep, '')}` ({version})\n")
+        if not any(preds.values()):
+            L.append("**This Glean build wrote no entities at all** (its pattern and gazetteer "
+                     "stages are missing or produced nothing), so every precision is undefined "
+                     "and every recall is 0.\n")
         label_table(res, L)
         L.append("\n### Goals\n")
         goals(res, L)
@@ -271,7 +277,7 @@ def main():
         errors(res, L)
     except RuntimeError as e:
         print(f"quality: ERROR: {e}", file=sys.stderr)
-        L.append(f"## Glean\n\n**Not measured**: {e}\n")
+        L.append(f"## Glean\n\n**Not measured**: {str(e).replace(ROOT + os.sep, '')}\n")
         status = 1
     if os.path.exists(GEO):
         res = score(gold_docs, naive_baseline(docs))
