@@ -288,7 +288,16 @@ def machine():
     return {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             "cores": os.cpu_count(), "cpu": model, "commit": commit,
             "python": platform.python_version(), "kernel": platform.release(),
-            "loadavg_at_start": LOAD_AT_START}
+            "loadavg_at_start": LOAD_AT_START, "glean_bin": GLEAN_BIN,
+            "glean_version": glean_version()}
+
+
+def glean_version():
+    try:
+        return subprocess.run([GLEAN_BIN, "--version"], capture_output=True, text=True,
+                              timeout=30).stdout.strip().replace("\n", "; ") or "unknown"
+    except OSError:
+        return "not found"
 
 
 def fmt(x, digits=1):
@@ -341,7 +350,10 @@ def write_markdown(rows, info, path, args):
     L = []
     L.append("# Glean and its peers: throughput\n")
     L.append(f"Run {info['date']} on {info['cores']} cores ({info['cpu']}), commit "
-             f"`{info['commit']}`, Python {info['python']}, Linux {info['kernel']}.\n")
+             f"`{info['commit']}`, Python {info['python']}, Linux {info['kernel']}; 1-minute load "
+             f"average at the start {info.get('loadavg_at_start', '?')} (other work on this shared "
+             "machine adds noise to every row). Glean binary: "
+             f"`{info.get('glean_bin', '?')}` ({info.get('glean_version', '?')}).\n")
     L.append("Corpus: the 300 ABC news articles of gensim's `lee_background.cor` repeated 10 times "
              f"({corpus_mb(NEWS10):.1f} MB "
              "of UTF-8 text, 3,000 documents); *cold* = the 300 articles once, in a fresh process. "
@@ -441,7 +453,14 @@ def main():
     ap.add_argument("--out", default=RESULTS, help="results folder (default Benchmarks/results)")
     ap.add_argument("--no-multilingual", action="store_true",
                     help="skip the tokenizer rows on the Chinese, Russian and German text")
+    ap.add_argument("--report-only", action="store_true",
+                    help="rewrite results.md and throughput.png from OUT/results.json")
     args = ap.parse_args()
+    if args.report_only:
+        d = json.load(open(os.path.join(args.out, "results.json")))
+        write_markdown(d["rows"], d["machine"], os.path.join(args.out, "results.md"), args)
+        write_chart(d["rows"], d["machine"], os.path.join(args.out, "throughput.png"))
+        return
     global PIN_CPU
     PIN_CPU = args.cpu
     os.makedirs(args.out, exist_ok=True)
