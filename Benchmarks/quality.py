@@ -4,7 +4,7 @@
     quality.py [--glean-bin PATH] [--out results/quality.md]
 
 Runs `glean annotate` (GLEAN_BIN, default .build/release/glean; one thread, default models,
-code-point offsets) over the gold documents (gold/gold.py rebuilds their text from
+code-point offsets) over the 30 gold documents (gold/gold.py rebuilds their text from
 corpora/public/news.jsonl) and scores its `ents` per label:
 
   exact    a prediction counts when a gold entity has the same start, end and label;
@@ -251,8 +251,8 @@ def main():
     docs = [(g["id"], t) for g, t in gold_docs]
     n_gold = sum(len(g["ents"]) for g, _ in gold_docs)
     L = ["# Quality: Glean's default models against the gold set\n",
-         f"Gold set: {len(gold_docs)} ABC news articles (lines 1-{len(gold_docs)} of gensim's "
-         f"`lee_background.cor`), {n_gold} entities annotated by hand for this project with "
+         f"Gold set: {len(gold_docs)} ABC news articles of gensim's `lee_background.cor` "
+         f"(Benchmarks/gold/README.md says which), {n_gold} entities annotated by hand for this project with "
          "OntoNotes labels (Benchmarks/gold/). Offsets are code points. *Exact*: same start, "
          "end and label; *overlap*: same label and overlapping spans, one-to-one. Goals: "
          "precision >= 90% on every label Glean emits; recall >= 70% on DATE, TIME, MONEY, "
