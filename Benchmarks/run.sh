@@ -37,6 +37,9 @@ if [[ ! -s "$HERE/work/dicts/1m.tsv" || "$HERE/build_dicts.py" -nt "$HERE/work/d
   "$VENV/bin/python" "$HERE/build_dicts.py" "$HERE/work/dicts"
 fi
 
+phase "self-tests of the gold tooling and the scoring"
+"$VENV/bin/python" -m unittest discover -s "$HERE/tests" -q
+
 phase "gold set offsets"
 "$VENV/bin/python" "$HERE/gold/gold.py" verify
 
