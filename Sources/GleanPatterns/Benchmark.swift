@@ -57,7 +57,8 @@ extension PatternSet {
                     spans.removeAll(keepingCapacity: true)
                     text.withUnsafeBufferPointer { buf in
                         guard p.applies(toLang: lang),
-                              p.mayMatch(present: ByteSet.present(in: buf), length: buf.count) else { return }
+                              p.mayMatch(present: ByteSet.present(in: buf), length: buf.count),
+                              p.holdsRequiredString(buf) else { return }
                         p.run(in: buf, context: scratch.contexts[i], matchData: scratch.matchData,
                               spans: &spans, warnings: &warnings)
                     }

@@ -115,6 +115,10 @@ public struct PatternDefinition: Sendable {
     /// Language tags this pattern is for (`en` also covers `en-AU`); empty: every language.
     public var lang: [String] = []
     public var value: ValueKind? = nil
+    /// A declared prefilter: every match contains at least one of these strings, so a document
+    /// holding none of them is skipped. The author vouches for it (the default pack's tests
+    /// check it on real text); empty: no declared prefilter (the derived one still applies).
+    public var requires: [String] = []
     /// Free text for the author and `glean patterns check`.
     public var description: String? = nil
     /// Guards against catastrophic backtracking, per match call (nil: the set's default).
@@ -141,7 +145,7 @@ public struct PatternDefinition: Sendable {
 
     /// The keys a pattern may have in a file.
     public static let allowedKeys = [
-        "name", "label", "regex", "flags", "group", "priority", "lang", "value", "description",
+        "name", "label", "regex", "flags", "group", "priority", "lang", "value", "requires", "description",
         "match_limit", "depth_limit", "heap_limit",
     ]
 }

@@ -148,6 +148,20 @@ public enum PatternFile {
             }
             def.value = kind
         }
+        if let v = values["requires"] {
+            let items: [Node]
+            switch v {
+            case .sequence(let seq): items = Array(seq)
+            case .scalar: items = [v]
+            default: throw fail(.invalidValue(key: "requires", message: "expected a string or a list of strings"), v)
+            }
+            for item in items {
+                guard let s = item.string, !s.isEmpty else {
+                    throw fail(.invalidValue(key: "requires", message: "expected non-empty strings"), item)
+                }
+                def.requires.append(s)
+            }
+        }
         def.description = try string("description", required: false)
         def.matchLimit = try limit("match_limit")
         def.depthLimit = try limit("depth_limit")

@@ -1,5 +1,10 @@
 import CPCRE2
 import GleanCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Guards against catastrophic backtracking, applied to every match call of a pattern.
 ///
@@ -88,7 +93,8 @@ public final class PatternSet: @unchecked Sendable {
         let present = ByteSet.present(in: text)
         for i in compiled.indices {
             let p = compiled[i]
-            guard p.applies(toLang: lang), p.mayMatch(present: present, length: text.count) else { continue }
+            guard p.applies(toLang: lang), p.mayMatch(present: present, length: text.count),
+                  p.holdsRequiredString(text) else { continue }
             p.run(in: text, context: scratch.contexts[i], matchData: scratch.matchData, spans: &spans, warnings: &warnings)
         }
     }
@@ -173,6 +179,10 @@ final class CompiledPattern: @unchecked Sendable {
     let depthLimit: UInt32
     let heapLimit: UInt32
     let langs: [String]
+    /// Declared `requires` when every string is one byte: a byte set checked against the text's bytes.
+    let requiredAnyByte: ByteSet?
+    /// Declared `requires` otherwise: searched in the text.
+    let requiredStrings: [[UInt8]]
 
     init(_ def: PatternDefinition, limits: PatternLimits) throws(PatternFileError) {
         self.def = def
@@ -199,6 +209,16 @@ final class CompiledPattern: @unchecked Sendable {
         depthLimit = def.depthLimit ?? limits.depthLimit
         heapLimit = def.heapLimit ?? limits.heapLimit
         langs = def.lang.map { $0.lowercased() }
+        let req = def.requires.map { Array($0.utf8) }
+        if !req.isEmpty && req.allSatisfy({ $0.count == 1 }) {
+            var set = ByteSet()
+            for r in req { set.insert(r[0]) }
+            requiredAnyByte = set
+            requiredStrings = []
+        } else {
+            requiredAnyByte = nil
+            requiredStrings = req
+        }
     }
 
     /// `en` applies to `en`, `EN`, `en-AU`, `en_GB`; no langs: every document.
@@ -214,12 +234,45 @@ final class CompiledPattern: @unchecked Sendable {
         return false
     }
 
-    /// False when the text cannot hold a match (too short, or lacks the bytes a match needs).
+    /// False when the text cannot hold a match (too short, lacks the bytes a match needs, or
+    /// holds none of the declared `requires` strings).
     func mayMatch(present: ByteSet, length: Int) -> Bool {
         if length < code.minLength { return false }
         if let f = code.firstBytes, !f.intersects(present) { return false }
         if let r = code.requiredBytes, !r.intersects(present) { return false }
+        if let b = requiredAnyByte, !b.intersects(present) { return false }
         return true
+    }
+
+    /// Whether `needle` (2+ bytes) occurs in `text`: memchr for its first byte, then compare.
+    static func contains(_ needle: [UInt8], in text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = text.baseAddress, needle.count <= text.count else { return false }
+        let first = Int32(needle[0])
+        let lastStart = text.count - needle.count
+        var i = 0
+        while i <= lastStart {
+            guard let hit = memchr(base + i, first, lastStart - i + 1) else { return false }
+            let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            var k = 1
+            while k < needle.count && base[at + k] == needle[k] { k += 1 }
+            if k == needle.count { return true }
+            i = at + 1
+        }
+        return false
+    }
+
+    /// The declared `requires` check that needs the text itself (multi-byte strings).
+    func holdsRequiredString(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        if requiredStrings.isEmpty { return true }
+        guard let base = text.baseAddress else { return false }
+        for s in requiredStrings {
+            if s.count == 1 {
+                if memchr(base, Int32(s[0]), text.count) != nil { return true }
+                continue
+            }
+            if Self.contains(s, in: text) { return true }
+        }
+        return false
     }
 
     /// PCRE2's global matching (as `pcre2test /g` and pcre2demo do it), calling `body` with the

@@ -1,0 +1,273 @@
+#!/usr/bin/env python3
+"""Writes default.yaml, Glean's default pattern pack, from the fragments below.
+
+The pack is written for the project (see README.md); edit this file, run it
+(`python3 Models/patterns/make_default.py`), and commit both. Regexes are written for speed
+with identical results to a naive form: ASCII digit classes `[0-9]` instead of `\\d`, a literal
+or a narrow class at the start, cue words in lookbehinds so that a match starts at a rare byte.
+"""
+import os
+
+
+def esc(ch):
+    if ch == " ":
+        return "[ ]"
+    if ch in ".^$|?*+()[]{}\\/":
+        return "\\" + ch
+    return ch
+
+
+def trie(words):
+    """An alternation of literal words as a trie, `(?:Mr(?:s|)|Dr)`: one comparison per level
+    instead of one per word (PCRE2 tries alternatives one by one). Longer words are preferred."""
+    root = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node):
+        alts = [esc(ch) + emit(child) for ch, child in sorted(node.items()) if ch != ""]
+        if "" in node:
+            if not alts:
+                return ""
+            alts.append("")
+        if len(alts) == 1:
+            return alts[0]
+        return "(?:" + "|".join(alts) + ")"
+
+    return emit(root)
+
+
+
+MONTH = (r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?"
+         r"|Aug(?:ust|\.)?|Sep(?:tember|t\.?|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)")
+MONTH_FULL_NO_MAY = r"(?:January|February|March|April|June|July|August|September|October|November|December)"
+WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+DAY = r"(?:[12][0-9]|3[01]|0?[1-9])"
+YEAR = r"(?:1[89]|20)[0-9]{2}"
+SUFFIX = r"(?:st|nd|rd|th)"
+AMOUNT = r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)"
+SCALE = r"(?:[ ]?(?<scale>million|billion|trillion)\b|[ ](?<scale>thousand)\b|(?<scale>bn|mn|tn|m|b|k)(?![\w]))"
+TZ = r"(?:A[ECW][SD]T|[ECMP][SD]T|UTC|GMT|BST|CES?T|EES?T|IST|JST|HKT|SGT|NZ[SD]T)"
+AMPM = r"(?:[ap]\.m\.|[ap]m|[AP]M|[AP]\.M\.)"
+# A capital letter, written so that PCRE2 can derive the bytes a match starts with (a leading
+# \p{Lu} hides them and every position would be tried): ASCII A-Z or a non-ASCII character,
+# then a one-character lookbehind for \p{Lu}. Same matches as \p{Lu}.
+UPPER = r"[A-Z\x{80}-\x{10FFFF}](?<=\p{Lu})"
+# A personal name after a cue: one to three capitalised words, an initial allowed before the last.
+NAME_WORD = UPPER + r"\p{Ll}+(?:\p{Lu}\p{Ll}+)?(?:-\p{Lu}?\p{Ll}+|['’]\p{Lu}\p{Ll}+)*"
+NOT_NAME_WORDS = (WEEKDAY[3:-1] + "|" + MONTH_FULL_NO_MAY[3:-1] +
+                  "|The|A|An|And|But|For|If|In|On|At|To|Of|By|This|That|It|He|She|We|They|His|Her|Their|Its|Our"
+                  "|Has|Had|Is|Was|Will|Would|Can|Could|Should|May|Might|Must|Says|Said|Told|Today|Yesterday|Tomorrow"
+                  "|Department|Ministry|Office|Party|Council|Court|Street|Road|Avenue|Highway|House|Hospital"
+                  "|University|Park|Island|Islands|Bay|River|Lake|Mountain|Mountains|Bridge|Square|Centre|Center|Hotel"
+                  "|Airport|Station|Church|School|College|Palace|Building|Tower|Museum|General|Motors|Electric"
+                  "|League|Assembly|Commission|Committee|Board|Agency|Service|Police|Army|Navy|Force|Airline|Airlines"
+                  "|Bank|Corporation|Company|Group|Government|Administration|Cabinet|Parliament|Senate|Congress"
+                  "|Minister|President|Secretary|Affairs|Defence|Defense|Health|Education|Justice|Foreign|Trade").split("|")
+NOT_NAME = r"(?!" + trie(NOT_NAME_WORDS) + r"\b)"
+PERSON_NAME = (NOT_NAME + NAME_WORD + r"(?:[ ](?:\p{Lu}\.?[ ])?" + NOT_NAME + NAME_WORD + r"){0,2}")
+TITLES_CAP = trie(("Mr|Mrs|Ms|Mx|Dr|Prof|Sen|Gov|Gen|Capt|Lt|Sgt|Insp|Det|Supt|Cmdr|Rev|Hon|Sir|Dame"
+              "|President|Vice President|Prime Minister|Premier|Senator|Governor|Minister|Treasurer"
+              "|Chancellor|Attorney-General|Chief Minister|Chief Justice|Justice|Judge|Magistrate"
+              "|Coroner|Commissioner|Superintendent|Inspector|Detective|Sergeant|Constable|Captain|Colonel"
+              "|Lieutenant|Commander|Admiral|Brigadier|Ambassador|Mayor|Archbishop|Bishop|Cardinal|Pope"
+              "|Father|Reverend|Sheikh|Ayatollah|Imam|Rabbi|Professor|Doctor|Lord|Lady|King|Queen|Prince"
+              "|Princess|Emperor|Chairman|Chairwoman|Leader|Spokesman|Spokeswoman").split("|"))
+CUES_LOWER = ("leader spokesman spokeswoman spokesperson chairman chairwoman president premier minister "
+              "treasurer senator governor mayor ambassador envoy commander director coach captain skipper "
+              "lawyer prosecutor judge magistrate detective inspector superintendent sergeant constable "
+              "professor secretary counterpart executive founder economist analyst correspondent reporter "
+              "actor actress singer batsman bowler").split()
+ORG_WORD = UPPER + r"[\p{L}'’&.-]*"
+ORG_HEADS = ("University Party Bank Council Court Service Commission Corporation Institute Department "
+             "Ministry Agency Authority Association Airlines Airways Group Union Organisation Organization "
+             "Committee Foundation Police Army Navy Force Forces Office Network Hospital Church Company "
+             "Club Tribunal Board Fund Society College School Academy Centre Center Museum Federation "
+             "League Movement Front Brigade Brigades Herald Times Post Telegraph Journal Guardian Tribune "
+             "Gazette Ltd Limited Inc Incorporated Corp LLC LLP PLC plc GmbH").split()
+ORG_HEADS_OF = ("Institute Bureau University Department Ministry Council Commission Agency Association "
+                "Federation Foundation Society Academy College Office Centre Center Court Bank Board "
+                "Authority Union Organisation Organization Corporation Committee Tribunal League Church "
+                "Museum School Chamber House Secretary").split()
+ORG_STOP_FIRST = (r"(?!" + trie(("The|A|An|This|That|These|Those|In|On|At|But|And|Or|For|From|By|With|As|If|When"
+                  "|While|After|Before|Since|Under|Over|His|Her|Their|Its|Our|Your|My|Mr|Mrs|Ms|Dr|It|He"
+                  "|She|We|They|I|Yesterday|Today|Last|Next|Some|Many|Most|All|Both|Each|Every|No|Not"
+                  "|Other|Another|Such|Meanwhile|However|Also|Then|Now|Earlier|Later|"
+                  + WEEKDAY[3:-1] + "|" + MONTH_FULL_NO_MAY[3:-1]).split("|")) + r"\b)")
+
+
+def lookbehind_any(words, after=r"[ ]"):
+    """A lookbehind for any of the words followed by `after` (each branch has a fixed length)."""
+    return r"(?<=" + "|".join(r"\b" + w + after for w in words) + ")"
+
+
+P = []
+
+
+def pat(name, label, regex, **kw):
+    P.append(dict(name=name, label=label, regex=regex, **kw))
+
+
+# ---------------------------------------------------------------- DATE
+pat("date-weekday", "DATE",
+    r"(?J)\b(?<weekday>" + WEEKDAY + r")s?\b(?:,?[ ](?:(?<day>" + DAY + r")" + SUFFIX + r"?[ ](?:of[ ])?(?<month>"
+    + MONTH + r")(?!\w)|(?<month>" + MONTH + r")[ ](?<day>" + DAY + r")" + SUFFIX + r"?\b(?![,.:][0-9]))"
+    r"(?:,?[ ](?<year>" + YEAR + r")\b)?)?",
+    value="date", priority=10,
+    description="A weekday, alone or with its date: Thursday; Thursday, 2 March 2023; Friday, March 3, 2023.")
+pat("date-dmy", "DATE",
+    r"\b(?<day>" + DAY + r")" + SUFFIX + r"?[ ](?:of[ ])?(?<month>" + MONTH + r")(?!\w)(?:,?[ ](?<year>" + YEAR + r")\b)?",
+    value="date", priority=10, description="2 March 2023; 2nd of March; 2 Mar.")
+pat("date-month", "DATE",
+    r"(?J)\b(?:(?<month>" + MONTH + r")(?!\w)[ ](?:(?<day>" + DAY + r")" + SUFFIX + r"?\b(?![,.:][0-9])"
+    r"(?:,?[ ](?<year>" + YEAR + r")\b)?|(?<year>" + YEAR + r")\b)|(?<month>" + MONTH_FULL_NO_MAY + r")\b)",
+    value="date", priority=10,
+    description="March 1; March 1, 2023; February 2021; a month name alone (not May).")
+pat("date-iso", "DATE",
+    r"\b(?<year>" + YEAR + r")-(?<month>0[1-9]|1[0-2])-(?<day>0[1-9]|[12][0-9]|3[01])\b",
+    value="date", priority=12, description="2023-03-02")
+pat("date-numeric", "DATE",
+    r"(?J)(?<![0-9/.])(?:(?<a>[0-3]?[0-9])/(?<b>[0-3]?[0-9])/(?<year>" + YEAR + r"|[0-9]{2})"
+    r"|(?<a>[0-3]?[0-9])\.(?<b>[0-3]?[0-9])\.(?<year>" + YEAR + r"))(?![0-9]|[/.][0-9])",
+    value="date", priority=11,
+    description="02/03/2023, 2/3/23, 02.03.2023; a value only when day and month cannot be confused.")
+pat("date-year-range", "DATE",
+    r"(?<![-–/.0-9])(?<from>" + YEAR + r")[-–/](?<to>" + YEAR + r"|[0-9]{2})(?![0-9]|[-–/.][0-9])",
+    priority=11, description="2023-2024, 2019-20, 1999/2000")
+pat("date-year", "DATE",
+    r"(?:" + lookbehind_any(["in", "In", "since", "Since", "by", "until", "from", "From", "during",
+                              "During", "before", "after", "early", "late", "mid", "year", "Year",
+                              "summer", "winter", "spring", "autumn"]) + r"|(?<=\bmid-))"
+    r"(?<year>" + YEAR + r")\b(?![-–/.,:%][0-9]|%)",
+    value="year", priority=9, description="A year after a cue word: in 2023, since 1999, mid-2020.")
+pat("date-decade", "DATE", r"\b(?:1[89]|20)[0-9]0s\b", priority=9, description="the 1990s")
+pat("date-holiday", "DATE",
+    r"\b(?:New[ ]Year(?:['’]s)?(?:[ ](?:Eve|Day))?|Christmas(?:[ ](?:Eve|Day))?(?![ ]Island)|Boxing[ ]Day"
+    r"|Easter(?:[ ](?:Sunday|Monday|weekend))?(?![ ]Island)|Good[ ]Friday|Anzac[ ]Day|Australia[ ]Day"
+    r"|Remembrance[ ]Day|Armistice[ ]Day|Independence[ ]Day|Thanksgiving(?:[ ]Day)?"
+    r"|(?:Valentine|Mother|Father)['’]s[ ]Day|Labou?r[ ]Day|Memorial[ ]Day|Halloween|Ramadan"
+    r"|Hanukkah|Passover|Yom[ ]Kippur|Diwali|(?:Chinese|Lunar)[ ]New[ ]Year)\b",
+    priority=9, description="New Year's Eve, Christmas Day, Easter, Anzac Day ...")
+pat("date-relative", "DATE",
+    r"\b(?:[Yy]esterday|[Tt]oday|[Tt]omorrow)\b",
+    priority=8, description="yesterday, today, tomorrow")
+pat("date-relative-phrase", "DATE",
+    r"\b(?:[Ll]ast|[Tt]his|[Nn]ext)[ ](?:week|month|year|weekend|decade|century|summer|winter|spring|autumn)\b",
+    priority=8, description="last week, this year, next month")
+# ---------------------------------------------------------------- TIME
+pat("time-clock", "TIME",
+    r"(?<![0-9:.])(?<hour>[01]?[0-9]|2[0-3]):(?<minute>[0-5][0-9])(?::(?<second>[0-5][0-9]))?(?![0-9]|:[0-9])"
+    r"(?:[ ]?(?<ampm>" + AMPM + r")(?!\w))?(?:[ ](?<tz>" + TZ + r")\b)?",
+    value="time", priority=10, description="09:57, 4:00pm AEDT, 16:30:05")
+pat("time-ampm", "TIME",
+    r"(?<![0-9:.])(?<hour>1[0-2]|0?[1-9])(?:\.(?<minute>[0-5][0-9]))?[ ]?(?<ampm>" + AMPM + r")(?!\w)"
+    r"(?:[ ](?<tz>" + TZ + r")\b)?",
+    value="time", priority=10, description="4pm, 10 a.m., 4.30pm AEST")
+pat("time-word", "TIME",
+    r"\b(?:(?<word>noon|midnight|midday)|tonight)\b",
+    value="time", priority=9, description="noon, midnight, midday, tonight")
+pat("time-phrase", "TIME",
+    r"\b(?:this|last|yesterday|tomorrow)[ ](?:morning|afternoon|evening|night)\b",
+    priority=9, description="last night, this morning")
+# ---------------------------------------------------------------- MONEY
+pat("money-dollar", "MONEY",
+    r"(?J)(?<![\w$])(?:(?:US|A|AU|NZ|C|CA|HK|S|NT)\$|\$(?:US|A|AU|NZ)?)[ ]?(?<amount>" + AMOUNT + r")" + SCALE + r"?",
+    priority=10, description="$5, US$1.2 billion, $US300,000, A$4m")
+pat("money-symbol", "MONEY",
+    r"(?J)(?:[€£¥₹]|\b(?:AUD|USD|EUR|GBP|NZD|CAD|JPY|CNY|RMB|CHF|HKD|SGD|INR)[ ]?)(?<amount>" + AMOUNT + r")" + SCALE + r"?",
+    priority=10, description="€300, £4m, AUD 5 million")
+pat("money-words", "MONEY",
+    r"(?<![\w.,])(?<amount>" + AMOUNT + r")(?:[ ](?:million|billion|trillion))?[ ](?:(?:US|Australian|American"
+    r"|Canadian|New[ ]Zealand|Hong[ ]Kong|Singapore|Taiwan)[ ])?(?:dollars?|euros?|pounds?(?![ ]of\b)|pence"
+    r"|yen|yuan|rupees?|cents?|rand|pesos?)\b",
+    priority=10, description="5 million dollars, 300 euros, 50 cents")
+# ---------------------------------------------------------------- PERCENT
+pat("percent", "PERCENT",
+    r"(?<![\w.,])" + AMOUNT + r"(?:[ ]?%|[ ]per[ ]?cent\b|[ ]percent\b|[ ]percentage[ ]points?\b)",
+    priority=10, description="12%, 12 per cent, 3.5 percentage points")
+# ---------------------------------------------------------------- numbers
+pat("ordinal", "ORDINAL", r"\b[0-9]*(?:1st|2nd|3rd|[04-9]th|1[123]th)\b", priority=2,
+    description="1st, 22nd, 103rd, 11th")
+pat("cardinal", "CARDINAL",
+    r"(?<![\w.,/:$€£¥+-])(?!" + YEAR + r"(?![0-9]|[,.][0-9]))(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?"
+    r"(?![\w%-]|[.,/:][0-9])(?:[ ](?:million|billion|trillion|thousand|hundred)\b)?",
+    priority=1, description="16, 1,234.5, 2.5 million; not a year, not part of a date, time or amount.")
+# ---------------------------------------------------------------- internet and contact
+pat("email", "EMAIL",
+    r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}\b",
+    requires=["@"], priority=12, description="someone@example.com")
+pat("url", "URL",
+    r"\b(?:https?://|ftp://|www\.)[^\s<>\"“”]*[^\s<>\"“”.,;:!?)\]}'’]",
+    requires=["://", "www."], priority=12, description="https://example.com/a?b=c, www.example.org")
+pat("ipv4", "IP",
+    r"(?<![\w.])(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(?!\w|\.[0-9])",
+    priority=12, description="192.168.0.1")
+pat("ipv6", "IP",
+    r"(?<![\w:])(?:(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{0,4}::(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4})(?![\w:])",
+    requires=[":"], priority=12, description="2001:db8::1, fe80::1ff:fe23:4567:890a")
+pat("phone", "PHONE",
+    r"(?<![\w+.,-])(?:\+[1-9][0-9]{0,2}[ .-]?(?:\(0\)[ ]?)?[0-9]{1,4}[ .-]|\([0-9]{2,4}\)[ ]?|0[0-9]{1,3}[ .-]|1[38]00[ .-]|[2-9][0-9]{2}-)"
+    r"[0-9]{3,4}[ .-][0-9]{3,4}(?![\w-]|[.,][0-9])",
+    priority=11, description="+61 2 9999 9999, (02) 9999 9999, 1300 555 123, 212-555-1234")
+pat("hashtag", "HASHTAG", r"(?<![\w#&])#(?=\w*\p{L})\w+", priority=12, description="#auspol")
+pat("mention", "MENTION", r"(?<![\w@.])@[A-Za-z0-9_]{1,30}\b(?![@.][A-Za-z0-9])", priority=12,
+    description="@abcnews")
+# ---------------------------------------------------------------- PERSON
+pat("person-title", "PERSON",
+    r"\b(?:(?:" + TITLES_CAP + r")\.?[ ])+(?<name>" + PERSON_NAME + r")",
+    group="name", priority=5,
+    description="The name after a title (the title stays outside): President Xi Jinping, Mr. Smith, Dr Claire Richards.")
+def cue_lookbehind(words):
+    """Lookbehinds for `word ` before the current character, grouped by the word's last letter so
+    that most positions fail on one comparison."""
+    groups = {}
+    for w in words:
+        groups.setdefault(w[-1], []).append(w)
+    last = "".join(sorted(groups))
+    branches = [r"(?<=" + ch + r"[ ].)" + lookbehind_any(ws, after=r"[ ].") for ch, ws in sorted(groups.items())]
+    return r"(?<=[" + last + r"][ ].)(?:" + "|".join(branches) + ")"
+
+
+pat("person-cue", "PERSON",
+    UPPER + cue_lookbehind(CUES_LOWER) + r"(?<=(?=" + NOT_NAME + r").)" + PERSON_NAME[len(NOT_NAME) + len(UPPER):],
+    priority=4,
+    description="The name after a lower-case role word: Chinese leader Xi Jinping, spokesman Raanan Gissin.")
+# ---------------------------------------------------------------- ORG
+pat("org-head-of", "ORG",
+    r"\b(?:(?:Royal|National|State|Federal|International|European|American|Australian|British|World|United)[ ])?"
+    + trie(ORG_HEADS_OF) + r"[ ](?:of|for|on)[ ](?:the[ ])?" + NOT_NAME + ORG_WORD
+    + r"(?:[ ](?:(?:of|for|on|&)[ ](?:the[ ])?)?" + NOT_NAME + ORG_WORD + r"){0,4}",
+    priority=6,
+    description="Institute for the Study of War, Bureau of Meteorology, University of Sydney")
+pat("org-named", "ORG",
+    r"\b" + ORG_STOP_FIRST + r"(?:(?!" + trie(ORG_HEADS) + r"\b)" + ORG_WORD + r"[ ]){1,4}+"
+    + trie(ORG_HEADS + ["Pty Ltd"]) + r"\b",
+    priority=6,
+    description="Names ending in an organisational head or a legal form: Rural Fire Service, Acme Pty Ltd.")
+
+
+def yaml_quote(s):
+    return "'" + s.replace("'", "''") + "'"
+
+
+out = ["# Glean's default pattern pack (English news). Generated by make_default.py: edit that file.",
+       "# Written for the project; licence: Apache-2.0, as the project. See README.md.", ""]
+for p in P:
+    out.append(f"- name: {p['name']}")
+    out.append(f"  label: {p['label']}")
+    out.append(f"  regex: {yaml_quote(p['regex'])}")
+    for k in ("group", "priority", "value"):
+        if k in p:
+            out.append(f"  {k}: {p[k]}")
+    if "requires" in p:
+        out.append("  requires: [" + ", ".join(yaml_quote(r) for r in p["requires"]) + "]")
+    out.append("  lang: en")
+    out.append(f"  description: {yaml_quote(p['description'])}")
+here = os.path.dirname(os.path.abspath(__file__))
+with open(os.path.join(here, "default.yaml"), "w", encoding="utf-8") as f:
+    f.write("\n".join(out) + "\n")
+print(f"wrote {len(P)} patterns")
