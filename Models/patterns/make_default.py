@@ -81,7 +81,7 @@ CUES_LOWER = ("leader spokesman spokeswoman spokesperson chairman chairwoman pre
               "lawyer prosecutor judge magistrate detective inspector superintendent sergeant constable "
               "professor secretary counterpart executive founder economist analyst correspondent reporter "
               "actor actress singer batsman bowler").split()
-ORG_WORD = UPPER + r"[\p{L}'’&.-]*"
+ORG_WORD = UPPER + r"[\p{L}'’&-]*(?:\.\p{Lu})*"
 ORG_HEADS = ("University Party Bank Council Court Service Commission Corporation Institute Department "
              "Ministry Agency Authority Association Airlines Airways Group Union Organisation Organization "
              "Committee Foundation Police Army Navy Force Forces Office Network Hospital Church Company "
@@ -244,7 +244,7 @@ pat("org-head-of", "ORG",
     priority=6,
     description="Institute for the Study of War, Bureau of Meteorology, University of Sydney")
 pat("org-named", "ORG",
-    r"\b" + ORG_STOP_FIRST + r"(?:(?!" + trie(ORG_HEADS) + r"\b)" + ORG_WORD + r"[ ]){1,4}+"
+    r"\b" + ORG_STOP_FIRST + r"(?:(?!" + trie(ORG_HEADS) + r"\b)" + ORG_WORD + r"[ ]){1,6}+"
     + trie(ORG_HEADS + ["Pty Ltd"]) + r"\b",
     priority=6,
     description="Names ending in an organisational head or a legal form: Rural Fire Service, Acme Pty Ltd.")
