@@ -66,26 +66,32 @@ NOT_NAME_WORDS = (WEEKDAY[3:-1] + "|" + MONTH_FULL_NO_MAY[3:-1] +
                   "|Airport|Station|Church|School|College|Palace|Building|Tower|Museum|General|Motors|Electric"
                   "|League|Assembly|Commission|Committee|Board|Agency|Service|Police|Army|Navy|Force|Airline|Airlines"
                   "|Bank|Corporation|Company|Group|Government|Administration|Cabinet|Parliament|Senate|Congress"
-                  "|Minister|President|Secretary|Affairs|Defence|Defense|Health|Education|Justice|Foreign|Trade").split("|")
-NOT_NAME = r"(?!" + trie(NOT_NAME_WORDS) + r"\b)"
+                  "|Minister|President|Secretary|Affairs|Defence|Defense|Health|Education|Justice|Foreign|Trade"
+                  "|Coalition|Opposition|Generals|Government|Labor|Liberal|Federal|State|National").split("|")
+TITLE_WORDS = ("Mr|Mrs|Ms|Mx|Dr|Prof|Sir|Dame"
+               "|President|Vice President|Vice-President|Prime Minister|Premier|Senator|Governor|Minister"
+               "|Treasurer|Chancellor|Attorney-General|Chief Minister|Chief Justice|Justice|Judge|Magistrate"
+               "|Coroner|Commissioner|Superintendent|Inspector|Detective|Sergeant|Constable|Captain|Colonel"
+               "|Lieutenant|Commander|Admiral|Brigadier|Ambassador|Mayor|Archbishop|Bishop|Cardinal|Pope"
+               "|Father|Reverend|Sheikh|Ayatollah|Imam|Rabbi|Professor|Doctor|Lord|Lady|King|Queen|Prince"
+               "|Princess|Emperor|Chairman|Chairwoman|Leader|Spokesman|Spokeswoman").split("|")
+# Abbreviations that are also words or names ("Det Norske Veritas", "Gen X") count only with a dot.
+TITLE_ABBREVIATIONS = "Sen|Gov|Gen|Capt|Lt|Sgt|Insp|Det|Supt|Cmdr|Rev|Hon|Col|Cpl|Maj|Adm|Brig|Fr|Pres".split("|")
+NOT_NAME = r"(?!" + trie(sorted(set(NOT_NAME_WORDS + [w for w in TITLE_WORDS if " " not in w]))) + r"\b)"
 PERSON_NAME = (NOT_NAME + NAME_WORD + r"(?:[ ](?:\p{Lu}\.?[ ])?" + NOT_NAME + NAME_WORD + r"){0,2}")
-TITLES_CAP = trie(("Mr|Mrs|Ms|Mx|Dr|Prof|Sen|Gov|Gen|Capt|Lt|Sgt|Insp|Det|Supt|Cmdr|Rev|Hon|Sir|Dame"
-              "|President|Vice President|Prime Minister|Premier|Senator|Governor|Minister|Treasurer"
-              "|Chancellor|Attorney-General|Chief Minister|Chief Justice|Justice|Judge|Magistrate"
-              "|Coroner|Commissioner|Superintendent|Inspector|Detective|Sergeant|Constable|Captain|Colonel"
-              "|Lieutenant|Commander|Admiral|Brigadier|Ambassador|Mayor|Archbishop|Bishop|Cardinal|Pope"
-              "|Father|Reverend|Sheikh|Ayatollah|Imam|Rabbi|Professor|Doctor|Lord|Lady|King|Queen|Prince"
-              "|Princess|Emperor|Chairman|Chairwoman|Leader|Spokesman|Spokeswoman").split("|"))
+TITLES_CAP = "(?:" + trie(TITLE_WORDS) + r"\.?|" + trie(TITLE_ABBREVIATIONS) + r"\.)"
 CUES_LOWER = ("leader spokesman spokeswoman spokesperson chairman chairwoman president premier minister "
               "treasurer senator governor mayor ambassador envoy commander director coach captain skipper "
               "lawyer prosecutor judge magistrate detective inspector superintendent sergeant constable "
               "professor secretary counterpart executive founder economist analyst correspondent reporter "
               "actor actress singer batsman bowler").split()
+NOT_ORG_WORD = r"(?!" + trie((WEEKDAY[3:-1] + "|" + MONTH_FULL_NO_MAY[3:-1]
+                                + "|The|A|An|And|But|For|If|In|On|At|To|Of|By|This|That|It|He|She|We|They").split("|")) + r"\b)"
 ORG_WORD = UPPER + r"[\p{L}'’&-]*(?:\.\p{Lu})*"
 ORG_HEADS = ("University Party Bank Council Court Service Commission Corporation Institute Department "
              "Ministry Agency Authority Association Airlines Airways Group Union Organisation Organization "
-             "Committee Foundation Police Army Navy Force Forces Office Network Hospital Church Company "
-             "Club Tribunal Board Fund Society College School Academy Centre Center Museum Federation "
+             "Committee Foundation Police Army Navy Force Forces Office Network Church Company "
+             "Club Tribunal Board Fund Society College School Academy Museum Federation "
              "League Movement Front Brigade Brigades Herald Times Post Telegraph Journal Guardian Tribune "
              "Gazette Ltd Limited Inc Incorporated Corp LLC LLP PLC plc GmbH").split()
 ORG_HEADS_OF = ("Institute Bureau University Department Ministry Council Commission Agency Association "
@@ -218,7 +224,7 @@ pat("mention", "MENTION", r"(?<![\w@.])@[A-Za-z0-9_]{1,30}\b(?![@.][A-Za-z0-9])"
     description="@abcnews")
 # ---------------------------------------------------------------- PERSON
 pat("person-title", "PERSON",
-    r"\b(?:(?:" + TITLES_CAP + r")\.?[ ])+(?<name>" + PERSON_NAME + r")",
+    r"\b(?:" + TITLES_CAP + r"[ ])+(?<name>" + PERSON_NAME + r")",
     group="name", priority=5,
     description="The name after a title (the title stays outside): President Xi Jinping, Mr. Smith, Dr Claire Richards.")
 def cue_lookbehind(words):
@@ -239,12 +245,12 @@ pat("person-cue", "PERSON",
 # ---------------------------------------------------------------- ORG
 pat("org-head-of", "ORG",
     r"\b(?:(?:Royal|National|State|Federal|International|European|American|Australian|British|World|United)[ ])?"
-    + trie(ORG_HEADS_OF) + r"[ ](?:of|for|on)[ ](?:the[ ])?" + NOT_NAME + ORG_WORD
-    + r"(?:[ ](?:(?:of|for|on|&)[ ](?:the[ ])?)?" + NOT_NAME + ORG_WORD + r"){0,4}",
+    + trie(ORG_HEADS_OF) + r"[ ](?:of|for|on)[ ](?:the[ ])?" + NOT_ORG_WORD + ORG_WORD
+    + r"(?:[ ](?:(?:of|for|on|&)[ ](?:the[ ])?)?" + NOT_ORG_WORD + ORG_WORD + r"){0,4}",
     priority=6,
     description="Institute for the Study of War, Bureau of Meteorology, University of Sydney")
 pat("org-named", "ORG",
-    r"\b" + ORG_STOP_FIRST + r"(?:(?!" + trie(ORG_HEADS) + r"\b)" + ORG_WORD + r"[ ]){1,6}+"
+    r"\b" + ORG_STOP_FIRST + r"(?!(?:West|South|Left)[ ]Bank\b)(?:(?!" + trie(ORG_HEADS) + r"\b)" + ORG_WORD + r"[ ]){1,6}+"
     + trie(ORG_HEADS + ["Pty Ltd"]) + r"\b",
     priority=6,
     description="Names ending in an organisational head or a legal form: Rural Fire Service, Acme Pty Ltd.")
