@@ -55,9 +55,14 @@ AMPM = r"(?:[ap]\.m\.|[ap]m|[AP]M|[AP]\.M\.)"
 # A capital letter, written so that PCRE2 can derive the bytes a match starts with (a leading
 # \p{Lu} hides them and every position would be tried): ASCII A-Z or a non-ASCII character,
 # then a one-character lookbehind for \p{Lu}. Same matches as \p{Lu}.
-UPPER = r"[A-Z\x{80}-\x{10FFFF}](?<=\p{Lu})"
+UPPER = r"(?:[A-Z]|[^\x00-\x7F](?<=\p{Lu}))"
+# \p{Ll} and [\p{L}'’&-] the same way: ASCII first (a bitmap test), Unicode properties only for
+# non-ASCII characters.
+LOWER = r"(?:[a-z]|[^\x00-\x7F](?<=\p{Ll}))"
+ORG_CHAR = r"(?:[A-Za-z'&-]|[^\x00-\x7F](?<=[\p{L}’]))"
 # A personal name after a cue: one to three capitalised words, an initial allowed before the last.
-NAME_WORD = UPPER + r"\p{Ll}+(?:\p{Lu}\p{Ll}+)?(?:-\p{Lu}?\p{Ll}+|['’]\p{Lu}\p{Ll}+)*"
+NAME_WORD = (UPPER + LOWER + r"+(?:" + UPPER + LOWER + r"+)?(?:-" + UPPER + r"?" + LOWER + r"+|['’]" + UPPER
+             + LOWER + r"+)*")
 NOT_NAME_WORDS = (WEEKDAY[3:-1] + "|" + MONTH_FULL_NO_MAY[3:-1] +
                   "|The|A|An|And|But|For|If|In|On|At|To|Of|By|This|That|It|He|She|We|They|His|Her|Their|Its|Our"
                   "|Has|Had|Is|Was|Will|Would|Can|Could|Should|May|Might|Must|Says|Said|Told|Today|Yesterday|Tomorrow"
@@ -78,7 +83,7 @@ TITLE_WORDS = ("Mr|Mrs|Ms|Mx|Dr|Prof|Sir|Dame"
 # Abbreviations that are also words or names ("Det Norske Veritas", "Gen X") count only with a dot.
 TITLE_ABBREVIATIONS = "Sen|Gov|Gen|Capt|Lt|Sgt|Insp|Det|Supt|Cmdr|Rev|Hon|Col|Cpl|Maj|Adm|Brig|Fr|Pres".split("|")
 NOT_NAME = r"(?!" + trie(sorted(set(NOT_NAME_WORDS + [w for w in TITLE_WORDS if " " not in w]))) + r"\b)"
-PERSON_NAME = (NOT_NAME + NAME_WORD + r"(?:[ ](?:\p{Lu}\.?[ ])?" + NOT_NAME + NAME_WORD + r"){0,2}")
+PERSON_NAME = (NOT_NAME + NAME_WORD + r"(?:[ ](?:" + UPPER + r"\.?[ ])?" + NOT_NAME + NAME_WORD + r"){0,2}")
 TITLES_CAP = "(?:" + trie(TITLE_WORDS) + r"\.?|" + trie(TITLE_ABBREVIATIONS) + r"\.)"
 CUES_LOWER = ("leader spokesman spokeswoman spokesperson chairman chairwoman president premier minister "
               "treasurer senator governor mayor ambassador envoy commander director coach captain skipper "
@@ -87,7 +92,7 @@ CUES_LOWER = ("leader spokesman spokeswoman spokesperson chairman chairwoman pre
               "actor actress singer batsman bowler").split()
 NOT_ORG_WORD = r"(?!" + trie((WEEKDAY[3:-1] + "|" + MONTH_FULL_NO_MAY[3:-1]
                                 + "|The|A|An|And|But|For|If|In|On|At|To|Of|By|This|That|It|He|She|We|They").split("|")) + r"\b)"
-ORG_WORD = UPPER + r"[\p{L}'’&-]*(?:\.\p{Lu})*"
+ORG_WORD = UPPER + ORG_CHAR + r"*+(?:\." + UPPER + r")*"
 ORG_HEADS = ("University Party Bank Council Court Service Commission Corporation Institute Department "
              "Ministry Agency Authority Association Airlines Airways Group Union Organisation Organization "
              "Committee Foundation Police Army Navy Force Forces Office Network Church Company "
@@ -110,11 +115,13 @@ def lookbehind_any(words, after=r"[ ]"):
     return r"(?<=" + "|".join(r"\b" + w + after for w in words) + ")"
 
 
-P = []
+PIECES = {}
 
 
 def pat(name, label, regex, **kw):
-    P.append(dict(name=name, label=label, regex=regex, **kw))
+    """One kind of entity. Pieces that start with the same kind of byte are joined into one pattern
+    (one pass over the text) below, each as a labelled branch."""
+    PIECES[name] = dict(name=name, label=label, regex=regex, **kw)
 
 
 # ---------------------------------------------------------------- DATE
@@ -157,12 +164,10 @@ pat("date-holiday", "DATE",
     r"|(?:Valentine|Mother|Father)['’]s[ ]Day|Labou?r[ ]Day|Memorial[ ]Day|Halloween|Ramadan"
     r"|Hanukkah|Passover|Yom[ ]Kippur|Diwali|(?:Chinese|Lunar)[ ]New[ ]Year)\b",
     priority=9, description="New Year's Eve, Christmas Day, Easter, Anzac Day ...")
-pat("date-relative", "DATE",
-    r"\b(?:[Yy]esterday|[Tt]oday|[Tt]omorrow)\b",
-    priority=8, description="yesterday, today, tomorrow")
-pat("date-relative-phrase", "DATE",
-    r"\b(?:[Ll]ast|[Tt]his|[Nn]ext)[ ](?:week|month|year|weekend|decade|century|summer|winter|spring|autumn)\b",
-    priority=8, description="last week, this year, next month")
+# Relative dates and times start with common lower-case letters; each group below starts with a
+# fixed word, which PCRE2's JIT finds with a vector search, so they are separate passes.
+PERIODS = r"(?:week|month|year|weekend|decade|century|summer|winter|spring|autumn)"
+PARTS_OF_DAY = r"(?:morning|afternoon|evening|night)"
 # ---------------------------------------------------------------- TIME
 pat("time-clock", "TIME",
     r"(?<![0-9:.])(?<hour>[01]?[0-9]|2[0-3]):(?<minute>[0-5][0-9])(?::(?<second>[0-5][0-9]))?(?![0-9]|:[0-9])"
@@ -172,19 +177,16 @@ pat("time-ampm", "TIME",
     r"(?<![0-9:.])(?<hour>1[0-2]|0?[1-9])(?:\.(?<minute>[0-5][0-9]))?[ ]?(?<ampm>" + AMPM + r")(?!\w)"
     r"(?:[ ](?<tz>" + TZ + r")\b)?",
     value="time", priority=10, description="4pm, 10 a.m., 4.30pm AEST")
-pat("time-word", "TIME",
-    r"\b(?:(?<word>noon|midnight|midday)|tonight)\b",
-    value="time", priority=9, description="noon, midnight, midday, tonight")
-pat("time-phrase", "TIME",
-    r"\b(?:this|last|yesterday|tomorrow)[ ](?:morning|afternoon|evening|night)\b",
-    priority=9, description="last night, this morning")
 # ---------------------------------------------------------------- MONEY
 pat("money-dollar", "MONEY",
     r"(?J)(?<![\w$])(?:(?:US|A|AU|NZ|C|CA|HK|S|NT)\$|\$(?:US|A|AU|NZ)?)[ ]?(?<amount>" + AMOUNT + r")" + SCALE + r"?",
     priority=10, description="$5, US$1.2 billion, $US300,000, A$4m")
 pat("money-symbol", "MONEY",
-    r"(?J)(?:[€£¥₹]|\b(?:AUD|USD|EUR|GBP|NZD|CAD|JPY|CNY|RMB|CHF|HKD|SGD|INR)[ ]?)(?<amount>" + AMOUNT + r")" + SCALE + r"?",
-    priority=10, description="€300, £4m, AUD 5 million")
+    r"(?J)[€£¥₹][ ]?(?<amount>" + AMOUNT + r")" + SCALE + r"?",
+    priority=10, description="€300, £4m")
+pat("money-code", "MONEY",
+    r"\b" + trie("AUD USD EUR GBP NZD CAD JPY CNY RMB CHF HKD SGD INR".split()) + r"[ ]?(?<amount>" + AMOUNT + r")" + SCALE + r"?",
+    priority=10, description="AUD 5 million, USD 300")
 pat("money-words", "MONEY",
     r"(?<![\w.,])(?<amount>" + AMOUNT + r")(?:[ ](?:million|billion|trillion))?[ ](?:(?:US|Australian|American"
     r"|Canadian|New[ ]Zealand|Hong[ ]Kong|Singapore|Taiwan)[ ])?(?:dollars?|euros?|pounds?(?![ ]of\b)|pence"
@@ -256,6 +258,66 @@ pat("org-named", "ORG",
     description="Names ending in an organisational head or a legal form: Rural Fire Service, Acme Pty Ltd.")
 
 
+# Pieces joined into one pattern each: one pass over the text for all entities that start with a
+# digit, one for those that start with a capital letter, one for lower-case time words. The order
+# of the branches matters: at one position the first branch that matches wins.
+pat("time-this", "TIME", r"\b[Tt]his[ ]" + PARTS_OF_DAY + r"\b", priority=9, description="this morning")
+pat("date-this", "DATE", r"\b[Tt]his[ ]" + PERIODS + r"\b", priority=8, description="this year")
+pat("time-last", "TIME", r"\b[Ll]ast[ ]" + PARTS_OF_DAY + r"\b", priority=9, description="last night")
+pat("date-last", "DATE", r"\b[Ll]ast[ ]" + PERIODS + r"\b", priority=8, description="last week")
+pat("date-next", "DATE", r"\b[Nn]ext[ ]" + PERIODS + r"\b", priority=8, description="next month")
+pat("time-yesterday", "TIME", r"\b[Yy]esterday[ ]" + PARTS_OF_DAY + r"\b", priority=9,
+    description="yesterday afternoon")
+pat("date-yesterday", "DATE", r"\b[Yy]esterday\b", priority=8, description="yesterday")
+pat("time-tomorrow", "TIME", r"\b[Tt]omorrow[ ]" + PARTS_OF_DAY + r"\b", priority=9,
+    description="tomorrow morning")
+pat("time-tonight", "TIME", r"\b[Tt]onight\b", priority=9, description="tonight")
+pat("date-today", "DATE", r"\b[Tt]o(?:day|morrow)\b", priority=8, description="today, tomorrow")
+pat("time-noon", "TIME", r"\b(?<word>noon|mid(?:night|day))\b", value="time", priority=9,
+    description="noon, midday, midnight")
+
+PASSES = [
+    ("numeric", "Entities that start with a digit (or the '(' or '+' of a phone number).",
+     ["date-iso", "date-numeric", "date-year-range", "time-clock", "time-ampm", "date-dmy", "money-words",
+      "percent", "ipv4", "phone", "ordinal", "date-decade", "date-year", "cardinal"]),
+    ("capitalised", "Entities that start with a capital letter.",
+     ["date-weekday", "date-month", "date-holiday", "money-code", "person-title", "person-cue",
+      "org-head-of", "org-named"]),
+    # Relative dates and times, one pass per fixed first word.
+    ("this", "this morning (TIME), this week (DATE).", ["time-this", "date-this"]),
+    ("last", "last night (TIME), last year (DATE).", ["time-last", "date-last"]),
+    ("next", "next week (DATE).", ["date-next"]),
+    ("yesterday", "yesterday afternoon (TIME), yesterday (DATE).", ["time-yesterday", "date-yesterday"]),
+    ("today-tomorrow-tonight", "tomorrow morning, tonight (TIME); today, tomorrow (DATE).",
+     ["time-tomorrow", "time-tonight", "date-today"]),
+    ("noon-midnight", "noon, midday, midnight (TIME).", ["time-noon"]),
+]
+P = []
+used = set()
+for name, description, pieces in PASSES:
+    branches = []
+    labels = {}
+    for piece in pieces:
+        d = PIECES[piece]
+        used.add(piece)
+        group = piece.replace("-", "_")
+        regex = d["regex"].replace("(?J)", "")
+        if d.get("group"):
+            # The entity is a named group inside the piece (a title stays outside): it becomes the branch.
+            regex = regex.replace("(?<" + d["group"] + ">", "(?<" + group + ">", 1)
+            branches.append("(?:" + regex + ")")
+        else:
+            branches.append("(?<" + group + ">" + regex + ")")
+        labels[group] = {"label": d["label"], "priority": d.get("priority", 0)}
+        if d.get("value"):
+            labels[group]["value"] = d["value"]
+    P.append(dict(name=name, regex="(?J)" + "|".join(branches), labels=labels,
+                  description=description + " Branches: " + "; ".join(PIECES[x]["description"] for x in pieces)))
+for piece, d in PIECES.items():
+    if piece not in used:
+        P.append(d)
+
+
 def yaml_quote(s):
     return "'" + s.replace("'", "''") + "'"
 
@@ -264,8 +326,13 @@ out = ["# Glean's default pattern pack (English news). Generated by make_default
        "# Written for the project; licence: Apache-2.0, as the project. See README.md.", ""]
 for p in P:
     out.append(f"- name: {p['name']}")
-    out.append(f"  label: {p['label']}")
+    if "label" in p:
+        out.append(f"  label: {p['label']}")
     out.append(f"  regex: {yaml_quote(p['regex'])}")
+    if "labels" in p:
+        out.append("  labels:")
+        for g, b in p["labels"].items():
+            out.append(f"    {g}: {{" + ", ".join(f"{k}: {v}" for k, v in b.items()) + "}")
     for k in ("group", "priority", "value"):
         if k in p:
             out.append(f"  {k}: {p[k]}")

@@ -92,6 +92,36 @@ public enum ValueKind: String, Sendable, CaseIterable {
     case date, time, year, number
 }
 
+/// A branch of a pattern that labels its own matches: when the named group `group` takes part in
+/// a match, the span is that group (its offsets), with this label, value kind and priority.
+///
+/// It lets one regex (one pass over the text) find entities of several labels, each alternative
+/// wrapped in its own group:
+/// ```yaml
+/// - name: numbers
+///   regex: '(?<iso>[0-9]{4}-[0-9]{2}-[0-9]{2})|(?<pct>[0-9]+%)'
+///   labels:
+///     iso: {label: DATE, value: date}
+///     pct: PERCENT
+/// ```
+/// The span's name is `pattern/group` ("numbers/iso"); the branch groups are not written under
+/// `groups`. Global matching is that of the one regex: leftmost, and at one position the first
+/// alternative that matches.
+public struct PatternBranch: Sendable, Equatable {
+    public var group: String
+    public var label: String
+    public var value: ValueKind?
+    /// nil: the pattern's priority.
+    public var priority: Int?
+
+    public init(group: String, label: String, value: ValueKind? = nil, priority: Int? = nil) {
+        self.group = group
+        self.label = label
+        self.value = value
+        self.priority = priority
+    }
+}
+
 /// One pattern of a pattern file, as written (before compilation).
 ///
 /// ```yaml
@@ -115,6 +145,9 @@ public struct PatternDefinition: Sendable {
     /// Language tags this pattern is for (`en` also covers `en-AU`); empty: every language.
     public var lang: [String] = []
     public var value: ValueKind? = nil
+    /// Branches that label their own matches (`labels` in a file); empty: every match is one
+    /// span labelled `label`.
+    public var branches: [PatternBranch] = []
     /// A declared prefilter: every match contains at least one of these strings, so a document
     /// holding none of them is skipped. The author vouches for it (the default pack's tests
     /// check it on real text); empty: no declared prefilter (the derived one still applies).
@@ -145,7 +178,7 @@ public struct PatternDefinition: Sendable {
 
     /// The keys a pattern may have in a file.
     public static let allowedKeys = [
-        "name", "label", "regex", "flags", "group", "priority", "lang", "value", "requires", "description",
+        "name", "label", "labels", "regex", "flags", "group", "priority", "lang", "value", "requires", "description",
         "match_limit", "depth_limit", "heap_limit",
     ]
 }

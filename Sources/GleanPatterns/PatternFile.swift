@@ -94,7 +94,7 @@ public enum PatternFile {
             return UInt32(n)
         }
         let name = try string("name", required: true)!
-        let label = try string("label", required: true)!
+        let label = try string("label", required: values["labels"] == nil) ?? ""
         let regex = try string("regex", required: true)!
         var def = PatternDefinition(name: name, label: label, regex: regex)
         def.file = file
@@ -160,6 +160,46 @@ public enum PatternFile {
                     throw fail(.invalidValue(key: "requires", message: "expected non-empty strings"), item)
                 }
                 def.requires.append(s)
+            }
+        }
+        if let v = values["labels"] {
+            guard case .mapping(let m) = v, !m.isEmpty else {
+                throw fail(.invalidValue(key: "labels", message: "expected a mapping from group names to labels"), v)
+            }
+            if values["group"] != nil {
+                throw fail(.invalidValue(key: "labels", message: "a pattern has either 'group' or 'labels'"), v)
+            }
+            for (k, b) in m {
+                guard let group = k.string, !group.isEmpty else {
+                    throw fail(.invalidValue(key: "labels", message: "keys are group names"), k)
+                }
+                var branch = PatternBranch(group: group, label: "")
+                switch b {
+                case .scalar(let sc) where !sc.string.isEmpty:
+                    branch.label = sc.string
+                case .mapping(let bm):
+                    for (bk, bv) in bm {
+                        switch bk.string {
+                        case "label"?: branch.label = bv.string ?? ""
+                        case "value"?:
+                            guard let s = bv.string, let kind = ValueKind(rawValue: s) else {
+                                throw fail(.invalidValue(key: "labels", message: "unknown value kind '\(bv.string ?? "?")'"), bv)
+                            }
+                            branch.value = kind
+                        case "priority"?:
+                            guard let n = bv.int else { throw fail(.invalidValue(key: "labels", message: "priority: expected an integer"), bv) }
+                            branch.priority = n
+                        default:
+                            throw fail(.invalidValue(key: "labels", message: "unknown key '\(bk.string ?? "?")' in branch '\(group)' (allowed: label, value, priority)"), bk)
+                        }
+                    }
+                default:
+                    throw fail(.invalidValue(key: "labels", message: "branch '\(group)': expected a label or {label, value, priority}"), b)
+                }
+                if branch.label.isEmpty {
+                    throw fail(.invalidValue(key: "labels", message: "branch '\(group)' has no label"), b)
+                }
+                def.branches.append(branch)
             }
         }
         def.description = try string("description", required: false)

@@ -129,9 +129,14 @@ public final class PatternSet: @unchecked Sendable {
         var out: [(Range<Int>, Range<Int>?)] = []
         let p = compiled[index]
         let warning = p.forEachMatch(in: text, context: scratch.contexts[index], matchData: scratch.matchData) { whole, ov in
-            let g = p.groupIndex
-            let s = ov[2 * g], e = ov[2 * g + 1]
-            out.append((whole, s == pcre2Unset ? nil : s..<e))
+            if p.branches.isEmpty {
+                let g = p.groupIndex
+                let s = ov[2 * g], e = ov[2 * g + 1]
+                out.append((whole, s == pcre2Unset ? nil : s..<e))
+            } else {
+                let b = p.branches.first { ov[2 * $0.number] != pcre2Unset }
+                out.append((whole, b.map { ov[2 * $0.number]..<ov[2 * $0.number + 1] }))
+            }
         }
         return (out, warning)
     }
@@ -175,6 +180,10 @@ final class CompiledPattern: @unchecked Sendable {
     let def: PatternDefinition
     let code: PCRE2Code
     let groupIndex: Int
+    /// Labelled branches: group number, span name, label, value kind, priority.
+    let branches: [(number: Int, name: String, label: String, value: ValueKind?, priority: Int)]
+    /// Group numbers that are branches (not written under `groups`).
+    let branchNumbers: Set<Int>
     let matchLimit: UInt32
     let depthLimit: UInt32
     let heapLimit: UInt32
@@ -205,6 +214,15 @@ final class CompiledPattern: @unchecked Sendable {
             }
             groupIndex = n
         }
+        var branches: [(Int, String, String, ValueKind?, Int)] = []
+        for b in def.branches {
+            guard let n = code.groupNumber(named: b.group) else {
+                throw PatternFileError(file: def.file, line: def.line, pattern: def.name, kind: .unknownGroup(b.group))
+            }
+            branches.append((n, def.name + "/" + b.group, b.label, b.value, b.priority ?? def.priority))
+        }
+        self.branches = branches
+        branchNumbers = Set(branches.map(\.0))
         matchLimit = def.matchLimit ?? limits.matchLimit
         depthLimit = def.depthLimit ?? limits.depthLimit
         heapLimit = def.heapLimit ?? limits.heapLimit
@@ -327,24 +345,34 @@ final class CompiledPattern: @unchecked Sendable {
         let names = code.names
         let g = groupIndex
         let warning = forEachMatch(in: text, context: context, matchData: matchData) { _, ov in
-            let s = ov[2 * g], e = ov[2 * g + 1]
+            var s = ov[2 * g], e = ov[2 * g + 1]
+            var label = def.label, name = def.name, kind = def.value, priority = def.priority
+            if !branches.isEmpty {
+                guard let b = branches.first(where: { ov[2 * $0.number] != pcre2Unset }) else { return }
+                s = ov[2 * b.number]
+                e = ov[2 * b.number + 1]
+                label = b.label
+                name = b.name
+                kind = b.value
+                priority = b.priority
+            }
             guard s != pcre2Unset, s < e else { return }
             var groups: [NamedGroup] = []
             if !names.isEmpty {
-                for (number, name) in names {
+                for (number, groupName) in names where !branchNumbers.contains(number) {
                     let gs = ov[2 * number], ge = ov[2 * number + 1]
                     guard gs != pcre2Unset, gs <= ge else { continue }
-                    if groups.contains(where: { $0.name == name }) { continue }  // (?J) duplicates: first set
-                    groups.append(NamedGroup(name: name, value: String(decoding: UnsafeBufferPointer(rebasing: text[gs..<ge]), as: UTF8.self)))
+                    if groups.contains(where: { $0.name == groupName }) { continue }  // (?J) duplicates: first set
+                    groups.append(NamedGroup(name: groupName, value: String(decoding: UnsafeBufferPointer(rebasing: text[gs..<ge]), as: UTF8.self)))
                 }
             }
             var value: String? = nil
-            if let kind = def.value {
+            if let kind {
                 let whole = String(decoding: UnsafeBufferPointer(rebasing: text[s..<e]), as: UTF8.self)
                 value = ValueNormaliser.value(kind, groups: groups, text: whole)
             }
-            spans.append(Span(matchStart: s, matchEnd: e, label: def.label, source: .pattern, name: def.name,
-                              groups: groups, value: value, priority: def.priority))
+            spans.append(Span(matchStart: s, matchEnd: e, label: label, source: .pattern, name: name,
+                              groups: groups, value: value, priority: priority))
         }
         if let warning { warnings.append(warning) }
     }

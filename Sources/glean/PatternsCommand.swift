@@ -12,7 +12,7 @@ struct PatternsCommand: ParsableCommand {
     )
 
     /// `glean patterns check FILE...`: validates the files together (names unique across them),
-    /// then lists each pattern. Exit status 2 on the first error, which names file and line.
+    /// then lists each pattern (and its labelled branches, indented). Exit status 2 on the first error, which names file and line.
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Validate pattern files and list their patterns.",
@@ -34,6 +34,11 @@ struct PatternsCommand: ParsableCommand {
                 if !d.lang.isEmpty { line += "\tlang=\(d.lang.joined(separator: ","))" }
                 if let v = d.value { line += "\tvalue=\(v.rawValue)" }
                 print(line)
+                for b in d.branches {
+                    var bl = "  \(d.name)/\(b.group)\t\(b.label)\tpriority=\(b.priority ?? d.priority)"
+                    if let v = b.value { bl += "\tvalue=\(v.rawValue)" }
+                    print(bl)
+                }
             }
             printErr("\(set.count) patterns OK")
         }

@@ -52,6 +52,9 @@ let packRows: [PackRow] = [
     PackRow("We met at midnight, not tonight.", [("TIME", "midnight"), ("TIME", "tonight")], values: ["midnight": "00:00"]),
     PackRow("Police said last night and this morning.", [("TIME", "last night"), ("TIME", "this morning")]),
     PackRow("I am here and pm is a word.", [], not: [("TIME", "am")]),
+    PackRow("Crews worked yesterday afternoon and will return tomorrow morning; this year is worse.",
+            [("TIME", "yesterday afternoon"), ("TIME", "tomorrow morning"), ("DATE", "this year")],
+            not: [("DATE", "yesterday"), ("DATE", "tomorrow")]),
     // MONEY
     PackRow("It costs $5, or US$1.2 billion, or $US300,000.", [("MONEY", "$5"), ("MONEY", "US$1.2 billion"), ("MONEY", "$US300,000")]),
     PackRow("Tickets were €300 and £4m and AUD 5 million.", [("MONEY", "€300"), ("MONEY", "£4m"), ("MONEY", "AUD 5 million")]),
@@ -113,7 +116,7 @@ struct DefaultPackTests {
         }
     }
 
-    @Test("every pattern of the pack has a row that expects one of its matches")
+    @Test("every pattern (every labelled branch) of the pack has a row that expects one of its matches")
     func coverage() {
         var covered = Set<String>()
         for row in packRows {
@@ -124,14 +127,15 @@ struct DefaultPackTests {
                 if row.expect.contains(where: { $0.label == s.label && $0.text == t }) { covered.insert(s.name) }
             }
         }
-        let missing = Self.pack.definitions.map(\.name).filter { !covered.contains($0) }
+        let all = Self.pack.definitions.flatMap { d in d.branches.isEmpty ? [d.name] : d.branches.map { d.name + "/" + $0.group } }
+        let missing = all.filter { !covered.contains($0) }
         #expect(missing.isEmpty, "patterns without a row: \(missing)")
     }
 
     @Test("spans carry the pattern's name, label, priority, source and named groups")
     func spanFields() throws {
         let (spans, _) = Self.pack.matches(in: "Due 2023-03-02.")
-        let s = try #require(spans.first { $0.name == "date-iso" })
+        let s = try #require(spans.first { $0.name == "numeric/date_iso" })
         #expect(s.label == "DATE" && s.source == .pattern && s.priority == 12)
         #expect((s.matchStart, s.matchEnd) == (4, 14))
         #expect(s.groups == [NamedGroup(name: "year", value: "2023"), NamedGroup(name: "month", value: "03"), NamedGroup(name: "day", value: "02")])

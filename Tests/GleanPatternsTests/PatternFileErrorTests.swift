@@ -16,7 +16,7 @@ let badFiles: [BadFile] = [
     BadFile(yaml: "- name: a\n  label: X\n  regex: 'ab(c'\n", line: 3, pattern: "a",
             message: "PCRE2: missing closing parenthesis at offset 4"),
     BadFile(yaml: "- name: a\n  label: X\n  regex: 'a'\n  colour: red\n", line: 4, pattern: "a",
-            message: "unknown key 'colour' (allowed: name, label, regex"),
+            message: "unknown key 'colour' (allowed: name, label, labels, regex"),
     BadFile(yaml: "- name: a\n  label: X\n  regex: 'a'\n- name: a\n  label: Y\n  regex: 'b'\n", line: 6, pattern: "a",
             message: "duplicate pattern name (first defined at test.yaml:3)"),
     BadFile(yaml: "- name: a\n  label: X\n  label: Y\n  regex: 'a'\n", line: 3, pattern: "a",
@@ -37,6 +37,12 @@ let badFiles: [BadFile] = [
     BadFile(yaml: "- name: a\n  label: [X\n", line: 3, pattern: nil, message: "not valid YAML"),
     BadFile(yaml: "- name: a\n  label: X\n  regex: 'a'\n  match_limit: -5\n", line: 4, pattern: "a",
             message: "invalid value for 'match_limit': expected a positive integer"),
+    BadFile(yaml: "- name: a\n  regex: '(?<x>a)|(?<y>b)'\n  labels:\n    x: A\n    z: B\n", line: 2, pattern: "a",
+            message: "group 'z' does not exist in the regex"),
+    BadFile(yaml: "- name: a\n  regex: '(?<x>a)'\n  labels:\n    x: {label: A, colour: red}\n", line: 4, pattern: "a",
+            message: "unknown key 'colour' in branch 'x' (allowed: label, value, priority)"),
+    BadFile(yaml: "- name: a\n  regex: '(?<x>a)'\n  group: x\n  labels: {x: A}\n", line: 4, pattern: "a",
+            message: "a pattern has either 'group' or 'labels'"),
 ]
 
 @Suite("Pattern file errors")
@@ -86,5 +92,27 @@ struct PatternFileErrorTests {
             #expect(d.name == "pct" && d.label == "PERCENT" && d.flags == .caseless && d.priority == 3 && d.lang == ["en"])
             #expect(set.matches(in: "up 12% to 30%").spans.map { [$0.matchStart, $0.matchEnd] } == [[3, 6], [10, 13]])
         }
+    }
+}
+
+@Suite("Labelled branches")
+struct BranchTests {
+    @Test("one regex, several labels: each span is its branch's group, label, value and priority")
+    func branches() throws {
+        let set = try PatternSet(yaml: """
+            - name: numbers
+              regex: '(?<iso>(?<year>[0-9]{4})-(?<month>[0-9]{2})-(?<day>[0-9]{2}))|(?<pct>[0-9]+%)|[0-9]+'
+              priority: 1
+              labels:
+                iso: {label: DATE, value: date, priority: 9}
+                pct: PERCENT
+            """, file: "b.yaml")
+        let (spans, _) = set.matches(in: "On 2023-03-02 up 12% from 7")
+        #expect(spans.map(\.label) == ["DATE", "PERCENT"])  // "7" takes no branch: no span
+        #expect(spans.map(\.name) == ["numbers/iso", "numbers/pct"])
+        #expect(spans.map(\.priority) == [9, 1])
+        #expect(spans.first?.value == "2023-03-02")
+        #expect(spans.first?.groups.map(\.name) == ["year", "month", "day"])
+        #expect(spans.map { [$0.matchStart, $0.matchEnd] } == [[3, 13], [17, 20]])
     }
 }
