@@ -230,14 +230,32 @@ pat("person-title", "PERSON",
     group="name", priority=5,
     description="The name after a title (the title stays outside): President Xi Jinping, Mr. Smith, Dr Claire Richards.")
 def cue_lookbehind(words):
-    """Lookbehinds for `word ` before the current character, grouped by the word's last letter so
-    that most positions fail on one comparison."""
-    groups = {}
+    """Lookbehinds for `word ` before the current character, as a trie over the words read
+    backwards: the last letter is checked first, then the one before it, so that most positions
+    fail on one or two comparisons instead of one per word."""
+    root = {}
     for w in words:
-        groups.setdefault(w[-1], []).append(w)
-    last = "".join(sorted(groups))
-    branches = [r"(?<=" + ch + r"[ ].)" + lookbehind_any(ws, after=r"[ ].") for ch, ws in sorted(groups.items())]
-    return r"(?<=[" + last + r"][ ].)(?:" + "|".join(branches) + ")"
+        node = root
+        for ch in reversed(w):
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node, suffix):
+        alts = []
+        if "" in node:
+            alts.append(r"(?<=\b" + suffix + r"[ ].)")
+        for ch, child in sorted(node.items()):
+            if ch == "":
+                continue
+            s2 = ch + suffix
+            # Collapse chains of single letters into one longer check.
+            while len(child) == 1 and "" not in child:
+                (c2, child), = child.items()
+                s2 = c2 + s2
+            alts.append(r"(?<=" + s2 + r"[ ].)" + emit(child, s2))
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return emit(root, "")
 
 
 pat("person-cue", "PERSON",

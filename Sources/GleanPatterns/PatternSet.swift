@@ -28,7 +28,8 @@ public struct PatternLimits: Sendable, Equatable {
 /// Unicode properties (UTF + UCP) unless the pattern says `no-ucp`; empty matches are dropped.
 /// Each match becomes one ``Span`` (source `.pattern`) whose `matchStart`/`matchEnd` are the UTF-8
 /// byte offsets of the chosen group (``PatternGroup``), with the named captures as `groups` and a
-/// normalised `value` (``ValueKind``). Patterns are independent: their matches may overlap, and
+/// normalised `value` (``ValueKind``). A pattern with labelled branches (``PatternBranch``) gives
+/// the span of the branch that matched, with that branch's label, named `pattern/branch`. Patterns are independent: their matches may overlap, and
 /// the resolution policy settles that later. Spans come out pattern by pattern, each pattern's in
 /// text order.
 ///
