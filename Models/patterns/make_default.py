@@ -270,7 +270,9 @@ pat("org-head-of", "ORG",
     priority=6,
     description="Institute for the Study of War, Bureau of Meteorology, University of Sydney")
 pat("org-named", "ORG",
-    r"\b" + ORG_STOP_FIRST + r"(?!(?:West|South|Left)[ ]Bank\b)(?:(?!" + trie(ORG_HEADS) + r"\b)" + ORG_WORD + r"[ ]){1,6}+"
+    # First a cheap necessary condition (the first word is followed by a space and a capital,
+    # a non-ASCII letter or "plc"), so that most capitals fail after one short scan.
+    r"\b(?=(?:[A-Z]|[^\x00-\x7F])[^ ]*+[ ](?:[A-Z]|[^\x00-\x7F]|plc))" + ORG_STOP_FIRST + r"(?!(?:West|South|Left)[ ]Bank\b)(?:(?!" + trie(ORG_HEADS) + r"\b)" + ORG_WORD + r"[ ]){1,6}+"
     + trie(ORG_HEADS + ["Pty Ltd"]) + r"\b",
     priority=6,
     description="Names ending in an organisational head or a legal form: Rural Fire Service, Acme Pty Ltd.")
