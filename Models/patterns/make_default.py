@@ -300,7 +300,7 @@ PASSES = [
     ("numeric", "Entities that start with a digit (or the '(' or '+' of a phone number).",
      ["date-iso", "date-numeric", "date-year-range", "time-clock", "time-ampm", "date-dmy", "money-words",
       "percent", "ipv4", "phone", "ordinal", "date-decade", "date-year", "cardinal"]),
-    ("capitalised", "Entities that start with a capital letter.",
+    ("capitalised", "Entities that start with a capital letter, at the start of a word (one \\b for all).",
      ["date-weekday", "date-month", "date-holiday", "money-code", "person-title", "person-cue",
       "org-head-of", "org-named"]),
     # Relative dates and times, one pass per fixed first word.
@@ -317,11 +317,17 @@ used = set()
 for name, description, pieces in PASSES:
     branches = []
     labels = {}
+    # Every branch of the capitalised pass starts at the start of a word (person-cue after a cue
+    # word and a space): test \b once, not once per branch.
+    factor_b = name == "capitalised"
     for piece in pieces:
         d = PIECES[piece]
         used.add(piece)
         group = piece.replace("-", "_")
         regex = d["regex"].replace("(?J)", "")
+        if factor_b:
+            assert regex.startswith("\\b") or piece == "person-cue", piece
+            regex = regex[2:] if regex.startswith("\\b") else regex
         if d.get("group"):
             # The entity is a named group inside the piece (a title stays outside): it becomes the branch.
             regex = regex.replace("(?<" + d["group"] + ">", "(?<" + group + ">", 1)
@@ -331,7 +337,8 @@ for name, description, pieces in PASSES:
         labels[group] = {"label": d["label"], "priority": d.get("priority", 0)}
         if d.get("value"):
             labels[group]["value"] = d["value"]
-    P.append(dict(name=name, regex="(?J)" + "|".join(branches), labels=labels,
+    body = "|".join(branches)
+    P.append(dict(name=name, regex="(?J)" + (r"\b(?:" + body + ")" if factor_b else body), labels=labels,
                   description=description + " Branches: " + "; ".join(PIECES[x]["description"] for x in pieces)))
 for piece, d in PIECES.items():
     if piece not in used:
