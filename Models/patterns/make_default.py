@@ -338,7 +338,13 @@ for name, description, pieces in PASSES:
         if d.get("value"):
             labels[group]["value"] = d["value"]
     body = "|".join(branches)
-    P.append(dict(name=name, regex="(?J)" + (r"\b(?:" + body + ")" if factor_b else body), labels=labels,
+    if factor_b:
+        body = r"\b(?:" + body + ")"
+    elif name == "numeric":
+        # No branch starts right after a digit (each begins with \b or a lookbehind that excludes
+        # digits): one test rejects the inner digits of every number for all branches.
+        body = r"(?<![0-9])(?:" + body + ")"
+    P.append(dict(name=name, regex="(?J)" + body, labels=labels,
                   description=description + " Branches: " + "; ".join(PIECES[x]["description"] for x in pieces)))
 for piece, d in PIECES.items():
     if piece not in used:
