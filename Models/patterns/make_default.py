@@ -255,13 +255,21 @@ def cue_lookbehind(words):
             alts.append(r"(?<=" + s2 + r"[ ].)" + emit(child, s2))
         return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
-    return emit(root, "")
+    # One class test for the last letter first: most positions fail here.
+    return r"(?<=[" + "".join(sorted(k for k in root)) + r"][ ].)" + emit(root, "")
 
 
-pat("person-cue", "PERSON",
-    UPPER + cue_lookbehind(CUES_LOWER) + r"(?<=(?=" + NOT_NAME + r").)" + PERSON_NAME[len(NOT_NAME) + len(UPPER):],
-    priority=4,
+# PCRE2's JIT scans fast for start bytes that are all ASCII; one non-ASCII start byte makes it
+# step through the text character by character (three times slower here). So the branches that
+# start at any capital letter come twice: starting with A-Z in the capitalised pass, and starting
+# with a non-ASCII capital in the capitalised-intl pass, which a document of ASCII text skips.
+ASCII_UPPER = "[A-Z]"
+INTL_UPPER = r"[^\x00-\x7F](?<=\p{Lu})"
+PERSON_CUE_REST = cue_lookbehind(CUES_LOWER) + r"(?<=(?=" + NOT_NAME + r").)" + PERSON_NAME[len(NOT_NAME) + len(UPPER):]
+pat("person-cue", "PERSON", ASCII_UPPER + PERSON_CUE_REST, priority=4,
     description="The name after a lower-case role word: Chinese leader Xi Jinping, spokesman Raanan Gissin.")
+pat("person-cue-intl", "PERSON", INTL_UPPER + PERSON_CUE_REST, priority=4,
+    description="The same, for a name that starts with a non-ASCII capital: minister Émile Zola.")
 # ---------------------------------------------------------------- ORG
 pat("org-head-of", "ORG",
     r"\b(?:(?:Royal|National|State|Federal|International|European|American|Australian|British|World|United)[ ])?"
@@ -269,13 +277,17 @@ pat("org-head-of", "ORG",
     + r"(?:[ ](?:(?:of|for|on|&)[ ](?:the[ ])?)?" + NOT_ORG_WORD + ORG_WORD + r"){0,4}",
     priority=6,
     description="Institute for the Study of War, Bureau of Meteorology, University of Sydney")
+ORG_NAMED_REST = (ORG_STOP_FIRST + r"(?!(?:West|South|Left)[ ]Bank\b)(?:(?!" + trie(ORG_HEADS) + r"\b)" + ORG_WORD
+                  + r"[ ]){1,6}+" + trie(ORG_HEADS + ["Pty Ltd"]) + r"\b")
 pat("org-named", "ORG",
     # First a cheap necessary condition (the first word is followed by a space and a capital,
-    # a non-ASCII letter or "plc"), so that most capitals fail after one short scan.
-    r"\b(?=(?:[A-Z]|[^\x00-\x7F])[^ ]*+[ ](?:[A-Z]|[^\x00-\x7F]|plc))" + ORG_STOP_FIRST + r"(?!(?:West|South|Left)[ ]Bank\b)(?:(?!" + trie(ORG_HEADS) + r"\b)" + ORG_WORD + r"[ ]){1,6}+"
-    + trie(ORG_HEADS + ["Pty Ltd"]) + r"\b",
+    # a non-ASCII letter or "plc"; a word with other characters passes to the full test), so
+    # that most capitals fail after one short ASCII scan.
+    r"\b(?=[A-Z][A-Za-z]*+(?:[^A-Za-z ]|[ ](?:[A-Z]|[^\x00-\x7F]|plc)))" + ORG_NAMED_REST,
     priority=6,
     description="Names ending in an organisational head or a legal form: Rural Fire Service, Acme Pty Ltd.")
+pat("org-named-intl", "ORG", r"\b(?=" + INTL_UPPER + ")" + ORG_NAMED_REST, priority=6,
+    description="The same, for a name that starts with a non-ASCII capital: Österreichische Nationalbank.")
 
 
 # Pieces joined into one pattern each: one pass over the text for all entities that start with a
@@ -303,6 +315,8 @@ PASSES = [
     ("capitalised", "Entities that start with a capital letter, at the start of a word (one \\b for all).",
      ["date-weekday", "date-month", "date-holiday", "money-code", "person-title", "person-cue",
       "org-head-of", "org-named"]),
+    ("capitalised-intl", "Entities that start with a non-ASCII capital letter (skipped on ASCII text).",
+     ["person-cue-intl", "org-named-intl"]),
     # Relative dates and times, one pass per fixed first word.
     ("this", "this morning (TIME), this week (DATE).", ["time-this", "date-this"]),
     ("last", "last night (TIME), last year (DATE).", ["time-last", "date-last"]),
@@ -319,14 +333,14 @@ for name, description, pieces in PASSES:
     labels = {}
     # Every branch of the capitalised pass starts at the start of a word (person-cue after a cue
     # word and a space): test \b once, not once per branch.
-    factor_b = name == "capitalised"
+    factor_b = name.startswith("capitalised")
     for piece in pieces:
         d = PIECES[piece]
         used.add(piece)
         group = piece.replace("-", "_")
         regex = d["regex"].replace("(?J)", "")
         if factor_b:
-            assert regex.startswith("\\b") or piece == "person-cue", piece
+            assert regex.startswith("\\b") or piece.startswith("person-cue"), piece
             regex = regex[2:] if regex.startswith("\\b") else regex
         if d.get("group"):
             # The entity is a named group inside the piece (a title stays outside): it becomes the branch.

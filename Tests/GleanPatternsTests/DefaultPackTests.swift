@@ -85,6 +85,8 @@ let packRows: [PackRow] = [
     PackRow("Chinese leader Xi Jinping and spokesman Raanan Gissin spoke.", [("PERSON", "Xi Jinping"), ("PERSON", "Raanan Gissin")]),
     PackRow("The president Tuesday said General Motors and Queen Street were closed.", [],
             not: [("PERSON", "Tuesday"), ("PERSON", "Motors"), ("PERSON", "Street")]),
+    PackRow("Finance minister Émile Dubois met the Ökoworld Group and the Acme Group.",
+            [("PERSON", "Émile Dubois"), ("ORG", "Ökoworld Group"), ("ORG", "Acme Group")]),
     // ORG
     PackRow("Analysts at the Institute for the Study of War and the Bureau of Meteorology.",
             [("ORG", "Institute for the Study of War"), ("ORG", "Bureau of Meteorology")]),
