@@ -66,6 +66,9 @@ struct AnnotateCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "No progress bar and no summary (errors are still reported).")
     var quiet = false
 
+    @OptionGroup(title: "Models")
+    var models: ModelOptions
+
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if let limit, limit < 0 { throw ValidationError("--limit must not be negative") }
@@ -80,6 +83,10 @@ struct AnnotateCommand: ParsableCommand {
         config.defaultLanguage = lang
         config.offsets = OffsetUnit(rawValue: offsets)!
         config.emit = try EmitSet(parsing: emit)
+        if !config.emit.isDisjoint(with: [.ents, .spans]) {
+            config.stages = try models.stages()
+            config.labels = models.labelSet
+        }
 
         var options = PipelineOptions()
         let defaultFormat: InputFormat?

@@ -33,6 +33,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Write one JSON document to stdout instead of the table.")
     var json = false
 
+    @OptionGroup(title: "Models")
+    var models: ModelOptions
+
     func run() throws {
         var options = BenchmarkOptions()
         options.corpusFiles = corpus.isEmpty ? ModelLocator.defaultBenchmarkCorpus() : corpus
@@ -46,7 +49,9 @@ struct BenchCommand: ParsableCommand {
                 return n
             }
         }
-        let config = AnnotatorConfiguration()
+        var config = AnnotatorConfiguration()
+        config.stages = try models.stages()
+        config.labels = models.labelSet
         let interactive = isatty(2) != 0
         let benchmark = Benchmark(configuration: config, options: options) { message in
             FileHandle.standardError.write(Data((interactive ? "\r\u{1B}[K" + message : message + "\n").utf8))

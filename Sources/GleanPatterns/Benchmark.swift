@@ -1,0 +1,74 @@
+import Dispatch
+import GleanCore
+
+/// What ``PatternSet/benchmark(texts:rounds:)`` measured: the stage's throughput on one thread and
+/// the time each pattern took.
+public struct PatternBenchmark: Sendable {
+    /// MB (10^6 bytes) of text per second through the whole stage (prefilter included), one thread.
+    public var mbPerSecond: Double
+    /// Bytes of text per round.
+    public var bytes: Int
+    public var rounds: Int
+    /// Spans found per round.
+    public var spans: Int
+    /// Every pattern's own time per round (seconds, best round), slowest first.
+    public var perPattern: [(name: String, seconds: Double)]
+    /// The ten slowest patterns.
+    public var slowest: [(name: String, seconds: Double)] { Array(perPattern.prefix(10)) }
+}
+
+extension PatternSet {
+    /// Runs the stage over `texts` (each valid UTF-8) `rounds` times on the calling thread and
+    /// reports the best round's MB/s, then times each pattern on its own (with the same prefilter)
+    /// to rank the slowest.
+    ///
+    /// ```swift
+    /// let r = set.benchmark(texts: docs.map { Array($0.utf8) }, rounds: 5)
+    /// print(r.mbPerSecond, r.slowest.first?.name ?? "")
+    /// ```
+    public func benchmark(texts: [[UInt8]], lang: String = "en", rounds: Int = 3) -> PatternBenchmark {
+        let scratch = PatternScratch(for: self)
+        let bytes = texts.reduce(0) { $0 + $1.count }
+        var spans: [Span] = []
+        var warnings: [Warning] = []
+        var best = Double.infinity
+        var spanCount = 0
+        for _ in 0..<max(1, rounds) {
+            var n = 0
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            for text in texts {
+                spans.removeAll(keepingCapacity: true)
+                warnings.removeAll(keepingCapacity: true)
+                text.withUnsafeBufferPointer { buf in
+                    findMatches(in: buf, lang: lang, scratch: scratch, into: &spans, warnings: &warnings)
+                }
+                n += spans.count
+            }
+            let t = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+            best = min(best, t)
+            spanCount = n
+        }
+        var per: [(String, Double)] = []
+        for (i, p) in compiled.enumerated() {
+            var bestP = Double.infinity
+            for _ in 0..<max(1, rounds) {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                for text in texts {
+                    spans.removeAll(keepingCapacity: true)
+                    text.withUnsafeBufferPointer { buf in
+                        guard p.applies(toLang: lang),
+                              p.mayMatch(present: ByteSet.present(in: buf), length: buf.count),
+                              p.holdsRequiredString(buf) else { return }
+                        p.run(in: buf, context: scratch.contexts[i], matchData: scratch.matchData,
+                              spans: &spans, warnings: &warnings)
+                    }
+                }
+                bestP = min(bestP, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+            }
+            per.append((p.def.name, bestP))
+        }
+        per.sort { $0.1 > $1.1 }
+        return PatternBenchmark(mbPerSecond: Double(bytes) / 1e6 / best, bytes: bytes, rounds: rounds,
+                                spans: spanCount, perPattern: per)
+    }
+}

@@ -1,0 +1,186 @@
+import CPCRE2
+
+/// One compiled PCRE2 pattern (8-bit library), JIT-compiled when the JIT is available.
+///
+/// Immutable after init and shared by every thread: PCRE2 allows concurrent matching with one
+/// compiled code as long as each thread brings its own match data and match context
+/// (``PatternScratch``). All the unsafe pointer work on PCRE2 lives in this file.
+final class PCRE2Code: @unchecked Sendable {
+    let code: OpaquePointer
+    let jit: Bool
+    let captureCount: Int
+    /// Named groups in group-number order: (number, name).
+    let names: [(number: Int, name: String)]
+    /// Bytes that every match must start with (nil: unknown, any byte).
+    let firstBytes: ByteSet?
+    /// A byte that every match must contain (ASCII only; letters in both cases), if known.
+    let requiredBytes: ByteSet?
+    /// The length of the shortest possible match, in code points (a lower bound in bytes).
+    let minLength: Int
+
+    /// A compile error: PCRE2's message and the offset in the regex (UTF-8 code units).
+    struct CompileError: Error {
+        var message: String
+        var offset: Int
+    }
+
+    init(regex: String, options: UInt32) throws(CompileError) {
+        var errorCode: Int32 = 0
+        var errorOffset: Int = 0
+        let bytes = Array(regex.utf8)
+        let compiled: OpaquePointer? = bytes.withUnsafeBufferPointer { buf in
+            pcre2_compile_8(buf.baseAddress ?? UnsafePointer(bitPattern: 1), buf.count, options,
+                            &errorCode, &errorOffset, nil)
+        }
+        guard let compiled else {
+            throw CompileError(message: PCRE2Code.message(errorCode), offset: errorOffset)
+        }
+        code = compiled
+        jit = pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE)) == 0
+
+        var count: UInt32 = 0
+        pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &count)
+        captureCount = Int(count)
+
+        var nameCount: UInt32 = 0
+        var entrySize: UInt32 = 0
+        var table: UnsafePointer<UInt8>? = nil
+        pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_NAMECOUNT), &nameCount)
+        pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_NAMEENTRYSIZE), &entrySize)
+        pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_NAMETABLE), &table)
+        var names: [(Int, String)] = []
+        if let table, nameCount > 0 {
+            for i in 0..<Int(nameCount) {
+                let entry = table + i * Int(entrySize)
+                let number = Int(entry[0]) << 8 | Int(entry[1])
+                let name = String(cString: entry + 2)
+                names.append((number, name))
+            }
+        }
+        self.names = names.sorted { $0.0 < $1.0 }
+
+        // Facts PCRE2 derives about every possible match; sound, so a document that lacks them
+        // cannot match and the pattern may be skipped without changing any result.
+        var firstType: UInt32 = 0
+        pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_FIRSTCODETYPE), &firstType)
+        if firstType == 1 {
+            var unit: UInt32 = 0
+            pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_FIRSTCODEUNIT), &unit)
+            firstBytes = ByteSet.caseClosed(UInt8(truncatingIfNeeded: unit))
+        } else if firstType == 0 {
+            var bitmap: UnsafePointer<UInt8>? = nil
+            pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_FIRSTBITMAP), &bitmap)
+            if let bitmap {
+                firstBytes = ByteSet(bitmap: UnsafeBufferPointer(start: bitmap, count: 32))
+            } else {
+                firstBytes = nil
+            }
+        } else {
+            firstBytes = nil
+        }
+        var lastType: UInt32 = 0
+        pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_LASTCODETYPE), &lastType)
+        if lastType == 1 {
+            var unit: UInt32 = 0
+            pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_LASTCODEUNIT), &unit)
+            requiredBytes = unit < 0x80 ? ByteSet.caseClosed(UInt8(unit)) : nil
+        } else {
+            requiredBytes = nil
+        }
+        var minLen: UInt32 = 0
+        pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_MINLENGTH), &minLen)
+        minLength = Int(minLen)
+    }
+
+    deinit { pcre2_code_free_8(code) }
+
+    /// The group number of a named group, or nil.
+    func groupNumber(named name: String) -> Int? {
+        let n = name.withCString { cs in
+            cs.withMemoryRebound(to: UInt8.self, capacity: name.utf8.count + 1) {
+                pcre2_substring_number_from_name_8(code, $0)
+            }
+        }
+        return n > 0 ? Int(n) : nil
+    }
+
+    /// PCRE2's message for an error code.
+    static func message(_ code: Int32) -> String {
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let n = pcre2_get_error_message_8(code, &buffer, buffer.count)
+        return n > 0 ? String(decoding: buffer[0..<Int(n)], as: UTF8.self) : "PCRE2 error \(code)"
+    }
+}
+
+/// A set of byte values, as a 256-bit map.
+struct ByteSet: Sendable, Equatable {
+    var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+    init() {}
+
+    init(bitmap: UnsafeBufferPointer<UInt8>) {
+        for byte in 0..<256 where bitmap[byte >> 3] & (1 << UInt8(byte & 7)) != 0 {
+            insert(UInt8(byte))
+        }
+    }
+
+    /// The byte and, for an ASCII letter, its other case (PCRE2's caseless first/last code
+    /// units flip ASCII case only).
+    static func caseClosed(_ byte: UInt8) -> ByteSet {
+        var set = ByteSet()
+        set.insert(byte)
+        if (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) { set.insert(byte ^ 0x20) }
+        return set
+    }
+
+    mutating func insert(_ byte: UInt8) {
+        let bit = UInt64(1) << UInt64(byte & 63)
+        switch byte >> 6 {
+        case 0: words.0 |= bit
+        case 1: words.1 |= bit
+        case 2: words.2 |= bit
+        default: words.3 |= bit
+        }
+    }
+
+    func contains(_ byte: UInt8) -> Bool {
+        let bit = UInt64(1) << UInt64(byte & 63)
+        switch byte >> 6 {
+        case 0: return words.0 & bit != 0
+        case 1: return words.1 & bit != 0
+        case 2: return words.2 & bit != 0
+        default: return words.3 & bit != 0
+        }
+    }
+
+    func intersects(_ other: ByteSet) -> Bool {
+        (words.0 & other.words.0) | (words.1 & other.words.1) | (words.2 & other.words.2)
+            | (words.3 & other.words.3) != 0
+    }
+
+    var isEmpty: Bool { words.0 | words.1 | words.2 | words.3 == 0 }
+
+    var count: Int {
+        words.0.nonzeroBitCount + words.1.nonzeroBitCount + words.2.nonzeroBitCount
+            + words.3.nonzeroBitCount
+    }
+
+    static func == (a: ByteSet, b: ByteSet) -> Bool {
+        a.words.0 == b.words.0 && a.words.1 == b.words.1 && a.words.2 == b.words.2
+            && a.words.3 == b.words.3
+    }
+
+    /// The set of bytes present in a text.
+    static func present(in text: UnsafeBufferPointer<UInt8>) -> ByteSet {
+        var seen = [Bool](repeating: false, count: 256)
+        seen.withUnsafeMutableBufferPointer { s in
+            for b in text { s[Int(b)] = true }
+        }
+        var set = ByteSet()
+        for i in 0..<256 where seen[i] { set.insert(UInt8(i)) }
+        return set
+    }
+}
+
+/// `PCRE2_UNSET` (`~(size_t)0`) as the ovector reads it through Swift's `Int`.
+let pcre2Unset = Int(bitPattern: UInt.max)

@@ -1,0 +1,184 @@
+import CPCRE2
+
+/// Options of one pattern, as written under `flags` in a pattern file.
+///
+/// Every pattern is compiled for UTF-8 with Unicode properties (PCRE2 `UTF` + `UCP`): `\w`, `\d`,
+/// `\b` and POSIX classes follow Unicode. `no-ucp` (alias `ascii`) makes them ASCII-only, which is
+/// also much faster; write `[0-9]` where only ASCII digits are wanted.
+/// `flags: [caseless, extended]` compiles `(?ix)`.
+public struct PatternFlags: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+
+    /// `caseless` (`i`): letters match either case.
+    public static let caseless = PatternFlags(rawValue: 1 << 0)
+    /// `multiline` (`m`): `^` and `$` match at line breaks too.
+    public static let multiline = PatternFlags(rawValue: 1 << 1)
+    /// `dotall` (`s`): `.` matches a newline too.
+    public static let dotall = PatternFlags(rawValue: 1 << 2)
+    /// `extended` (`x`): whitespace in the regex is ignored, `#` starts a comment.
+    public static let extended = PatternFlags(rawValue: 1 << 3)
+    /// `no-ucp` (alias `ascii`): `\d \w \s \b` and POSIX classes are ASCII-only.
+    public static let noUCP = PatternFlags(rawValue: 1 << 4)
+    /// `ungreedy` (`U`): quantifiers are lazy unless followed by `?`.
+    public static let ungreedy = PatternFlags(rawValue: 1 << 5)
+
+    /// The names accepted in a file, each with its flag.
+    public static let names: [(String, PatternFlags)] = [
+        ("caseless", .caseless), ("i", .caseless),
+        ("multiline", .multiline), ("m", .multiline),
+        ("dotall", .dotall), ("s", .dotall),
+        ("extended", .extended), ("x", .extended),
+        ("no-ucp", .noUCP), ("ascii", .noUCP),
+        ("ungreedy", .ungreedy), ("U", .ungreedy),
+    ]
+
+    /// The PCRE2 compile options for these flags (always UTF; UCP unless `no-ucp`).
+    var compileOptions: UInt32 {
+        var o = UInt32(PCRE2_UTF) | UInt32(PCRE2_NEVER_BACKSLASH_C)
+        if !contains(.noUCP) { o |= UInt32(PCRE2_UCP) }
+        if contains(.caseless) { o |= UInt32(PCRE2_CASELESS) }
+        if contains(.multiline) { o |= UInt32(PCRE2_MULTILINE) }
+        if contains(.dotall) { o |= UInt32(PCRE2_DOTALL) }
+        if contains(.extended) { o |= UInt32(PCRE2_EXTENDED) }
+        if contains(.ungreedy) { o |= UInt32(PCRE2_UNGREEDY) }
+        return o
+    }
+
+    /// The names of the flags that are set, canonical spelling.
+    public var names: [String] {
+        var out: [String] = []
+        if contains(.caseless) { out.append("caseless") }
+        if contains(.multiline) { out.append("multiline") }
+        if contains(.dotall) { out.append("dotall") }
+        if contains(.extended) { out.append("extended") }
+        if contains(.noUCP) { out.append("no-ucp") }
+        if contains(.ungreedy) { out.append("ungreedy") }
+        return out
+    }
+}
+
+/// Which capture group of a match is the entity.
+///
+/// `whole` (the default) is group 0. `group: 1` or `group: name` picks a capture, so that a cue
+/// word can stay outside the entity: `(?:Mr|Mrs)\.? (?<name>[A-Z]\w+)` with `group: name` gives
+/// "Smith" for "Mr. Smith". A match whose chosen group did not take part gives no span.
+public enum PatternGroup: Sendable, Hashable, CustomStringConvertible {
+    case whole
+    case number(Int)
+    case name(String)
+
+    public var description: String {
+        switch self {
+        case .whole: "0"
+        case .number(let n): "\(n)"
+        case .name(let s): s
+        }
+    }
+}
+
+/// How a match's named groups turn into a normalised `value`.
+///
+/// - `date`: groups `year` (4 digits), `month` (1-12 or an English month name or its
+///   abbreviation) and `day` give ISO 8601 `2023-03-02`; `year` and `month` alone give `2023-03`.
+///   Instead of `day` and `month`, groups `a` and `b` hold a numeric day and month in either order
+///   ("02/03/2023"): a value is given only when the order is certain (one of them is above 12, or
+///   they are equal). No `year`, or an impossible date (31 April), gives no value.
+/// - `time`: groups `hour`, `minute`, `second`, `ampm` (am, pm, a.m., p.m.) give `16:00` or
+///   `09:57:30`; a group `word` holding "noon" or "midnight" gives `12:00` or `00:00`.
+/// - `year`: group `year` (or the whole match) as 4 digits.
+/// - `number`: the matched text without thousands separators (`1,234.5` -> `1234.5`).
+public enum ValueKind: String, Sendable, CaseIterable {
+    case date, time, year, number
+}
+
+/// A branch of a pattern that labels its own matches: when the named group `group` takes part in
+/// a match, the span is that group (its offsets), with this label, value kind and priority.
+///
+/// It lets one regex (one pass over the text) find entities of several labels, each alternative
+/// wrapped in its own group:
+/// ```yaml
+/// - name: numbers
+///   regex: '(?<iso>[0-9]{4}-[0-9]{2}-[0-9]{2})|(?<pct>[0-9]+%)'
+///   labels:
+///     iso: {label: DATE, value: date}
+///     pct: PERCENT
+/// ```
+/// The span's name is `pattern/group` ("numbers/iso"); the branch groups are not written under
+/// `groups`. Global matching is that of the one regex: leftmost, and at one position the first
+/// alternative that matches.
+public struct PatternBranch: Sendable, Equatable {
+    public var group: String
+    public var label: String
+    public var value: ValueKind?
+    /// nil: the pattern's priority.
+    public var priority: Int?
+
+    public init(group: String, label: String, value: ValueKind? = nil, priority: Int? = nil) {
+        self.group = group
+        self.label = label
+        self.value = value
+        self.priority = priority
+    }
+}
+
+/// One pattern of a pattern file, as written (before compilation).
+///
+/// ```yaml
+/// - name: iso-date
+///   label: DATE
+///   regex: '\b(?<year>[0-9]{4})-(?<month>[0-9]{2})-(?<day>[0-9]{2})\b'
+///   value: date
+///   priority: 10
+/// ```
+public struct PatternDefinition: Sendable {
+    /// Unique within a ``PatternSet``; written on each span as `name`.
+    public var name: String
+    /// The entity label (`DATE`, `PERSON`, ...).
+    public var label: String
+    /// A PCRE2 regex.
+    public var regex: String
+    public var flags: PatternFlags = []
+    public var group: PatternGroup = .whole
+    /// Third key of the resolution order (higher wins a tie), default 0.
+    public var priority: Int = 0
+    /// Language tags this pattern is for (`en` also covers `en-AU`); empty: every language.
+    public var lang: [String] = []
+    public var value: ValueKind? = nil
+    /// Branches that label their own matches (`labels` in a file); empty: every match is one
+    /// span labelled `label`.
+    public var branches: [PatternBranch] = []
+    /// A declared prefilter: every match contains at least one of these strings, so a document
+    /// holding none of them is skipped. The author vouches for it (the default pack's tests
+    /// check it on real text); empty: no declared prefilter (the derived one still applies).
+    public var requires: [String] = []
+    /// Free text for the author and `glean patterns check`.
+    public var description: String? = nil
+    /// Guards against catastrophic backtracking, per match call (nil: the set's default).
+    public var matchLimit: UInt32? = nil
+    public var depthLimit: UInt32? = nil
+    /// In KiB, as PCRE2 counts it.
+    public var heapLimit: UInt32? = nil
+    /// Where the pattern was defined (file and 1-based line), for messages.
+    public var file: String = ""
+    public var line: Int? = nil
+
+    public init(name: String, label: String, regex: String, flags: PatternFlags = [],
+                group: PatternGroup = .whole, priority: Int = 0, lang: [String] = [],
+                value: ValueKind? = nil) {
+        self.name = name
+        self.label = label
+        self.regex = regex
+        self.flags = flags
+        self.group = group
+        self.priority = priority
+        self.lang = lang
+        self.value = value
+    }
+
+    /// The keys a pattern may have in a file.
+    public static let allowedKeys = [
+        "name", "label", "labels", "regex", "flags", "group", "priority", "lang", "value", "requires", "description",
+        "match_limit", "depth_limit", "heap_limit",
+    ]
+}

@@ -1,0 +1,390 @@
+import CPCRE2
+import GleanCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Guards against catastrophic backtracking, applied to every match call of a pattern.
+///
+/// When a limit is hit the pattern stops on that document, the document gets a
+/// `Warning(stage: "patterns", name: PATTERN, reason: ...)` and the other patterns go on.
+/// `matchLimit` bounds backtracking steps (PCRE2 `match_limit`, honoured by the JIT too);
+/// `depthLimit` and `heapLimit` (KiB) bound the interpreter, used only where the JIT is not
+/// available; `jitStackKiB` is the most JIT stack one thread may use.
+public struct PatternLimits: Sendable, Equatable {
+    public var matchLimit: UInt32 = 1_000_000
+    public var depthLimit: UInt32 = 100_000
+    public var heapLimit: UInt32 = 100_000
+    public var jitStackKiB: Int = 4096
+    public init() {}
+}
+
+/// A compiled set of patterns: the PCRE2 pattern stage.
+///
+/// Semantics, per pattern: the leftmost, non-overlapping matches that PCRE2's own global matching
+/// gives (`pcre2test` with `/g`, Python's `re.finditer` for the regexes both accept), UTF-8 with
+/// Unicode properties (UTF + UCP) unless the pattern says `no-ucp`; empty matches are dropped.
+/// Each match becomes one ``Span`` (source `.pattern`) whose `matchStart`/`matchEnd` are the UTF-8
+/// byte offsets of the chosen group (``PatternGroup``), with the named captures as `groups` and a
+/// normalised `value` (``ValueKind``). A pattern with labelled branches (``PatternBranch``) gives
+/// the span of the branch that matched, with that branch's label, named `pattern/branch`. Patterns are independent: their matches may overlap, and
+/// the resolution policy settles that later. Spans come out pattern by pattern, each pattern's in
+/// text order.
+///
+/// ```swift
+/// let set = try PatternSet(yaml: """
+///     - {name: pct, label: PERCENT, regex: '[0-9]+%'}
+///     """, file: "inline")
+/// let (spans, _) = set.matches(in: "Up 12% to 30%")   // "12%" [3,6), "30%" [10,13)
+/// ```
+///
+/// One set is shared by all threads; each thread brings its own ``PatternScratch``.
+/// A pattern is skipped on a document that lacks the bytes every match of it must hold (the
+/// first bytes and the required byte that PCRE2 derives from the regex), which changes no result.
+public final class PatternSet: @unchecked Sendable {
+    /// The patterns, in the order they were given.
+    public let definitions: [PatternDefinition]
+    public let limits: PatternLimits
+    let compiled: [CompiledPattern]
+    /// The largest capture count of any pattern (match data is sized for it).
+    let maxCaptures: Int
+
+    /// Compiles definitions; the first bad one throws (with its file and line).
+    public init(definitions: [PatternDefinition], limits: PatternLimits = PatternLimits()) throws(PatternFileError) {
+        var firstSeen: [String: PatternDefinition] = [:]
+        var compiled: [CompiledPattern] = []
+        for def in definitions {
+            if let first = firstSeen[def.name] {
+                throw PatternFileError(file: def.file, line: def.line, pattern: def.name,
+                                       kind: .duplicateName(firstFile: first.file, firstLine: first.line))
+            }
+            firstSeen[def.name] = def
+            compiled.append(try CompiledPattern(def, limits: limits))
+        }
+        self.definitions = definitions
+        self.limits = limits
+        self.compiled = compiled
+        self.maxCaptures = compiled.map(\.code.captureCount).max() ?? 0
+    }
+
+    /// Parses and compiles the text of one pattern file.
+    public convenience init(yaml: String, file: String, limits: PatternLimits = PatternLimits()) throws(PatternFileError) {
+        try self.init(definitions: PatternFile.parse(yaml, file: file), limits: limits)
+    }
+
+    /// Loads and compiles pattern files, in order; names must be unique across all of them.
+    public convenience init(files: [String], limits: PatternLimits = PatternLimits()) throws(PatternFileError) {
+        var defs: [PatternDefinition] = []
+        for f in files { defs += try PatternFile.load(path: f) }
+        try self.init(definitions: defs, limits: limits)
+    }
+
+    /// The number of patterns.
+    public var count: Int { compiled.count }
+
+    /// Finds every pattern's matches in a text and appends them to `spans`, pattern by pattern.
+    ///
+    /// `text` must be valid UTF-8 (it is not checked again). `lang` selects the patterns for the
+    /// document's language. A pattern that hits a limit adds a warning and stops on this text.
+    public func findMatches(in text: UnsafeBufferPointer<UInt8>, lang: String, scratch: PatternScratch,
+                            into spans: inout [Span], warnings: inout [Warning]) {
+        precondition(scratch.owner === self, "a PatternScratch is made for one PatternSet")
+        let present = ByteSet.present(in: text)
+        for i in compiled.indices {
+            let p = compiled[i]
+            guard p.applies(toLang: lang), p.mayMatch(present: present, length: text.count),
+                  p.holdsRequiredString(text) else { continue }
+            p.run(in: text, context: scratch.contexts[i], matchData: scratch.matchData, spans: &spans, warnings: &warnings)
+        }
+    }
+
+    /// Adds the pattern stage's candidates to a document (`patternSpans`, `warnings`).
+    public func apply(to document: inout Document, scratch: PatternScratch) {
+        var spans = document.patternSpans
+        var warnings = document.warnings
+        document.text.withUnsafeBufferPointer { buf in
+            findMatches(in: buf, lang: document.lang, scratch: scratch, into: &spans, warnings: &warnings)
+        }
+        document.patternSpans = spans
+        document.warnings = warnings
+    }
+
+    /// Convenience for tools and tests: the spans and warnings for a string (makes its own scratch).
+    public func matches(in text: String, lang: String = "en") -> (spans: [Span], warnings: [Warning]) {
+        var spans: [Span] = []
+        var warnings: [Warning] = []
+        let bytes = Array(text.utf8)
+        let scratch = PatternScratch(for: self)
+        bytes.withUnsafeBufferPointer { buf in
+            findMatches(in: buf, lang: lang, scratch: scratch, into: &spans, warnings: &warnings)
+        }
+        return (spans, warnings)
+    }
+
+    /// The raw global matches of one pattern (whole match and chosen group, UTF-8 byte offsets),
+    /// with no prefilter: for differential tests against other PCRE2 front ends.
+    public func rawMatches(pattern index: Int, in text: UnsafeBufferPointer<UInt8>, scratch: PatternScratch)
+        -> (matches: [(whole: Range<Int>, group: Range<Int>?)], warning: Warning?) {
+        var out: [(Range<Int>, Range<Int>?)] = []
+        let p = compiled[index]
+        let warning = p.forEachMatch(in: text, context: scratch.contexts[index], matchData: scratch.matchData) { whole, ov in
+            if p.branches.isEmpty {
+                let g = p.groupIndex
+                let s = ov[2 * g], e = ov[2 * g + 1]
+                out.append((whole, s == pcre2Unset ? nil : s..<e))
+            } else {
+                let b = p.branches.first { ov[2 * $0.number] != pcre2Unset }
+                out.append((whole, b.map { ov[2 * $0.number]..<ov[2 * $0.number + 1] }))
+            }
+        }
+        return (out, warning)
+    }
+}
+
+/// Per-thread matching state for one ``PatternSet``: PCRE2 match data sized for the set's largest
+/// pattern, a match context per pattern (its limits) and one JIT stack.
+///
+/// Make one per worker thread and reuse it for every document: `let scratch = PatternScratch(for: set)`.
+/// It is not thread-safe; the set it was made for is.
+public final class PatternScratch: @unchecked Sendable {
+    let owner: PatternSet
+    let matchData: OpaquePointer
+    let contexts: [OpaquePointer]
+    let jitStack: OpaquePointer?
+
+    public init(for set: PatternSet) {
+        owner = set
+        matchData = pcre2_match_data_create_8(UInt32(set.maxCaptures + 1), nil)!
+        let stack = pcre2_jit_stack_create_8(32 * 1024, max(32 * 1024, set.limits.jitStackKiB * 1024), nil)
+        jitStack = stack
+        contexts = set.compiled.map { p in
+            let c = pcre2_match_context_create_8(nil)!
+            pcre2_set_match_limit_8(c, p.matchLimit)
+            pcre2_set_depth_limit_8(c, p.depthLimit)
+            pcre2_set_heap_limit_8(c, p.heapLimit)
+            if let stack { pcre2_jit_stack_assign_8(c, nil, UnsafeMutableRawPointer(stack)) }
+            return c
+        }
+    }
+
+    deinit {
+        for c in contexts { pcre2_match_context_free_8(c) }
+        pcre2_match_data_free_8(matchData)
+        if let jitStack { pcre2_jit_stack_free_8(jitStack) }
+    }
+}
+
+/// One compiled pattern with what matching needs precomputed.
+final class CompiledPattern: @unchecked Sendable {
+    let def: PatternDefinition
+    let code: PCRE2Code
+    let groupIndex: Int
+    /// Labelled branches: group number, span name, label, value kind, priority.
+    let branches: [(number: Int, name: String, label: String, value: ValueKind?, priority: Int)]
+    /// Group numbers that are branches (not written under `groups`).
+    let branchNumbers: Set<Int>
+    let matchLimit: UInt32
+    let depthLimit: UInt32
+    let heapLimit: UInt32
+    let langs: [String]
+    /// Declared `requires` when every string is one byte: a byte set checked against the text's bytes.
+    let requiredAnyByte: ByteSet?
+    /// Declared `requires` otherwise: searched in the text.
+    let requiredStrings: [[UInt8]]
+
+    init(_ def: PatternDefinition, limits: PatternLimits) throws(PatternFileError) {
+        self.def = def
+        do {
+            code = try PCRE2Code(regex: def.regex, options: def.flags.compileOptions)
+        } catch {
+            throw PatternFileError(file: def.file, line: def.line, pattern: def.name,
+                                   kind: .regex(message: error.message, offset: error.offset))
+        }
+        switch def.group {
+        case .whole: groupIndex = 0
+        case .number(let n):
+            guard n <= code.captureCount else {
+                throw PatternFileError(file: def.file, line: def.line, pattern: def.name, kind: .unknownGroup(String(n)))
+            }
+            groupIndex = n
+        case .name(let s):
+            guard let n = code.groupNumber(named: s) else {
+                throw PatternFileError(file: def.file, line: def.line, pattern: def.name, kind: .unknownGroup(s))
+            }
+            groupIndex = n
+        }
+        var branches: [(Int, String, String, ValueKind?, Int)] = []
+        for b in def.branches {
+            guard let n = code.groupNumber(named: b.group) else {
+                throw PatternFileError(file: def.file, line: def.line, pattern: def.name, kind: .unknownGroup(b.group))
+            }
+            branches.append((n, def.name + "/" + b.group, b.label, b.value, b.priority ?? def.priority))
+        }
+        self.branches = branches
+        branchNumbers = Set(branches.map(\.0))
+        matchLimit = def.matchLimit ?? limits.matchLimit
+        depthLimit = def.depthLimit ?? limits.depthLimit
+        heapLimit = def.heapLimit ?? limits.heapLimit
+        langs = def.lang.map { $0.lowercased() }
+        let req = def.requires.map { Array($0.utf8) }
+        if !req.isEmpty && req.allSatisfy({ $0.count == 1 }) {
+            var set = ByteSet()
+            for r in req { set.insert(r[0]) }
+            requiredAnyByte = set
+            requiredStrings = []
+        } else {
+            requiredAnyByte = nil
+            requiredStrings = req
+        }
+    }
+
+    /// `en` applies to `en`, `EN`, `en-AU`, `en_GB`; no langs: every document.
+    func applies(toLang lang: String) -> Bool {
+        if langs.isEmpty { return true }
+        let l = lang.lowercased()
+        for want in langs {
+            if l == want { return true }
+            if l.hasPrefix(want), let next = l.utf8.dropFirst(want.utf8.count).first, next == 0x2D || next == 0x5F {
+                return true
+            }
+        }
+        return false
+    }
+
+    /// False when the text cannot hold a match (too short, lacks the bytes a match needs, or
+    /// holds none of the declared `requires` strings).
+    func mayMatch(present: ByteSet, length: Int) -> Bool {
+        if length < code.minLength { return false }
+        if let f = code.firstBytes, !f.intersects(present) { return false }
+        if let r = code.requiredBytes, !r.intersects(present) { return false }
+        if let b = requiredAnyByte, !b.intersects(present) { return false }
+        return true
+    }
+
+    /// Whether `needle` (2+ bytes) occurs in `text`: memchr for its first byte, then compare.
+    static func contains(_ needle: [UInt8], in text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = text.baseAddress, needle.count <= text.count else { return false }
+        let first = Int32(needle[0])
+        let lastStart = text.count - needle.count
+        var i = 0
+        while i <= lastStart {
+            guard let hit = memchr(base + i, first, lastStart - i + 1) else { return false }
+            let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            var k = 1
+            while k < needle.count && base[at + k] == needle[k] { k += 1 }
+            if k == needle.count { return true }
+            i = at + 1
+        }
+        return false
+    }
+
+    /// The declared `requires` check that needs the text itself (multi-byte strings).
+    func holdsRequiredString(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        if requiredStrings.isEmpty { return true }
+        guard let base = text.baseAddress else { return false }
+        for s in requiredStrings {
+            if s.count == 1 {
+                if memchr(base, Int32(s[0]), text.count) != nil { return true }
+                continue
+            }
+            if Self.contains(s, in: text) { return true }
+        }
+        return false
+    }
+
+    /// PCRE2's global matching (as `pcre2test /g` and pcre2demo do it), calling `body` with the
+    /// whole match and the ovector for each non-empty match. Returns a warning if a limit or
+    /// another matching error stopped it.
+    @inline(__always)
+    func forEachMatch(in text: UnsafeBufferPointer<UInt8>, context: OpaquePointer, matchData: OpaquePointer,
+                      _ body: (Range<Int>, UnsafeMutablePointer<Int>) -> Void) -> Warning? {
+        guard let base = text.baseAddress else { return nil }
+        let length = text.count
+        let ov = pcre2_get_ovector_pointer_8(matchData)!
+        var start = 0
+        var options: UInt32 = 0
+        while start <= length {
+            let rc: Int32
+            if code.jit {
+                rc = pcre2_jit_match_8(code.code, base, length, start, options, matchData, context)
+            } else {
+                rc = pcre2_match_8(code.code, base, length, start, options | UInt32(PCRE2_NO_UTF_CHECK), matchData, context)
+            }
+            if rc == PCRE2_ERROR_NOMATCH {
+                if options == 0 { break }
+                // After an empty match no non-empty one starts here: step one whole character.
+                var next = start + 1
+                while next < length && base[next] & 0xC0 == 0x80 { next += 1 }
+                start = next
+                options = 0
+                continue
+            }
+            if rc < 0 {
+                return Warning(stage: "patterns", name: def.name, reason: Self.reason(rc))
+            }
+            let s = ov[0], e = ov[1]
+            if s > e {
+                // \K in a lookahead can set the start after the end; PCRE2's demo stops there too.
+                return Warning(stage: "patterns", name: def.name, reason: "match start after its end (\\K in an assertion)")
+            }
+            if s == e {
+                if e == length { break }
+                options = UInt32(PCRE2_NOTEMPTY_ATSTART) | UInt32(PCRE2_ANCHORED)
+            } else {
+                body(s..<e, ov)
+                options = 0
+            }
+            start = e
+        }
+        return nil
+    }
+
+    func run(in text: UnsafeBufferPointer<UInt8>, context: OpaquePointer, matchData: OpaquePointer,
+             spans: inout [Span], warnings: inout [Warning]) {
+        let names = code.names
+        let g = groupIndex
+        let warning = forEachMatch(in: text, context: context, matchData: matchData) { _, ov in
+            var s = ov[2 * g], e = ov[2 * g + 1]
+            var label = def.label, name = def.name, kind = def.value, priority = def.priority
+            if !branches.isEmpty {
+                guard let b = branches.first(where: { ov[2 * $0.number] != pcre2Unset }) else { return }
+                s = ov[2 * b.number]
+                e = ov[2 * b.number + 1]
+                label = b.label
+                name = b.name
+                kind = b.value
+                priority = b.priority
+            }
+            guard s != pcre2Unset, s < e else { return }
+            var groups: [NamedGroup] = []
+            if !names.isEmpty {
+                for (number, groupName) in names where !branchNumbers.contains(number) {
+                    let gs = ov[2 * number], ge = ov[2 * number + 1]
+                    guard gs != pcre2Unset, gs <= ge else { continue }
+                    if groups.contains(where: { $0.name == groupName }) { continue }  // (?J) duplicates: first set
+                    groups.append(NamedGroup(name: groupName, value: String(decoding: UnsafeBufferPointer(rebasing: text[gs..<ge]), as: UTF8.self)))
+                }
+            }
+            var value: String? = nil
+            if let kind {
+                let whole = String(decoding: UnsafeBufferPointer(rebasing: text[s..<e]), as: UTF8.self)
+                value = ValueNormaliser.value(kind, groups: groups, text: whole)
+            }
+            spans.append(Span(matchStart: s, matchEnd: e, label: label, source: .pattern, name: name,
+                              groups: groups, value: value, priority: priority))
+        }
+        if let warning { warnings.append(warning) }
+    }
+
+    static func reason(_ rc: Int32) -> String {
+        switch rc {
+        case PCRE2_ERROR_MATCHLIMIT: "match limit exceeded (catastrophic backtracking?); pattern stopped on this text"
+        case PCRE2_ERROR_DEPTHLIMIT: "depth limit exceeded; pattern stopped on this text"
+        case PCRE2_ERROR_HEAPLIMIT: "heap limit exceeded; pattern stopped on this text"
+        case PCRE2_ERROR_JIT_STACKLIMIT: "JIT stack limit exceeded; pattern stopped on this text"
+        default: "PCRE2: \(PCRE2Code.message(rc)); pattern stopped on this text"
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import ArgumentParser
+import GleanCore
+import GleanPatterns
+
+/// `glean patterns check FILE` and `glean patterns test FILE TEXT`: tools for authors of pattern
+/// files. Parsing only; the work is in GleanPatterns.
+struct PatternsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "patterns",
+        abstract: "Check pattern files and try them on a text.",
+        subcommands: [Check.self, Test.self]
+    )
+
+    /// `glean patterns check FILE...`: validates the files together (names unique across them),
+    /// then lists each pattern (and its labelled branches, indented). Exit status 2 on the first error, which names file and line.
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Validate pattern files and list their patterns.",
+            discussion: "With --default, checks the default pack from Models/patterns.")
+
+        @Argument(help: "Pattern files (YAML or JSON).")
+        var files: [String] = []
+
+        @Flag(name: .customLong("default"), help: "Check the default pack.")
+        var defaultPack = false
+
+        func run() throws {
+            let set = try loadSet(files: files, defaultPack: defaultPack)
+            for d in set.definitions {
+                var line = "\(d.name)\t\(d.label)"
+                if !d.flags.isEmpty { line += "\tflags=\(d.flags.names.joined(separator: ","))" }
+                if d.group != .whole { line += "\tgroup=\(d.group)" }
+                if d.priority != 0 { line += "\tpriority=\(d.priority)" }
+                if !d.lang.isEmpty { line += "\tlang=\(d.lang.joined(separator: ","))" }
+                if let v = d.value { line += "\tvalue=\(v.rawValue)" }
+                print(line)
+                for b in d.branches {
+                    var bl = "  \(d.name)/\(b.group)\t\(b.label)\tpriority=\(b.priority ?? d.priority)"
+                    if let v = b.value { bl += "\tvalue=\(v.rawValue)" }
+                    print(bl)
+                }
+            }
+            printErr("\(set.count) patterns OK")
+        }
+    }
+
+    /// `glean patterns test FILE TEXT`: every match of every pattern in TEXT, with code-point
+    /// offsets (end-exclusive, as Python slices them), named groups and value.
+    struct Test: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show what the patterns of a file match in a text (code-point offsets).",
+            discussion: "FILE may be '-' for the default pack.")
+
+        @Argument(help: "A pattern file, or '-' for the default pack.")
+        var file: String
+
+        @Argument(help: "The text to try.")
+        var text: String
+
+        @Option(help: "The document's language.")
+        var lang = "en"
+
+        func run() throws {
+            let set = try loadSet(files: file == "-" ? [] : [file], defaultPack: file == "-")
+            let (spans, warnings) = set.matches(in: text, lang: lang)
+            let bytes = Array(text.utf8)
+            // UTF-8 byte offset -> code-point offset.
+            var cp = [Int](repeating: 0, count: bytes.count + 1)
+            var n = 0
+            for i in 0..<bytes.count {
+                cp[i] = n
+                if bytes[i] & 0xC0 != 0x80 { n += 1 }
+            }
+            cp[bytes.count] = n
+            for s in spans.sorted(by: { ($0.matchStart, $0.matchEnd) < ($1.matchStart, $1.matchEnd) }) {
+                let matched = String(decoding: bytes[s.matchStart..<s.matchEnd], as: UTF8.self)
+                var line = "\(cp[s.matchStart])\t\(cp[s.matchEnd])\t\(s.label)\t\(s.name)\t\(matched)"
+                if !s.groups.isEmpty { line += "\t" + s.groups.map { "\($0.name)=\($0.value)" }.joined(separator: " ") }
+                if let v = s.value { line += "\tvalue=\(v)" }
+                print(line)
+            }
+            for w in warnings { printErr("warning: \(w.name ?? ""): \(w.reason)") }
+            if spans.isEmpty { printErr("no matches") }
+        }
+    }
+}
+
+private func loadSet(files: [String], defaultPack: Bool) throws -> PatternSet {
+    do {
+        if defaultPack || files.isEmpty {
+            return try PatternSet(files: try PatternSet.defaultPackFiles() + files)
+        }
+        return try PatternSet(files: files)
+    } catch let e as PatternFileError {
+        printErr("error: \(e)")
+        throw ExitCode(2)
+    } catch let e as PatternSet.DefaultPackError {
+        printErr("error: \(e)")
+        throw ExitCode(2)
+    }
+}
+
+private func printErr(_ s: String) {
+    var err = StandardErrorStream()
+    print(s, to: &err)
+}
+
+private struct StandardErrorStream: TextOutputStream {
+    mutating func write(_ string: String) {
+        FileHandleStderr.write(string)
+    }
+}
+
+import Foundation
+private enum FileHandleStderr {
+    static func write(_ s: String) { FileHandle.standardError.write(Data(s.utf8)) }
+}

@@ -1,0 +1,296 @@
+import Foundation
+import GleanCore
+import GleanPatterns
+import Testing
+
+/// The texts the differential tests run on: the public news corpus when `corpora/fetch.sh` has
+/// made it (`corpora/public/news.jsonl`, one JSON object a line with `text`), else the small
+/// sample committed with the tests. Which one is used is printed, never skipped silently.
+enum DifferentialCorpus {
+    static let repositoryRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// Lines of text (pcre2test takes one subject a line): trimmed, non-empty, without backslashes
+    /// (pcre2test prints a backslash as is and non-ASCII as `\x{..}`, so both could not be told
+    /// apart when reading its output back).
+    static let subjects: (source: String, lines: [String]) = {
+        let publicCorpus = repositoryRoot.appendingPathComponent("corpora/public/news.jsonl")
+        var texts: [String] = []
+        var source: String
+        if let data = try? String(contentsOf: publicCorpus, encoding: .utf8) {
+            source = publicCorpus.path
+            var bytes = 0
+            for line in data.split(separator: "\n") where bytes < 1_500_000 {
+                guard let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                      let text = obj["text"] as? String else { continue }
+                texts.append(text)
+                bytes += text.utf8.count
+            }
+        } else {
+            let sample = repositoryRoot.appendingPathComponent("Tests/GleanPatternsTests/Resources/news-sample.txt")
+            source = sample.path + " (the public corpus \(publicCorpus.path) is absent: run corpora/fetch.sh)"
+            texts = [(try? String(contentsOf: sample, encoding: .utf8)) ?? ""]
+        }
+        let lines = texts.flatMap { $0.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) }
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty && !$0.contains("\\") }
+        print("differential tests run on \(lines.count) lines of \(source)")
+        return (source, lines)
+    }()
+}
+
+/// PCRE2's own test program, run with `/g` (global matching) on the same subjects: the reference.
+enum PCRE2Test {
+    static let path: String? = ["/usr/bin/pcre2test", "/usr/local/bin/pcre2test"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
+
+    struct Pattern {
+        var regex: String
+        var flags: PatternFlags
+    }
+
+    /// For each pattern, for each subject: the non-empty matches as code-point ranges, or nil
+    /// when pcre2test reported an error (a limit) for that subject.
+    static func globalMatches(_ patterns: [Pattern], subjects: [String]) throws -> [[[Range<Int>]?]] {
+        guard let path else { throw Failure(message: "pcre2test not found: install Debian's pcre2-utils (scripts/setup-system.sh)") }
+        // Match data sized from each pattern (the default holds only 15 groups).
+        var input = "#subject ovector=0\n"
+        for p in patterns {
+            let delimiters = Array("/!%&,;=@~`'\"|#")
+            guard let d = delimiters.first(where: { !p.regex.contains($0) }) else {
+                throw Failure(message: "no free delimiter for \(p.regex)")
+            }
+            var mods = ["g", "utf", "aftertext", "subject_literal", "never_backslash_c"]
+            if !p.flags.contains(.noUCP) { mods.append("ucp") }
+            if p.flags.contains(.caseless) { mods.append("caseless") }
+            if p.flags.contains(.multiline) { mods.append("multiline") }
+            if p.flags.contains(.dotall) { mods.append("dotall") }
+            if p.flags.contains(.extended) { mods.append("extended") }
+            if p.flags.contains(.ungreedy) { mods.append("ungreedy") }
+            // The same backtracking budget as Glean's default (PatternLimits), so that a runaway
+            // random pattern fails fast on both sides instead of running PCRE2's 10-million default.
+            let regex = "(*LIMIT_MATCH=1000000)" + p.regex.replacingOccurrences(of: "\n", with: " ")
+            input += "\(d)\(regex)\(d)\(mods.joined(separator: ","))\n"
+            input += subjects.joined(separator: "\n") + "\n\n"
+        }
+        let inFile = FileManager.default.temporaryDirectory.appendingPathComponent("glean-pcre2test-\(UUID().uuidString).in")
+        try input.write(to: inFile, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: inFile) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = ["-q", inFile.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let lines = String(decoding: output, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+
+        var result: [[[Range<Int>]?]] = []
+        var i = 1  // after the echo of the #subject line
+        for _ in patterns {
+            // The pattern's echo line.
+            while i < lines.count && lines[i].isEmpty { i += 1 }
+            i += 1
+            var perSubject: [[Range<Int>]?] = []
+            for (k, subject) in subjects.enumerated() {
+                guard i < lines.count, lines[i] == Substring(subject) else {
+                    throw Failure(message: "pcre2test output out of step at line \(i + 1): \(i < lines.count ? String(lines[i]) : "EOF")")
+                }
+                i += 1
+                // Result lines run to the echo of the next subject (or the blank line that ends the block).
+                let next: Substring = k + 1 < subjects.count ? Substring(subjects[k + 1]) : ""
+                let length = subject.unicodeScalars.count
+                var matches: [Range<Int>]? = []
+                var matchLength = 0
+                while i < lines.count, lines[i] != next {
+                    let line = lines[i]
+                    if line.hasPrefix("Failed") || line.hasPrefix("Error") { matches = nil }
+                    if line.hasPrefix(" 0: ") || line == " 0:" {
+                        matchLength = unescapedLength(line.dropFirst(4))
+                    } else if line.hasPrefix(" 0+ ") || line == " 0+" {
+                        let end = length - unescapedLength(line.dropFirst(4))
+                        if matchLength > 0 { matches?.append((end - matchLength)..<end) }
+                    }
+                    i += 1
+                }
+                perSubject.append(matches)
+            }
+            result.append(perSubject)
+        }
+        return result
+    }
+
+    /// Code points in pcre2test's printing of a text (`\x{hh}` is one).
+    static func unescapedLength(_ s: Substring) -> Int {
+        var n = 0
+        var scalars = s.unicodeScalars[...]
+        while let c = scalars.first {
+            if c == "\\", scalars.dropFirst().starts(with: "x{".unicodeScalars),
+               let close = scalars.firstIndex(of: "}") {
+                scalars = scalars[scalars.index(after: close)...]
+            } else {
+                scalars = scalars.dropFirst()
+            }
+            n += 1
+        }
+        return n
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
+    }
+}
+
+/// Code-point ranges of UTF-8 byte ranges in `bytes`.
+func codePointRanges(_ ranges: [Range<Int>], in bytes: [UInt8]) -> [Range<Int>] {
+    var cp = [Int](repeating: 0, count: bytes.count + 1)
+    var n = 0
+    for i in 0..<bytes.count {
+        cp[i] = n
+        if bytes[i] & 0xC0 != 0x80 { n += 1 }
+    }
+    cp[bytes.count] = n
+    return ranges.map { cp[$0.lowerBound]..<cp[$0.upperBound] }
+}
+
+/// A small seeded generator (SplitMix64), so a failing case can be replayed from its seed.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Random regexes over the constructs that news text exercises.
+struct RandomPatterns {
+    var rng: SeededGenerator
+    var groupCount = 0
+
+    mutating func pick<T>(_ xs: [T]) -> T { xs[Int.random(in: 0..<xs.count, using: &rng)] }
+    mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &rng) < p }
+
+    mutating func atom(depth: Int) -> String {
+        let r = Int.random(in: 0..<100, using: &rng)
+        switch r {
+        case 0..<30: return pick(["e", "t", "a", "o", "n", "s", "h", " ", "th", "in", "er", "the", "and", ",", "\\.", "'", "-", "é", "ü", "S", "T", "A", "1", "0", "2"])
+        case 30..<50: return pick(["[a-z]", "[A-Z]", "[0-9]", "[aeiou]", "[^ ]", "[[:alpha:]]", "[^a-z ]", "[,.;:]", "[A-Za-z]"])
+        case 50..<72: return pick(["\\d", "\\w", "\\s", "\\b", "\\B", ".", "\\p{Lu}", "\\p{L}", "\\W", "\\S", "\\p{Ll}", "\\N"])
+        case 72..<82 where depth < 3:
+            let inner = sequence(depth: depth + 1)
+            if chance(0.3) {
+                groupCount += 1
+                return "(?<g\(groupCount)>\(inner)|\(sequence(depth: depth + 1)))"
+            }
+            return chance(0.5) ? "(\(inner))" : "(?:\(inner)|\(sequence(depth: depth + 1)))"
+        case 82..<88: return pick(["(?=\\w)", "(?!\\d)", "(?<=\\s)", "(?<![A-Z])", "(?<= )", "(?=[.,])"])
+        case 88..<91: return pick(["^", "$"])
+        default: return pick(["[0-9]{2,4}", "\\w+", "[A-Z][a-z]+", " [a-z]+", "\\d+(?:[.,]\\d+)?"])
+        }
+    }
+
+    mutating func quantified(depth: Int) -> String {
+        let a = atom(depth: depth)
+        guard !a.hasPrefix("(?=") && !a.hasPrefix("(?!") && !a.hasPrefix("(?<") || a.hasPrefix("(?<g"),
+              a != "^", a != "$", a != "\\b", a != "\\B" else { return a }
+        if chance(0.6) { return a }
+        return a + pick(["*", "+", "?", "{1,3}", "{2}", "*?", "+?", "??", "++", "{0,2}"])
+    }
+
+    mutating func sequence(depth: Int) -> String {
+        (0..<Int.random(in: 1...4, using: &rng)).map { _ in quantified(depth: depth) }.joined()
+    }
+
+    mutating func pattern() -> (String, PatternFlags) {
+        groupCount = 0
+        var flags: PatternFlags = []
+        if chance(0.3) { flags.insert(.caseless) }
+        if chance(0.15) { flags.insert(.noUCP) }
+        if chance(0.1) { flags.insert(.dotall) }
+        return (sequence(depth: 0), flags)
+    }
+}
+
+@Suite("Differential: GleanPatterns against pcre2test /g", .serialized)
+struct DifferentialTests {
+    @Test("the default pack's matches equal pcre2test's, offsets included")
+    func defaultPack() throws {
+        let pack = try PatternSet.defaultPack()
+        let lines = DifferentialCorpus.subjects.lines
+        try #require(!lines.isEmpty, "no text to compare on")
+        let reference = try PCRE2Test.globalMatches(pack.definitions.map { .init(regex: $0.regex, flags: $0.flags) }, subjects: lines)
+        let scratch = PatternScratch(for: pack)
+        var compared = 0, skipped = 0, matches = 0
+        for (s, line) in lines.enumerated() {
+            let bytes = Array(line.utf8)
+            // The stage as the pipeline runs it (prefilters on), per pattern.
+            var spans: [Span] = []
+            var warnings: [Warning] = []
+            bytes.withUnsafeBufferPointer { pack.findMatches(in: $0, lang: "en", scratch: scratch, into: &spans, warnings: &warnings) }
+            for (p, def) in pack.definitions.enumerated() {
+                let raw = bytes.withUnsafeBufferPointer { pack.rawMatches(pattern: p, in: $0, scratch: scratch) }
+                guard let expected = reference[p][s], raw.warning == nil else { skipped += 1; continue }
+                compared += 1
+                let ours = codePointRanges(raw.matches.map(\.whole), in: bytes)
+                matches += ours.count
+                #expect(ours == expected, "pattern \(def.name) on line \(s + 1) of \(DifferentialCorpus.subjects.source): ours \(ours), pcre2test \(expected)\n\(line)")
+                // The spans of the stage are the chosen groups of exactly these matches.
+                let stage = spans.filter { $0.name == def.name || $0.name.hasPrefix(def.name + "/") }.map { $0.matchStart..<$0.matchEnd }
+                let groups = raw.matches.compactMap(\.group).filter { !$0.isEmpty }
+                #expect(stage == groups, "prefiltered stage differs for \(def.name) on line \(s + 1)")
+            }
+        }
+        print("default pack: \(compared) pattern-line pairs compared, \(matches) matches, \(skipped) skipped for limits")
+        #expect(skipped == 0)
+        #expect(matches > 0)
+    }
+
+    @Test("random patterns' matches equal pcre2test's, offsets included")
+    func randomPatterns() throws {
+        let seed = ProcessInfo.processInfo.environment["GLEAN_DIFF_SEED"].flatMap(UInt64.init) ?? 20_261_129
+        var gen = RandomPatterns(rng: SeededGenerator(state: seed))
+        let lines = Array(DifferentialCorpus.subjects.lines.prefix(40).map { String($0.prefix(300)) })
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        try #require(!lines.isEmpty)
+        var chosen: [(PatternDefinition, PatternSet)] = []
+        var attempts = 0
+        while chosen.count < 150 && attempts < 5000 {
+            attempts += 1
+            let (regex, flags) = gen.pattern()
+            var def = PatternDefinition(name: "r\(chosen.count)", label: "R", regex: regex, flags: flags)
+            def.file = "random"
+            guard let set = try? PatternSet(definitions: [def]) else { continue }
+            // Keep pcre2test's output small: skip patterns that match almost everywhere.
+            let scratch = PatternScratch(for: set)
+            let total = lines.reduce(0) { n, line in
+                n + Array(line.utf8).withUnsafeBufferPointer { set.rawMatches(pattern: 0, in: $0, scratch: scratch).matches.count }
+            }
+            if total > 1500 { continue }
+            chosen.append((def, set))
+        }
+        let reference = try PCRE2Test.globalMatches(chosen.map { .init(regex: $0.0.regex, flags: $0.0.flags) }, subjects: lines)
+        var compared = 0, withMatches = 0
+        for (p, (def, set)) in chosen.enumerated() {
+            let scratch = PatternScratch(for: set)
+            var any = false
+            for (s, line) in lines.enumerated() {
+                let bytes = Array(line.utf8)
+                let raw = bytes.withUnsafeBufferPointer { set.rawMatches(pattern: 0, in: $0, scratch: scratch) }
+                guard let expected = reference[p][s], raw.warning == nil else { continue }
+                let ours = codePointRanges(raw.matches.map(\.whole), in: bytes)
+                compared += 1
+                any = any || !ours.isEmpty
+                #expect(ours == expected, "seed \(seed): /\(def.regex)/ flags \(def.flags.names) on line \(s + 1): ours \(ours), pcre2test \(expected)\n\(line)")
+            }
+            if any { withMatches += 1 }
+        }
+        print("random patterns (seed \(seed)): \(chosen.count) patterns, \(withMatches) with matches, \(compared) pattern-line pairs compared")
+        #expect(withMatches > chosen.count / 3, "seed \(seed): too few random patterns matched anything")
+    }
+}
