@@ -1,0 +1,112 @@
+/// The compiled gazetteer file (`.glz`), version 1. Little-endian, every section 8-byte aligned.
+///
+/// Header (128 bytes):
+/// ```
+///   0  magic "GLEANGAZ"            8  version u32        12  header size u32 (128)
+///  16  options u32 (bits 0-1 case mode: 0 exact, 1 fold, 2 smart; bit 2 fold accents)
+///  20  entry count u32           24  node count u32     28  slot count u32
+///  32  label count u32           36  filter bits, log2 u32
+///  40  string pool size u64      48  file size u64      56  checksum u64 (bytes 128..<file size)
+///  64  section offsets u64 x 6: slots, nodes, entries, labels, filter, strings
+/// 112  longest probe u32         116 name count u32     120 reserved u64
+/// ```
+/// Sections: slots (16 bytes: token key u64, parent node u32, child node u32; child 0 = empty),
+/// an open-addressed table of the token trie's edges; nodes (8 bytes: first entry u32,
+/// entry count << 1 | has-children u32); entries (20 bytes: alias offset u32, alias length u32,
+/// kb id offset u32, kb id length u32, label u16, flags u16 with bit 0 = alias has a capital);
+/// labels (8 bytes: offset u32, length u32); filter (a bit set of first-token keys); strings.
+enum GLZ {
+    static let magic: [UInt8] = Array("GLEANGAZ".utf8)
+    static let version: UInt32 = 1
+    static let headerSize = 128
+    static let slotSize = 16
+    static let nodeSize = 8
+    static let entrySize = 20
+    static let labelSize = 8
+
+    static let optionsOffset = 16
+    static let entryCountOffset = 20
+    static let nodeCountOffset = 24
+    static let slotCountOffset = 28
+    static let labelCountOffset = 32
+    static let filterLog2Offset = 36
+    static let stringPoolSizeOffset = 40
+    static let fileSizeOffset = 48
+    static let checksumOffset = 56
+    static let sectionsOffset = 64
+    static let longestProbeOffset = 112
+    static let nameCountOffset = 116
+
+    static func encode(_ folding: TextFolding) -> UInt32 {
+        let mode: UInt32 = folding.caseMode == .exact ? 0 : folding.caseMode == .fold ? 1 : 2
+        return mode | (folding.foldAccents ? 4 : 0)
+    }
+
+    static func decode(_ options: UInt32) -> TextFolding? {
+        guard options & ~7 == 0 else { return nil }
+        let mode: CaseMode
+        switch options & 3 {
+        case 0: mode = .exact
+        case 1: mode = .fold
+        case 2: mode = .smart
+        default: return nil
+        }
+        return TextFolding(caseMode: mode, foldAccents: options & 4 != 0)
+    }
+
+    /// Slot of a (parent, key) edge in a table of `count` slots.
+    @inline(__always)
+    static func slotIndex(parent: UInt32, key: UInt64, count: Int) -> Int {
+        let h = TokenKey.mix(key &+ UInt64(parent) &* 0x9E3779B97F4A7C15)
+        return Int(truncatingIfNeeded: h.multipliedFullWidth(by: UInt64(count)).high)
+    }
+
+    /// Bit of the first-token filter.
+    @inline(__always)
+    static func filterBit(_ key: UInt64, log2: UInt32) -> Int {
+        Int(truncatingIfNeeded: key >> (64 - UInt64(log2)))
+    }
+
+    /// A fast 64-bit checksum (four multiply-rotate lanes over 8-byte words, in the style of
+    /// XXH64's round; not XXH64 itself).
+    static func checksum(_ p: UnsafeRawPointer, _ n: Int) -> UInt64 {
+        let p1: UInt64 = 0x9E3779B185EBCA87, p2: UInt64 = 0xC2B2AE3D27D4EB4F
+        @inline(__always) func round(_ acc: UInt64, _ w: UInt64) -> UInt64 {
+            var a = acc &+ w &* p2
+            a = (a << 31) | (a >> 33)
+            return a &* p1
+        }
+        var a: UInt64 = 1, b: UInt64 = 2, c: UInt64 = 3, d: UInt64 = 4
+        var i = 0
+        while i + 32 <= n {
+            a = round(a, p.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            b = round(b, p.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self))
+            c = round(c, p.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self))
+            d = round(d, p.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self))
+            i += 32
+        }
+        var h = ((a << 1) | (a >> 63)) &+ ((b << 7) | (b >> 57)) &+ ((c << 12) | (c >> 52)) &+ ((d << 18) | (d >> 46))
+        while i < n {
+            h = (h ^ UInt64(p.load(fromByteOffset: i, as: UInt8.self))) &* 0x100000001b3
+            i += 1
+        }
+        return TokenKey.mix(h ^ UInt64(n))
+    }
+}
+
+/// Little-endian writer for the compiled image.
+struct ByteWriter {
+    var bytes: [UInt8] = []
+
+    mutating func u16(_ v: UInt16) { bytes.append(UInt8(v & 0xFF)); bytes.append(UInt8(v >> 8)) }
+    mutating func u32(_ v: UInt32) { for k in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * UInt32(k)))) } }
+    mutating func u64(_ v: UInt64) { for k in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(k)))) } }
+    mutating func align8() { while bytes.count % 8 != 0 { bytes.append(0) } }
+
+    mutating func put32(_ v: UInt32, at offset: Int) {
+        for k in 0..<4 { bytes[offset + k] = UInt8(truncatingIfNeeded: v >> (8 * UInt32(k))) }
+    }
+    mutating func put64(_ v: UInt64, at offset: Int) {
+        for k in 0..<8 { bytes[offset + k] = UInt8(truncatingIfNeeded: v >> (8 * UInt64(k))) }
+    }
+}
