@@ -305,7 +305,7 @@ public enum GazetteerCompiler {
         w.put64(UInt64(strings.count), at: GLZ.stringPoolSizeOffset)
         w.put64(UInt64(w.bytes.count), at: GLZ.fileSizeOffset)
         for (k, offset) in sections.enumerated() { w.put64(offset, at: GLZ.sectionsOffset + 8 * k) }
-        let sum = w.bytes.withUnsafeBytes { GLZ.checksum($0.baseAddress! + GLZ.headerSize, $0.count - GLZ.headerSize) }
+        let sum = w.bytes.withUnsafeBytes { GLZ.imageChecksum($0.baseAddress!, $0.count) }
         w.put64(sum, at: GLZ.checksumOffset)
         report.bytes = w.bytes.count
         return (w.bytes, report)

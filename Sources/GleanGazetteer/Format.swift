@@ -6,7 +6,7 @@
 ///  16  options u32 (bits 0-1 case mode: 0 exact, 1 fold, 2 smart; bit 2 fold accents)
 ///  20  entry count u32           24  node count u32     28  slot count u32
 ///  32  label count u32           36  filter bits, log2 u32
-///  40  string pool size u64      48  file size u64      56  checksum u64 (bytes 128..<file size)
+///  40  string pool size u64      48  file size u64      56  checksum u64 (of the whole file, this field as zero)
 ///  64  section offsets u64 x 6: slots, nodes, entries, labels, filter, strings
 /// 112  longest probe u32         116 name count u32     120 reserved u64
 /// ```
@@ -65,6 +65,15 @@ enum GLZ {
     @inline(__always)
     static func filterBit(_ key: UInt64, log2: UInt32) -> Int {
         Int(truncatingIfNeeded: key >> (64 - UInt64(log2)))
+    }
+
+    /// The checksum of a whole image: the header (with its checksum field as zero) and the body.
+    static func imageChecksum(_ p: UnsafeRawPointer, _ n: Int) -> UInt64 {
+        var header = [UInt8](repeating: 0, count: headerSize)
+        header.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(start: p, count: headerSize)) }
+        for k in checksumOffset..<checksumOffset + 8 { header[k] = 0 }
+        let h = header.withUnsafeBytes { checksum($0.baseAddress!, headerSize) }
+        return TokenKey.mix(h &+ checksum(p + headerSize, n - headerSize))
     }
 
     /// A fast 64-bit checksum (four multiply-rotate lanes over 8-byte words, in the style of

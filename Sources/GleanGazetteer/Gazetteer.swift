@@ -224,7 +224,7 @@ final class GazetteerImage: @unchecked Sendable {
         }
         let checksum = u64(GLZ.checksumOffset)
         if verifyChecksum {
-            let actual = GLZ.checksum(base + GLZ.headerSize, size - GLZ.headerSize)
+            let actual = GLZ.imageChecksum(base, size)
             guard actual == checksum else { throw fail("corrupt: checksum mismatch (the file was damaged or altered)") }
         }
         self.base = base
