@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "GleanIO", dependencies: ["GleanCore", "CCompression"]),
         .target(
             name: "Glean",
-            dependencies: ["GleanCore", "GleanSegment", "GleanPatterns", "GleanGazetteer", "GleanIO"]
+            dependencies: ["GleanCore", "GleanSegment", "GleanPatterns", "GleanGazetteer", "GleanIO", "CPCRE2"]
         ),
         .executableTarget(
             name: "glean",

@@ -48,7 +48,10 @@ public struct JSONScanner {
         s.skipWhitespace()
         guard s.i < bytes.count else { throw JSONError("empty record", at: 0) }
         guard bytes[s.i] == UInt8(ascii: "{") else {
-            throw JSONError("a record must be a JSON object, found \(s.describeValueStart())", at: s.i)
+            var probe = s
+            let isValue = (try? probe.scanValue(depth: 0)) != nil && { probe.skipWhitespace(); return probe.i == bytes.count }()
+            throw JSONError(isValue ? "a record must be a JSON object, found \(s.describeValueStart())"
+                                    : "not JSON (a record must be a JSON object)", at: s.i)
         }
         let members = try s.scanObject(depth: 0, collect: true)
         s.skipWhitespace()
@@ -265,38 +268,118 @@ public struct JSONScanner {
     }
 }
 
+/// A growable byte buffer written through a raw pointer: the hot path of rendering.
+///
+/// Invariant: `count <= capacity`, and `storage` holds `capacity` allocated bytes of which the
+/// first `count` are initialised. Every write first calls `reserve`, which checks it.
+@usableFromInline
+final class ByteStorage {
+    @usableFromInline var storage: UnsafeMutablePointer<UInt8>
+    @usableFromInline var count = 0
+    @usableFromInline var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 64)
+        storage = .allocate(capacity: self.capacity)
+    }
+
+    deinit { storage.deallocate() }
+
+    @inlinable @inline(__always)
+    func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(count + extra) }
+    }
+
+    @usableFromInline @inline(never)
+    func grow(_ needed: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        let fresh = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        fresh.update(from: storage, count: count)
+        storage.deallocate()
+        storage = fresh
+        capacity = newCapacity
+    }
+
+    @inlinable @inline(__always)
+    func append(_ p: UnsafePointer<UInt8>, _ n: Int) {
+        reserve(n)
+        (storage + count).update(from: p, count: n)
+        count += n
+    }
+}
+
 /// An append-only byte buffer that writes JSON: raw bytes, integers and escaped strings.
 ///
 /// Strings are escaped per RFC 8259: `"` and `\` and control characters; everything else,
 /// non-ASCII included, is written as UTF-8.
+///
+/// ```swift
+/// var w = JSONWriter()
+/// w.raw("{\"n\":"); w.int(42); w.raw(",\"s\":"); w.string("a\"b"); w.byte(UInt8(ascii: "}"))
+/// // w.bytes == Array(#"{"n":42,"s":"a\"b"}"#.utf8)
+/// ```
 public struct JSONWriter {
-    public var bytes: [UInt8]
+    @usableFromInline let buffer: ByteStorage
 
     public init(capacity: Int = 4096) {
-        bytes = []
-        bytes.reserveCapacity(capacity)
+        buffer = ByteStorage(capacity: capacity)
     }
 
-    @inline(__always) public mutating func byte(_ c: UInt8) { bytes.append(c) }
+    /// The bytes written so far (a copy).
+    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: buffer.storage, count: buffer.count)) }
+    public var count: Int { buffer.count }
 
-    @inline(__always) public mutating func raw(_ s: StaticString) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    @inlinable @inline(__always) public mutating func byte(_ c: UInt8) {
+        buffer.reserve(1)
+        buffer.storage[buffer.count] = c
+        buffer.count += 1
     }
 
-    @inline(__always) public mutating func raw(_ b: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: b) }
+    @inlinable @inline(__always) public mutating func raw(_ s: StaticString) {
+        buffer.append(s.utf8Start, s.utf8CodeUnitCount)
+    }
 
+    @inlinable @inline(__always) public mutating func raw(_ b: UnsafeBufferPointer<UInt8>) {
+        guard let base = b.baseAddress else { return }
+        buffer.append(base, b.count)
+    }
+
+    public mutating func raw(_ b: [UInt8]) {
+        b.withUnsafeBufferPointer { raw($0) }
+    }
+
+    /// Appends already-valid JSON text (a formatted number, say) as is.
+    public mutating func rawText(_ s: String) {
+        var s = s
+        s.withUTF8 { raw($0) }
+    }
+
+    @inlinable @inline(__always)
     public mutating func int(_ value: Int) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")); int(-value); return }
-        if value < 10 { bytes.append(UInt8(48 + value)); return }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var n = value
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { d in
-            while n > 0 { d[19 - count] = UInt8(48 + n % 10); n /= 10; count += 1 }
-            bytes.append(contentsOf: d[(20 - count)...])
+        buffer.reserve(20)
+        var v = value
+        if v < 0 {
+            buffer.storage[buffer.count] = UInt8(ascii: "-")
+            buffer.count += 1
+            v = -v
         }
+        if v < 10 {
+            buffer.storage[buffer.count] = UInt8(truncatingIfNeeded: 48 + v)
+            buffer.count += 1
+            return
+        }
+        var digits = 0
+        var t = v
+        while t > 0 { digits += 1; t /= 10 }
+        let p = buffer.storage + buffer.count
+        var k = digits - 1
+        while v > 0 {
+            p[k] = UInt8(truncatingIfNeeded: 48 + v % 10)
+            v /= 10
+            k -= 1
+        }
+        buffer.count += digits
     }
 
     static let escapeTable: [UInt8] = {
@@ -308,35 +391,37 @@ public struct JSONWriter {
         return t
     }()
 
+    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
     /// Writes `s` as a quoted, escaped JSON string. `s` must be valid UTF-8.
     public mutating func string(_ s: UnsafeBufferPointer<UInt8>) {
-        bytes.append(UInt8(ascii: "\""))
-        let table = Self.escapeTable
-        var i = 0
-        let n = s.count
-        while i < n {
-            var j = i
-            while j < n, table[Int(s[j])] == 0 { j += 1 }
-            if j > i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: s[i..<j])) }
-            guard j < n else { break }
-            let c = s[j]
-            switch c {
-            case UInt8(ascii: "\""): raw("\\\"")
-            case UInt8(ascii: "\\"): raw("\\\\")
-            case 0x0A: raw("\\n")
-            case 0x0D: raw("\\r")
-            case 0x09: raw("\\t")
-            case 0x08: raw("\\b")
-            case 0x0C: raw("\\f")
-            default:
-                let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                raw("\\u00")
-                bytes.append(hex[Int(c >> 4)])
-                bytes.append(hex[Int(c & 0xF)])
+        byte(UInt8(ascii: "\""))
+        Self.escapeTable.withUnsafeBufferPointer { table in
+            var i = 0
+            let n = s.count
+            while i < n {
+                var j = i
+                while j < n, table[Int(s[j])] == 0 { j += 1 }
+                if j > i { buffer.append(s.baseAddress! + i, j - i) }
+                guard j < n else { break }
+                let c = s[j]
+                switch c {
+                case UInt8(ascii: "\""): raw("\\\"")
+                case UInt8(ascii: "\\"): raw("\\\\")
+                case 0x0A: raw("\\n")
+                case 0x0D: raw("\\r")
+                case 0x09: raw("\\t")
+                case 0x08: raw("\\b")
+                case 0x0C: raw("\\f")
+                default:
+                    raw("\\u00")
+                    byte(Self.hexDigits[Int(c >> 4)])
+                    byte(Self.hexDigits[Int(c & 0xF)])
+                }
+                i = j + 1
             }
-            i = j + 1
         }
-        bytes.append(UInt8(ascii: "\""))
+        byte(UInt8(ascii: "\""))
     }
 
     public mutating func string(_ s: String) {

@@ -31,6 +31,9 @@ public final class Segmenter {
     private var breakers: [String: (word: Breaker, sentence: Breaker)] = [:]
     private var boundaries = [Int32](repeating: 0, count: 4096)
     private var statuses = [Int32](repeating: 0, count: 4096)
+    /// Pure-ASCII documents use ``ASCIIWordBreak`` (ICU's rules, checked against ICU by tests);
+    /// off, every document goes through ICU.
+    public var fastASCII = true
 
     public convenience init() throws {
         self.init(prototypes: SegmenterPrototypes())
@@ -57,10 +60,19 @@ public final class Segmenter {
         let clitics = CliticRules.forLanguage(lang)
         var tokens: [Token] = []
         tokens.reserveCapacity(document.text.count / 4 + 4)
+        let useFastPath = fastASCII && document.text.withUnsafeBufferPointer { UTF8Validation.isASCII($0) }
         try document.text.withUnsafeBufferPointer { text in
-            try word.setText(text)
             var builder = TokenBuilder(text: text, clitics: clitics)
             var previous = 0
+            if useFastPath {
+                ASCIIWordBreak.segments(text) { end, status in
+                    builder.addSegment(previous, end, status: status, into: &tokens)
+                    previous = end
+                }
+                builder.finish(into: &tokens)
+                return
+            }
+            try word.setText(text)
             while true {
                 let n = glean_breaker_next(word.handle, &boundaries, &statuses, Int32(boundaries.count))
                 if n == 0 { break }
@@ -82,6 +94,26 @@ public final class Segmenter {
     /// Unicode conformance tests and the differential tests check.
     public func wordBoundaries(_ text: [UInt8], lang: String = "en") throws -> [Int] {
         try boundaries(text, breaker: breakers(for: SegmenterPrototypes.normalizedLanguage(lang)).word)
+    }
+
+    /// Word segments as (end, rule status), from ICU or, with `fastPath`, from ``ASCIIWordBreak``
+    /// (ASCII text only): the layer the fast path's differential test compares.
+    public func wordSegments(_ text: [UInt8], lang: String = "en", fastPath: Bool) throws -> [(end: Int, status: Int32)] {
+        var result: [(end: Int, status: Int32)] = []
+        if fastPath {
+            text.withUnsafeBufferPointer { b in ASCIIWordBreak.segments(b) { result.append(($0, $1)) } }
+            return result
+        }
+        let breaker = try breakers(for: SegmenterPrototypes.normalizedLanguage(lang)).word
+        try text.withUnsafeBufferPointer { buffer in
+            try breaker.setText(buffer)
+            while true {
+                let n = glean_breaker_next(breaker.handle, &boundaries, &statuses, Int32(boundaries.count))
+                if n == 0 { break }
+                for k in 0..<Int(n) { result.append((Int(boundaries[k]), statuses[k])) }
+            }
+        }
+        return result
     }
 
     /// ICU's raw sentence boundaries, 0 and the end included.
@@ -138,19 +170,27 @@ struct TokenBuilder {
     let clitics: CliticRules
     /// Start of the whitespace run not yet emitted, or -1.
     var whitespaceStart = -1
+    let asciiWhitespace = TokenBuilder.asciiWhitespaceTable
+    let asciiPunct = TokenBuilder.asciiPunctTable
 
     init(text: UnsafeBufferPointer<UInt8>, clitics: CliticRules) {
         self.text = text
         self.clitics = clitics
     }
 
-    static let asciiWhitespace: [Bool] = (0..<128).map { Whitespace.contains(UInt32($0)) }
+    static let asciiWhitespaceTable: [Bool] = (0..<128).map { Whitespace.contains(UInt32($0)) }
     /// ASCII characters of general category P* (the rest of printable ASCII non-alphanumerics are S*).
-    static let asciiPunct: [Bool] = (0..<128).map { c in
+    static let asciiPunctTable: [Bool] = (0..<128).map { c in
         Array("!\"#%&'()*,-./:;?@[\\]_{}".utf8).contains(UInt8(c))
     }
 
     mutating func addSegment(_ start: Int, _ end: Int, status: Int32, into tokens: inout [Token]) {
+        // One ASCII non-space character: the common case, without the scalar loop.
+        if end == start + 1, text[start] < 0x80, !asciiWhitespace[Int(text[start])] {
+            if whitespaceStart >= 0 { emitWhitespace(whitespaceStart, start, into: &tokens) }
+            emitPiece(start, end, status: status, into: &tokens)
+            return
+        }
         var i = start
         var pieceStart = -1  // start of the current non-whitespace piece
         while i < end {
@@ -158,7 +198,7 @@ struct TokenBuilder {
             let isSpace: Bool
             let length: Int
             if c < 0x80 {
-                isSpace = Self.asciiWhitespace[Int(c)]
+                isSpace = asciiWhitespace[Int(c)]
                 length = 1
             } else {
                 let (scalar, len) = UTF8Validation.decode(text, i)
@@ -210,7 +250,7 @@ struct TokenBuilder {
         }
         let c = text[start]
         if c < 0x80 {
-            if Self.asciiPunct[Int(c)] { return .punct }
+            if asciiPunct[Int(c)] { return .punct }
             if (c >= 0x30 && c <= 0x39) { return .number }
             if (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A { return .word }
             return .symbol
@@ -244,7 +284,15 @@ public struct CliticRules: Sendable {
 
     /// Where the clitic starts in the word [start, end), or nil.
     func splitPoint(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
-        guard splitsNot || !afterApostrophe.isEmpty else { return nil }
+        guard splitsNot || !afterApostrophe.isEmpty, end - start >= 3 else { return nil }
+        // Fast reject: every clitic has an apostrophe (' or the last byte of ’) among the last 5 bytes.
+        var hasApostrophe = false
+        var k = end - 2
+        while k >= max(start, end - 5) {
+            if text[k] == 0x27 || text[k] == 0x99 { hasApostrophe = true; break }
+            k -= 1
+        }
+        guard hasApostrophe else { return nil }
         for ending in afterApostrophe {
             let tail = end - ending.count
             guard tail - 1 > start else { continue }

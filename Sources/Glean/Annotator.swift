@@ -1,0 +1,61 @@
+import GleanCore
+import GleanSegment
+
+/// The annotation pipeline for single documents: segment, run the stages, resolve overlaps.
+/// Configure it once and share it; each thread gets a ``AnnotatorWorker``.
+///
+/// ```swift
+/// let annotator = try Annotator(configuration: AnnotatorConfiguration())
+/// let doc = try annotator.annotate("Sydney's west.")
+/// doc.tokens.count  // 4: Sydney | 's | west | .
+/// ```
+public final class Annotator: Sendable {
+    public let configuration: AnnotatorConfiguration
+    let segmenters = SegmenterPrototypes()
+
+    public init(configuration: AnnotatorConfiguration) throws {
+        self.configuration = configuration
+    }
+
+    /// A worker for one thread.
+    public func makeWorker() throws -> AnnotatorWorker {
+        try AnnotatorWorker(annotator: self)
+    }
+
+    /// Annotates one text (a convenience; batch work goes through workers or ``Pipeline``).
+    public func annotate(_ text: String, lang: String? = nil) throws -> Document {
+        var doc = Document(text, lang: lang ?? configuration.defaultLanguage)
+        try makeWorker().annotate(&doc)
+        return doc
+    }
+}
+
+/// One thread's annotator: owns that thread's ICU iterators and stage scratch space.
+public final class AnnotatorWorker {
+    public let configuration: AnnotatorConfiguration
+    let segmenter: Segmenter
+    let stageWorkers: [any AnnotationStageWorker]
+
+    init(annotator: Annotator) throws {
+        configuration = annotator.configuration
+        segmenter = annotator.segmenters.makeSegmenter()
+        let wantsEntities = !configuration.emit.isDisjoint(with: [.ents, .spans])
+        stageWorkers = wantsEntities ? try configuration.stages.map { try $0.makeWorker() } : []
+    }
+
+    /// Runs every stage the configuration needs on `document`.
+    public func annotate(_ document: inout Document) throws {
+        let emit = configuration.emit
+        // Entities sit on token boundaries, so tokens are needed whenever anything is emitted.
+        try segmenter.segment(&document, sentences: emit.contains(.sents))
+        guard !stageWorkers.isEmpty else { return }
+        for worker in stageWorkers { worker.annotate(&document) }
+        if let labels = configuration.labels {
+            document.patternSpans.removeAll { !labels.contains($0.label) }
+            document.gazetteerSpans.removeAll { !labels.contains($0.label) }
+        }
+        if emit.contains(.ents) {
+            document.entities = configuration.resolution.resolve(document.patternSpans + document.gazetteerSpans)
+        }
+    }
+}

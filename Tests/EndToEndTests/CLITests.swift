@@ -1,0 +1,148 @@
+import Foundation
+import Testing
+
+/// The built `glean` binary on fixtures: output and errors compared with reviewed expected files,
+/// `--help` snapshots, exit statuses. Set GLEAN_UPDATE_SNAPSHOTS=1 to rewrite the expected files
+/// (then review the diff).
+struct CLITests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+    static var binary: String {
+        ProcessInfo.processInfo.environment["GLEAN_BIN"] ?? root.appendingPathComponent(".build/debug/glean").path
+    }
+    static var updating: Bool { ProcessInfo.processInfo.environment["GLEAN_UPDATE_SNAPSHOTS"] == "1" }
+
+    struct Result {
+        var status: Int32
+        var stdout: Data
+        var stderr: Data
+        var out: String { String(decoding: stdout, as: UTF8.self) }
+        var err: String { String(decoding: stderr, as: UTF8.self) }
+    }
+
+    static func run(_ arguments: [String], stdin: Data? = nil, in directory: URL? = nil) throws -> Result {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = arguments
+        if let directory { p.currentDirectoryURL = directory }
+        let out = Pipe(), err = Pipe(), inp = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = inp
+        try p.run()
+        if let stdin { inp.fileHandleForWriting.write(stdin) }
+        try inp.fileHandleForWriting.close()
+        // Read both pipes concurrently so a large output cannot block the child.
+        nonisolated(unsafe) var errData = Data()
+        let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
+        reader.start()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        while reader.isExecuting { usleep(1000) }
+        return Result(status: p.terminationStatus, stdout: outData, stderr: errData)
+    }
+
+    static func temporaryDirectory() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("glean-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    /// Compares `actual` with the expected file (or rewrites it when updating snapshots).
+    static func expectSnapshot(_ actual: Data, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let url = fixtures.appendingPathComponent(name)
+        if updating {
+            try actual.write(to: url)
+            return
+        }
+        let expected = try Data(contentsOf: url)
+        #expect(actual == expected, "\(name) differs from the snapshot:\n\(String(decoding: actual, as: UTF8.self))",
+                sourceLocation: sourceLocation)
+    }
+
+    @Test func binaryExists() {
+        #expect(FileManager.default.isExecutableFile(atPath: Self.binary), "no glean binary at \(Self.binary)")
+    }
+
+    @Test(arguments: [["--help"], ["annotate", "--help"]])
+    func helpSnapshot(arguments: [String]) throws {
+        let r = try Self.run(arguments)
+        #expect(r.status == 0)
+        try Self.expectSnapshot(r.stdout, "help-\(arguments.joined(separator: "-").replacingOccurrences(of: "--", with: "")).txt")
+    }
+
+    @Test func fixtureOutputAndErrors() throws {
+        let dir = try Self.temporaryDirectory()
+        let output = dir.appendingPathComponent("out.jsonl")
+        let r = try Self.run(["annotate", Self.fixtures.appendingPathComponent("input.jsonl").path, "-o", output.path,
+                              "--threads", "2", "--quiet"])
+        #expect(r.status == 1, "two records fail, so the status is 1: \(r.err)")
+        try Self.expectSnapshot(try Data(contentsOf: output), "expected.jsonl")
+        // Error records name the source relative to how it was given; compare without the path.
+        let errors = try String(contentsOf: dir.appendingPathComponent("out.errors.jsonl"), encoding: .utf8)
+            .replacingOccurrences(of: Self.fixtures.path + "/", with: "")
+        try Self.expectSnapshot(Data(errors.utf8), "expected.errors.jsonl")
+        // Every input record yields one output or one error line.
+        let outputLines = try String(contentsOf: output, encoding: .utf8).split(separator: "\n").count
+        let errorLines = errors.split(separator: "\n").count
+        #expect(outputLines + errorLines == 10)
+        #expect(errorLines == 2)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".") }
+        #expect(leftovers.isEmpty, "temporary files left behind: \(leftovers)")
+    }
+
+    @Test func stdinToStdoutWithErrorsOnStderr() throws {
+        let r = try Self.run(["annotate", "--quiet", "--emit", "sents"], stdin: Data("{\"text\":\"One. Two.\"}\n[1]\n".utf8))
+        #expect(r.status == 1)
+        #expect(r.out == "{\"text\":\"One. Two.\",\"sents\":[{\"start\":0,\"end\":4},{\"start\":5,\"end\":9}]}\n")
+        #expect(r.err.contains("\"line\":2") && r.err.contains("found an array"))
+    }
+
+    @Test func usageErrorsExitTwoAndWriteNothing() throws {
+        let dir = try Self.temporaryDirectory()
+        let output = dir.appendingPathComponent("never.jsonl").path
+        for arguments in [["annotate", "--no-such-option"], ["annotate", "/no/such/file.jsonl", "-o", output],
+                          ["annotate", "--emit", "tokens,bogus", "-o", output], ["annotate", "--offsets", "bytes"],
+                          ["annotate", "--threads", "0"]] {
+            let r = try Self.run(arguments, stdin: Data())
+            #expect(r.status == 2, "\(arguments): status \(r.status), stderr \(r.err)")
+            #expect(!r.err.isEmpty)
+            #expect(!FileManager.default.fileExists(atPath: output))
+        }
+    }
+
+    @Test func maxErrorsStopsEarly() throws {
+        var input = ""
+        for i in 0..<2000 { input += i % 2 == 0 ? "{\"text\":\"ok \(i)\"}\n" : "broken \(i)\n" }
+        let r = try Self.run(["annotate", "--max-errors", "3", "--threads", "1", "--emit", "sents"], stdin: Data(input.utf8))
+        #expect(r.status == 1)
+        #expect(r.err.contains("--max-errors 3 reached"))
+        // It stopped well before the end (batches in flight may still finish).
+        #expect(r.out.split(separator: "\n").count < 1000)
+    }
+
+    @Test func versionNamesTheLibraries() throws {
+        let r = try Self.run(["--version"])
+        #expect(r.status == 0)
+        for name in ["glean", "ICU", "Unicode", "PCRE2", "zlib", "zstd"] { #expect(r.out.contains(name)) }
+    }
+
+    @Test func sigtermStopsCleanlyWithStatus143() throws {
+        let dir = try Self.temporaryDirectory()
+        let input = dir.appendingPathComponent("big.jsonl")
+        let line = "{\"text\":\"" + String(repeating: "Words and more words, sentence after sentence. ", count: 40) + "\"}\n"
+        try Data(String(repeating: line, count: 40_000).utf8).write(to: input)
+        let output = dir.appendingPathComponent("out.jsonl")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.binary)
+        p.arguments = ["annotate", input.path, "-o", output.path, "--threads", "1", "--quiet"]
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        usleep(400_000)
+        p.terminate()  // SIGTERM
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 143)
+        // An interrupted run leaves neither a partial output nor a temporary file.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["big.jsonl"])
+    }
+}

@@ -1,0 +1,62 @@
+import GleanCore
+import Testing
+@testable import GleanSegment
+
+/// The ASCII fast path against ICU itself: identical segment ends and rule statuses.
+struct ASCIIFastPathTests {
+    /// Characters weighted towards the ones the rules treat specially.
+    static let alphabet: [UInt8] = Array("aaaaZZbq@@__09999...'',,;;::  \t\r\n\n\u{0B}\u{0C}-$%#/!?()\"&x".utf8)
+
+    @Test func randomStringsMatchICU() throws {
+        let seed = UInt64.random(in: 0..<UInt64.max)
+        var rng = SplitMix64(seed: seed)
+        let segmenter = try Segmenter()
+        for _ in 0..<20_000 {
+            let length = Int(rng.next() % 24)
+            let text = (0..<length).map { _ in Self.alphabet[Int(rng.next() % UInt64(Self.alphabet.count))] }
+            let icu = try segmenter.wordSegments(text, fastPath: false)
+            let fast = try segmenter.wordSegments(text, fastPath: true)
+            let same = icu.map(\.end) == fast.map(\.end) && icu.map(\.status) == fast.map(\.status)
+            #expect(same, "seed \(seed): \(String(decoding: text, as: UTF8.self).debugDescription): ICU \(icu) fast \(fast)")
+            if !same { return }
+        }
+    }
+
+    @Test func realTextMatchesICU() throws {
+        let segmenter = try Segmenter()
+        let texts = try CorpusTexts.load().filter { $0.allSatisfy { $0 < 0x80 } }
+        #expect(texts.count >= 20, "too few ASCII documents in the corpora")
+        for text in texts {
+            let icu = try segmenter.wordSegments(text, fastPath: false)
+            let fast = try segmenter.wordSegments(text, fastPath: true)
+            #expect(icu.map(\.end) == fast.map(\.end))
+            #expect(icu.map(\.status) == fast.map(\.status))
+        }
+    }
+
+    @Test func tokensAreTheSameWithAndWithoutTheFastPath() throws {
+        let fast = try Segmenter()
+        let slow = try Segmenter()
+        slow.fastASCII = false
+        for text in try CorpusTexts.load() {
+            var a = Document(text: text), b = Document(text: text)
+            try fast.segment(&a)
+            try slow.segment(&b)
+            #expect(a.tokens == b.tokens)
+            #expect(a.sentences == b.sentences)
+        }
+    }
+}
+
+/// A small, seedable generator so failures can be replayed (the seed is printed).
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

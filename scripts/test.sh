@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The test command (README, .ci/run): installs what the tests need, builds, and runs every suite:
+# the Swift unit, pipeline and end-to-end tests, then the Python tests where spaCy (and other
+# references) consume Glean's output. Prints each phase's time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+phase() { PHASE_NAME=$1; PHASE_START=$SECONDS; echo "==> $1"; }
+done_phase() { echo "<== $PHASE_NAME: $((SECONDS - PHASE_START)) s"; }
+
+phase "system packages"
+scripts/setup-system.sh
+done_phase
+
+phase "public corpora"
+corpora/fetch.sh
+done_phase
+
+phase "release build"
+swift build -c release --product glean
+done_phase
+
+phase "swift tests"
+GLEAN_BIN="$PWD/.build/release/glean" swift test
+done_phase
+
+phase "python environment"
+scripts/setup-python.sh
+done_phase
+
+phase "python tests (spaCy as the consumer, reference implementations)"
+GLEAN_BIN="$PWD/.build/release/glean" .venv/bin/python -m pytest -q Tests/python
+done_phase
