@@ -332,7 +332,7 @@ struct FoldedTokenStore {
             scratch = token.withUnsafeBufferPointer { UnicodeFolding.fold($0, options: options) }
         }
         let key = scratch.withUnsafeBufferPointer { p in
-            p.isEmpty ? TokenKey.mix(0xcbf29ce484222325) : TokenKey.hashBytes(p.baseAddress!, p.count)
+            p.isEmpty ? TokenKey.finish(0x243F6A8885A308D3, 0) : TokenKey.hashBytes(p.baseAddress!, p.count)
         }
         if let (start, length) = byKey[key] {
             if length != scratch.count || !bytes[start..<start + length].elementsEqual(scratch) {

@@ -118,11 +118,13 @@ public enum UnicodeFolding {
     }
 }
 
-/// The 64-bit key of one folded token: FNV-1a over the folded bytes, then a finalising mix.
+/// The 64-bit key of one folded token: a multiply-rotate hash over the folded bytes taken 8 at a
+/// time (the last chunk zero-padded), then a finalising mix with the length.
 ///
-/// ASCII tokens are folded inline (ASCII lowercasing is what NFKC + case folding does to ASCII);
-/// other tokens go through ICU. Distinct tokens colliding on 64 bits is possible in principle
-/// (about n/2^64 per lookup); compile time checks that no two distinct name tokens collide.
+/// ASCII tokens are folded inline, 8 bytes at a time (ASCII lowercasing is what NFKC + case
+/// folding does to ASCII); other tokens go through ICU. Distinct tokens colliding on 64 bits is
+/// possible in principle (about n/2^64 per lookup); compile time checks that no two distinct
+/// name tokens collide.
 enum TokenKey {
     @inline(__always)
     static func mix(_ x: UInt64) -> UInt64 {
@@ -132,30 +134,69 @@ enum TokenKey {
         return z ^ (z >> 33)
     }
 
+    static let ones: UInt64 = 0x0101010101010101
+    static let highBits: UInt64 = 0x8080808080808080
+
     @inline(__always)
+    static func step(_ h: UInt64, _ chunk: UInt64) -> UInt64 {
+        let x = (h ^ chunk) &* 0x9E3779B97F4A7C15
+        return (x << 29) | (x >> 35)
+    }
+
+    /// Up to 8 bytes at p[0..<n] as a little-endian word, zero-padded; reads past `n` only when
+    /// `canOverread` (8 readable bytes).
+    @inline(__always)
+    static func chunk(_ p: UnsafePointer<UInt8>, _ n: Int, canOverread: Bool) -> UInt64 {
+        if n >= 8 { return UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)) }
+        if canOverread {
+            let w = UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
+            return w & ((1 << (UInt64(n) << 3)) &- 1)
+        }
+        var w: UInt64 = 0
+        for i in 0..<n { w |= UInt64(p[i]) << (UInt64(i) << 3) }
+        return w
+    }
+
+    /// The hash of bytes as they are (already folded).
     static func hashBytes(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
-        var h: UInt64 = 0xcbf29ce484222325
-        for i in 0..<n { h = (h ^ UInt64(p[i])) &* 0x100000001b3 }
-        return mix(h ^ UInt64(n))
+        var h: UInt64 = 0x243F6A8885A308D3
+        var i = 0
+        while i < n {
+            h = step(h, chunk(p + i, n - i, canOverread: false))
+            i += 8
+        }
+        return finish(h, n)
+    }
+
+    /// The last step of a key: one multiply and a shift, enough to spread the high bits that
+    /// the filter and the cache use (the table index mixes again).
+    @inline(__always)
+    static func finish(_ h: UInt64, _ n: Int) -> UInt64 {
+        let x = (h ^ UInt64(n)) &* 0xD6E8FEB86659FD93
+        return x ^ (x >> 32)
     }
 
     /// The key of the token `p[0..<n]` under `options` (ICU fold options), and whether the token
-    /// has a capital letter.
+    /// has a capital letter. `readable` is how many bytes from `p` may be read (>= n).
     @inline(__always)
-    static func key(_ p: UnsafePointer<UInt8>, _ n: Int, options: Int32) -> (key: UInt64, capital: Bool) {
-        var h: UInt64 = 0xcbf29ce484222325
-        var any: UInt8 = 0
-        var capital = false
+    static func key(_ p: UnsafePointer<UInt8>, _ n: Int, readable: Int, options: Int32) -> (key: UInt64, capital: Bool) {
+        var h: UInt64 = 0x243F6A8885A308D3
+        var upperBits: UInt64 = 0
+        var any: UInt64 = 0
         let lower = options & 1 != 0
-        for i in 0..<n {
-            var b = p[i]
-            any |= b
-            let upper = b &- 65 < 26
-            capital = capital || upper
-            if lower && upper { b |= 0x20 }
-            h = (h ^ UInt64(b)) &* 0x100000001b3
+        var i = 0
+        while i < n {
+            var w = chunk(p + i, n - i, canOverread: readable - i >= 8)
+            any |= w
+            let a = (w & ~highBits) &+ ones &* (0x80 - 0x41)
+            let z = (w & ~highBits) &+ ones &* (0x80 - 0x5B)
+            let upper = a & ~z & ~w & highBits
+            upperBits |= upper
+            if lower { w |= upper >> 2 }
+            h = step(h, w)
+            i += 8
         }
-        if any < 0x80 || options == 0 { return (mix(h ^ UInt64(n)), capital) }
+        if any & highBits == 0 || options == 0 { return (finish(h, n), upperBits != 0) }
         return slowKey(p, n, options: options)
     }
 
@@ -168,9 +209,9 @@ enum TokenKey {
         return (key, capital)
     }
 
-    /// The key of a whole folded token given as bytes (for names at compile time).
+    /// The key of a whole token given as bytes (for names at compile time, and tests).
     static func key(_ bytes: [UInt8], options: Int32) -> (key: UInt64, capital: Bool) {
-        if bytes.isEmpty { return (mix(0xcbf29ce484222325), false) }
-        return bytes.withUnsafeBufferPointer { key($0.baseAddress!, $0.count, options: options) }
+        if bytes.isEmpty { return (finish(0x243F6A8885A308D3, 0), false) }
+        return bytes.withUnsafeBufferPointer { key($0.baseAddress!, $0.count, readable: $0.count, options: options) }
     }
 }

@@ -118,7 +118,14 @@ public struct Gazetteer: Sendable {
     /// of start token, then of length. Spans are token-aligned: `start`, `end`, `firstToken`,
     /// `endToken` are set and `matchStart`/`matchEnd` equal `start`/`end`.
     public func findMatches(in document: Document, into spans: inout [Span]) {
-        image.findMatches(text: document.text, tokens: document.tokens, allowed: allowedLabels, into: &spans)
+        image.findMatches(text: document.text, tokens: document.tokens, allowed: allowedLabels, cache: nil, into: &spans)
+    }
+
+    /// The same, with one thread's ``GazetteerScratch``: a cache of recent trie steps that makes
+    /// frequent words cheap. Give each thread its own scratch (a scratch is not thread-safe).
+    public func findMatches(in document: Document, into spans: inout [Span], scratch: GazetteerScratch) {
+        scratch.prepare(for: image)
+        image.findMatches(text: document.text, tokens: document.tokens, allowed: allowedLabels, cache: scratch.slots, into: &spans)
     }
 
     /// What `name` maps to: tokenized and folded as the text would be, smart-case included.
@@ -129,6 +136,39 @@ public struct Gazetteer: Sendable {
     }
 
     public var info: GazetteerInfo { image.info }
+
+    /// The image checksum stored in the header (cheap, unlike ``info``).
+    public var checksum: UInt64 { image.checksum }
+}
+
+/// One thread's scratch space for ``Gazetteer/findMatches(in:into:scratch:)``: a direct-mapped
+/// cache of 4096 recent trie steps (parent node, token key) -> child, negative answers included,
+/// so that frequent tokens ("the", "of", "New") skip the trie's large table. 64 KiB; not
+/// thread-safe; reset automatically when used with another gazetteer.
+public final class GazetteerScratch {
+    struct Slot {
+        var key: UInt64
+        var parent: UInt32
+        var child: UInt32
+    }
+    static let count = 4096
+    let slots: UnsafeMutablePointer<Slot>
+    private var owner: ObjectIdentifier?
+
+    public init() {
+        slots = .allocate(capacity: Self.count)
+        slots.initialize(repeating: Slot(key: 0, parent: .max, child: 0), count: Self.count)
+    }
+
+    deinit { slots.deallocate() }
+
+    func prepare(for image: GazetteerImage) {
+        let id = ObjectIdentifier(image)
+        if owner != id {
+            slots.update(repeating: Slot(key: 0, parent: .max, child: 0), count: Self.count)
+            owner = id
+        }
+    }
 }
 
 /// The validated bytes of a compiled gazetteer and the raw pointers into its sections. All reads
@@ -321,7 +361,23 @@ final class GazetteerImage: @unchecked Sendable {
 
     // MARK: Matching
 
-    func findMatches(text: [UInt8], tokens: [Token], allowed: [Bool]?, into spans: inout [Span]) {
+    /// A trie step through the thread's cache, if any.
+    @inline(__always)
+    func cachedChild(_ parent: UInt32, _ key: UInt64, _ cache: UnsafeMutablePointer<GazetteerScratch.Slot>?) -> UInt32 {
+        guard let cache else {
+            if parent == 0 && !passesFilter(key) { return 0 }
+            return child(parent, key)
+        }
+        let i = Int(truncatingIfNeeded: (key ^ (UInt64(parent) &* 0x9E3779B97F4A7C15)) >> 52)
+        let slot = cache[i]
+        if slot.key == key && slot.parent == parent { return slot.child }
+        let c = parent == 0 && !passesFilter(key) ? 0 : child(parent, key)
+        cache[i] = GazetteerScratch.Slot(key: key, parent: parent, child: c)
+        return c
+    }
+
+    func findMatches(text: [UInt8], tokens: [Token], allowed: [Bool]?, cache: UnsafeMutablePointer<GazetteerScratch.Slot>?,
+                     into spans: inout [Span]) {
         let n = tokens.count
         guard n > 0, !text.isEmpty else { return }
         text.withUnsafeBufferPointer { textBuffer in
@@ -336,16 +392,15 @@ final class GazetteerImage: @unchecked Sendable {
                                 let token = toks[t]
                                 if token.kind == .space { continue }
                                 guard token.start >= 0, token.start < token.end, token.end <= length else { continue }
-                                let (key, capital) = TokenKey.key(base + token.start, token.end - token.start, options: foldOptions)
+                                let (key, capital) = TokenKey.key(base + token.start, token.end - token.start,
+                                                                  readable: length - token.start, options: foldOptions)
                                 keys[m] = key
                                 caps[m] = capital
                                 index[m] = Int32(truncatingIfNeeded: t)
                                 m += 1
                             }
                             for s in 0..<m {
-                                let firstKey = keys[s]
-                                guard passesFilter(firstKey) else { continue }
-                                var current = child(0, firstKey)
+                                var current = cachedChild(0, keys[s], cache)
                                 var e = s
                                 while current != 0 {
                                     let info = node(current)
@@ -356,7 +411,7 @@ final class GazetteerImage: @unchecked Sendable {
                                     guard info.hasChildren else { break }
                                     e += 1
                                     if e >= m { break }
-                                    current = child(current, keys[e])
+                                    current = cachedChild(current, keys[e], cache)
                                 }
                             }
                         }
@@ -374,27 +429,56 @@ final class GazetteerImage: @unchecked Sendable {
         guard node.first <= entryCount, node.count <= entryCount - node.first else { return }
         var lowercaseOccurrence = true
         if smart { for k in s...e where caps[k] { lowercaseOccurrence = false; break } }
-        // Group the entries that apply by label, in source order.
-        var groups: [(label: Int, entries: [Int])] = []
+        let firstToken = Int(index[s]), lastToken = Int(index[e])
+        let start = tokens[firstToken].start, end = tokens[lastToken].end
+        // One span per label, in source order: the first entry of a label gives the alias, every
+        // entry adds its id to kbIds. Spans of this match are spans[firstSpan...].
+        let firstSpan = spans.count
+        var spanLabels: (Int, Int, Int, Int) = (-1, -1, -1, -1)  // label of each span, for the first four
         for k in node.first..<node.first + node.count {
             let flags = entryFlags(k)
             guard flags.label < labelCount else { continue }
             if let allowed, !allowed[flags.label] { continue }
             if smart && flags.capital && lowercaseOccurrence { continue }
-            if let g = groups.firstIndex(where: { $0.label == flags.label }) { groups[g].entries.append(k) }
-            else { groups.append((flags.label, [k])) }
-        }
-        guard !groups.isEmpty else { return }
-        let firstToken = Int(index[s]), lastToken = Int(index[e])
-        let start = tokens[firstToken].start, end = tokens[lastToken].end
-        for group in groups {
-            let members = group.entries.map { entry($0) }
-            var ids: [String] = []
-            for m in members where !m.kbId.isEmpty && !ids.contains(m.kbId) { ids.append(m.kbId) }
-            var span = Span(matchStart: start, matchEnd: end, label: labels[group.label], kbId: ids.first ?? "",
-                            kbIds: ids.count > 1 ? ids : [], source: .gazetteer, name: members[0].alias)
+            var existing = -1
+            let made = spans.count - firstSpan
+            for j in 0..<made {
+                let l: Int
+                switch j {
+                case 0: l = spanLabels.0
+                case 1: l = spanLabels.1
+                case 2: l = spanLabels.2
+                case 3: l = spanLabels.3
+                default: l = spans[firstSpan + j].label == labels[flags.label] ? flags.label : -1
+                }
+                if l == flags.label { existing = firstSpan + j; break }
+            }
+            let p = entries + k &* 20
+            let kbLength = p.load(fromByteOffset: 12, as: UInt32.self)
+            if existing >= 0 {
+                guard kbLength > 0 else { continue }
+                let id = string(p.load(fromByteOffset: 8, as: UInt32.self), kbLength)
+                if spans[existing].kbId.isEmpty {
+                    spans[existing].kbId = id
+                } else if spans[existing].kbIds.isEmpty {
+                    if spans[existing].kbId != id { spans[existing].kbIds = [spans[existing].kbId, id] }
+                } else if !spans[existing].kbIds.contains(id) {
+                    spans[existing].kbIds.append(id)
+                }
+                continue
+            }
+            let alias = string(p.load(as: UInt32.self), p.load(fromByteOffset: 4, as: UInt32.self))
+            let id = kbLength > 0 ? string(p.load(fromByteOffset: 8, as: UInt32.self), kbLength) : ""
+            var span = Span(matchStart: start, matchEnd: end, label: labels[flags.label], kbId: id, source: .gazetteer, name: alias)
             span.firstToken = firstToken
             span.endToken = lastToken + 1
+            switch made {
+            case 0: spanLabels.0 = flags.label
+            case 1: spanLabels.1 = flags.label
+            case 2: spanLabels.2 = flags.label
+            case 3: spanLabels.3 = flags.label
+            default: break
+            }
             spans.append(span)
         }
     }
@@ -406,7 +490,9 @@ final class GazetteerImage: @unchecked Sendable {
         var capital = false
         var any = false
         for token in tokens where token.kind != .space && token.start < token.end && token.end <= text.count {
-            let (key, c) = text.withUnsafeBufferPointer { TokenKey.key($0.baseAddress! + token.start, token.end - token.start, options: foldOptions) }
+            let (key, c) = text.withUnsafeBufferPointer {
+                TokenKey.key($0.baseAddress! + token.start, token.end - token.start, readable: token.end - token.start, options: foldOptions)
+            }
             capital = capital || c
             current = child(current, key)
             any = true

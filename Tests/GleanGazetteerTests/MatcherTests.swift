@@ -163,6 +163,13 @@ let semanticsTable: [SemanticsCase] = [
         var spans: [Span] = []
         g.findMatches(in: doc, into: &spans)
         let naive = try NaiveMatcher(list, folding: folding, tokenize: tokenize).matches(doc)
+        // With a thread's cache (twice: cold, then warm), the answer is the same.
+        let scratch = GazetteerScratch()
+        for _ in 0..<2 {
+            var cached: [Span] = []
+            g.findMatches(in: doc, into: &cached, scratch: scratch)
+            #expect(cached == spans, "seed \(seed): the cached path differs")
+        }
         #expect(render(spans, in: doc) == render(naive, in: doc),
                 "seed \(seed), folding \(folding): replay with DifferentialTests.run(seed: \(seed), ...)")
         #expect(spans.map { [$0.firstToken, $0.endToken] }.sorted { $0.lexicographicallyPrecedes($1) }
