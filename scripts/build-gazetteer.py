@@ -10,7 +10,9 @@ Sources (versions pinned in scripts/requirements-gazetteer.txt):
 Output: `name<TAB>label<TAB>kb_id` lines, ordered by priority (the first id of a name is its
 kb_id): continents, countries, US states, subdivisions, cities by population, languages,
 currencies. Aliases that are common English words (Debian wamerican) are dropped by the same
-rule as `glean compile --drop-common-words`, and listed in dropped.tsv.
+rule as `glean compile --drop-common-words`; aliases of minor places (alternate names, cities under
+100,000 people, subdivisions) are also dropped when the word list has them in any case, or as a
+proper noun (first names, months). All are listed in dropped-common-words.tsv with the reason.
 
 Usage: scripts/build-gazetteer.sh [--words /usr/share/dict/american-english] [--out Models/gazetteers]
 """
@@ -61,6 +63,14 @@ class CommonWords:
             return False
         return not (has_capital(alias) and alias in self.proper)
 
+    def is_word(self, alias):
+        """A lowercase word of the list, whatever the alias's case ("March" -> "march")."""
+        return fold(alias.strip()) in self.lower
+
+    def is_proper(self, alias):
+        """A capitalised word of the list: first names, months, people ("David", "March")."""
+        return alias.strip() in self.proper
+
 
 def good_alternate(name):
     """Latin-script alternate names written with a capital; no codes, numbers or junk."""
@@ -88,7 +98,12 @@ def main():
     seen = set()
     dropped = []
 
-    def add(name, label, kb):
+    def add(name, label, kb, major=False, medium=False):
+        """major: a country, US state, continent, or the main name of a city of 100,000 people
+        or more; those are kept unless they are plainly common words ("Most", "Aid"). Every
+        other alias is left out when it is a word of the list in any case ("East", "Union",
+        "March") or, unless medium (ISO 3166-2 subdivisions: "Victoria", "Queensland"), a
+        capitalised word of the list (first names: "David", "Martin")."""
         name = re.sub(r"\s+", " ", name).strip()
         if not name or "\t" in name:
             return
@@ -97,7 +112,16 @@ def main():
             return
         seen.add(key)
         if common.is_common(name):
-            dropped.append((name, label, kb))
+            dropped.append((name, label, kb, "common word"))
+            return
+        if not major and len(name) <= 2:
+            dropped.append((name, label, kb, "two letters or fewer (minor place)"))
+            return
+        if not major and common.is_word(name):
+            dropped.append((name, label, kb, "common word (minor place)"))
+            return
+        if not major and not medium and common.is_proper(name):
+            dropped.append((name, label, kb, "word-list proper noun (minor place)"))
             return
         rows.append(key)
 
@@ -105,47 +129,55 @@ def main():
 
     for code, c in sorted(gc.get_continents().items()):
         kb = "GeoNames:%s" % c["geonameId"]
-        add(c["name"], "LOC", kb)
-        add(c.get("toponymName", c["name"]), "LOC", kb)
+        add(c["name"], "LOC", kb, major=True)
+        add(c.get("toponymName", c["name"]), "LOC", kb, major=True)
 
     countries = gc.get_countries()
     by_population = sorted(countries.values(), key=lambda c: -c["population"])
     for c in by_population:
         iso = c["iso"]
         kb = "ISO3166-1:%s" % iso
-        add(c["name"], "GPE", kb)
+        add(c["name"], "GPE", kb, major=True)
         pc = pycountry.countries.get(alpha_2=iso)
         if pc:
             for attr in ("name", "common_name", "official_name"):
                 if hasattr(pc, attr):
-                    add(getattr(pc, attr), "GPE", kb)
+                    add(getattr(pc, attr), "GPE", kb, major=True)
     for pc in pycountry.countries:  # ISO countries that GeoNames lacks
         kb = "ISO3166-1:%s" % pc.alpha_2
         for attr in ("name", "common_name", "official_name"):
             if hasattr(pc, attr):
-                add(getattr(pc, attr), "GPE", kb)
+                add(getattr(pc, attr), "GPE", kb, major=True)
 
     for code, s in sorted(gc.get_us_states().items()):
-        add(s["name"], "GPE", "ISO3166-2:US-%s" % code)
+        add(s["name"], "GPE", "ISO3166-2:US-%s" % code, major=True)
 
     for sub in sorted(pycountry.subdivisions, key=lambda s: s.code):
         label = "GPE"
-        add(sub.name, label, "ISO3166-2:%s" % sub.code)
+        add(sub.name, label, "ISO3166-2:%s" % sub.code, medium=True)
+
+    def plain(s):
+        s = unicodedata.normalize("NFD", fold(s))
+        return "".join(ch for ch in s if ch.isalnum())
 
     cities = sorted(gc.get_cities().values(), key=lambda c: (-c["population"], c["geonameid"]))
     for c in cities:
         kb = "GeoNames:%d" % c["geonameid"]
-        add(c["name"], "GPE", kb)
+        add(c["name"], "GPE", kb, major=c["population"] >= 100000)
         for alt in c["alternatenames"]:
-            if good_alternate(alt):
+            # Alternate names: spellings of the main name without accents or punctuation
+            # ("Zurich", "Sao Paulo"), and the exonyms of cities of 500,000 people or more
+            # ("Munich", "Peking"). Other alternate names of smaller places are mostly foreign
+            # forms that are words or names in English text ("Hamas" for Hamm, "Tora").
+            if good_alternate(alt) and (plain(alt) == plain(c["name"]) or c["population"] >= 500000):
                 add(alt, "GPE", kb)
 
     for lang in sorted(pycountry.languages, key=lambda l: l.alpha_3):
         if hasattr(lang, "alpha_2"):  # ISO 639-1: the ~180 major languages
-            add(lang.name, "LANGUAGE", "ISO639-3:%s" % lang.alpha_3)
+            add(lang.name, "LANGUAGE", "ISO639-3:%s" % lang.alpha_3, major=True)
 
     for cur in sorted(pycountry.currencies, key=lambda c: c.alpha_3):
-        add(cur.name, "CURRENCY", "ISO4217:%s" % cur.alpha_3)
+        add(cur.name, "CURRENCY", "ISO4217:%s" % cur.alpha_3, major=True)
 
     os.makedirs(args.out, exist_ok=True)
     header = ("# Glean's default gazetteer: name<TAB>label<TAB>kb_id, in priority order.\n"
@@ -158,9 +190,9 @@ def main():
         for name, label, kb in rows:
             f.write("%s\t%s\t%s\n" % (name, label, kb))
     with open(os.path.join(args.out, "dropped-common-words.tsv"), "w", encoding="utf-8") as f:
-        f.write("# Aliases left out of default.tsv because they are common English words (%s).\n" % args.words)
-        for name, label, kb in dropped:
-            f.write("%s\t%s\t%s\n" % (name, label, kb))
+        f.write("# Aliases left out of default.tsv, with the reason (word list: %s).\n" % args.words)
+        for name, label, kb, reason in dropped:
+            f.write("%s\t%s\t%s\t%s\n" % (name, label, kb, reason))
     labels = {}
     for _, label, _ in rows:
         labels[label] = labels.get(label, 0) + 1

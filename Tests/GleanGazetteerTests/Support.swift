@@ -1,3 +1,4 @@
+import Foundation
 import GleanCore
 import GleanSegment
 @testable import GleanGazetteer
@@ -20,29 +21,35 @@ func render(_ spans: [Span], in doc: Document) -> [String] {
     }
 }
 
-/// The obviously correct matcher the real one is compared with: every pair of non-space token
-/// positions against every entry, folding with ICU on strings, no hashing, no trie.
+/// The obviously correct matcher the real one is compared with: every run of non-space tokens
+/// (up to the longest name) looked up by its folded token strings in a Swift dictionary built
+/// from the names; folding with ICU on strings, no hashing of our own, no trie.
 struct NaiveMatcher {
     let entries: [GazetteerEntry]
     let folding: TextFolding
-    let nameTokens: [[String]]
+    let byTokens: [[String]: [Int]]
     let maxLength: Int
 
     init(_ entries: [GazetteerEntry], folding: TextFolding, tokenize: NameTokenizer) throws {
         self.entries = entries
         self.folding = folding
-        var all: [[String]] = []
-        for e in entries {
+        var byTokens: [[String]: [Int]] = [:]
+        var maxLength = 0
+        for (k, e) in entries.enumerated() {
+            let tokens: [String]
             if let given = e.tokens {
-                all.append(given.map { folding.fold($0) })
+                tokens = given.map { folding.fold($0) }
             } else {
                 var doc = Document(e.name)
                 try tokenize(&doc)
-                all.append(doc.tokens.filter { $0.kind != .space }.map { folding.fold(doc.string($0.start, $0.end)) })
+                tokens = doc.tokens.filter { $0.kind != .space }.map { folding.fold(doc.string($0.start, $0.end)) }
             }
+            guard !tokens.isEmpty else { continue }
+            byTokens[tokens, default: []].append(k)
+            maxLength = max(maxLength, tokens.count)
         }
-        nameTokens = all
-        maxLength = all.map(\.count).max() ?? 0
+        self.byTokens = byTokens
+        self.maxLength = maxLength
     }
 
     func matches(_ doc: Document) -> [Span] {
@@ -52,10 +59,10 @@ struct NaiveMatcher {
         var spans: [Span] = []
         for i in toks.indices {
             for length in 1...max(1, maxLength) where i + length <= toks.count {
-                let window = Array(folded[i..<i + length])
+                guard let found = byTokens[Array(folded[i..<i + length])] else { continue }
                 let lowercaseOccurrence = !capital[i..<i + length].contains(true)
                 var groups: [(String, [GazetteerEntry])] = []
-                for (k, e) in entries.enumerated() where !nameTokens[k].isEmpty && nameTokens[k] == window {
+                for e in found.map({ entries[$0] }) {
                     if folding.caseMode == .smart && UnicodeFolding.hasCapital(e.name) && lowercaseOccurrence { continue }
                     if let g = groups.firstIndex(where: { $0.0 == e.label }) { groups[g].1.append(e) } else { groups.append((e.label, [e])) }
                 }
@@ -73,6 +80,9 @@ struct NaiveMatcher {
         return spans
     }
 }
+
+/// The repository's root, from this file's path.
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 /// A small seeded generator (SplitMix64), so that a failing random case can be replayed.
 struct SeededGenerator: RandomNumberGenerator {
