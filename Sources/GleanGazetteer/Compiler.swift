@@ -161,7 +161,11 @@ public enum GazetteerCompiler {
             terminal[position] = node
         }
         let nodeCount = hasChildren.count
+        guard nodeCount < Int(GLZ.nodeMask) else {
+            throw GazetteerCompileError(description: "too many distinct name prefixes for format version 1 (limit 2^30)")
+        }
         report.nodes = nodeCount
+        var hasEntries = [Bool](repeating: false, count: nodeCount)
 
         // 4. Entries grouped by node, in source order within a node; exact duplicates removed.
         var perNode = [Int32](repeating: 0, count: nodeCount + 1)
@@ -235,7 +239,7 @@ public enum GazetteerCompiler {
                 entryCount += 1
             }
             let count = entryCount - first
-            if count > 0 { names += 1 }
+            if count > 0 { names += 1; hasEntries[node] = true }
             nodeBytes.u32(first)
             nodeBytes.u32(count << 1 | (hasChildren[node] ? 1 : 0))
         }
@@ -250,6 +254,15 @@ public enum GazetteerCompiler {
             let bit = GLZ.filterBit(key, log2: filterLog2)
             filter[bit >> 3] |= 1 << UInt8(bit & 7)
         }
+        // The edge filter: about 16 bits per edge below the root.
+        let deeperEdges = totalTokens - rootChildren.count
+        var edgeLog2: UInt32 = 9
+        while (1 << edgeLog2) < deeperEdges * 16 && edgeLog2 < 32 { edgeLog2 += 1 }
+        var edgeFilter = [UInt8](repeating: 0, count: (1 << edgeLog2) / 8)
+        for s in 0..<slotCount where slotChild[s] != 0 && slotParent[s] != 0 {
+            let bit = GLZ.filterBit(GLZ.edgeHash(parent: slotParent[s], key: slotKey[s]), log2: edgeLog2)
+            edgeFilter[bit >> 3] |= 1 << UInt8(bit & 7)
+        }
 
         // 6. The image.
         var w = ByteWriter()
@@ -262,7 +275,7 @@ public enum GazetteerCompiler {
         w.u32(UInt32(nodeCount))
         w.u32(UInt32(slotCount))
         w.u32(UInt32(labelNames.count))
-        w.u32(filterLog2)
+        w.u32(filterLog2 | edgeLog2 << 8)
         w.u64(0)  // string pool size
         w.u64(0)  // file size
         w.u64(0)  // checksum
@@ -277,7 +290,8 @@ public enum GazetteerCompiler {
         for s in 0..<slotCount {
             w.u64(slotKey[s])
             w.u32(slotParent[s])
-            w.u32(slotChild[s])
+            let c = slotChild[s]
+            w.u32(c == 0 ? 0 : c | (hasEntries[Int(c)] ? GLZ.hasEntriesBit : 0) | (hasChildren[Int(c)] ? GLZ.hasChildrenBit : 0))
         }
         w.align8()
         sections.append(UInt64(w.bytes.count))
@@ -300,6 +314,9 @@ public enum GazetteerCompiler {
         w.align8()
         sections.append(UInt64(w.bytes.count))
         w.bytes.append(contentsOf: strings)
+        w.align8()
+        w.put64(UInt64(w.bytes.count), at: GLZ.edgeFilterOffset)
+        w.bytes.append(contentsOf: edgeFilter)
         w.align8()
 
         w.put64(UInt64(strings.count), at: GLZ.stringPoolSizeOffset)

@@ -150,10 +150,10 @@ enum TokenKey {
         if n >= 8 { return UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)) }
         if canOverread {
             let w = UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
-            return w & ((1 << (UInt64(n) << 3)) &- 1)
+            return w & ((1 &<< (UInt64(n) &<< 3)) &- 1)
         }
         var w: UInt64 = 0
-        for i in 0..<n { w |= UInt64(p[i]) << (UInt64(i) << 3) }
+        for i in 0..<n { w |= UInt64(p[i]) &<< (UInt64(i) &<< 3) }
         return w
     }
 

@@ -142,8 +142,8 @@ public struct Gazetteer: Sendable {
 }
 
 /// One thread's scratch space for ``Gazetteer/findMatches(in:into:scratch:)``: a direct-mapped
-/// cache of 4096 recent trie steps (parent node, token key) -> child, negative answers included,
-/// so that frequent tokens ("the", "of", "New") skip the trie's large table. 64 KiB; not
+/// cache of 2048 recent trie steps (parent node, token key) -> child, negative answers included,
+/// so that frequent tokens ("the", "of", "New") skip the trie's large table. 32 KiB; not
 /// thread-safe; reset automatically when used with another gazetteer.
 public final class GazetteerScratch {
     struct Slot {
@@ -151,7 +151,8 @@ public final class GazetteerScratch {
         var parent: UInt32
         var child: UInt32
     }
-    static let count = 4096
+    static let log2 = 11
+    static let count = 1 << log2
     let slots: UnsafeMutablePointer<Slot>
     private var owner: ObjectIdentifier?
 
@@ -185,6 +186,8 @@ final class GazetteerImage: @unchecked Sendable {
     let slotCount: Int
     let labelCount: Int
     let filterLog2: UInt32
+    let edgeLog2: UInt32
+    let edgeFilter: UnsafePointer<UInt8>
     let longestProbe: Int
     let names: Int
     let checksum: UInt64
@@ -245,9 +248,11 @@ final class GazetteerImage: @unchecked Sendable {
         }
         let entryCount = Int(u32(GLZ.entryCountOffset)), nodeCount = Int(u32(GLZ.nodeCountOffset))
         let slotCount = Int(u32(GLZ.slotCountOffset)), labelCount = Int(u32(GLZ.labelCountOffset))
-        let filterLog2 = u32(GLZ.filterLog2Offset)
+        let filters = u32(GLZ.filterLog2Offset)
+        let filterLog2 = filters & 0xFF, edgeLog2 = (filters >> 8) & 0xFF
         let poolSize = u64(GLZ.stringPoolSizeOffset)
-        guard nodeCount >= 1, slotCount >= 1, filterLog2 >= 3, filterLog2 <= 32, poolSize < UInt64(size) else {
+        guard nodeCount >= 1, nodeCount <= Int(GLZ.nodeMask), slotCount >= 1, filters >> 16 == 0,
+              (3...32).contains(filterLog2), (3...32).contains(edgeLog2), poolSize < UInt64(size) else {
             throw fail("corrupt header (counts)")
         }
         let lengths: [UInt64] = [UInt64(slotCount) * 16, UInt64(nodeCount) * 8, UInt64(entryCount) * 20,
@@ -261,6 +266,10 @@ final class GazetteerImage: @unchecked Sendable {
             }
             offsets.append(Int(o))
             previousEnd = o + lengths[k]
+        }
+        let edgeOffset = u64(GLZ.edgeFilterOffset), edgeLength = (UInt64(1) << UInt64(edgeLog2)) / 8
+        guard edgeOffset % 8 == 0, edgeOffset >= previousEnd, edgeOffset <= UInt64(size), edgeLength <= UInt64(size) - edgeOffset else {
+            throw fail("corrupt header (edge filter out of bounds)")
         }
         let checksum = u64(GLZ.checksumOffset)
         if verifyChecksum {
@@ -278,6 +287,8 @@ final class GazetteerImage: @unchecked Sendable {
         self.slotCount = slotCount
         self.labelCount = labelCount
         self.filterLog2 = filterLog2
+        self.edgeLog2 = edgeLog2
+        self.edgeFilter = (base + Int(edgeOffset)).assumingMemoryBound(to: UInt8.self)
         self.longestProbe = Int(u32(GLZ.longestProbeOffset))
         self.names = Int(u32(GLZ.nameCountOffset))
         self.checksum = checksum
@@ -300,16 +311,25 @@ final class GazetteerImage: @unchecked Sendable {
 
     // MARK: Reading the sections
 
+    /// The child (node id with the has-entries and has-children bits) of `parent` (a node id)
+    /// along `key`, or 0.
     @inline(__always)
     func child(_ parent: UInt32, _ key: UInt64) -> UInt32 {
-        var s = GLZ.slotIndex(parent: parent, key: key, count: slotCount)
+        let h = GLZ.edgeHash(parent: parent, key: key)
+        return probe(parent, key, h)
+    }
+
+    @inline(__always)
+    func probe(_ parent: UInt32, _ key: UInt64, _ h: UInt64) -> UInt32 {
+        var s = GLZ.slotIndex(h, count: slotCount)
         var probes = 0
         while probes <= longestProbe && probes < slotCount {
             let slot = slots + s &* 16
             let c = slot.load(fromByteOffset: 12, as: UInt32.self)
             if c == 0 { return 0 }
             if slot.load(as: UInt64.self) == key && slot.load(fromByteOffset: 8, as: UInt32.self) == parent {
-                return Int(c) < nodeCount ? c : 0
+                let id = c & GLZ.nodeMask
+                return id != 0 && Int(id) < nodeCount ? c : 0
             }
             s += 1
             if s == slotCount { s = 0 }
@@ -364,14 +384,19 @@ final class GazetteerImage: @unchecked Sendable {
     /// A trie step through the thread's cache, if any.
     @inline(__always)
     func cachedChild(_ parent: UInt32, _ key: UInt64, _ cache: UnsafeMutablePointer<GazetteerScratch.Slot>?) -> UInt32 {
-        guard let cache else {
-            if parent == 0 && !passesFilter(key) { return 0 }
-            return child(parent, key)
+        if parent == 0 {
+            guard passesFilter(key) else { return 0 }
+        } else {
+            let h = GLZ.edgeHash(parent: parent, key: key)
+            let bit = GLZ.filterBit(h, log2: edgeLog2)
+            guard edgeFilter[bit >> 3] & (1 << UInt8(bit & 7)) != 0 else { return 0 }
+            guard let cache else { return probe(parent, key, h) }
         }
-        let i = Int(truncatingIfNeeded: (key ^ (UInt64(parent) &* 0x9E3779B97F4A7C15)) >> 52)
+        guard let cache else { return child(parent, key) }
+        let i = Int(truncatingIfNeeded: (key ^ (UInt64(parent) &* 0x9E3779B97F4A7C15)) >> (64 - GazetteerScratch.log2))
         let slot = cache[i]
         if slot.key == key && slot.parent == parent { return slot.child }
-        let c = parent == 0 && !passesFilter(key) ? 0 : child(parent, key)
+        let c = child(parent, key)
         cache[i] = GazetteerScratch.Slot(key: key, parent: parent, child: c)
         return c
     }
@@ -403,15 +428,14 @@ final class GazetteerImage: @unchecked Sendable {
                                 var current = cachedChild(0, keys[s], cache)
                                 var e = s
                                 while current != 0 {
-                                    let info = node(current)
-                                    if info.count > 0 {
-                                        emit(from: s, to: e, node: info, keys: keys, index: index, caps: caps,
+                                    if current & GLZ.hasEntriesBit != 0 {
+                                        emit(from: s, to: e, node: node(current & GLZ.nodeMask), keys: keys, index: index, caps: caps,
                                              tokens: toks, allowed: allowed, into: &spans)
                                     }
-                                    guard info.hasChildren else { break }
+                                    guard current & GLZ.hasChildrenBit != 0 else { break }
                                     e += 1
                                     if e >= m { break }
-                                    current = cachedChild(current, keys[e], cache)
+                                    current = cachedChild(current & GLZ.nodeMask, keys[e], cache)
                                 }
                             }
                         }
@@ -494,12 +518,12 @@ final class GazetteerImage: @unchecked Sendable {
                 TokenKey.key($0.baseAddress! + token.start, token.end - token.start, readable: token.end - token.start, options: foldOptions)
             }
             capital = capital || c
-            current = child(current, key)
+            current = child(current & GLZ.nodeMask, key)
             any = true
             if current == 0 { return [] }
         }
         guard any else { return [] }
-        let info = node(current)
+        let info = node(current & GLZ.nodeMask)
         guard info.first <= entryCount, info.count <= entryCount - info.first else { return [] }
         var result: [GazetteerHit] = []
         for k in info.first..<info.first + info.count {
