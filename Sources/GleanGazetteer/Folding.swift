@@ -180,6 +180,18 @@ enum TokenKey {
     /// has a capital letter. `readable` is how many bytes from `p` may be read (>= n).
     @inline(__always)
     static func key(_ p: UnsafePointer<UInt8>, _ n: Int, readable: Int, options: Int32) -> (key: UInt64, capital: Bool) {
+        if n <= 8 && readable >= 8 {
+            // Most tokens: one load, one chunk (the same value as the loop below gives).
+            var w = UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)) & (UInt64.max &>> (UInt64(8 &- n) &<< 3))
+            let a = (w & ~highBits) &+ ones &* (0x80 - 0x41)
+            let z = (w & ~highBits) &+ ones &* (0x80 - 0x5B)
+            let upper = a & ~z & ~w & highBits
+            if w & highBits == 0 || options == 0 {
+                if options & 1 != 0 { w |= upper &>> 2 }
+                return (finish(step(0x243F6A8885A308D3, w), n), upper != 0)
+            }
+            return slowKey(p, n, options: options)
+        }
         var h: UInt64 = 0x243F6A8885A308D3
         var upperBits: UInt64 = 0
         var any: UInt64 = 0

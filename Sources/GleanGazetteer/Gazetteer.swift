@@ -401,6 +401,18 @@ final class GazetteerImage: @unchecked Sendable {
         return c
     }
 
+    /// A first step, for a key that passed the first-token filter.
+    @inline(__always)
+    func rootChild(_ key: UInt64, _ cache: UnsafeMutablePointer<GazetteerScratch.Slot>?) -> UInt32 {
+        guard let cache else { return child(0, key) }
+        let i = Int(truncatingIfNeeded: key &>> UInt64(64 - GazetteerScratch.log2))
+        let slot = cache[i]
+        if slot.key == key && slot.parent == 0 { return slot.child }
+        let c = child(0, key)
+        cache[i] = GazetteerScratch.Slot(key: key, parent: 0, child: c)
+        return c
+    }
+
     func findMatches(text: [UInt8], tokens: [Token], allowed: [Bool]?, cache: UnsafeMutablePointer<GazetteerScratch.Slot>?,
                      into spans: inout [Span]) {
         let n = tokens.count
@@ -408,11 +420,15 @@ final class GazetteerImage: @unchecked Sendable {
         text.withUnsafeBufferPointer { textBuffer in
             tokens.withUnsafeBufferPointer { toks in
                 withUnsafeTemporaryAllocation(of: UInt64.self, capacity: n) { keys in
-                    withUnsafeTemporaryAllocation(of: Int32.self, capacity: n) { index in
+                    withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * n) { index in
                         withUnsafeTemporaryAllocation(of: Bool.self, capacity: n) { caps in
                             let base = textBuffer.baseAddress!
                             let length = textBuffer.count
+                            // Pass 1: key every non-space token; list those that can start a
+                            // name (the first-token filter), without a branch on the answer.
+                            let candidates = index.baseAddress! + n
                             var m = 0
+                            var c = 0
                             for t in 0..<n {
                                 let token = toks[t]
                                 if token.kind == .space { continue }
@@ -422,10 +438,14 @@ final class GazetteerImage: @unchecked Sendable {
                                 keys[m] = key
                                 caps[m] = capital
                                 index[m] = Int32(truncatingIfNeeded: t)
+                                candidates[c] = Int32(truncatingIfNeeded: m)
+                                c &+= passesFilter(key) ? 1 : 0
                                 m += 1
                             }
-                            for s in 0..<m {
-                                var current = cachedChild(0, keys[s], cache)
+                            // Pass 2: walk the trie from each candidate.
+                            for k in 0..<c {
+                                let s = Int(candidates[k])
+                                var current = rootChild(keys[s], cache)
                                 var e = s
                                 while current != 0 {
                                     if current & GLZ.hasEntriesBit != 0 {
