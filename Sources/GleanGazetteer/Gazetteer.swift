@@ -118,14 +118,15 @@ public struct Gazetteer: Sendable {
     /// of start token, then of length. Spans are token-aligned: `start`, `end`, `firstToken`,
     /// `endToken` are set and `matchStart`/`matchEnd` equal `start`/`end`.
     public func findMatches(in document: Document, into spans: inout [Span]) {
-        image.findMatches(text: document.text, tokens: document.tokens, allowed: allowedLabels, cache: nil, into: &spans)
+        image.findMatches(text: document.text, tokens: document.tokens, allowed: allowedLabels, cache: nil, names: nil, into: &spans)
     }
 
     /// The same, with one thread's ``GazetteerScratch``: a cache of recent trie steps that makes
     /// frequent words cheap. Give each thread its own scratch (a scratch is not thread-safe).
     public func findMatches(in document: Document, into spans: inout [Span], scratch: GazetteerScratch) {
         scratch.prepare(for: image)
-        image.findMatches(text: document.text, tokens: document.tokens, allowed: allowedLabels, cache: scratch.slots, into: &spans)
+        image.findMatches(text: document.text, tokens: document.tokens, allowed: allowedLabels, cache: scratch.slots,
+                          names: scratch.names, into: &spans)
     }
 
     /// What `name` maps to: tokenized and folded as the text would be, smart-case included.
@@ -154,19 +155,36 @@ public final class GazetteerScratch {
     static let log2 = 11
     static let count = 1 << log2
     let slots: UnsafeMutablePointer<Slot>
+
+    /// The strings of recently matched entries, so that a frequent name does not build its
+    /// alias and id again for every match.
+    struct Names {
+        var entry: Int
+        var alias: String
+        var kbId: String
+    }
+    static let namesCount = 1024
+    let names: UnsafeMutablePointer<Names>
     private var owner: ObjectIdentifier?
 
     public init() {
         slots = .allocate(capacity: Self.count)
         slots.initialize(repeating: Slot(key: 0, parent: .max, child: 0), count: Self.count)
+        names = .allocate(capacity: Self.namesCount)
+        names.initialize(repeating: Names(entry: -1, alias: "", kbId: ""), count: Self.namesCount)
     }
 
-    deinit { slots.deallocate() }
+    deinit {
+        slots.deallocate()
+        names.deinitialize(count: Self.namesCount)
+        names.deallocate()
+    }
 
     func prepare(for image: GazetteerImage) {
         let id = ObjectIdentifier(image)
         if owner != id {
             slots.update(repeating: Slot(key: 0, parent: .max, child: 0), count: Self.count)
+            for k in 0..<Self.namesCount { names[k].entry = -1 }
             owner = id
         }
     }
@@ -414,7 +432,7 @@ final class GazetteerImage: @unchecked Sendable {
     }
 
     func findMatches(text: [UInt8], tokens: [Token], allowed: [Bool]?, cache: UnsafeMutablePointer<GazetteerScratch.Slot>?,
-                     into spans: inout [Span]) {
+                     names: UnsafeMutablePointer<GazetteerScratch.Names>?, into spans: inout [Span]) {
         let n = tokens.count
         guard n > 0, !text.isEmpty else { return }
         text.withUnsafeBufferPointer { textBuffer in
@@ -450,7 +468,7 @@ final class GazetteerImage: @unchecked Sendable {
                                 while current != 0 {
                                     if current & GLZ.hasEntriesBit != 0 {
                                         emit(from: s, to: e, node: node(current & GLZ.nodeMask), keys: keys, index: index, caps: caps,
-                                             tokens: toks, allowed: allowed, into: &spans)
+                                             tokens: toks, allowed: allowed, names: names, into: &spans)
                                     }
                                     guard current & GLZ.hasChildrenBit != 0 else { break }
                                     e += 1
@@ -469,7 +487,7 @@ final class GazetteerImage: @unchecked Sendable {
     private func emit(from s: Int, to e: Int, node: (first: Int, count: Int, hasChildren: Bool),
                       keys: UnsafeMutableBufferPointer<UInt64>, index: UnsafeMutableBufferPointer<Int32>,
                       caps: UnsafeMutableBufferPointer<Bool>, tokens: UnsafeBufferPointer<Token>,
-                      allowed: [Bool]?, into spans: inout [Span]) {
+                      allowed: [Bool]?, names: UnsafeMutablePointer<GazetteerScratch.Names>?, into spans: inout [Span]) {
         guard node.first <= entryCount, node.count <= entryCount - node.first else { return }
         var lowercaseOccurrence = true
         if smart { for k in s...e where caps[k] { lowercaseOccurrence = false; break } }
@@ -511,8 +529,16 @@ final class GazetteerImage: @unchecked Sendable {
                 }
                 continue
             }
-            let alias = string(p.load(as: UInt32.self), p.load(fromByteOffset: 4, as: UInt32.self))
-            let id = kbLength > 0 ? string(p.load(fromByteOffset: 8, as: UInt32.self), kbLength) : ""
+            let alias: String, id: String
+            if let names, names[k & (GazetteerScratch.namesCount - 1)].entry == k {
+                let cached = names[k & (GazetteerScratch.namesCount - 1)]
+                alias = cached.alias
+                id = cached.kbId
+            } else {
+                alias = string(p.load(as: UInt32.self), p.load(fromByteOffset: 4, as: UInt32.self))
+                id = kbLength > 0 ? string(p.load(fromByteOffset: 8, as: UInt32.self), kbLength) : ""
+                names?[k & (GazetteerScratch.namesCount - 1)] = GazetteerScratch.Names(entry: k, alias: alias, kbId: id)
+            }
             var span = Span(matchStart: start, matchEnd: end, label: labels[flags.label], kbId: id, source: .gazetteer, name: alias)
             span.firstToken = firstToken
             span.endToken = lastToken + 1

@@ -97,7 +97,7 @@ struct CompileCommand: ParsableCommand {
             var byReason: [String: Int] = [:]
             for d in report.dropped { byReason[d.reason.rawValue, default: 0] += 1 }
             let droppedText = byReason.isEmpty ? "nothing dropped"
-                : "dropped " + byReason.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+                : "dropped " + byReason.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
             standardError("glean compile: \(report.entriesKept) entries, \(report.names) names from \(report.entriesRead) source lines; "
                           + "\(droppedText); \(image.count) bytes -> \(output) in \(String(format: "%.2f", seconds)) s")
             let common = report.dropped.filter { $0.reason == .commonWord }.map(\.entry.name)
