@@ -181,7 +181,6 @@ public enum GazetteerCompiler {
         var labels: [String: UInt16] = [:]
         var labelNames: [String] = []
         var strings: [UInt8] = []
-        var kbIds: [String: (UInt32, UInt32)] = [:]
         func intern(_ s: String) -> (UInt32, UInt32) {
             let offset = UInt32(strings.count)
             strings.append(contentsOf: s.utf8)
@@ -197,11 +196,15 @@ public enum GazetteerCompiler {
             let first = entryCount
             var seen: [(String, String, String)] = []
             var seenSet: Set<String> = []
+            var previousKb: (String, (UInt32, UInt32)) = ("", (0, 0))
+            let several = perNode[node + 1] - perNode[node] > 1
             for k in Int(perNode[node])..<Int(perNode[node + 1]) {
                 let e = entries[kept[Int(ordered[k])]]
                 let signature = (e.name, e.label, e.kbId)
                 let duplicate: Bool
-                if seen.count < 16 {
+                if !several {
+                    duplicate = false
+                } else if seen.count < 16 {
                     duplicate = seen.contains { $0 == signature }
                     seen.append(signature)
                     if seen.count == 16 { for s in seen { seenSet.insert("\(s.0)\t\(s.1)\t\(s.2)") } }
@@ -222,10 +225,12 @@ public enum GazetteerCompiler {
                     labelNames.append(e.label)
                 }
                 let alias = intern(e.name)
+                // Ids are stored once per entry, except that an entry repeating the id of the entry
+                // before it in the same node shares it.
                 let kb: (UInt32, UInt32)
-                if e.kbId.isEmpty { kb = (0, 0) } else if let known = kbIds[e.kbId] { kb = known } else {
+                if e.kbId.isEmpty { kb = (0, 0) } else if e.kbId == previousKb.0 { kb = previousKb.1 } else {
                     kb = intern(e.kbId)
-                    kbIds[e.kbId] = kb
+                    previousKb = (e.kbId, kb)
                 }
                 guard strings.count < Int(UInt32.max) else {
                     throw GazetteerCompileError(description: "names and ids over 4 GiB: over the limit of format version 1")
@@ -330,17 +335,22 @@ public enum GazetteerCompiler {
 }
 
 /// The folded spelling of every distinct name token, to prove that no two distinct tokens share
-/// a 64-bit key.
+/// a 64-bit key. An open-addressed table on the keys (already well mixed), not a Dictionary:
+/// compiling a million names looks up a few million tokens.
 struct FoldedTokenStore {
     var bytes: [UInt8] = []
-    var byKey: [UInt64: (Int, Int)] = [:]
+    var tableKeys = [UInt64](repeating: 0, count: 1 << 16)
+    var tableStart = [Int32](repeating: -1, count: 1 << 16)
+    var tableLength = [Int32](repeating: 0, count: 1 << 16)
+    var used = 0
     var scratch: [UInt8] = []
 
     mutating func key(of token: ArraySlice<UInt8>, options: Int32) throws -> UInt64 {
         scratch.removeAll(keepingCapacity: true)
         var ascii = true
-        for b in token {
-            if b >= 0x80 { ascii = false; break }
+        for b in token where b >= 0x80 {
+            ascii = false
+            break
         }
         if ascii || options == 0 {
             let lower = options & 1 != 0
@@ -351,15 +361,47 @@ struct FoldedTokenStore {
         let key = scratch.withUnsafeBufferPointer { p in
             p.isEmpty ? TokenKey.finish(0x243F6A8885A308D3, 0) : TokenKey.hashBytes(p.baseAddress!, p.count)
         }
-        if let (start, length) = byKey[key] {
-            if length != scratch.count || !bytes[start..<start + length].elementsEqual(scratch) {
-                throw GazetteerCompileError(description:
-                    "two distinct tokens share a 64-bit key: \"\(String(decoding: bytes[start..<start + length], as: UTF8.self))\" and \"\(String(decoding: scratch, as: UTF8.self))\"")
+        var mask = tableKeys.count - 1
+        var i = Int(truncatingIfNeeded: TokenKey.mix(key)) & mask
+        while tableStart[i] >= 0 {
+            if tableKeys[i] == key {
+                let start = Int(tableStart[i]), length = Int(tableLength[i])
+                if length != scratch.count || !bytes[start..<start + length].elementsEqual(scratch) {
+                    throw GazetteerCompileError(description:
+                        "two distinct tokens share a 64-bit key: \"\(String(decoding: bytes[start..<start + length], as: UTF8.self))\" and \"\(String(decoding: scratch, as: UTF8.self))\"")
+                }
+                return key
             }
-        } else {
-            byKey[key] = (bytes.count, scratch.count)
-            bytes.append(contentsOf: scratch)
+            i = (i + 1) & mask
+        }
+        guard bytes.count + scratch.count < Int(Int32.max) else {
+            throw GazetteerCompileError(description: "the names' distinct tokens exceed 2 GiB")
+        }
+        tableKeys[i] = key
+        tableStart[i] = Int32(bytes.count)
+        tableLength[i] = Int32(scratch.count)
+        bytes.append(contentsOf: scratch)
+        used += 1
+        if used * 2 > tableKeys.count {
+            grow()
+            mask = tableKeys.count - 1
         }
         return key
+    }
+
+    private mutating func grow() {
+        let oldKeys = tableKeys, oldStart = tableStart, oldLength = tableLength
+        let capacity = oldKeys.count * 2
+        tableKeys = [UInt64](repeating: 0, count: capacity)
+        tableStart = [Int32](repeating: -1, count: capacity)
+        tableLength = [Int32](repeating: 0, count: capacity)
+        let mask = capacity - 1
+        for j in 0..<oldKeys.count where oldStart[j] >= 0 {
+            var i = Int(truncatingIfNeeded: TokenKey.mix(oldKeys[j])) & mask
+            while tableStart[i] >= 0 { i = (i + 1) & mask }
+            tableKeys[i] = oldKeys[j]
+            tableStart[i] = oldStart[j]
+            tableLength[i] = oldLength[j]
+        }
     }
 }
