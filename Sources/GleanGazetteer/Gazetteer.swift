@@ -143,8 +143,8 @@ public struct Gazetteer: Sendable {
 }
 
 /// One thread's scratch space for ``Gazetteer/findMatches(in:into:scratch:)``: a direct-mapped
-/// cache of 2048 recent trie steps (parent node, token key) -> child, negative answers included,
-/// so that frequent tokens ("the", "of", "New") skip the trie's large table. 32 KiB; not
+/// cache of 4096 recent trie steps (parent node, token key) -> child, negative answers included,
+/// so that frequent tokens ("the", "of", "New") skip the trie's large table. 64 KiB; not
 /// thread-safe; reset automatically when used with another gazetteer.
 public final class GazetteerScratch {
     struct Slot {
@@ -152,7 +152,7 @@ public final class GazetteerScratch {
         var parent: UInt32
         var child: UInt32
     }
-    static let log2 = 11
+    static let log2 = 12
     static let count = 1 << log2
     let slots: UnsafeMutablePointer<Slot>
 
@@ -404,18 +404,21 @@ final class GazetteerImage: @unchecked Sendable {
     func cachedChild(_ parent: UInt32, _ key: UInt64, _ cache: UnsafeMutablePointer<GazetteerScratch.Slot>?) -> UInt32 {
         if parent == 0 {
             guard passesFilter(key) else { return 0 }
-        } else {
-            let h = GLZ.edgeHash(parent: parent, key: key)
-            let bit = GLZ.filterBit(h, log2: edgeLog2)
-            guard edgeFilter[bit >> 3] & (1 << UInt8(bit & 7)) != 0 else { return 0 }
-            guard let cache else { return probe(parent, key, h) }
+            guard let cache else { return child(0, key) }
+            return rootChild(key, cache)
         }
-        guard let cache else { return child(parent, key) }
-        let i = Int(truncatingIfNeeded: (key ^ (UInt64(parent) &* 0x9E3779B97F4A7C15)) >> (64 - GazetteerScratch.log2))
-        let slot = cache[i]
-        if slot.key == key && slot.parent == parent { return slot.child }
-        let c = child(parent, key)
-        cache[i] = GazetteerScratch.Slot(key: key, parent: parent, child: c)
+        // Below the root: the cache first (frequent pairs: "New" "York"), then the edge filter,
+        // which answers most misses from a bit set; only pairs that pass it are cached.
+        let i = Int(truncatingIfNeeded: (key ^ (UInt64(parent) &* 0x9E3779B97F4A7C15)) &>> UInt64(64 - GazetteerScratch.log2))
+        if let cache {
+            let slot = cache[i]
+            if slot.key == key && slot.parent == parent { return slot.child }
+        }
+        let h = GLZ.edgeHash(parent: parent, key: key)
+        let bit = GLZ.filterBit(h, log2: edgeLog2)
+        guard edgeFilter[bit >> 3] & (1 << UInt8(bit & 7)) != 0 else { return 0 }
+        let c = probe(parent, key, h)
+        cache?[i] = GazetteerScratch.Slot(key: key, parent: parent, child: c)
         return c
     }
 
