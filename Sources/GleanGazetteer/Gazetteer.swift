@@ -2,21 +2,25 @@ import Foundation
 import GleanCore
 
 /// A compiled gazetteer file that cannot be used: missing, truncated, foreign, from another
-/// version, or corrupt. Never a crash.
+/// version, or corrupt. Never a crash. `description` names the file and the reason:
+/// `geo.glz: truncated: the header says 5134680 bytes, the file has 4096`.
 public struct GazetteerFileError: Error, CustomStringConvertible, Equatable {
     public var path: String
     public var reason: String
     public var description: String { "\(path): \(reason)" }
 }
 
-/// What a name maps to in a gazetteer (`glean gazetteer lookup`).
+/// One entry that a name maps to (`glean gazetteer lookup`): `lookup("Georgia")` on the default
+/// gazetteer gives `Georgia GPE ISO3166-1:GE`, then `Georgia GPE ISO3166-2:US-GA`, in priority order.
 public struct GazetteerHit: Sendable, Equatable {
     public var alias: String
     public var label: String
     public var kbId: String
 }
 
-/// A summary of a compiled gazetteer (`glean gazetteer info`).
+/// A summary of a compiled gazetteer (`glean gazetteer info`): format version, folding, counts
+/// (entries, distinct names, trie nodes, table slots), size in bytes, checksum, and entries per
+/// label, e.g. `[("GPE", 61589), ("LANGUAGE", 182)]`.
 public struct GazetteerInfo: Sendable {
     public var version: UInt32
     public var folding: TextFolding

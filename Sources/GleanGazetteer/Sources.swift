@@ -19,7 +19,8 @@ public struct GazetteerEntry: Sendable, Equatable {
     }
 }
 
-/// A gazetteer source that cannot be read, naming the file and line.
+/// A gazetteer source that cannot be read, naming the file and line:
+/// `places.tsv:12: expected name<TAB>label[<TAB>kb_id], found 1 field(s)`.
 public struct GazetteerSourceError: Error, CustomStringConvertible, Equatable {
     public var file: String
     public var line: Int

@@ -189,3 +189,20 @@ let semanticsTable: [SemanticsCase] = [
 extension TextFolding: CustomTestStringConvertible {
     public var testDescription: String { "\(caseMode)\(foldAccents ? "+accents" : "")" }
 }
+
+@Suite struct DocumentationExampleTests {
+    /// The worked example on ``Gazetteer``.
+    @Test func workedExample() throws {
+        let tokenize = try makeTokenizer()
+        let (gazetteer, _) = try Gazetteer.compile(
+            [GazetteerEntry(name: "New York", label: "GPE", kbId: "5128581"),
+             GazetteerEntry(name: "New York City", label: "GPE")],
+            tokenize: tokenize)
+        var doc = Document("NEW YORK CITY\nhall")
+        try tokenize(&doc)
+        var spans: [Span] = []
+        gazetteer.findMatches(in: doc, into: &spans)
+        #expect(spans.map { [$0.start, $0.end] } == [[0, 8], [0, 13]])
+        #expect(render(spans, in: doc) == ["NEW YORK/GPE/5128581/New York", "NEW YORK CITY/GPE//New York City"])
+    }
+}
