@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "GleanGazetteerTests", dependencies: ["GleanGazetteer", "GleanSegment"]),
         .testTarget(name: "GleanIOTests", dependencies: ["GleanIO"]),
         .testTarget(name: "GleanTests", dependencies: ["Glean"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Glean"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Glean"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -29,5 +29,5 @@ scripts/setup-python.sh
 done_phase
 
 phase "python tests (spaCy as the consumer, reference implementations)"
-GLEAN_BIN="$PWD/.build/release/glean" .venv/bin/python -m pytest -q Tests/python
+GLEAN_REQUIRE_PUBLIC=1 GLEAN_BIN="$PWD/.build/release/glean" .venv/bin/python -m pytest -q Tests/python
 done_phase

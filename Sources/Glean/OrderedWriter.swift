@@ -13,6 +13,7 @@ final class OrderedWriter: @unchecked Sendable {
     private var nextSequence = 0
     private var statistics = RunStatistics()
     private var failure: Error?
+    private var maxErrorsReached = false
 
     private var sink: OutputSink?
     private var sinkFileIndex = -1
@@ -65,9 +66,10 @@ final class OrderedWriter: @unchecked Sendable {
     }
 
     private func write(_ result: BatchResult) {
+        // After --max-errors is reached nothing more is written (batches already in flight are dropped).
+        guard failure == nil, !maxErrorsReached else { return }
         statistics.add(result.statistics)
         progress?.update(statistics)
-        guard failure == nil else { return }
         do {
             if case .directory(let dir) = options.output, result.fileIndex != sinkFileIndex {
                 if let sink { committed.append(sink) }
@@ -75,7 +77,7 @@ final class OrderedWriter: @unchecked Sendable {
                 sink = try OutputSink(path: (dir as NSString).appendingPathComponent(Self.outputName(for: relative)))
                 sinkFileIndex = result.fileIndex
             }
-            try sink?.write(result.output)
+            try result.output.withUnsafeBytes { try sink?.write($0) }
             if !result.errors.isEmpty {
                 if let errorsPath {
                     if errorSink == nil { errorSink = try OutputSink(path: errorsPath) }
@@ -89,6 +91,7 @@ final class OrderedWriter: @unchecked Sendable {
             pipeline.requestStop("write failed: \(error)")
         }
         if let max = options.maxErrors, statistics.errors >= max {
+            maxErrorsReached = true
             pipeline.requestStop("--max-errors \(max) reached")
         }
     }

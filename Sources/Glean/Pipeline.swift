@@ -167,7 +167,8 @@ public final class Pipeline {
 struct BatchResult {
     var sequence: Int
     var fileIndex: Int
-    var output: [UInt8]
+    /// The rendered records (compressed when the output is), written without a copy.
+    var output: JSONWriter
     var errors: [UInt8]
     var statistics: RunStatistics
 }
@@ -200,7 +201,7 @@ final class WorkerContextPool: @unchecked Sendable {
     /// Decodes, annotates and renders a batch; compresses it when the output is compressed.
     func process(_ batch: RecordBatch) -> BatchResult {
         let file = options.inputs[batch.fileIndex]
-        var output = JSONWriter(capacity: batch.data.count * 4 + 1024)
+        var output = JSONWriter(capacity: batch.data.count * 12 + 4096)
         var errors = JSONWriter(capacity: 0)
         var stats = RunStatistics()
         stats.inputBytes = batch.sourceBytes
@@ -228,11 +229,12 @@ final class WorkerContextPool: @unchecked Sendable {
                                   line: r.line, offset: r.offset, into: &errors)
             }
         }
-        var bytes = output.bytes
         if let format = outputCompression(for: batch.fileIndex) {
-            bytes = BlockCompressor.compress(bytes, as: format)
+            let compressed = output.withUnsafeBytes { BlockCompressor.compress($0, as: format) }
+            output = JSONWriter(capacity: compressed.count)
+            output.raw(compressed)
         }
-        return BatchResult(sequence: batch.sequence, fileIndex: batch.fileIndex, output: bytes, errors: errors.bytes, statistics: stats)
+        return BatchResult(sequence: batch.sequence, fileIndex: batch.fileIndex, output: output, errors: errors.bytes, statistics: stats)
     }
 
     func outputCompression(for fileIndex: Int) -> CompressionFormat? {

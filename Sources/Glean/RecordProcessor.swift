@@ -231,18 +231,28 @@ public final class RecordProcessor {
         stats.warnings += doc.warnings.count
         if emit.contains(.tokens) {
             key("\"tokens\":[")
+            let kindSuffixes = Self.kindSuffixes
             for (i, t) in doc.tokens.enumerated() {
-                if i > 0 { out.byte(UInt8(ascii: ",")) }
-                out.raw("{\"id\":")
-                out.int(i)
-                out.raw(",\"start\":")
-                out.int(map(t.start))
-                out.raw(",\"end\":")
-                out.int(map(t.end))
-                out.raw(",\"kind\":\"")
-                out.raw(Self.kindNames[Int(t.kind.rawValue)])
-                out.byte(UInt8(ascii: "\""))
-                out.byte(UInt8(ascii: "}"))
+                let start = map(t.start), end = map(t.end)
+                // {"id":N,"start":N,"end":N,"kind":"ideographic"}, in one reserved write.
+                out.withReserved(112) { p in
+                    var n = 0
+                    @inline(__always) func put(_ s: StaticString) {
+                        (p + n).update(from: s.utf8Start, count: s.utf8CodeUnitCount)
+                        n += s.utf8CodeUnitCount
+                    }
+                    if i > 0 { p[n] = UInt8(ascii: ","); n += 1 }
+                    put("{\"id\":")
+                    n += JSONWriter.digits(i, at: p + n)
+                    put(",\"start\":")
+                    n += JSONWriter.digits(start, at: p + n)
+                    put(",\"end\":")
+                    n += JSONWriter.digits(end, at: p + n)
+                    let suffix = kindSuffixes[Int(t.kind.rawValue)]
+                    (p + n).update(from: suffix.utf8Start, count: suffix.utf8CodeUnitCount)
+                    n += suffix.utf8CodeUnitCount
+                    return n
+                }
             }
             out.byte(UInt8(ascii: "]"))
         }
@@ -289,7 +299,9 @@ public final class RecordProcessor {
         out.raw("}\n")
     }
 
-    static let kindNames: [StaticString] = ["word", "number", "punct", "space", "ideographic", "kana", "symbol"]
+    static let kindSuffixes: [StaticString] = [",\"kind\":\"word\"}", ",\"kind\":\"number\"}", ",\"kind\":\"punct\"}",
+                                               ",\"kind\":\"space\"}", ",\"kind\":\"ideographic\"}", ",\"kind\":\"kana\"}",
+                                               ",\"kind\":\"symbol\"}"]
 
     func renderSpans(_ spans: [Span], map: OffsetMapper, into out: inout JSONWriter, doc: Document) {
         out.byte(UInt8(ascii: "["))

@@ -328,6 +328,11 @@ public struct JSONWriter {
 
     /// The bytes written so far (a copy).
     public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: buffer.storage, count: buffer.count)) }
+
+    /// The bytes written so far, without a copy, valid during `body`.
+    public func withUnsafeBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try body(UnsafeBufferPointer(start: buffer.storage, count: buffer.count))
+    }
     public var count: Int { buffer.count }
 
     @inlinable @inline(__always) public mutating func byte(_ c: UInt8) {
@@ -380,6 +385,29 @@ public struct JSONWriter {
             k -= 1
         }
         buffer.count += digits
+    }
+
+    /// Reserves `maximum` bytes and lets `body` write into them through a pointer; `body`
+    /// returns how many it wrote (at most `maximum`, checked). For hot loops such as tokens.
+    @inlinable @inline(__always)
+    public mutating func withReserved(_ maximum: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
+        buffer.reserve(maximum)
+        let written = body(buffer.storage + buffer.count)
+        precondition(written <= maximum, "wrote past the reserved bytes")
+        buffer.count += written
+    }
+
+    /// Writes the decimal digits of a non-negative `value` at `p`; returns how many (at most 20).
+    @inlinable @inline(__always)
+    public static func digits(_ value: Int, at p: UnsafeMutablePointer<UInt8>) -> Int {
+        if value < 10 { p[0] = UInt8(truncatingIfNeeded: 48 + value); return 1 }
+        var n = 0
+        var t = value
+        while t > 0 { n += 1; t /= 10 }
+        var v = value
+        var k = n - 1
+        while v > 0 { p[k] = UInt8(truncatingIfNeeded: 48 + v % 10); v /= 10; k -= 1 }
+        return n
     }
 
     static let escapeTable: [UInt8] = {

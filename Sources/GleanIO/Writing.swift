@@ -6,15 +6,17 @@ import GleanCore
 /// are a valid stream, so workers compress their own batches and the writer only appends.
 public enum BlockCompressor {
     public static func compress(_ bytes: [UInt8], as format: CompressionFormat, level: Int? = nil) -> [UInt8] {
-        guard !bytes.isEmpty else { return [] }
-        let bound = format == .gzip ? glean_gzip_bound(bytes.count) : glean_zstd_bound(bytes.count)
+        bytes.withUnsafeBufferPointer { compress($0, as: format, level: level) }
+    }
+
+    public static func compress(_ src: UnsafeBufferPointer<UInt8>, as format: CompressionFormat, level: Int? = nil) -> [UInt8] {
+        guard src.count > 0 else { return [] }
+        let bound = format == .gzip ? glean_gzip_bound(src.count) : glean_zstd_bound(src.count)
         var out = [UInt8](repeating: 0, count: bound)
-        let n = bytes.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                format == .gzip
-                    ? glean_gzip_compress(src.baseAddress!, src.count, dst.baseAddress!, dst.count, Int32(level ?? 6))
-                    : glean_zstd_compress(src.baseAddress!, src.count, dst.baseAddress!, dst.count, Int32(level ?? 3))
-            }
+        let n = out.withUnsafeMutableBufferPointer { dst in
+            format == .gzip
+                ? glean_gzip_compress(src.baseAddress!, src.count, dst.baseAddress!, dst.count, Int32(level ?? 6))
+                : glean_zstd_compress(src.baseAddress!, src.count, dst.baseAddress!, dst.count, Int32(level ?? 3))
         }
         precondition(n > 0, "compression into a buffer of the library's bound cannot fail")
         out.removeLast(out.count - n)
@@ -43,9 +45,15 @@ public final class OutputSink {
         handle = FileHandle.standardOutput
     }
 
-    /// A file, created with its parent directories.
+    /// A file, created with its parent directories. `/dev/null` is written directly.
     public init(path: String) throws {
         self.path = path
+        if path == "/dev/null" {
+            temporaryPath = nil
+            guard let h = FileHandle(forWritingAtPath: path) else { throw InputError("\(path): cannot open for writing") }
+            handle = h
+            return
+        }
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         let name = (path as NSString).lastPathComponent
@@ -59,8 +67,12 @@ public final class OutputSink {
     }
 
     public func write(_ bytes: [UInt8]) throws {
-        guard !bytes.isEmpty else { return }
-        try bytes.withUnsafeBytes { try handle.write(contentsOf: $0) }
+        try bytes.withUnsafeBufferPointer { try write($0) }
+    }
+
+    public func write(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+        guard bytes.count > 0 else { return }
+        try handle.write(contentsOf: UnsafeRawBufferPointer(bytes))
         bytesWritten += Int64(bytes.count)
     }
 

@@ -56,7 +56,7 @@ public final class Segmenter {
             throw SegmenterError(description: "text of \(document.text.count) bytes is over ICU's 2 GiB limit")
         }
         let lang = SegmenterPrototypes.normalizedLanguage(document.lang)
-        let (word, sentence) = try breakers(for: lang)
+        let word = try breakers(for: lang).word
         let clitics = CliticRules.forLanguage(lang)
         var tokens: [Token] = []
         tokens.reserveCapacity(document.text.count / 4 + 4)
@@ -85,9 +85,15 @@ public final class Segmenter {
             builder.finish(into: &tokens)
         }
         document.tokens = tokens
-        if wantSentences {
-            document.sentences = try sentenceSpans(document.text, tokens: tokens, breaker: sentence)
-        }
+        if wantSentences { try addSentences(&document) }
+    }
+
+    /// Fills `document.sentences` from its tokens (``segment(_:sentences:)`` calls it).
+    public func addSentences(_ document: inout Document) throws {
+        let sentence = try breakers(for: SegmenterPrototypes.normalizedLanguage(document.lang)).sentence
+        let lang = SegmenterPrototypes.normalizedLanguage(document.lang)
+        document.sentences = try sentenceSpans(document.text, tokens: document.tokens, breaker: sentence,
+                                               rules: SentenceRules.forLanguage(lang))
     }
 
     /// ICU's raw word boundaries (UTF-8 byte offsets, 0 and the end included): the layer that the
@@ -134,7 +140,7 @@ public final class Segmenter {
         return result
     }
 
-    private func sentenceSpans(_ text: [UInt8], tokens: [Token], breaker: Breaker) throws -> [Sentence] {
+    private func sentenceSpans(_ text: [UInt8], tokens: [Token], breaker: Breaker, rules: SentenceRules) throws -> [Sentence] {
         guard !tokens.isEmpty else { return [] }
         var sentences: [Sentence] = []
         try text.withUnsafeBufferPointer { buffer in
@@ -147,7 +153,15 @@ public final class Segmenter {
                     let end = Int(boundaries[k])
                     let first = t
                     while t < tokens.count, tokens[t].start < end { t += 1 }
-                    if t > first {
+                    guard t > first else { continue }
+                    if let last = sentences.last,
+                       (last.firstToken..<last.endToken).allSatisfy({ tokens[$0].kind == .space })
+                        || rules.keepsTogether(buffer, tokens, endingAt: last.endToken, nextFirst: first) {
+                        // A sentence of whitespace only (text that starts with a blank line) joins the
+                        // next, and so does one cut after a title ("Dr." before a name).
+                        sentences[sentences.count - 1] = Sentence(start: last.start, end: tokens[t - 1].end,
+                                                                  firstToken: last.firstToken, endToken: t)
+                    } else {
                         sentences.append(Sentence(start: tokens[first].start, end: tokens[t - 1].end,
                                                   firstToken: first, endToken: t))
                     }
@@ -314,5 +328,42 @@ public struct CliticRules: Sendable {
             return position - 3
         }
         return nil
+    }
+}
+
+/// Sentence breaks a language keeps out beyond ICU's own suppressions (`@ss=standard`, which
+/// covers "Mr.", "Mrs.", "Prof." and other single-dot abbreviations of CLDR's list).
+///
+/// English: no break after a title abbreviation that CLDR's list lacks ("Dr.", "St.", "Gen.",
+/// "Lt." ...) when the next sentence starts with a capital letter, as a name does: "Dr. Smith
+/// left." is one sentence. Multi-dot forms ("U.S.") stay ICU's call: they end sentences too often.
+public struct SentenceRules: Sendable {
+    let titles: Set<[UInt8]>
+
+    public static let english = SentenceRules(titles: Set([
+        "Dr", "St", "Gen", "Lt", "Col", "Sgt", "Capt", "Cpl", "Pte", "Maj", "Brig", "Adm", "Cmdr", "Gov", "Sen",
+        "Rep", "Rev", "Hon", "Supt", "Insp", "Det", "Const", "Pres", "Mt", "Ft", "Messrs", "Mme", "Mlle",
+    ].map { Array($0.utf8) }))
+    public static let none = SentenceRules(titles: [])
+
+    public static func forLanguage(_ lang: String) -> SentenceRules {
+        CliticRules.forLanguage(lang).splitsNot ? .english : .none
+    }
+
+    /// Whether the sentence ending before token `endToken` must not end there, given the next
+    /// sentence starts at token `nextFirst`.
+    func keepsTogether(_ text: UnsafeBufferPointer<UInt8>, _ tokens: [Token], endingAt endToken: Int, nextFirst: Int) -> Bool {
+        guard !titles.isEmpty else { return false }
+        var last = endToken - 1
+        while last >= 0, tokens[last].kind == .space { last -= 1 }
+        guard last >= 1, tokens[last].end - tokens[last].start == 1, text[tokens[last].start] == UInt8(ascii: "."),
+              tokens[last - 1].end == tokens[last].start else { return false }
+        let word = tokens[last - 1]
+        guard titles.contains(Array(text[word.start..<word.end])) else { return false }
+        var next = nextFirst
+        while next < tokens.count, tokens[next].kind == .space { next += 1 }
+        guard next < tokens.count else { return false }
+        let c = text[tokens[next].start]
+        return c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z")
     }
 }

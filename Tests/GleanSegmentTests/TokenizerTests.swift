@@ -49,6 +49,22 @@ struct TokenizerTests {
         #expect(kinds == [.word, .punct, .number, .ideographic, .kana, .symbol, .symbol, .word])
     }
 
+    /// (text, expected sentences): ICU's suppressions plus the English titles CLDR lacks.
+    static let sentenceTable: [(String, [String])] = [
+        ("Dr. Smith met Mr. Jones. Then they left.", ["Dr. Smith met Mr. Jones.", "Then they left."]),
+        ("The St. Louis Blues won. Lt. Gen. Harper said no.", ["The St. Louis Blues won.", "Lt. Gen. Harper said no."]),
+        ("He saw the Dr. then left.", ["He saw the Dr. then left."]),
+        ("Ask the Dr. She knows.", ["Ask the Dr. She knows."]),
+        ("Call me at 9 a.m. tomorrow.", ["Call me at 9 a.m. tomorrow."]),
+    ]
+
+    @Test(arguments: sentenceTable)
+    func sentenceTable(text: String, expected: [String]) throws {
+        var doc = Document(text)
+        try Segmenter().segment(&doc)
+        #expect(doc.sentences.map { doc.string($0.start, $0.end) } == expected)
+    }
+
     @Test func sentencesRunFromFirstTokenToLastToken() throws {
         var doc = Document("Top. A new day.\n\nMr. Smith left. Then")
         try Segmenter().segment(&doc)

@@ -1,0 +1,233 @@
+#!/usr/bin/env python3
+"""The gold set: hand-written annotations -> offsets, and the offset check.
+
+The annotations (annotations.txt) are written by hand while reading each article. The
+article texts are NOT stored in this repository: they come from corpora/public/news.jsonl
+(gensim's lee_background.cor, fetched at set-up time). This script finds each article by the
+SHA-256 of its text, so it does not depend on how the fetch script names the records.
+
+annotations.txt format:
+    ## lee-1 <sha256 of the article text>       starts a document (id lee-N = line N of
+                                                lee_background.cor, from 1)
+    LABEL surface                               one entity, in reading order
+    LABEL left ⟦surface⟧ right                  the same, when the bare surface would first
+                                                match somewhere else: the context is searched
+                                                and the part in ⟦ ⟧ is the entity
+    # comment
+Each entity is searched forward from the end of the previous one (whole words only: the
+characters around it must not be letters or digits), so repeated mentions are just repeated
+lines.
+
+    gold.py build    annotations.txt + corpus -> gold.jsonl
+                     ({"id", "sha256", "chars", "ents": [[start, end, label, surface], ...]},
+                     code-point offsets, end-exclusive, no text)
+    gold.py verify   check gold.jsonl against the corpus: every document found by its hash,
+                     every span non-empty, no leading or trailing whitespace, text[start:end]
+                     equal to the recorded surface, sorted and non-overlapping, labels
+                     OntoNotes; exit 1 on any failure
+    gold.py show ID  print a document with its entities inline, for review
+    gold.py texts    write the gold documents with their text to stdout (JSONL), for tools
+"""
+import hashlib
+import json
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+CORPUS = os.path.join(ROOT, "corpora", "public", "news.jsonl")
+ANNOTATIONS = os.path.join(HERE, "annotations.txt")
+GOLD = os.path.join(HERE, "gold.jsonl")
+LABELS = {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART",
+          "LAW", "LANGUAGE", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL",
+          "CARDINAL"}
+OPEN, CLOSE = "\u27e6", "\u27e7"
+
+
+def sha(text):
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def corpus_by_hash(path=CORPUS):
+    if not os.path.exists(path):
+        sys.exit(f"gold: {path} is missing; run Benchmarks/run.sh or corpora/fetch.sh first")
+    docs = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                r = json.loads(line)
+                # The fetch may keep the trailing space of each line of lee_background.cor;
+                # the gold set is defined on the stripped text (offsets are unchanged by a
+                # trailing strip, and shifted by a leading one).
+                t = r["text"]
+                docs[sha(t.strip())] = (r, len(t) - len(t.lstrip()))
+    return docs
+
+
+def boundary_ok(text, start, end):
+    return (start == 0 or not text[start - 1].isalnum()) and \
+           (end == len(text) or not text[end].isalnum())
+
+
+def find(text, pattern, pos):
+    """Return (start, end) of the entity described by pattern, searching from pos."""
+    if OPEN in pattern:
+        left, rest = pattern.split(OPEN, 1)
+        surface, right = rest.split(CLOSE, 1)
+        context = left + surface + right
+    else:
+        left, surface, context = "", pattern, pattern
+    i = pos
+    while True:
+        i = text.find(context, i)
+        if i < 0:
+            return None
+        s = i + len(left)
+        e = s + len(surface)
+        if boundary_ok(text, i, i + len(context)) and boundary_ok(text, s, e):
+            return s, e
+        i += 1
+
+
+def parse_annotations(path=ANNOTATIONS):
+    docs, cur = [], None
+    for n, raw in enumerate(open(path, encoding="utf-8"), 1):
+        line = raw.rstrip("\n")
+        if line.startswith("## "):
+            parts = line[3:].split()
+            cur = {"id": parts[0], "sha256": parts[1] if len(parts) > 1 else None,
+                   "items": [], "line": n}
+            docs.append(cur)
+        elif not line.strip() or line.lstrip().startswith("#"):
+            continue
+        else:
+            label, pattern = line.strip().split(None, 1)
+            cur["items"].append((label, pattern.strip(), n))
+    return docs
+
+
+def build():
+    by_id = {}
+    for h, (r, _) in corpus_by_hash().items():
+        by_id[r["id"]] = (r["text"].strip(), h)
+    errors = 0
+    out = []
+    for d in parse_annotations():
+        if d["sha256"]:
+            text = next((t for t, h in by_id.values() if h == d["sha256"]), None)
+        else:
+            text, h = by_id[d["id"]]
+            d["sha256"] = h
+        if text is None:
+            print(f"annotations.txt:{d['line']}: {d['id']}: no article with that hash")
+            errors += 1
+            continue
+        pos, ents = 0, []
+        for label, pattern, n in d["items"]:
+            if label not in LABELS:
+                print(f"annotations.txt:{n}: unknown label {label}")
+                errors += 1
+                continue
+            hit = find(text, pattern, pos)
+            if hit is None:
+                print(f"annotations.txt:{n}: {d['id']}: {pattern!r} not found after "
+                      f"offset {pos}: ...{text[max(0, pos - 30):pos + 30]!r}...")
+                errors += 1
+                continue
+            s, e = hit
+            skipped = find(text[:s], text[s:e], pos)
+            if skipped:
+                print(f"annotations.txt:{n}: note: {d['id']}: an earlier mention of "
+                      f"{text[s:e]!r} at {skipped[0]} is left unannotated: "
+                      f"...{text[max(0, skipped[0] - 30):skipped[1] + 30]!r}...")
+            ents.append([s, e, label, text[s:e]])
+            pos = e
+        out.append({"id": d["id"], "sha256": d["sha256"], "chars": len(text), "ents": ents})
+    if errors:
+        sys.exit(f"gold: {errors} errors; gold.jsonl not written")
+    with open(GOLD, "w", encoding="utf-8") as f:
+        for r in out:
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+    print(f"gold: wrote {GOLD}: {len(out)} documents, {sum(len(r['ents']) for r in out)} entities")
+
+
+def load_gold_with_texts():
+    """[(gold record, text)], text being the stripped article text."""
+    corpus = corpus_by_hash()
+    out = []
+    for line in open(GOLD, encoding="utf-8"):
+        g = json.loads(line)
+        if g["sha256"] not in corpus:
+            raise KeyError(f"{g['id']}: no article in {CORPUS} has SHA-256 {g['sha256']}")
+        r, _ = corpus[g["sha256"]]
+        out.append((g, r["text"].strip()))
+    return out
+
+
+def verify():
+    problems = []
+    corpus = corpus_by_hash()
+    n_docs = n_ents = 0
+    for line in open(GOLD, encoding="utf-8"):
+        g = json.loads(line)
+        n_docs += 1
+        if g["sha256"] not in corpus:
+            problems.append(f"{g['id']}: article not found by hash")
+            continue
+        text = corpus[g["sha256"]][0]["text"].strip()
+        if len(text) != g["chars"]:
+            problems.append(f"{g['id']}: length {len(text)} != {g['chars']}")
+        prev_end = 0
+        for s, e, label, surface in g["ents"]:
+            n_ents += 1
+            span = text[s:e]
+            where = f"{g['id']} [{s},{e}) {label} {surface!r}"
+            if not (0 <= s < e <= len(text)):
+                problems.append(f"{where}: empty or out of range")
+                continue
+            if span != span.strip():
+                problems.append(f"{where}: leading or trailing whitespace")
+            if span != surface:
+                problems.append(f"{where}: text is {span!r}")
+            if label not in LABELS:
+                problems.append(f"{where}: unknown label")
+            if s < prev_end:
+                problems.append(f"{where}: overlaps or precedes the previous entity")
+            if not boundary_ok(text, s, e):
+                problems.append(f"{where}: not on word boundaries")
+            prev_end = e
+    for p in problems:
+        print("gold: " + p)
+    print(f"gold: {n_docs} documents, {n_ents} entities, {len(problems)} problems")
+    return 1 if problems else 0
+
+
+def show(doc_id):
+    for g, text in load_gold_with_texts():
+        if g["id"] != doc_id:
+            continue
+        out, pos = [], 0
+        for s, e, label, _ in g["ents"]:
+            out.append(text[pos:s] + "[" + text[s:e] + "|" + label + "]")
+            pos = e
+        out.append(text[pos:])
+        print("".join(out))
+
+
+def texts():
+    for g, text in load_gold_with_texts():
+        sys.stdout.write(json.dumps({"id": g["id"], "text": text}, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    cmd = sys.argv[1] if len(sys.argv) > 1 else "verify"
+    if cmd == "build":
+        build()
+    elif cmd == "verify":
+        sys.exit(verify())
+    elif cmd == "show":
+        show(sys.argv[2])
+    elif cmd == "texts":
+        texts()
+    else:
+        sys.exit(__doc__)

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import Glean
+
+/// `glean bench`: throughput per stage and end to end, on a corpus repeated to a size worth measuring.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure throughput per stage and end to end.",
+        discussion: """
+            With no arguments: the bundled sample corpus (plus corpora/public/news.jsonl when \
+            fetched), repeated to 20 MB, the default models, 3 rounds after a warm-up, end to end \
+            with 1, 2 and all threads. A table goes to stdout; --json writes exactly one JSON \
+            document to stdout instead. Progress goes to stderr.
+            """
+    )
+
+    @Argument(help: "JSONL corpus files with a \"text\" field (default: the bundled sample).")
+    var corpus: [String] = []
+
+    @Option(help: "Repeat the corpus to at least this many MB of JSONL.")
+    var size: Double = 20
+
+    @Option(help: "Timed rounds per measurement (after one warm-up).")
+    var rounds: Int = 3
+
+    @Option(help: "Comma-separated thread counts for the end-to-end runs (default: 1, 2, all cores).")
+    var threads: String?
+
+    @Flag(help: "Skip the end-to-end runs.")
+    var noEndToEnd = false
+
+    @Flag(help: "Write one JSON document to stdout instead of the table.")
+    var json = false
+
+    func run() throws {
+        var options = BenchmarkOptions()
+        options.corpusFiles = corpus.isEmpty ? ModelLocator.defaultBenchmarkCorpus() : corpus
+        if options.corpusFiles.isEmpty { throw UsageError("no corpus given and corpora/sample/news.jsonl not found") }
+        options.targetBytes = Int(size * 1e6)
+        options.rounds = rounds
+        options.endToEnd = !noEndToEnd
+        if let threads {
+            options.threadCounts = try threads.split(separator: ",").map {
+                guard let n = Int($0), n > 0 else { throw UsageError("--threads takes positive integers, comma-separated") }
+                return n
+            }
+        }
+        let config = AnnotatorConfiguration()
+        let interactive = isatty(2) != 0
+        let benchmark = Benchmark(configuration: config, options: options) { message in
+            FileHandle.standardError.write(Data((interactive ? "\r\u{1B}[K" + message : message + "\n").utf8))
+        }
+        let report = try benchmark.run()
+        if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if json {
+            FileHandle.standardOutput.write(Data(report.json()))
+        } else {
+            print(report.table(), terminator: "")
+        }
+    }
+}
