@@ -274,11 +274,11 @@ public enum GazetteerCompiler {
         }
         // The edge filter: about 16 bits per edge below the root.
         let deeperEdges = totalTokens - rootChildren.count
-        var edgeLog2: UInt32 = 9
+        var edgeLog2: UInt32 = 12
         while (1 << edgeLog2) < deeperEdges * 16 && edgeLog2 < 32 { edgeLog2 += 1 }
         var edgeFilter = [UInt8](repeating: 0, count: (1 << edgeLog2) / 8)
         for s in 0..<slotCount where slotChild[s] != 0 && slotParent[s] != 0 {
-            let bit = GLZ.filterBit(GLZ.edgeHash(parent: slotParent[s], key: slotKey[s]), log2: edgeLog2)
+            let bit = GLZ.edgeFilterBit(parent: slotParent[s], key: slotKey[s], log2: edgeLog2)
             edgeFilter[bit >> 3] |= 1 << UInt8(bit & 7)
         }
 

@@ -77,6 +77,16 @@ enum GLZ {
         slotIndex(edgeHash(parent: parent, key: key), count: count)
     }
 
+    /// Bit of the edge filter for an edge below the root. The filter is blocked by parent: each
+    /// parent's edges fall into one group of 4096 bits (512 bytes, chosen by the parent), at a
+    /// bit chosen by the key, so that the groups of frequent parents ("the", "New") stay in the
+    /// processor's cache. `log2` >= 12.
+    @inline(__always)
+    static func edgeFilterBit(parent: UInt32, key: UInt64, log2: UInt32) -> Int {
+        let group = log2 > 12 ? TokenKey.mix(UInt64(parent) &* 0x9E3779B97F4A7C15) &>> (64 &- UInt64(log2 - 12)) : 0
+        return Int(truncatingIfNeeded: group &<< 12 | key &>> 52)
+    }
+
     /// Bit of the first-token filter.
     @inline(__always)
     static func filterBit(_ key: UInt64, log2: UInt32) -> Int {

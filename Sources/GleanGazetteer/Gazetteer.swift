@@ -274,7 +274,7 @@ final class GazetteerImage: @unchecked Sendable {
         let filterLog2 = filters & 0xFF, edgeLog2 = (filters >> 8) & 0xFF
         let poolSize = u64(GLZ.stringPoolSizeOffset)
         guard nodeCount >= 1, nodeCount <= Int(GLZ.nodeMask), slotCount >= 1, filters >> 16 == 0,
-              (3...32).contains(filterLog2), (3...32).contains(edgeLog2), poolSize < UInt64(size) else {
+              (3...32).contains(filterLog2), (12...32).contains(edgeLog2), poolSize < UInt64(size) else {
             throw fail("corrupt header (counts)")
         }
         let lengths: [UInt64] = [UInt64(slotCount) * 16, UInt64(nodeCount) * 8, UInt64(entryCount) * 20,
@@ -411,17 +411,17 @@ final class GazetteerImage: @unchecked Sendable {
             guard let cache else { return child(0, key) }
             return rootChild(key, cache)
         }
-        // Below the root: the cache first (frequent pairs: "New" "York"), then the edge filter,
-        // which answers most misses from a bit set; only pairs that pass it are cached.
+        // Below the root: the edge filter first (blocked by parent, so the bits of frequent
+        // parents stay in the processor's cache; it answers most misses), then the thread's
+        // cache of recent steps, then the table.
+        let bit = GLZ.edgeFilterBit(parent: parent, key: key, log2: edgeLog2)
+        guard edgeFilter[bit >> 3] & (1 << UInt8(bit & 7)) != 0 else { return 0 }
         let i = Int(truncatingIfNeeded: (key ^ (UInt64(parent) &* 0x9E3779B97F4A7C15)) &>> UInt64(64 - GazetteerScratch.log2))
         if let cache {
             let slot = cache[i]
             if slot.key == key && slot.parent == parent { return slot.child }
         }
-        let h = GLZ.edgeHash(parent: parent, key: key)
-        let bit = GLZ.filterBit(h, log2: edgeLog2)
-        guard edgeFilter[bit >> 3] & (1 << UInt8(bit & 7)) != 0 else { return 0 }
-        let c = probe(parent, key, h)
+        let c = probe(parent, key, GLZ.edgeHash(parent: parent, key: key))
         cache?[i] = GazetteerScratch.Slot(key: key, parent: parent, child: c)
         return c
     }
