@@ -44,7 +44,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "glean",
-            dependencies: ["Glean", "GleanPatterns", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Glean", "GleanPatterns", "GleanGazetteer", "GleanSegment", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         .testTarget(name: "GleanCoreTests", dependencies: ["GleanCore"]),

@@ -1,0 +1,82 @@
+import Foundation
+
+/// Finds Glean's `Models/` directory and the default gazetteer in it, from any working directory.
+///
+/// Rules (the same as the pattern packs' lookup): the environment variable `GLEAN_MODELS` if set
+/// (the `Models` directory itself); else the directories above the executable's real path
+/// (symbolic links resolved), nearest first, until one holds `Models/gazetteers`. A binary at
+/// `/repo/.build/release/glean` finds `/repo/Models`.
+public enum GazetteerModels {
+    /// The `Models` directory, or nil when none is found.
+    public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment,
+                              executable: String? = nil) -> URL? {
+        if let path = environment["GLEAN_MODELS"], !path.isEmpty {
+            return URL(fileURLWithPath: path, isDirectory: true)
+        }
+        let exe = executable ?? (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments.first ?? ""
+        var dir = URL(fileURLWithPath: exe).resolvingSymlinksInPath().deletingLastPathComponent()
+        while true {
+            let candidate = dir.appendingPathComponent("Models", isDirectory: true)
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("gazetteers").path, isDirectory: &isDirectory),
+               isDirectory.boolValue {
+                return candidate
+            }
+            let parent = dir.deletingLastPathComponent()
+            if parent.path == dir.path { return nil }
+            dir = parent
+        }
+    }
+
+    /// The default gazetteer's source: `Models/gazetteers/default.tsv` (compiled in memory at
+    /// start, smart case, common words already left out), or `default.glz` beside it if present.
+    public static func defaultGazetteerPath(models: URL? = locate()) -> String? {
+        guard let models else { return nil }
+        let dir = models.appendingPathComponent("gazetteers")
+        for name in ["default.glz", "default.tsv"] {
+            let path = dir.appendingPathComponent(name).path
+            if FileManager.default.fileExists(atPath: path) { return path }
+        }
+        return nil
+    }
+}
+
+extension GazetteerModels {
+    /// Opens the default gazetteer: `default.glz` if the Models directory has one; else
+    /// `default.tsv`, compiled once and kept in a cache (`$XDG_CACHE_HOME/glean` or
+    /// `~/.cache/glean`), keyed on the source's bytes, the format version and `tokenizerIdentity`
+    /// (e.g. the ICU version), so that later runs map the compiled file instead of compiling.
+    /// When the cache cannot be written, it compiles in memory every time.
+    public static func openDefault(tokenizerIdentity: String, tokenize: NameTokenizer,
+                                   models: URL? = locate(),
+                                   environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Gazetteer? {
+        guard let path = defaultGazetteerPath(models: models) else { return nil }
+        if path.hasSuffix(".glz") { return try Gazetteer.load(path: path) }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw GazetteerSourceError(file: path, line: 0, reason: "cannot read the file")
+        }
+        let bytes = [UInt8](data)
+        let identity = Array("glz\(GLZ.version)|\(tokenizerIdentity)|".utf8) + bytes
+        let key = identity.withUnsafeBytes { GLZ.checksum($0.baseAddress!, $0.count) }
+        let cacheDirectory: String? = {
+            if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty { return xdg + "/glean" }
+            if let home = environment["HOME"], !home.isEmpty { return home + "/.cache/glean" }
+            return nil
+        }()
+        let cached = cacheDirectory.map { $0 + "/default-" + String(key, radix: 16) + ".glz" }
+        if let cached, FileManager.default.fileExists(atPath: cached), let g = try? Gazetteer.load(path: cached) {
+            return g
+        }
+        let entries = try GazetteerSources.parseTSV(bytes, file: path)
+        let (image, _) = try GazetteerCompiler.compile(entries, options: GazetteerCompileOptions(), tokenize: tokenize)
+        if let cached, let cacheDirectory {
+            let temporary = cached + ".tmp-\(getpid())"
+            if (try? FileManager.default.createDirectory(atPath: cacheDirectory, withIntermediateDirectories: true)) != nil,
+               (try? Data(image).write(to: URL(fileURLWithPath: temporary))) != nil {
+                if rename(temporary, cached) != 0 { try? FileManager.default.removeItem(atPath: temporary) }
+            }
+        }
+        return try Gazetteer(image: image, origin: path, verifyChecksum: false)
+    }
+}

@@ -1,0 +1,602 @@
+import Foundation
+import GleanCore
+
+/// A compiled gazetteer file that cannot be used: missing, truncated, foreign, from another
+/// version, or corrupt. Never a crash. `description` names the file and the reason:
+/// `geo.glz: truncated: the header says 5134680 bytes, the file has 4096`.
+public struct GazetteerFileError: Error, CustomStringConvertible, Equatable {
+    public var path: String
+    public var reason: String
+    public var description: String { "\(path): \(reason)" }
+}
+
+/// One entry that a name maps to (`glean gazetteer lookup`): `lookup("Georgia")` on the default
+/// gazetteer gives `Georgia GPE ISO3166-1:GE`, then `Georgia GPE ISO3166-2:US-GA`, in priority order.
+public struct GazetteerHit: Sendable, Equatable {
+    public var alias: String
+    public var label: String
+    public var kbId: String
+}
+
+/// A summary of a compiled gazetteer (`glean gazetteer info`): format version, folding, counts
+/// (entries, distinct names, trie nodes, table slots), size in bytes, checksum, and entries per
+/// label, e.g. `[("GPE", 61589), ("LANGUAGE", 182)]`.
+public struct GazetteerInfo: Sendable {
+    public var version: UInt32
+    public var folding: TextFolding
+    public var entries: Int
+    public var names: Int
+    public var nodes: Int
+    public var slots: Int
+    public var bytes: Int
+    public var checksum: UInt64
+    /// Entries per label, in label order.
+    public var entriesPerLabel: [(label: String, count: Int)]
+}
+
+/// A gazetteer ready to match: the compiled image, memory-mapped from a `.glz` file or compiled in
+/// memory, used in place without parsing. Immutable and thread-safe: many threads may call
+/// ``findMatches(in:into:)`` on one shared value.
+///
+/// Semantics. A name is the sequence of its tokens, cut by the same tokenizer as the text, with
+/// whitespace tokens left out. A match is a run of the text's non-whitespace tokens whose folded
+/// forms (see ``CaseMode``; ``TextFolding/foldAccents``) equal a name's, token for token:
+/// - it starts at a token start and ends at a token end: "Sydney's west" yields Sydney (the
+///   tokenizer splits `'s` off), "erhält" never yields "lt";
+/// - whitespace between tokens is not compared, so "New York" matches "New\n  York" (and
+///   "Guinea-Bissau" matches "Guinea - Bissau", as in spaCy's token matchers);
+/// - punctuation is a token and must be there: "St. Louis" does not match "St Louis";
+/// - every match is reported, overlapping and nested ones included ("New York" and "New York
+///   City" both over "New York City Hall"); choosing among them is the resolution policy's job;
+/// - one span per (match, label): its `kbId` is the first id in source order, `kbIds` all of them
+///   when there are several, `name` the alias (as written in the source) of the first entry;
+/// - offsets are UTF-8 byte offsets into the original text, never into a folded copy.
+///
+/// ```swift
+/// let (gazetteer, _) = try Gazetteer.compile(
+///     [GazetteerEntry(name: "New York", label: "GPE", kbId: "5128581"),
+///      GazetteerEntry(name: "New York City", label: "GPE")],
+///     tokenize: { try segmenter.segment(&$0, sentences: false) })
+/// var doc = Document("NEW YORK CITY\nhall"); try segmenter.segment(&doc)
+/// var spans: [Span] = []
+/// gazetteer.findMatches(in: doc, into: &spans)
+/// // [0,8) "NEW YORK" GPE kb 5128581 alias "New York"; [0,13) "NEW YORK CITY" GPE
+/// ```
+public struct Gazetteer: Sendable {
+    let image: GazetteerImage
+    /// Where it came from: a file path, or "(in memory)".
+    public let origin: String
+    private var allowedLabels: [Bool]?
+
+    /// Maps a compiled file and validates it (header, bounds, and by default the checksum).
+    public static func load(path: String, verifyChecksum: Bool = true) throws -> Gazetteer {
+        Gazetteer(image: try GazetteerImage(mapping: path, verifyChecksum: verifyChecksum), origin: path)
+    }
+
+    /// Uses a compiled image held in memory (copied into aligned storage).
+    public init(image bytes: [UInt8], origin: String = "(in memory)", verifyChecksum: Bool = true) throws {
+        self.image = try GazetteerImage(copying: bytes, origin: origin, verifyChecksum: verifyChecksum)
+        self.origin = origin
+    }
+
+    init(image: GazetteerImage, origin: String) {
+        self.image = image
+        self.origin = origin
+    }
+
+    /// Compiles entries in memory.
+    public static func compile(_ entries: [GazetteerEntry], options: GazetteerCompileOptions = GazetteerCompileOptions(),
+                               tokenize: NameTokenizer) throws -> (Gazetteer, CompileReport) {
+        let (bytes, report) = try GazetteerCompiler.compile(entries, options: options, tokenize: tokenize)
+        return (try Gazetteer(image: bytes, verifyChecksum: false), report)
+    }
+
+    /// Loads a `.glz` file, or compiles source files (TSV, patterns JSONL) in memory.
+    public static func open(paths: [String], options: GazetteerCompileOptions = GazetteerCompileOptions(),
+                            tokenize: NameTokenizer) throws -> (Gazetteer, CompileReport?) {
+        if paths.count == 1, paths[0].lowercased().hasSuffix(".glz") {
+            return (try load(path: paths[0]), nil)
+        }
+        var entries: [GazetteerEntry] = []
+        for p in paths {
+            if p.lowercased().hasSuffix(".glz") {
+                throw GazetteerFileError(path: p, reason: "a compiled gazetteer cannot be mixed with sources; give it on its own")
+            }
+            entries += try GazetteerSources.read(path: p)
+        }
+        let (g, report) = try compile(entries, options: options, tokenize: tokenize)
+        return (Gazetteer(image: g.image, origin: paths.joined(separator: ",")), report)
+    }
+
+    /// The same gazetteer reporting only the given labels.
+    public func restricted(toLabels labels: Set<String>) -> Gazetteer {
+        var copy = self
+        copy.allowedLabels = image.labels.map { labels.contains($0) }
+        return copy
+    }
+
+    public var folding: TextFolding { image.folding }
+    public var labels: [String] { image.labels }
+
+    /// Appends a span for every match in `document` (which must be tokenized) to `spans`, in order
+    /// of start token, then of length. Spans are token-aligned: `start`, `end`, `firstToken`,
+    /// `endToken` are set and `matchStart`/`matchEnd` equal `start`/`end`.
+    public func findMatches(in document: Document, into spans: inout [Span]) {
+        image.findMatches(text: document.text, tokens: document.tokens, allowed: allowedLabels, cache: nil, names: nil, into: &spans)
+    }
+
+    /// The same, with one thread's ``GazetteerScratch``: a cache of recent trie steps that makes
+    /// frequent words cheap. Give each thread its own scratch (a scratch is not thread-safe).
+    public func findMatches(in document: Document, into spans: inout [Span], scratch: GazetteerScratch) {
+        scratch.prepare(for: image)
+        image.findMatches(text: document.text, tokens: document.tokens, allowed: allowedLabels, cache: scratch.slots,
+                          names: scratch.names, into: &spans)
+    }
+
+    /// What `name` maps to: tokenized and folded as the text would be, smart-case included.
+    public func lookup(_ name: String, tokenize: NameTokenizer) throws -> [GazetteerHit] {
+        var doc = Document(name)
+        try tokenize(&doc)
+        return image.hits(text: doc.text, tokens: doc.tokens, allowed: allowedLabels)
+    }
+
+    public var info: GazetteerInfo { image.info }
+
+    /// The image checksum stored in the header (cheap, unlike ``info``).
+    public var checksum: UInt64 { image.checksum }
+}
+
+/// One thread's scratch space for ``Gazetteer/findMatches(in:into:scratch:)``: a direct-mapped
+/// cache of 4096 recent trie steps (parent node, token key) -> child, negative answers included,
+/// so that frequent tokens ("the", "of", "New") skip the trie's large table. 64 KiB; not
+/// thread-safe; reset automatically when used with another gazetteer.
+public final class GazetteerScratch {
+    struct Slot {
+        var key: UInt64
+        var parent: UInt32
+        var child: UInt32
+    }
+    static let log2 = 12
+    static let count = 1 << log2
+    let slots: UnsafeMutablePointer<Slot>
+
+    /// The strings of recently matched entries, so that a frequent name does not build its
+    /// alias and id again for every match.
+    struct Names {
+        var entry: Int
+        var alias: String
+        var kbId: String
+    }
+    static let namesCount = 1024
+    let names: UnsafeMutablePointer<Names>
+    private var owner: ObjectIdentifier?
+
+    public init() {
+        slots = .allocate(capacity: Self.count)
+        slots.initialize(repeating: Slot(key: 0, parent: .max, child: 0), count: Self.count)
+        names = .allocate(capacity: Self.namesCount)
+        names.initialize(repeating: Names(entry: -1, alias: "", kbId: ""), count: Self.namesCount)
+    }
+
+    deinit {
+        slots.deallocate()
+        names.deinitialize(count: Self.namesCount)
+        names.deallocate()
+    }
+
+    func prepare(for image: GazetteerImage) {
+        let id = ObjectIdentifier(image)
+        if owner != id {
+            slots.update(repeating: Slot(key: 0, parent: .max, child: 0), count: Self.count)
+            for k in 0..<Self.namesCount { names[k].entry = -1 }
+            owner = id
+        }
+    }
+}
+
+/// The validated bytes of a compiled gazetteer and the raw pointers into its sections. All reads
+/// go through these pointers with bounds checked against the validated counts.
+final class GazetteerImage: @unchecked Sendable {
+    private let base: UnsafeRawPointer
+    private let size: Int
+    private let release: () -> Void
+    let folding: TextFolding
+    let foldOptions: Int32
+    let smart: Bool
+    let entryCount: Int
+    let nodeCount: Int
+    let slotCount: Int
+    let labelCount: Int
+    let filterLog2: UInt32
+    let edgeLog2: UInt32
+    let edgeFilter: UnsafePointer<UInt8>
+    let longestProbe: Int
+    let names: Int
+    let checksum: UInt64
+    let slots: UnsafeRawPointer
+    let nodes: UnsafeRawPointer
+    let entries: UnsafeRawPointer
+    let filter: UnsafePointer<UInt8>
+    let strings: UnsafePointer<UInt8>
+    let stringPoolSize: Int
+    let labels: [String]
+
+    convenience init(mapping path: String, verifyChecksum: Bool) throws {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw GazetteerFileError(path: path, reason: "cannot open: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw GazetteerFileError(path: path, reason: "cannot stat") }
+        let size = Int(st.st_size)
+        guard size >= GLZ.headerSize else {
+            throw GazetteerFileError(path: path, reason: size == 0 ? "empty file, not a compiled gazetteer" :
+                                        "truncated: \(size) bytes, shorter than the \(GLZ.headerSize)-byte header")
+        }
+        guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
+            throw GazetteerFileError(path: path, reason: "cannot map into memory: \(String(cString: strerror(errno)))")
+        }
+        try self.init(base: UnsafeRawPointer(p), size: size, origin: path, verifyChecksum: verifyChecksum,
+                      release: { munmap(p, size) })
+    }
+
+    convenience init(copying bytes: [UInt8], origin: String, verifyChecksum: Bool) throws {
+        let p = UnsafeMutableRawPointer.allocate(byteCount: max(bytes.count, 1), alignment: 16)
+        bytes.withUnsafeBytes { if let b = $0.baseAddress { p.copyMemory(from: b, byteCount: bytes.count) } }
+        try self.init(base: UnsafeRawPointer(p), size: bytes.count, origin: origin, verifyChecksum: verifyChecksum,
+                      release: { p.deallocate() })
+    }
+
+    private init(base: UnsafeRawPointer, size: Int, origin: String, verifyChecksum: Bool, release: @escaping () -> Void) throws {
+        func fail(_ reason: String) -> GazetteerFileError {
+            release()
+            return GazetteerFileError(path: origin, reason: reason)
+        }
+        guard size >= GLZ.headerSize else { throw fail("truncated: \(size) bytes, shorter than the header") }
+        func u32(_ o: Int) -> UInt32 { UInt32(littleEndian: base.loadUnaligned(fromByteOffset: o, as: UInt32.self)) }
+        func u64(_ o: Int) -> UInt64 { UInt64(littleEndian: base.loadUnaligned(fromByteOffset: o, as: UInt64.self)) }
+        guard (0..<8).allSatisfy({ base.load(fromByteOffset: $0, as: UInt8.self) == GLZ.magic[$0] }) else {
+            throw fail("not a compiled Glean gazetteer (wrong magic bytes)")
+        }
+        let version = u32(8)
+        guard version == GLZ.version else {
+            throw fail("compiled gazetteer format version \(version), this Glean reads version \(GLZ.version): recompile it with `glean compile`")
+        }
+        guard Int(u32(12)) == GLZ.headerSize else { throw fail("corrupt header (header size)") }
+        guard let folding = GLZ.decode(u32(GLZ.optionsOffset)) else { throw fail("corrupt header (options)") }
+        let declaredSize = u64(GLZ.fileSizeOffset)
+        guard declaredSize == UInt64(size) else {
+            throw fail(declaredSize > UInt64(size) ? "truncated: the header says \(declaredSize) bytes, the file has \(size)"
+                                                   : "corrupt: the header says \(declaredSize) bytes, the file has \(size)")
+        }
+        let entryCount = Int(u32(GLZ.entryCountOffset)), nodeCount = Int(u32(GLZ.nodeCountOffset))
+        let slotCount = Int(u32(GLZ.slotCountOffset)), labelCount = Int(u32(GLZ.labelCountOffset))
+        let filters = u32(GLZ.filterLog2Offset)
+        let filterLog2 = filters & 0xFF, edgeLog2 = (filters >> 8) & 0xFF
+        let poolSize = u64(GLZ.stringPoolSizeOffset)
+        guard nodeCount >= 1, nodeCount <= Int(GLZ.nodeMask), slotCount >= 1, filters >> 16 == 0,
+              (3...32).contains(filterLog2), (12...32).contains(edgeLog2), poolSize < UInt64(size) else {
+            throw fail("corrupt header (counts)")
+        }
+        let lengths: [UInt64] = [UInt64(slotCount) * 16, UInt64(nodeCount) * 8, UInt64(entryCount) * 20,
+                                 UInt64(labelCount) * 8, (UInt64(1) << UInt64(filterLog2)) / 8, poolSize]
+        var offsets: [Int] = []
+        var previousEnd = UInt64(GLZ.headerSize)
+        for k in 0..<6 {
+            let o = u64(GLZ.sectionsOffset + 8 * k)
+            guard o % 8 == 0, o >= previousEnd, o <= UInt64(size), lengths[k] <= UInt64(size) - o else {
+                throw fail("corrupt header (section \(k) out of bounds)")
+            }
+            offsets.append(Int(o))
+            previousEnd = o + lengths[k]
+        }
+        let edgeOffset = u64(GLZ.edgeFilterOffset), edgeLength = (UInt64(1) << UInt64(edgeLog2)) / 8
+        guard edgeOffset % 8 == 0, edgeOffset >= previousEnd, edgeOffset <= UInt64(size), edgeLength <= UInt64(size) - edgeOffset else {
+            throw fail("corrupt header (edge filter out of bounds)")
+        }
+        let checksum = u64(GLZ.checksumOffset)
+        if verifyChecksum {
+            let actual = GLZ.imageChecksum(base, size)
+            guard actual == checksum else { throw fail("corrupt: checksum mismatch (the file was damaged or altered)") }
+        }
+        self.base = base
+        self.size = size
+        self.release = release
+        self.folding = folding
+        self.foldOptions = folding.icuOptions
+        self.smart = folding.caseMode == .smart
+        self.entryCount = entryCount
+        self.nodeCount = nodeCount
+        self.slotCount = slotCount
+        self.labelCount = labelCount
+        self.filterLog2 = filterLog2
+        self.edgeLog2 = edgeLog2
+        self.edgeFilter = (base + Int(edgeOffset)).assumingMemoryBound(to: UInt8.self)
+        self.longestProbe = Int(u32(GLZ.longestProbeOffset))
+        self.names = Int(u32(GLZ.nameCountOffset))
+        self.checksum = checksum
+        self.slots = base + offsets[0]
+        self.nodes = base + offsets[1]
+        self.entries = base + offsets[2]
+        self.filter = (base + offsets[4]).assumingMemoryBound(to: UInt8.self)
+        self.strings = (base + offsets[5]).assumingMemoryBound(to: UInt8.self)
+        self.stringPoolSize = Int(poolSize)
+        var labels: [String] = []
+        for k in 0..<labelCount {
+            let o = Int(UInt32(littleEndian: (base + offsets[3]).load(fromByteOffset: 8 * k, as: UInt32.self)))
+            let n = Int(UInt32(littleEndian: (base + offsets[3]).load(fromByteOffset: 8 * k + 4, as: UInt32.self)))
+            labels.append(o + n <= Int(poolSize) ? String(decoding: UnsafeBufferPointer(start: strings + o, count: n), as: UTF8.self) : "?")
+        }
+        self.labels = labels
+    }
+
+    deinit { release() }
+
+    // MARK: Reading the sections
+
+    /// The child (node id with the has-entries and has-children bits) of `parent` (a node id)
+    /// along `key`, or 0.
+    @inline(__always)
+    func child(_ parent: UInt32, _ key: UInt64) -> UInt32 {
+        let h = GLZ.edgeHash(parent: parent, key: key)
+        return probe(parent, key, h)
+    }
+
+    @inline(__always)
+    func probe(_ parent: UInt32, _ key: UInt64, _ h: UInt64) -> UInt32 {
+        var s = GLZ.slotIndex(h, count: slotCount)
+        var probes = 0
+        while probes <= longestProbe && probes < slotCount {
+            let slot = slots + s &* 16
+            let c = slot.load(fromByteOffset: 12, as: UInt32.self)
+            if c == 0 { return 0 }
+            if slot.load(as: UInt64.self) == key && slot.load(fromByteOffset: 8, as: UInt32.self) == parent {
+                let id = c & GLZ.nodeMask
+                return id != 0 && Int(id) < nodeCount ? c : 0
+            }
+            s += 1
+            if s == slotCount { s = 0 }
+            probes += 1
+        }
+        return 0
+    }
+
+    @inline(__always)
+    func node(_ n: UInt32) -> (first: Int, count: Int, hasChildren: Bool) {
+        let p = nodes + Int(n) &* 8
+        let info = p.load(fromByteOffset: 4, as: UInt32.self)
+        return (Int(p.load(as: UInt32.self)), Int(info >> 1), info & 1 != 0)
+    }
+
+    @inline(__always)
+    func passesFilter(_ key: UInt64) -> Bool {
+        let bit = GLZ.filterBit(key, log2: filterLog2)
+        return filter[bit >> 3] & (1 << UInt8(bit & 7)) != 0
+    }
+
+    struct Entry {
+        var alias: String
+        var kbId: String
+        var label: Int
+        var capital: Bool
+    }
+
+    func string(_ offset: UInt32, _ length: UInt32) -> String {
+        let o = Int(offset), n = Int(length)
+        guard o <= stringPoolSize, n <= stringPoolSize - o else { return "" }
+        return String(decoding: UnsafeBufferPointer(start: strings + o, count: n), as: UTF8.self)
+    }
+
+    /// Entry `k` (k < entryCount), without its strings.
+    @inline(__always)
+    func entryFlags(_ k: Int) -> (label: Int, capital: Bool) {
+        let p = entries + k &* 20
+        return (Int(p.load(fromByteOffset: 16, as: UInt16.self)), p.load(fromByteOffset: 18, as: UInt16.self) & 1 != 0)
+    }
+
+    func entry(_ k: Int) -> Entry {
+        let p = entries + k &* 20
+        let flags = entryFlags(k)
+        return Entry(alias: string(p.load(as: UInt32.self), p.load(fromByteOffset: 4, as: UInt32.self)),
+                     kbId: string(p.load(fromByteOffset: 8, as: UInt32.self), p.load(fromByteOffset: 12, as: UInt32.self)),
+                     label: flags.label, capital: flags.capital)
+    }
+
+    // MARK: Matching
+
+    /// A trie step through the thread's cache, if any.
+    @inline(__always)
+    func cachedChild(_ parent: UInt32, _ key: UInt64, _ cache: UnsafeMutablePointer<GazetteerScratch.Slot>?) -> UInt32 {
+        if parent == 0 {
+            guard passesFilter(key) else { return 0 }
+            guard let cache else { return child(0, key) }
+            return rootChild(key, cache)
+        }
+        // Below the root: the edge filter first (blocked by parent, so the bits of frequent
+        // parents stay in the processor's cache; it answers most misses), then the thread's
+        // cache of recent steps, then the table.
+        let bit = GLZ.edgeFilterBit(parent: parent, key: key, log2: edgeLog2)
+        guard edgeFilter[bit >> 3] & (1 << UInt8(bit & 7)) != 0 else { return 0 }
+        let i = Int(truncatingIfNeeded: (key ^ (UInt64(parent) &* 0x9E3779B97F4A7C15)) &>> UInt64(64 - GazetteerScratch.log2))
+        if let cache {
+            let slot = cache[i]
+            if slot.key == key && slot.parent == parent { return slot.child }
+        }
+        let c = probe(parent, key, GLZ.edgeHash(parent: parent, key: key))
+        cache?[i] = GazetteerScratch.Slot(key: key, parent: parent, child: c)
+        return c
+    }
+
+    /// A first step, for a key that passed the first-token filter.
+    @inline(__always)
+    func rootChild(_ key: UInt64, _ cache: UnsafeMutablePointer<GazetteerScratch.Slot>?) -> UInt32 {
+        guard let cache else { return child(0, key) }
+        let i = Int(truncatingIfNeeded: key &>> UInt64(64 - GazetteerScratch.log2))
+        let slot = cache[i]
+        if slot.key == key && slot.parent == 0 { return slot.child }
+        let c = child(0, key)
+        cache[i] = GazetteerScratch.Slot(key: key, parent: 0, child: c)
+        return c
+    }
+
+    func findMatches(text: [UInt8], tokens: [Token], allowed: [Bool]?, cache: UnsafeMutablePointer<GazetteerScratch.Slot>?,
+                     names: UnsafeMutablePointer<GazetteerScratch.Names>?, into spans: inout [Span]) {
+        let n = tokens.count
+        guard n > 0, !text.isEmpty else { return }
+        text.withUnsafeBufferPointer { textBuffer in
+            tokens.withUnsafeBufferPointer { toks in
+                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: n) { keys in
+                    withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * n) { index in
+                        withUnsafeTemporaryAllocation(of: Bool.self, capacity: n) { caps in
+                            let base = textBuffer.baseAddress!
+                            let length = textBuffer.count
+                            // Pass 1: key every non-space token; list those that can start a
+                            // name (the first-token filter), without a branch on the answer.
+                            let candidates = index.baseAddress! + n
+                            var m = 0
+                            var c = 0
+                            for t in 0..<n {
+                                let token = toks[t]
+                                if token.kind == .space { continue }
+                                guard token.start >= 0, token.start < token.end, token.end <= length else { continue }
+                                let (key, capital) = TokenKey.key(base + token.start, token.end - token.start,
+                                                                  readable: length - token.start, options: foldOptions)
+                                keys[m] = key
+                                caps[m] = capital
+                                index[m] = Int32(truncatingIfNeeded: t)
+                                candidates[c] = Int32(truncatingIfNeeded: m)
+                                c &+= passesFilter(key) ? 1 : 0
+                                m += 1
+                            }
+                            // Pass 2: walk the trie from each candidate.
+                            for k in 0..<c {
+                                let s = Int(candidates[k])
+                                var current = rootChild(keys[s], cache)
+                                var e = s
+                                while current != 0 {
+                                    if current & GLZ.hasEntriesBit != 0 {
+                                        emit(from: s, to: e, node: node(current & GLZ.nodeMask), keys: keys, index: index, caps: caps,
+                                             tokens: toks, allowed: allowed, names: names, into: &spans)
+                                    }
+                                    guard current & GLZ.hasChildrenBit != 0 else { break }
+                                    e += 1
+                                    if e >= m { break }
+                                    current = cachedChild(current & GLZ.nodeMask, keys[e], cache)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Spans for a match of non-space tokens s...e ending at a node with entries.
+    private func emit(from s: Int, to e: Int, node: (first: Int, count: Int, hasChildren: Bool),
+                      keys: UnsafeMutableBufferPointer<UInt64>, index: UnsafeMutableBufferPointer<Int32>,
+                      caps: UnsafeMutableBufferPointer<Bool>, tokens: UnsafeBufferPointer<Token>,
+                      allowed: [Bool]?, names: UnsafeMutablePointer<GazetteerScratch.Names>?, into spans: inout [Span]) {
+        guard node.first <= entryCount, node.count <= entryCount - node.first else { return }
+        var lowercaseOccurrence = true
+        if smart { for k in s...e where caps[k] { lowercaseOccurrence = false; break } }
+        let firstToken = Int(index[s]), lastToken = Int(index[e])
+        let start = tokens[firstToken].start, end = tokens[lastToken].end
+        // One span per label, in source order: the first entry of a label gives the alias, every
+        // entry adds its id to kbIds. Spans of this match are spans[firstSpan...].
+        let firstSpan = spans.count
+        var spanLabels: (Int, Int, Int, Int) = (-1, -1, -1, -1)  // label of each span, for the first four
+        for k in node.first..<node.first + node.count {
+            let flags = entryFlags(k)
+            guard flags.label < labelCount else { continue }
+            if let allowed, !allowed[flags.label] { continue }
+            if smart && flags.capital && lowercaseOccurrence { continue }
+            var existing = -1
+            let made = spans.count - firstSpan
+            for j in 0..<made {
+                let l: Int
+                switch j {
+                case 0: l = spanLabels.0
+                case 1: l = spanLabels.1
+                case 2: l = spanLabels.2
+                case 3: l = spanLabels.3
+                default: l = spans[firstSpan + j].label == labels[flags.label] ? flags.label : -1
+                }
+                if l == flags.label { existing = firstSpan + j; break }
+            }
+            let p = entries + k &* 20
+            let kbLength = p.load(fromByteOffset: 12, as: UInt32.self)
+            if existing >= 0 {
+                guard kbLength > 0 else { continue }
+                let id = string(p.load(fromByteOffset: 8, as: UInt32.self), kbLength)
+                if spans[existing].kbId.isEmpty {
+                    spans[existing].kbId = id
+                } else if spans[existing].kbIds.isEmpty {
+                    if spans[existing].kbId != id { spans[existing].kbIds = [spans[existing].kbId, id] }
+                } else if !spans[existing].kbIds.contains(id) {
+                    spans[existing].kbIds.append(id)
+                }
+                continue
+            }
+            let alias: String, id: String
+            if let names, names[k & (GazetteerScratch.namesCount - 1)].entry == k {
+                let cached = names[k & (GazetteerScratch.namesCount - 1)]
+                alias = cached.alias
+                id = cached.kbId
+            } else {
+                alias = string(p.load(as: UInt32.self), p.load(fromByteOffset: 4, as: UInt32.self))
+                id = kbLength > 0 ? string(p.load(fromByteOffset: 8, as: UInt32.self), kbLength) : ""
+                names?[k & (GazetteerScratch.namesCount - 1)] = GazetteerScratch.Names(entry: k, alias: alias, kbId: id)
+            }
+            var span = Span(matchStart: start, matchEnd: end, label: labels[flags.label], kbId: id, source: .gazetteer, name: alias)
+            span.firstToken = firstToken
+            span.endToken = lastToken + 1
+            switch made {
+            case 0: spanLabels.0 = flags.label
+            case 1: spanLabels.1 = flags.label
+            case 2: spanLabels.2 = flags.label
+            case 3: spanLabels.3 = flags.label
+            default: break
+            }
+            spans.append(span)
+        }
+    }
+
+    /// Every entry of the name spelled by all the non-space tokens (for lookup), smart case and
+    /// label filter applied as for a match.
+    func hits(text: [UInt8], tokens: [Token], allowed: [Bool]?) -> [GazetteerHit] {
+        var current: UInt32 = 0
+        var capital = false
+        var any = false
+        for token in tokens where token.kind != .space && token.start < token.end && token.end <= text.count {
+            let (key, c) = text.withUnsafeBufferPointer {
+                TokenKey.key($0.baseAddress! + token.start, token.end - token.start, readable: token.end - token.start, options: foldOptions)
+            }
+            capital = capital || c
+            current = child(current & GLZ.nodeMask, key)
+            any = true
+            if current == 0 { return [] }
+        }
+        guard any else { return [] }
+        let info = node(current & GLZ.nodeMask)
+        guard info.first <= entryCount, info.count <= entryCount - info.first else { return [] }
+        var result: [GazetteerHit] = []
+        for k in info.first..<info.first + info.count {
+            let e = entry(k)
+            guard e.label < labelCount else { continue }
+            if let allowed, !allowed[e.label] { continue }
+            if smart && e.capital && !capital { continue }
+            result.append(GazetteerHit(alias: e.alias, label: labels[e.label], kbId: e.kbId))
+        }
+        return result
+    }
+
+    var info: GazetteerInfo {
+        var counts = [Int](repeating: 0, count: labelCount)
+        for k in 0..<entryCount {
+            let l = entryFlags(k).label
+            if l < labelCount { counts[l] += 1 }
+        }
+        return GazetteerInfo(version: GLZ.version, folding: folding, entries: entryCount, names: names, nodes: nodeCount,
+                             slots: slotCount, bytes: size, checksum: checksum,
+                             entriesPerLabel: labels.indices.map { (labels[$0], counts[$0]) })
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import GleanCore
+import Testing
+@testable import GleanGazetteer
+
+/// The default gazetteer (Models/gazetteers/default.tsv) on the sample news corpus.
+@Suite(.serialized) struct DefaultGazetteerTests {
+    static func sampleDocuments(tokenize: NameTokenizer) throws -> [Document] {
+        let data = try Data(contentsOf: repositoryRoot.appendingPathComponent("corpora/sample/news.jsonl"))
+        var docs: [Document] = []
+        for line in data.split(separator: 10) where !line.isEmpty {
+            guard let object = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any],  // skips the record with a lone surrogate
+                  let text = object["text"] as? String else { continue }
+            var doc = Document(text, lang: object["lang"] as? String ?? "en")
+            try tokenize(&doc)
+            docs.append(doc)
+        }
+        return docs
+    }
+
+    static func defaultEntries() throws -> [GazetteerEntry] {
+        try GazetteerSources.read(path: repositoryRoot.appendingPathComponent("Models/gazetteers/default.tsv").path)
+    }
+
+    @Test func modelsAreFoundFromTheEnvironment() {
+        let url = GazetteerModels.locate(environment: ["GLEAN_MODELS": "/somewhere/Models"])
+        #expect(url?.path == "/somewhere/Models")
+        let fromBuild = GazetteerModels.locate(environment: [:], executable: repositoryRoot.appendingPathComponent(".build/release/glean").path)
+        #expect(fromBuild?.standardizedFileURL.path == repositoryRoot.appendingPathComponent("Models").standardizedFileURL.path)
+        #expect(GazetteerModels.defaultGazetteerPath(models: fromBuild)?.hasSuffix("gazetteers/default.tsv") == true)
+    }
+
+    @Test func matchesTheNaiveMatcherOnTheSampleCorpus() throws {
+        let tokenize = try makeTokenizer()
+        let entries = try Self.defaultEntries()
+        let (g, report) = try Gazetteer.compile(entries, tokenize: tokenize)
+        #expect(report.dropped.filter { $0.reason != .duplicate }.isEmpty)
+        let naive = try NaiveMatcher(entries, folding: g.folding, tokenize: tokenize)
+        let scratch = GazetteerScratch()
+        var total = 0
+        for doc in try Self.sampleDocuments(tokenize: tokenize) {
+            var spans: [Span] = []
+            g.findMatches(in: doc, into: &spans, scratch: scratch)
+            #expect(render(spans, in: doc) == render(naive.matches(doc), in: doc))
+            total += spans.count
+        }
+        #expect(total > 100)
+    }
+
+    @Test func noAllLowercaseCommonWordOnTheSampleCorpus() throws {
+        let tokenize = try makeTokenizer()
+        let (g, _) = try Gazetteer.compile(try Self.defaultEntries(), tokenize: tokenize)
+        let words = try CommonWords()
+        let lowercase = Set(try String(contentsOfFile: CommonWords.defaultPath, encoding: .utf8)
+            .split(separator: "\n").map(String.init).filter { !UnicodeFolding.hasCapital($0) })
+        var found: [String: String] = [:]
+        for doc in try Self.sampleDocuments(tokenize: tokenize) {
+            var spans: [Span] = []
+            g.findMatches(in: doc, into: &spans)
+            for s in ResolutionPolicy.longest.resolve(spans) {
+                let text = doc.string(s.start, s.end)
+                if lowercase.contains(text) || (words.isCommon(text) && !UnicodeFolding.hasCapital(text)) { found[text] = s.label }
+            }
+        }
+        #expect(found.isEmpty, "all-lowercase common words matched: \(found)")
+    }
+
+    @Test func knownPlaces() throws {
+        let tokenize = try makeTokenizer()
+        let (g, _) = try Gazetteer.compile(try Self.defaultEntries(), tokenize: tokenize)
+        var doc = Document("Flights from Sydney's airport to New York and Tbilisi, Georgia, resumed; the euro fell.")
+        try tokenize(&doc)
+        var spans: [Span] = []
+        g.findMatches(in: doc, into: &spans)
+        let ents = ResolutionPolicy.longest.resolve(spans).map { doc.string($0.start, $0.end) + "/" + $0.label }
+        #expect(ents.contains("Sydney/GPE") && ents.contains("New York/GPE") && ents.contains("Tbilisi/GPE") && ents.contains("Georgia/GPE"))
+        let georgia = spans.first { doc.string($0.start, $0.end) == "Georgia" }
+        #expect(georgia?.kbId == "ISO3166-1:GE")
+        #expect(georgia?.kbIds.contains("ISO3166-2:US-GA") == true)
+    }
+}
+
+@Suite struct DefaultGazetteerCacheTests {
+    @Test func compiledOnceThenMapped() throws {
+        let tokenize = try makeTokenizer()
+        let cache = NSTemporaryDirectory() + "glean-cache-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: cache) }
+        let models = repositoryRoot.appendingPathComponent("Models")
+        let first = try GazetteerModels.openDefault(tokenizerIdentity: "test", tokenize: tokenize, models: models,
+                                                    environment: ["XDG_CACHE_HOME": cache])
+        let files = try FileManager.default.contentsOfDirectory(atPath: cache + "/glean")
+        #expect(files.count == 1 && files[0].hasPrefix("default-") && files[0].hasSuffix(".glz"))
+        let second = try GazetteerModels.openDefault(tokenizerIdentity: "test", tokenize: tokenize, models: models,
+                                                     environment: ["XDG_CACHE_HOME": cache])
+        #expect(second?.origin.hasPrefix(cache) == true)
+        #expect(first?.checksum == second?.checksum)
+        // Another tokenizer gets its own compiled file.
+        _ = try GazetteerModels.openDefault(tokenizerIdentity: "other", tokenize: tokenize, models: models,
+                                            environment: ["XDG_CACHE_HOME": cache])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cache + "/glean").count == 2)
+    }
+}
