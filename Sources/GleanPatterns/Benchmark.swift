@@ -11,6 +11,11 @@ import Darwin
 ///
 /// `mbPerSecond` is wall-clock (what a user sees on an idle core); `mbPerCPUSecond` divides by the
 /// thread's CPU time, which stays meaningful on a shared, busy machine.
+///
+/// ```swift
+/// let r = try PatternSet.defaultPack().benchmark(texts: docs, rounds: 5)
+/// for (name, seconds) in r.slowest { print(name, seconds) }
+/// ```
 public struct PatternBenchmark: Sendable {
     /// MB (10^6 bytes) of text per wall-clock second through the whole stage (prefilter
     /// included), one thread, best round.

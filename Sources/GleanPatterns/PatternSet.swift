@@ -13,6 +13,13 @@ import Darwin
 /// `matchLimit` bounds backtracking steps (PCRE2 `match_limit`, honoured by the JIT too);
 /// `depthLimit` and `heapLimit` (KiB) bound the interpreter, used only where the JIT is not
 /// available; `jitStackKiB` is the most JIT stack one thread may use.
+///
+/// ```swift
+/// var limits = PatternLimits()
+/// limits.matchLimit = 100_000          // stricter for untrusted pattern files
+/// let set = try PatternSet(files: ["mine.yaml"], limits: limits)
+/// ```
+/// A pattern file may set `match_limit`, `depth_limit` and `heap_limit` per pattern.
 public struct PatternLimits: Sendable, Equatable {
     public var matchLimit: UInt32 = 1_000_000
     public var depthLimit: UInt32 = 100_000
