@@ -99,9 +99,10 @@ public final class PatternSet: @unchecked Sendable {
                             into spans: inout [Span], warnings: inout [Warning]) {
         precondition(scratch.owner === self, "a PatternScratch is made for one PatternSet")
         let present = ByteSet.present(in: text)
+        let lowerLang = lang.lowercased()
         for i in compiled.indices {
             let p = compiled[i]
-            guard p.applies(toLang: lang), p.mayMatch(present: present, length: text.count),
+            guard p.applies(toLowercasedLang: lowerLang), p.mayMatch(present: present, length: text.count),
                   p.holdsRequiredString(text) else { continue }
             p.run(in: text, context: scratch.contexts[i], matchData: scratch.matchData, spans: &spans, warnings: &warnings)
         }
@@ -249,8 +250,11 @@ final class CompiledPattern: @unchecked Sendable {
 
     /// `en` applies to `en`, `EN`, `en-AU`, `en_GB`; no langs: every document.
     func applies(toLang lang: String) -> Bool {
+        applies(toLowercasedLang: lang.lowercased())
+    }
+
+    func applies(toLowercasedLang l: String) -> Bool {
         if langs.isEmpty { return true }
-        let l = lang.lowercased()
         for want in langs {
             if l == want { return true }
             if l.hasPrefix(want), let next = l.utf8.dropFirst(want.utf8.count).first, next == 0x2D || next == 0x5F {
