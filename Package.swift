@@ -49,7 +49,7 @@ let package = Package(
 
         .testTarget(name: "GleanCoreTests", dependencies: ["GleanCore"]),
         .testTarget(name: "GleanSegmentTests", dependencies: ["GleanSegment", "CICUShim"]),
-        .testTarget(name: "GleanPatternsTests", dependencies: ["GleanPatterns", "GleanSegment"]),
+        .testTarget(name: "GleanPatternsTests", dependencies: ["GleanPatterns", "GleanSegment"], exclude: ["Resources"]),
         .testTarget(name: "GleanGazetteerTests", dependencies: ["GleanGazetteer", "GleanSegment"]),
         .testTarget(name: "GleanIOTests", dependencies: ["GleanIO"]),
         .testTarget(name: "GleanTests", dependencies: ["Glean"]),

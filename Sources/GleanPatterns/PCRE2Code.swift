@@ -170,15 +170,15 @@ struct ByteSet: Sendable, Equatable {
             && a.words.3 == b.words.3
     }
 
-    /// The set of bytes present in a text.
+    /// The set of bytes present in a text (one pass over it, a table on the stack).
     static func present(in text: UnsafeBufferPointer<UInt8>) -> ByteSet {
-        var seen = [Bool](repeating: false, count: 256)
-        seen.withUnsafeMutableBufferPointer { s in
-            for b in text { s[Int(b)] = true }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 256) { seen in
+            seen.initialize(repeating: 0)
+            for b in text { seen[Int(b)] = 1 }
+            var set = ByteSet()
+            for i in 0..<256 where seen[i] != 0 { set.insert(UInt8(i)) }
+            return set
         }
-        var set = ByteSet()
-        for i in 0..<256 where seen[i] { set.insert(UInt8(i)) }
-        return set
     }
 }
 

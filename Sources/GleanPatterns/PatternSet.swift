@@ -13,6 +13,13 @@ import Darwin
 /// `matchLimit` bounds backtracking steps (PCRE2 `match_limit`, honoured by the JIT too);
 /// `depthLimit` and `heapLimit` (KiB) bound the interpreter, used only where the JIT is not
 /// available; `jitStackKiB` is the most JIT stack one thread may use.
+///
+/// ```swift
+/// var limits = PatternLimits()
+/// limits.matchLimit = 100_000          // stricter for untrusted pattern files
+/// let set = try PatternSet(files: ["mine.yaml"], limits: limits)
+/// ```
+/// A pattern file may set `match_limit`, `depth_limit` and `heap_limit` per pattern.
 public struct PatternLimits: Sendable, Equatable {
     public var matchLimit: UInt32 = 1_000_000
     public var depthLimit: UInt32 = 100_000
@@ -92,9 +99,10 @@ public final class PatternSet: @unchecked Sendable {
                             into spans: inout [Span], warnings: inout [Warning]) {
         precondition(scratch.owner === self, "a PatternScratch is made for one PatternSet")
         let present = ByteSet.present(in: text)
+        let lowerLang = lang.lowercased()
         for i in compiled.indices {
             let p = compiled[i]
-            guard p.applies(toLang: lang), p.mayMatch(present: present, length: text.count),
+            guard p.applies(toLowercasedLang: lowerLang), p.mayMatch(present: present, length: text.count),
                   p.holdsRequiredString(text) else { continue }
             p.run(in: text, context: scratch.contexts[i], matchData: scratch.matchData, spans: &spans, warnings: &warnings)
         }
@@ -242,8 +250,11 @@ final class CompiledPattern: @unchecked Sendable {
 
     /// `en` applies to `en`, `EN`, `en-AU`, `en_GB`; no langs: every document.
     func applies(toLang lang: String) -> Bool {
+        applies(toLowercasedLang: lang.lowercased())
+    }
+
+    func applies(toLowercasedLang l: String) -> Bool {
         if langs.isEmpty { return true }
-        let l = lang.lowercased()
         for want in langs {
             if l == want { return true }
             if l.hasPrefix(want), let next = l.utf8.dropFirst(want.utf8.count).first, next == 0x2D || next == 0x5F {

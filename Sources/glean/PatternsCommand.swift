@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import GleanCore
 import GleanPatterns
 
@@ -111,7 +112,6 @@ private struct StandardErrorStream: TextOutputStream {
     }
 }
 
-import Foundation
 private enum FileHandleStderr {
     static func write(_ s: String) { FileHandle.standardError.write(Data(s.utf8)) }
 }
