@@ -362,6 +362,7 @@ public struct JSONWriter {
 
     @inlinable @inline(__always)
     public mutating func int(_ value: Int) {
+        if value == .min { rawText(String(value)); return }  // -Int.min overflows
         buffer.reserve(20)
         var v = value
         if v < 0 {
