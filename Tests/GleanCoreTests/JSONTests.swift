@@ -404,6 +404,24 @@ struct JSONTests {
         }
     }
 
+    /// JSONWriter is a struct: a copy is a separate buffer, as for any Swift value.
+    @Test func writerCopiesAreIndependent() {
+        var a = JSONWriter(capacity: 8)
+        a.raw("ab")
+        var b = a
+        b.raw("cd")
+        b.int(5)
+        b.string("e")
+        a.byte(UInt8(ascii: "x"))
+        #expect(a.bytes == Array("abx".utf8))
+        #expect(b.bytes == Array(#"abcd5"e""#.utf8))
+        // Growing past the capacity after a copy does not disturb the other either.
+        var c = b
+        for _ in 0..<100 { c.raw("0123456789") }
+        #expect(b.bytes == Array(#"abcd5"e""#.utf8))
+        #expect(c.count == b.count + 1000)
+    }
+
     @Test func writerEscapes() {
         var w = JSONWriter()
         w.string("a\"b\\c/\u{8}\u{C}\n\r\t\u{0}\u{1F}\u{7F}é😀")
