@@ -15,11 +15,11 @@ struct PipelineTests {
         let sample = repositoryRoot.appendingPathComponent("corpora/sample/news.jsonl").path
         if let data = FileManager.default.contents(atPath: sample) {
             let records = String(decoding: data, as: UTF8.self).split(separator: "\n").filter { $0.hasPrefix("{") }
-            for copy in 0..<40 {
+            for copy in 0..<25 {
                 for r in records { lines.append("{\"copy\":\(copy)," + r.dropFirst()) }
             }
         }
-        let generated = generatedRecords(lines.isEmpty ? 3000 : 1500, rng: &rng)
+        let generated = generatedRecords(lines.isEmpty ? 2500 : 1000, rng: &rng)
         for (i, r) in generated.enumerated() {
             lines.append(r)
             if i % 97 == 0 { lines.append("") }
@@ -34,14 +34,17 @@ struct PipelineTests {
         let lines = Self.invarianceCorpus()
         let input = scratch.write("corpus.jsonl", lines.joined(separator: "\n") + "\n")
         var outcomes: [Int: Outcome] = [:]
-        for threads in [1, 2, 4] {
+        // Threads 1, 2, 4, and 3 with a single batch in flight per thread (the tightest queue).
+        for threads in [1, 2, 4, 3] {
             outcomes[threads] = try PipelineRun.run([input], in: scratch, output: "out-\(threads).jsonl",
-                                                    errors: "errors-\(threads).jsonl", threads: threads)
+                                                    errors: "errors-\(threads).jsonl", threads: threads) { _, options in
+                if threads == 3 { options.batchesInFlightPerThread = 1 }
+            }
         }
         let one = try #require(outcomes[1])
         #expect(one.summary.statistics.records > 2000, "several batches of 512 records")
         #expect(one.summary.statistics.errors > 0)
-        for threads in [2, 4] {
+        for threads in [2, 4, 3] {
             let other = try #require(outcomes[threads])
             #expect(other.output == one.output, "output with --threads \(threads) differs from --threads 1")
             #expect(other.errors == one.errors, "errors with --threads \(threads) differ from --threads 1")
@@ -84,6 +87,9 @@ struct PipelineTests {
         // Errors come in input order and name exactly the bad lines.
         let errorLines = outcome.errorRecords.map { $0["line"] as? Int ?? -1 }
         #expect(errorLines == expectedBad.sorted(), "\(rng.label)")
+        var lineStart = [0]
+        for l in lines { lineStart.append(lineStart.last! + l.utf8.count + 1) }
+        #expect(outcome.errorRecords.map { $0["offset"] as? Int ?? -1 } == expectedBad.sorted().map { lineStart[$0 - 1] }, "\(rng.label)")
         // Outputs come in input order: their ids are those of the good lines, in order.
         let goodIDs = recordLines.filter { !expectedBad.contains($0) }.map { line -> String in
             let l = lines[line - 1]
@@ -138,6 +144,18 @@ struct PipelineTests {
         #expect(records[1].string("text") == "second one")
         #expect(records[1].tokens.map { [$0.start, $0.end] } == [[0, 6], [7, 10]])
         #expect(records[1].warnings.contains { $0["name"] == "text" })
+    }
+
+    @Test func duplicateTextWithEscapedKeyAndRepair() throws {
+        let scratch = Scratch("duplicate-text")
+        let input = scratch.write("in.jsonl", #"{"text":"first","n":1,"te\u0078t":"b\uD800 c"}"# + "\n")
+        let r = try #require(try PipelineRun.run([input], in: scratch).records.first)
+        // The escaped key is the same key: its (repaired) value is written at the first place.
+        #expect(r.keys == ["text", "n", "tokens", "sents", "ents", "warnings"])
+        #expect(r.string("text") == "b\u{FFFD} c")
+        #expect(r.tokens.last.map { [$0.start, $0.end] } == [3, 4], "offsets are of the repaired text")
+        #expect(r.warnings.contains { $0["name"] == "text" && ($0["reason"] ?? "").contains("duplicate") }, "\(r.warnings)")
+        #expect(r.warnings.contains { $0["name"] == "text" && ($0["reason"] ?? "").contains("surrogate") }, "\(r.warnings)")
     }
 
     @Test func keysGleanWritesAreReplacedWithWarning() throws {
@@ -206,6 +224,49 @@ struct PipelineTests {
         let inner = scratch.write("inner.jsonl", #"{"text":"a\r\nb"}"# + "\r\n")
         let r = try #require(try PipelineRun.run([inner], in: scratch, output: "inner.out", errors: "inner.err").records.first)
         #expect(r.string("text") == "a\r\nb")
+    }
+
+    /// Several inputs into one output: the output is the concatenation of the single runs, and
+    /// each error names its own file.
+    @Test func severalInputsIntoOneOutput() throws {
+        let scratch = Scratch("several")
+        var rng = TestRandom("severalInputsIntoOneOutput")
+        var inputs: [String] = []
+        for k in 0..<3 {
+            var lines = generatedRecords(300 + 250 * k, rng: &rng, firstID: 1000 * k)
+            lines.insert("broken \(k)", at: 10 * k + 1)
+            inputs.append(scratch.write("in\(k).jsonl", lines.joined(separator: "\n") + "\n"))
+        }
+        let all = try PipelineRun.run(inputs, in: scratch, output: "all.jsonl", errors: "all.err", threads: 3)
+        var output: [UInt8] = []
+        var errors: [[String]] = []
+        for (k, input) in inputs.enumerated() {
+            let one = try PipelineRun.run([input], in: scratch, output: "one\(k).jsonl", errors: "one\(k).err")
+            output += one.output
+            errors += one.errorRecords.map { [$0["source"] as? String ?? "", $0.raw("line") ?? ""] }
+        }
+        #expect(all.output == output)
+        #expect(all.errorRecords.map { [$0["source"] as? String ?? "", $0.raw("line") ?? ""] } == errors)
+        #expect(errors.map(\.[1]) == ["2", "12", "22"])
+    }
+
+    /// A record larger than a batch and than the reader's buffers, plain and gzip-compressed: it
+    /// is annotated whole, and the line numbers after it stay right.
+    @Test func recordLargerThanABatch() throws {
+        let scratch = Scratch("large")
+        let words = (0..<300_000).map { ["alpha", "beta", "gamma", "délta"][$0 % 4] }
+        let big = words.joined(separator: " ")
+        let lines = [#"{"id":1,"text":"small"}"#, #"{"id":2,"text":""# + big + #""}"#, "bad", #"{"id":4,"text":"after"}"#]
+        let plain = scratch.write("big.jsonl", lines.joined(separator: "\n") + "\n")
+        let gz = scratch.write("big.jsonl.gz", try tool(["gzip", "-c", plain]))
+        for input in [plain, gz] {
+            let o = try PipelineRun.run([input], in: scratch, output: "out.jsonl", errors: "e.jsonl")
+            #expect(o.records.map { $0.raw("id") } == ["1", "2", "4"])
+            #expect(o.records.count == 3 && o.records[1].tokens.count == words.count)
+            #expect(o.records.count == 3 && o.records[1].tokens.last?.end == big.unicodeScalars.count)
+            #expect(o.errorRecords.map { $0["line"] as? Int } == [3])
+            #expect(o.errorRecords.map { $0["offset"] as? Int } == [lines[0].utf8.count + lines[1].utf8.count + 2])
+        }
     }
 
     // MARK: Bad input
