@@ -113,6 +113,18 @@ struct PipelineTests {
         #expect(line.warnings.isEmpty && line["warnings"] == nil, "no warnings key when there are none")
     }
 
+    /// Keys are written as they were, escapes included: a lone surrogate escape in a key is not
+    /// turned into U+FFFD behind the user's back.
+    @Test func passThroughKeepsKeysAsWritten() throws {
+        let scratch = Scratch("passthrough-keys")
+        let record = #"{"k\u00e9y":1,"\/":2,"\uD800":3,"a\"b":4,"text":"t"}"#
+        let input = scratch.write("in.jsonl", record + "\n")
+        let line = try #require(try PipelineRun.run([input], in: scratch).records.first)
+        let prefix = Array(record.utf8.dropLast()) + Array(#","tokens":["#.utf8)
+        #expect(Array(line.bytes.prefix(prefix.count)) == prefix, "\(String(decoding: line.bytes, as: UTF8.self))")
+        #expect(line.warnings.isEmpty)
+    }
+
     @Test func passThroughKeepsRawValuesAroundWhitespace() throws {
         let scratch = Scratch("passthrough-ws")
         let record = " { \"text\" : \"caf\\u00e9 ok\" ,\t\"n\" : 1E+2 , \"o\" : { \"k\" : [ ] } } "
