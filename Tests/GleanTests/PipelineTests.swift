@@ -125,6 +125,90 @@ struct PipelineTests {
         #expect(line.warnings.isEmpty)
     }
 
+    /// Random records against a model of the pass-through rule: each key once, at its first
+    /// place, as first written, with its last value byte for byte; Glean's own keys dropped; one
+    /// decode warning per repeated key and one render warning per Glean key; a record whose last
+    /// `text` is missing or not a string becomes an error record.
+    @Test func passThroughMatchesAModel() throws {
+        let scratch = Scratch("passthrough-model")
+        var rng = TestRandom("passThroughMatchesAModel")
+        // (key as written, key decoded)
+        let keys: [(String, String)] = [
+            (#""a""#, "a"), (#""b""#, "b"), (#""text""#, "text"), (#""te\u0078t""#, "text"), (#""id""#, "id"),
+            (#""tokens""#, "tokens"), (#""warnings""#, "warnings"), (#""x.y""#, "x.y"), (#""\u00e9""#, "é"), (#""é""#, "é"),
+            (#""""#, ""), (#""ents""#, "ents"),
+        ]
+        let values = [
+            "1", "-0", "1.50e3", "12345678901234567890", "true", "null", #""s""#, #""esc \" \\ \/ \u00e9""#,
+            "[ 1 , [ ] , { } ]", #"{ "n" : { "m" : [ null ] } }"#, "[]", "{}", #""😀""#,
+        ]
+        let gleanKeys: Set<String> = ["tokens", "sents", "ents", "spans", "warnings"]
+        var lines: [String] = []
+        var expected: [Any] = []  // per record: [(raw key, raw value)] or the error reason's start
+        for _ in 0..<600 {
+            var members: [(raw: String, key: String, value: String)] = []
+            for _ in 0..<Int.random(in: 0...7, using: &rng) {
+                let k = keys.randomElement(using: &rng)!
+                var v = values.randomElement(using: &rng)!
+                if k.1 == "text", Int.random(in: 0..<4, using: &rng) > 0 {
+                    var w = JSONWriter()
+                    w.string(rng.string(maxLength: 12))
+                    v = String(decoding: w.bytes, as: UTF8.self)
+                }
+                members.append((k.0, k.1, v))
+            }
+            let ws = { () -> String in [" ", "", "\t", ""].randomElement(using: &rng)! }
+            lines.append("{" + members.map { ws() + $0.raw + ws() + ":" + ws() + $0.value + ws() }.joined(separator: ",") + "}")
+            // The model.
+            var order: [String] = []
+            var firstRaw: [String: String] = [:]
+            var lastValue: [String: String] = [:]
+            for m in members {
+                if firstRaw[m.key] == nil { order.append(m.key); firstRaw[m.key] = m.raw }
+                lastValue[m.key] = m.value
+            }
+            guard let text = lastValue["text"] else { expected.append(#"no "text" field"#); continue }
+            // Not hasPrefix: `"` followed by U+1F3FD is one Character.
+            guard text.utf8.first == UInt8(ascii: "\"") else { expected.append(#"field "text" is"#); continue }
+            var warnings: [String] = []
+            var seen: Set<String> = []
+            for m in members {
+                if seen.contains(m.key) { warnings.append("decode:" + m.key) }
+                seen.insert(m.key)
+            }
+            warnings += order.filter { gleanKeys.contains($0) }.map { "render:" + $0 }
+            expected.append((order.filter { !gleanKeys.contains($0) }.map { [firstRaw[$0]!, lastValue[$0]!] }, warnings.sorted()))
+        }
+        let input = scratch.write("in.jsonl", lines.joined(separator: "\n") + "\n")
+        let o = try PipelineRun.run([input], in: scratch)
+        var records = o.records.makeIterator()
+        var errors = o.errorRecords.makeIterator()
+        for (i, e) in expected.enumerated() {
+            let label = "\(rng.label): line \(i + 1): \(lines[i])"
+            if let reason = e as? String {
+                let nextError = errors.next()
+                let error = try #require(nextError, "\(label)")
+                #expect(error["line"] as? Int == i + 1, "\(label)")
+                #expect((error["reason"] as? String)?.hasPrefix(reason) == true, "\(label): \(error.object)")
+                continue
+            }
+            let (fields, warnings) = e as! ([[String]], [String])
+            let nextRecord = records.next()
+            let r = try #require(nextRecord, "\(label)")
+            let got = r.members.filter { !gleanKeys.contains(String(decoding: $0.key, as: UTF8.self)) }.map { m -> [String] in
+                var keyEnd = m.memberStart + 1
+                while r.bytes[keyEnd] != UInt8(ascii: "\"") { keyEnd += r.bytes[keyEnd] == UInt8(ascii: "\\") ? 2 : 1 }
+                return [String(decoding: r.bytes[m.memberStart...keyEnd], as: UTF8.self),
+                        String(decoding: r.bytes[m.valueStart..<m.valueEnd], as: UTF8.self)]
+            }
+            #expect(got == fields, "\(label)")
+            let gotWarnings = r.warnings.map { ($0["stage"] ?? "") + ":" + ($0["name"] ?? "") }.sorted()
+            #expect(gotWarnings == warnings, "\(label)")
+        }
+        let (extraRecord, extraError) = (records.next(), errors.next())
+        #expect(extraRecord == nil && extraError == nil)
+    }
+
     @Test func passThroughKeepsRawValuesAroundWhitespace() throws {
         let scratch = Scratch("passthrough-ws")
         let record = " { \"text\" : \"caf\\u00e9 ok\" ,\t\"n\" : 1E+2 , \"o\" : { \"k\" : [ ] } } "
