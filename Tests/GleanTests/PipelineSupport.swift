@@ -191,9 +191,11 @@ enum PipelineRun {
                 previousEnd = t.end
             }
             let starts = Set(tokens.map(\.start)), ends = Set(tokens.map(\.end))
+            let haveTokens = r["tokens"] != nil
             previousEnd = 0
             for s in r.sentences {
-                #expect(starts.contains(s.start) && ends.contains(s.end) && s.start >= previousEnd, "sentence \(s) in \(text.debugDescription)")
+                #expect(s.start < s.end && s.start >= previousEnd && s.end <= length, "sentence \(s) in \(text.debugDescription)")
+                if haveTokens { #expect(starts.contains(s.start) && ends.contains(s.end), "sentence \(s) in \(text.debugDescription)") }
                 previousEnd = s.end
             }
         }

@@ -270,6 +270,24 @@ struct PipelineTests {
         #expect(replaced == ["tokens", "sents", "ents", "spans", "warnings"], "\(r.warnings)")
     }
 
+    /// `--emit` decides which keys are written, always after the input's fields and in one order.
+    @Test(arguments: [
+        ("tokens", ["text", "tokens"]), ("sents", ["text", "sents"]), ("ents", ["text", "ents"]),
+        ("spans", ["text", "spans"]), ("tokens,sents,ents", ["text", "tokens", "sents", "ents"]),
+        ("ents,tokens", ["text", "tokens", "ents"]), ("spans,sents,tokens,ents", ["text", "tokens", "sents", "ents", "spans"]),
+        ("", ["text"]),
+    ])
+    func emitChoosesTheKeys(emit: String, keys: [String]) throws {
+        let scratch = Scratch("emit")
+        let input = scratch.write("in.jsonl", #"{"text":"One sentence. Two."}"# + "\n")
+        let r = try #require(try PipelineRun.run([input], in: scratch) { config, _ in
+            config.emit = try! EmitSet(parsing: emit)
+        }.records.first)
+        #expect(r.keys == keys)
+        if keys.contains("sents") { #expect(r.sentences.count == 2) }
+        if keys.contains("tokens") { #expect(r.tokens.count == 5) }
+    }
+
     // MARK: Lines
 
     @Test func blankLinesAreSkippedButKeepTheirLineNumbers() throws {
@@ -522,6 +540,16 @@ struct PipelineTests {
             #expect(o.errorRecords.map { [$0["line"] as? Int, $0["offset"] as? Int] } == reference.errorRecords.map { [$0["line"] as? Int, $0["offset"] as? Int] })
             #expect(o.errorRecords.first?["source"] as? String == path)
         }
+        // A corrupt gzip file: an error record names it, and the next file is read as usual.
+        var corrupt = try tool(["gzip", "-c", plain])
+        for k in stride(from: corrupt.count / 3, to: corrupt.count / 3 + 40, by: 4) { corrupt[k] ^= 0x5A }
+        let bad = scratch.write("corrupt.jsonl.gz", corrupt)
+        let next = scratch.write("next.jsonl", lines[0] + "\n")
+        let c = try PipelineRun.run([bad, next], in: scratch, output: "corrupt.jsonl", errors: "corrupt.err")
+        #expect(c.errorRecords.contains { $0["source"] as? String == bad && ($0["reason"] as? String ?? "").contains("gzip") },
+                "\(c.errorRecords.map(\.object))")
+        #expect(c.records.last?.bytes == reference.records.first?.bytes, "the file after the corrupt one is annotated")
+
         // A truncated file: the complete records before the cut, then one error that says so.
         for (format, command) in [("gz", ["gzip", "-c", plain]), ("zst", ["zstd", "-q", "-c", plain])] {
             let full = try tool(command)
