@@ -70,14 +70,13 @@ struct PipelineTests {
             case 1: lines.append("{\"id\":\(i),\"body\":\"no text field\"}")
             case 2: lines.append("{\"id\":\(i),\"text\":[\"not\",\"a\",\"string\"]}")
             case 3: lines.append("not json at all \(i)")
-            case 4: lines.append("")  // blank: not a record
+            case 4:
+                lines.append("")  // a blank line: not a record, but it counts as a line
                 lines.append(good)
             default: lines.append(good)
             }
-            if lines.last!.isEmpty { continue }
             recordLines.append(lines.count)
-            let isGood = lines.last! == good
-            if !isGood { expectedBad.insert(lines.count) }
+            if lines.last! != good { expectedBad.insert(lines.count) }
         }
         let input = scratch.write("in.jsonl", lines.joined(separator: "\n") + "\n")
         let outcome = try PipelineRun.run([input], in: scratch, threads: 2)
@@ -418,6 +417,21 @@ struct PipelineTests {
         #expect((e["reason"] as? String)?.hasPrefix(reason) == true, "\(e.object)")
         #expect((e.raw("id") == "1") == hasID)
         #expect(e.keys.first == "source" && e.keys.last == "reason")
+    }
+
+    /// `--id-field` names the field whose raw value error records carry.
+    @Test func idFieldGoesIntoErrorRecords() throws {
+        let scratch = Scratch("id-field")
+        let input = scratch.write("in.jsonl", """
+            {"id":1,"doc_id":"d-1","body":"no text"}
+            {"id":2,"doc_id":{"k":[1, 2]},"text":null}
+            {"id":3,"text":5}
+            {"doc_id":"d-4","text":"fine"}
+
+            """)
+        let o = try PipelineRun.run([input], in: scratch) { config, _ in config.idField = "doc_id" }
+        #expect(o.errorRecords.map { $0.raw("id") } == [#""d-1""#, #"{"k":[1, 2]}"#, nil])
+        #expect(o.records.first?.keys == ["doc_id", "text", "tokens", "sents", "ents"], "no id field is added")
     }
 
     @Test func invalidUTF8IsRepairedWithAWarning() throws {
