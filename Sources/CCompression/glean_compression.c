@@ -99,8 +99,10 @@ int glean_decoder_step(glean_decoder *d, const uint8_t *src, size_t length, size
             snprintf(d->message, sizeof d->message, "corrupt zstd data (%s)", ZSTD_getErrorName(rc));
             return -1;
         }
-        d->boundary = rc == 0;
+        // A call that makes no progress (no input left) says nothing about where the stream
+        // stands, so it must not clear the end-of-frame mark of the call before.
         if (in.pos == before_in && out.pos == before_out) break;
+        d->boundary = rc == 0;
     }
     *consumed = in.pos;
     *produced = out.pos;

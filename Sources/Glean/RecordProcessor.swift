@@ -189,7 +189,12 @@ public final class RecordProcessor {
             }
             if !first { output.byte(UInt8(ascii: ",")) }
             first = false
-            output.string(m.key)
+            // The key exactly as written at its first occurrence (re-encoding the decoded key
+            // would turn a lone surrogate escape into U+FFFD).
+            let keyStart = members[i].memberStart
+            var keyEnd = keyStart + 1
+            while line[keyEnd] != UInt8(ascii: "\"") { keyEnd += line[keyEnd] == UInt8(ascii: "\\") ? 2 : 1 }
+            output.raw(UnsafeBufferPointer(rebasing: line[keyStart...keyEnd]))
             output.byte(UInt8(ascii: ":"))
             if decoded.repaired, m.valueStart <= text.valueStart, text.valueEnd <= m.valueEnd {
                 // Splice the repaired text into the member that holds it.

@@ -307,6 +307,14 @@ final class ByteStorage {
         (storage + count).update(from: p, count: n)
         count += n
     }
+
+    @usableFromInline
+    func copy() -> ByteStorage {
+        let c = ByteStorage(capacity: capacity)
+        c.storage.update(from: storage, count: count)
+        c.count = count
+        return c
+    }
 }
 
 /// An append-only byte buffer that writes JSON: raw bytes, integers and escaped strings.
@@ -320,7 +328,12 @@ final class ByteStorage {
 /// // w.bytes == Array(#"{"n":42,"s":"a\"b"}"#.utf8)
 /// ```
 public struct JSONWriter {
-    @usableFromInline let buffer: ByteStorage
+    @usableFromInline var buffer: ByteStorage
+
+    /// Copy on write: a copy of a writer gets storage of its own before its first write.
+    @inlinable @inline(__always) mutating func unique() {
+        if !isKnownUniquelyReferenced(&buffer) { buffer = buffer.copy() }
+    }
 
     public init(capacity: Int = 4096) {
         buffer = ByteStorage(capacity: capacity)
@@ -336,17 +349,20 @@ public struct JSONWriter {
     public var count: Int { buffer.count }
 
     @inlinable @inline(__always) public mutating func byte(_ c: UInt8) {
+        unique()
         buffer.reserve(1)
         buffer.storage[buffer.count] = c
         buffer.count += 1
     }
 
     @inlinable @inline(__always) public mutating func raw(_ s: StaticString) {
+        unique()
         buffer.append(s.utf8Start, s.utf8CodeUnitCount)
     }
 
     @inlinable @inline(__always) public mutating func raw(_ b: UnsafeBufferPointer<UInt8>) {
         guard let base = b.baseAddress else { return }
+        unique()
         buffer.append(base, b.count)
     }
 
@@ -362,6 +378,8 @@ public struct JSONWriter {
 
     @inlinable @inline(__always)
     public mutating func int(_ value: Int) {
+        if value == .min { rawText(String(value)); return }  // -Int.min overflows
+        unique()
         buffer.reserve(20)
         var v = value
         if v < 0 {
@@ -391,6 +409,7 @@ public struct JSONWriter {
     /// returns how many it wrote (at most `maximum`, checked). For hot loops such as tokens.
     @inlinable @inline(__always)
     public mutating func withReserved(_ maximum: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
+        unique()
         buffer.reserve(maximum)
         let written = body(buffer.storage + buffer.count)
         precondition(written <= maximum, "wrote past the reserved bytes")
