@@ -1,4 +1,5 @@
 import Foundation
+import GleanCore
 
 /// Finds Glean's `Models/` directory and the default gazetteer in it, from any working directory.
 ///
@@ -10,23 +11,10 @@ public enum GazetteerModels {
     /// The `Models` directory, or nil when none is found.
     public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment,
                               executable: String? = nil) -> URL? {
-        if let path = environment["GLEAN_MODELS"], !path.isEmpty {
+        if let path = environment[ModelsDirectory.environmentVariable], !path.isEmpty {
             return URL(fileURLWithPath: path, isDirectory: true)
         }
-        let exe = executable ?? (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            ?? CommandLine.arguments.first ?? ""
-        var dir = URL(fileURLWithPath: exe).resolvingSymlinksInPath().deletingLastPathComponent()
-        while true {
-            let candidate = dir.appendingPathComponent("Models", isDirectory: true)
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("gazetteers").path, isDirectory: &isDirectory),
-               isDirectory.boolValue {
-                return candidate
-            }
-            let parent = dir.deletingLastPathComponent()
-            if parent.path == dir.path { return nil }
-            dir = parent
-        }
+        return ModelsDirectory.locate(containing: "gazetteers", environment: environment, executable: executable)
     }
 
     /// The default gazetteer's source: `Models/gazetteers/default.tsv` (compiled in memory at

@@ -38,7 +38,7 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         var options = BenchmarkOptions()
-        options.corpusFiles = corpus.isEmpty ? ModelLocator.defaultBenchmarkCorpus() : corpus
+        options.corpusFiles = corpus.isEmpty ? defaultBenchmarkCorpus() : corpus
         if options.corpusFiles.isEmpty { throw UsageError("no corpus given and corpora/sample/news.jsonl not found") }
         options.targetBytes = Int(size * 1e6)
         options.rounds = rounds
@@ -64,4 +64,13 @@ struct BenchCommand: ParsableCommand {
             print(report.table(), terminator: "")
         }
     }
+}
+
+/// The corpus `glean bench` uses by default: the bundled sample, plus the public news articles
+/// when `corpora/fetch.sh` has fetched them.
+func defaultBenchmarkCorpus() -> [String] {
+    guard let root = ModelsDirectory.root() else { return [] }
+    return ["corpora/sample/news.jsonl", "corpora/public/news.jsonl"]
+        .map { root.appendingPathComponent($0).path }
+        .filter { FileManager.default.fileExists(atPath: $0) }
 }

@@ -21,7 +21,8 @@ public enum ModelsDirectory {
 
     /// The first `Models` directory that has `subdirectory` in it (nil: none found).
     public static func locate(containing subdirectory: String = "patterns",
-                              environment: [String: String] = ProcessInfo.processInfo.environment) -> URL? {
+                              environment: [String: String] = ProcessInfo.processInfo.environment,
+                              executable: String? = nil) -> URL? {
         let fm = FileManager.default
         func holds(_ models: URL) -> Bool {
             var isDir: ObjCBool = false
@@ -31,16 +32,16 @@ public enum ModelsDirectory {
             let url = URL(fileURLWithPath: env).standardizedFileURL
             return holds(url) ? url : nil
         }
-        for candidate in candidates() where holds(candidate) {
+        for candidate in candidates(executable: executable.map { URL(fileURLWithPath: $0) }) where holds(candidate) {
             return candidate.standardizedFileURL
         }
         return nil
     }
 
     /// Every place searched after the environment variable, in order.
-    public static func candidates() -> [URL] {
+    public static func candidates(executable: URL? = nil) -> [URL] {
         var out: [URL] = []
-        if let exe = executableURL() {
+        if let exe = executable ?? executableURL() {
             let dir = exe.deletingLastPathComponent()
             out.append(dir.appendingPathComponent("../share/glean/Models"))
             out += ancestors(of: dir).map { $0.appendingPathComponent("Models") }
@@ -72,28 +73,9 @@ public enum ModelsDirectory {
         if let path = Bundle.main.executablePath { return URL(fileURLWithPath: path).resolvingSymlinksInPath() }
         return URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
     }
-}
 
-extension PatternSet {
-    /// An error loading the default pack.
-    public struct DefaultPackError: Error, CustomStringConvertible {
-        public var description: String
-    }
-
-    /// The default pattern pack: every `*.yaml` in `Models/patterns` (sorted by name), found by
-    /// ``ModelsDirectory/locate(containing:environment:)``.
-    public static func defaultPack(limits: PatternLimits = PatternLimits()) throws -> PatternSet {
-        try PatternSet(files: defaultPackFiles(), limits: limits)
-    }
-
-    /// The files of the default pack.
-    public static func defaultPackFiles() throws -> [String] {
-        guard let models = ModelsDirectory.locate(containing: "patterns") else {
-            throw DefaultPackError(description: "no Models/patterns directory found (set \(ModelsDirectory.environmentVariable), or run from the repository or an installed tree)")
-        }
-        let dir = models.appendingPathComponent("patterns")
-        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path)
-            .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
-        return names.map { dir.appendingPathComponent($0).path }
+    /// The repository (or install) root: the folder that holds `Models` (for `corpora/`).
+    public static func root() -> URL? {
+        locate(containing: "patterns")?.deletingLastPathComponent()
     }
 }
