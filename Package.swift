@@ -47,12 +47,14 @@ let package = Package(
             dependencies: ["Glean", "GleanPatterns", "GleanGazetteer", "GleanSegment", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
-        .testTarget(name: "GleanCoreTests", dependencies: ["GleanCore"]),
-        .testTarget(name: "GleanSegmentTests", dependencies: ["GleanSegment", "CICUShim"]),
+        // Shared by the test targets: seeded random generators, the corpora for differential tests.
+        .target(name: "GleanTestSupport", path: "Tests/GleanTestSupport"),
+        .testTarget(name: "GleanCoreTests", dependencies: ["GleanCore", "GleanTestSupport"]),
+        .testTarget(name: "GleanSegmentTests", dependencies: ["GleanSegment", "CICUShim", "GleanTestSupport"]),
         .testTarget(name: "GleanPatternsTests", dependencies: ["GleanPatterns", "GleanSegment"], exclude: ["Resources"]),
         .testTarget(name: "GleanGazetteerTests", dependencies: ["GleanGazetteer", "GleanSegment"]),
         .testTarget(name: "GleanIOTests", dependencies: ["GleanIO"]),
-        .testTarget(name: "GleanTests", dependencies: ["Glean"]),
+        .testTarget(name: "GleanTests", dependencies: ["Glean", "GleanTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Glean"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]

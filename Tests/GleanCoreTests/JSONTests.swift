@@ -1,5 +1,6 @@
 import Foundation
 import GleanCore
+import GleanTestSupport
 import Testing
 
 /// JSONScanner (validation, members as raw byte ranges, string decoding) and JSONWriter, checked

@@ -1,4 +1,5 @@
 import GleanCore
+import GleanTestSupport
 import Testing
 
 /// OffsetMapper against Swift's own String views: at every scalar boundary of a random string,

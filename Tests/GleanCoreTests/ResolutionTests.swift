@@ -1,4 +1,5 @@
 import GleanCore
+import GleanTestSupport
 import Testing
 
 /// Token alignment (spaCy's `alignment_mode="expand"`) and the `longest` resolution policy

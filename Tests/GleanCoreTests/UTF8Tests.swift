@@ -1,4 +1,5 @@
 import GleanCore
+import GleanTestSupport
 import Testing
 
 /// UTF-8 validation and repair against Swift's own decoder, which replaces each maximal subpart

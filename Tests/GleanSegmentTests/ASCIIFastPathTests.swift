@@ -1,4 +1,5 @@
 import GleanCore
+import GleanTestSupport
 import Testing
 @testable import GleanSegment
 
@@ -8,8 +9,8 @@ struct ASCIIFastPathTests {
     static let alphabet: [UInt8] = Array("aaaaZZbq@@__09999...'',,;;::  \t\r\n\n\u{0B}\u{0C}-$%#/!?()\"&x".utf8)
 
     @Test func randomStringsMatchICU() throws {
-        let seed = UInt64.random(in: 0..<UInt64.max)
-        var rng = SplitMix64(seed: seed)
+        var rng = TestRandom("ASCIIFastPathTests.randomStringsMatchICU")
+        let seed = rng.label
         let segmenter = try Segmenter()
         for _ in 0..<20_000 {
             let length = Int(rng.next() % 24)
@@ -48,15 +49,3 @@ struct ASCIIFastPathTests {
     }
 }
 
-/// A small, seedable generator so failures can be replayed (the seed is printed).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -1,4 +1,5 @@
 import GleanCore
+import GleanTestSupport
 import Testing
 @testable import GleanSegment
 

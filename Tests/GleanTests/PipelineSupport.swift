@@ -1,5 +1,6 @@
 import Foundation
 import Glean
+import GleanTestSupport
 import Testing
 
 /// A scratch directory under the system's temporary directory, removed when released.

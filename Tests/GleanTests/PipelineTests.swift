@@ -1,5 +1,6 @@
 import Foundation
 import Glean
+import GleanTestSupport
 import Testing
 
 /// The pipeline end to end through the library: reading, pass-through, errors, compression,

@@ -2,10 +2,11 @@ import Foundation
 
 /// Real text for differential tests: the committed sample corpus and, when fetched
 /// (corpora/fetch.sh), the public corpora (English news, Chinese, Russian, German).
-enum CorpusTexts {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+public enum CorpusTexts {
+    /// The repository root, from this file's path.
+    public static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static func load(limitPerFile: Int = 400) throws -> [[UInt8]] {
+    public static func load(limitPerFile: Int = 400) throws -> [[UInt8]] {
         var texts: [[UInt8]] = []
         let files = ["corpora/sample/news.jsonl", "corpora/public/news.jsonl", "corpora/public/zh.jsonl",
                      "corpora/public/ru.jsonl", "corpora/public/de.jsonl"]

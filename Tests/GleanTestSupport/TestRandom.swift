@@ -6,11 +6,11 @@ import Foundation
 /// `GLEAN_TEST_SEED=<number>` to run with another seed, or `GLEAN_TEST_SEED=random` for a fresh
 /// one each run. Every failure message names the seed (`seed: …`) so that a failure can be
 /// replayed with `GLEAN_TEST_SEED=<that number>`.
-struct TestRandom: RandomNumberGenerator {
-    let seed: UInt64
+public struct TestRandom: RandomNumberGenerator {
+    public let seed: UInt64
     private var state: UInt64
 
-    init(_ name: String) {
+    public init(_ name: String) {
         let env = ProcessInfo.processInfo.environment["GLEAN_TEST_SEED"]
         if env == "random" {
             seed = UInt64.random(in: 0 ... .max)
@@ -25,7 +25,7 @@ struct TestRandom: RandomNumberGenerator {
         state = seed
     }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -34,12 +34,12 @@ struct TestRandom: RandomNumberGenerator {
     }
 
     /// "seed: N" for failure messages.
-    var label: String { "seed: \(seed) (rerun with GLEAN_TEST_SEED=\(seed))" }
+    public var label: String { "seed: \(seed) (rerun with GLEAN_TEST_SEED=\(seed))" }
 
     /// A random Unicode scalar, biased to what breaks JSON and UTF-8 code: controls, quotes,
     /// backslashes, slashes, DEL, Latin-1, BMP edges around the surrogates, noncharacters, BOM,
     /// line/paragraph separators, combining marks and astral characters (emoji included).
-    mutating func scalar() -> Unicode.Scalar {
+    public mutating func scalar() -> Unicode.Scalar {
         let v: UInt32
         switch Int.random(in: 0..<16, using: &self) {
         case 0, 1, 2: v = UInt32.random(in: 0x20...0x7E, using: &self)
@@ -59,7 +59,7 @@ struct TestRandom: RandomNumberGenerator {
         return Unicode.Scalar(v)!
     }
 
-    mutating func string(maxLength: Int = 24) -> String {
+    public mutating func string(maxLength: Int = 24) -> String {
         var s = String.UnicodeScalarView()
         for _ in 0..<Int.random(in: 0...maxLength, using: &self) { s.append(scalar()) }
         return String(s)
