@@ -162,7 +162,7 @@ final class ProgressBar {
         let seconds = Double(now - started.uptimeNanoseconds) / 1e9
         let mb = Double(s.inputBytes) / 1e6
         let rate = seconds > 0 ? mb / seconds : 0
-        var line = String(format: "\r%@ docs  %.1f MB  %.1f MB/s", Self.grouped(s.records + s.errors), mb, rate)
+        var line = String(format: "\r%@ docs  %.1f MB  %.1f MB/s", SummaryReport.grouped(s.records + s.errors), mb, rate)
         if let total = totalBytes, total > 0 {
             let fraction = min(1, Double(s.inputBytes) / Double(total))
             let width = 24
@@ -178,15 +178,5 @@ final class ProgressBar {
 
     func finish() {
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
-    }
-
-    static func grouped(_ n: Int) -> String {
-        let digits = Array(String(n))
-        var out = ""
-        for (i, d) in digits.enumerated() {
-            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(d)
-        }
-        return out
     }
 }

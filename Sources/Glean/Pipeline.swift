@@ -205,6 +205,7 @@ final class WorkerContextPool: @unchecked Sendable {
         var errors = JSONWriter(capacity: 0)
         var stats = RunStatistics()
         stats.inputBytes = batch.sourceBytes
+        stats.blank = batch.blankLines
         do {
             let worker = try take()
             defer { put(worker) }
@@ -219,7 +220,7 @@ final class WorkerContextPool: @unchecked Sendable {
             if let e = batch.readError {
                 stats.errors += 1
                 processor.writeError(reason: "\(e.reason); the rest of the file cannot be read",
-                                     id: nil, line: 0, offset: e.offset, into: &errors)
+                                     id: nil, line: e.line, offset: e.offset, into: &errors)
             }
         } catch {
             // A worker that cannot be made fails every record of the batch, each with an error record.

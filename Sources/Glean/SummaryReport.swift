@@ -9,7 +9,8 @@ public enum SummaryReport {
         var lines: [String] = []
         let failed = st.errors > 0 ? ", \(grouped(st.errors)) failed" : ""
         let warned = st.warnings > 0 ? ", \(grouped(st.warnings)) warnings" : ""
-        lines.append("glean: \(grouped(st.records)) documents annotated\(failed)\(warned) from \(s.files) input\(s.files == 1 ? "" : "s") in \(String(format: "%.2f", s.seconds)) s")
+        let blank = st.blank > 0 ? ", \(grouped(st.blank)) blank lines skipped" : ""
+        lines.append("glean: \(grouped(st.records)) documents annotated\(failed)\(warned)\(blank) from \(s.files) input\(s.files == 1 ? "" : "s") in \(String(format: "%.2f", s.seconds)) s")
         var counts = "  tokens \(grouped(st.tokens))  sentences \(grouped(st.sentences))  entities \(grouped(st.entities))"
         if !st.entitiesByLabel.isEmpty {
             let top = st.entitiesByLabel.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
@@ -33,6 +34,7 @@ public enum SummaryReport {
         w.raw(",\"documents\":"); w.int(st.records)
         w.raw(",\"errors\":"); w.int(st.errors)
         w.raw(",\"warnings\":"); w.int(st.warnings)
+        w.raw(",\"blank_lines\":"); w.int(st.blank)
         w.raw(",\"tokens\":"); w.int(st.tokens)
         w.raw(",\"sentences\":"); w.int(st.sentences)
         w.raw(",\"entities\":"); w.int(st.entities)

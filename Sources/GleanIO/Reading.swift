@@ -10,6 +10,8 @@ public struct ReadError: Error, CustomStringConvertible {
     /// Offset in the decompressed stream where reading stopped.
     public var offset: Int
     public var reason: String
+    /// The line the reader was on when it stopped (1-based).
+    public var line = 0
     public var description: String { "\(path): \(reason) at byte \(offset)" }
 }
 
@@ -130,6 +132,8 @@ public struct RecordBatch: Sendable {
     public var readError: ReadError?
     /// Bytes of the source consumed (compressed if the source is), for progress.
     public var sourceBytes: Int64 = 0
+    /// Blank lines skipped in this batch (not records, but counted in the summary).
+    public var blankLines = 0
 
     public init(sequence: Int, fileIndex: Int, data: [UInt8], records: [RecordRef]) {
         self.sequence = sequence
@@ -180,7 +184,8 @@ public final class RecordReader {
             var data: [UInt8] = []
             do {
                 while try source.read(into: &data, maximum: 1 << 20, offset: data.count) > 0 {}
-            } catch let error as ReadError {
+            } catch var error as ReadError {
+                error.line = 1
                 batch.readError = error
             }
             batch.records.append(RecordRef(start: 0, end: data.count, line: 1, offset: 0))
@@ -205,7 +210,8 @@ public final class RecordReader {
             do {
                 let n = try source.read(into: &data, maximum: 1 << 18, offset: dataOffset + data.count)
                 if n == 0 { eof = true }
-            } catch let error as ReadError {
+            } catch var error as ReadError {
+                error.line = nextLine
                 batch.readError = error
                 finished = true
                 eof = true
@@ -249,7 +255,7 @@ public final class RecordReader {
         if end > from, data[end - 1] == 0x0D { end -= 1 }
         var blank = true
         for i in from..<end where data[i] != 0x20 && data[i] != 0x09 { blank = false; break }
-        if blank { return }
+        if blank { batch.blankLines += 1; return }
         batch.records.append(RecordRef(start: from, end: end, line: line, offset: sourceOffset))
     }
 }
