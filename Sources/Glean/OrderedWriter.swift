@@ -170,7 +170,7 @@ final class ProgressBar {
             let eta = rate > 0 ? (Double(total) / 1e6 - mb) / rate : 0
             line = String(format: "\r[%@%@] %3.0f%%", String(repeating: "#", count: filled),
                           String(repeating: " ", count: width - filled), fraction * 100)
-                + line.dropFirst() + String(format: "  ETA %d:%02d", Int(eta) / 60, Int(eta) % 60)
+                + "  " + line.dropFirst() + String(format: "  ETA %d:%02d", Int(eta) / 60, Int(eta) % 60)
         }
         if s.errors > 0 { line += "  \(s.errors) errors" }
         FileHandle.standardError.write(Data((line + "\u{1B}[K").utf8))
