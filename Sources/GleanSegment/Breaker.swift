@@ -1,6 +1,6 @@
 import CICUShim
 import GleanCore
-import Synchronization
+import Foundation
 
 /// Owns one ICU break iterator (see glean_icu.h). Invariant: the text passed to `setText` is kept
 /// alive by the caller for as long as the breaker iterates over it.
@@ -40,7 +40,9 @@ final class Breaker {
 /// The opened break iterators per language, shared by all threads; each thread's ``Segmenter``
 /// clones them (opening `en@ss=standard` costs ~140 µs, cloning under 1 µs).
 public final class SegmenterPrototypes: @unchecked Sendable {
-    private let lock = Mutex<[String: (word: Breaker, sentence: Breaker)]>([:])
+    // An NSLock (a pthread mutex) rather than Synchronization.Mutex: ThreadSanitizer models it.
+    private let lock = NSLock()
+    private var table: [String: (word: Breaker, sentence: Breaker)] = [:]
 
     public init() {}
 
@@ -56,7 +58,7 @@ public final class SegmenterPrototypes: @unchecked Sendable {
     }
 
     func clones(for lang: String) throws -> (word: Breaker, sentence: Breaker) {
-        try lock.withLock { table in
+        try lock.withLock {
             let proto: (word: Breaker, sentence: Breaker)
             if let p = table[lang] {
                 proto = p
