@@ -24,6 +24,18 @@ phase "swift tests"
 GLEAN_BIN="$PWD/.build/release/glean" swift test
 done_phase
 
+phase "thread sanitizer: the concurrent pipeline's tests"
+swift build --build-tests --sanitize=thread --scratch-path .build-tsan
+TSAN_OPTIONS=halt_on_error=1 swift test --skip-build --sanitize=thread --scratch-path .build-tsan --filter 'GleanTests'
+done_phase
+
+phase "address sanitizer: core, segmenter and pipeline tests"
+swift build --build-tests --sanitize=address --scratch-path .build-asan
+# Leak checking is off: the only reports come from Foundation's Process and the test runner.
+ASAN_OPTIONS=detect_leaks=0:halt_on_error=1 swift test --skip-build --sanitize=address --scratch-path .build-asan \
+  --filter 'GleanCoreTests|GleanSegmentTests|GleanTests'
+done_phase
+
 phase "python environment"
 scripts/setup-python.sh
 done_phase

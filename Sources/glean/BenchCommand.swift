@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Glean
+import GleanGazetteer
 
 /// `glean bench`: throughput per stage and end to end, on a corpus repeated to a size worth measuring.
 struct BenchCommand: ParsableCommand {
@@ -33,6 +34,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Write one JSON document to stdout instead of the table.")
     var json = false
 
+    @Option(help: "Gazetteer sizes to compile, load and match (names, comma-separated; empty to skip).")
+    var gazetteerSizes = "10000,100000,1000000"
+
     @OptionGroup(title: "Models")
     var models: ModelOptions
 
@@ -56,7 +60,10 @@ struct BenchCommand: ParsableCommand {
         let benchmark = Benchmark(configuration: config, options: options) { message in
             FileHandle.standardError.write(Data((interactive ? "\r\u{1B}[K" + message : message + "\n").utf8))
         }
-        let report = try benchmark.run()
+        var report = try benchmark.run()
+        report.notes += try gazetteerScaling(corpus: options.corpusFiles, progress: { message in
+            FileHandle.standardError.write(Data((interactive ? "\r\u{1B}[K" + message : message + "\n").utf8))
+        })
         if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         if json {
             FileHandle.standardOutput.write(Data(report.json()))
@@ -73,4 +80,37 @@ func defaultBenchmarkCorpus() -> [String] {
     return ["corpora/sample/news.jsonl", "corpora/public/news.jsonl"]
         .map { root.appendingPathComponent($0).path }
         .filter { FileManager.default.fileExists(atPath: $0) }
+}
+
+extension BenchCommand {
+    /// Compile time, load time and matching speed for dictionaries of several sizes: the default
+    /// gazetteer's names topped up with synthetic multi-word names (``GazetteerBenchmark``).
+    func gazetteerScaling(corpus: [String], progress: (String) -> Void) throws -> [BenchmarkNote] {
+        let sizes = gazetteerSizes.split(separator: ",").compactMap { Int($0) }
+        guard !sizes.isEmpty, let basePath = GazetteerModels.defaultGazetteerPath() else { return [] }
+        let base = try GazetteerSources.read(path: basePath)
+        let tokenize = try gazetteerTokenizer()
+        var documents: [Document] = []
+        for file in corpus {
+            guard let data = FileManager.default.contents(atPath: file) else { continue }
+            for line in data.split(separator: 10) where !line.isEmpty {
+                if let o = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any], let t = o["text"] as? String {
+                    var d = Document(t)
+                    try tokenize(&d)
+                    documents.append(d)
+                }
+            }
+        }
+        var notes: [BenchmarkNote] = []
+        let section = "gazetteer scaling (default names plus synthetic ones; one thread, matching after tokenization)"
+        for size in sizes {
+            progress("gazetteer: \(size) names")
+            let entries = GazetteerBenchmark.syntheticEntries(count: size, from: base)
+            let r = try GazetteerBenchmark.measure(entries: entries, documents: documents, tokenize: tokenize, minimumSeconds: 1)
+            notes.append(BenchmarkNote(section: section, name: "\(size) names", value: String(
+                format: "compile %.2f s, %.1f MB (%d B/name), load %.2f ms, match %.0f MB/s, %d matches",
+                r.compileSeconds, Double(r.bytes) / 1e6, r.bytes / max(1, r.names), r.loadSeconds * 1000, r.matchMBps, r.matches)))
+        }
+        return notes
+    }
 }
