@@ -275,6 +275,11 @@ def main():
             # ("Munich", "Peking"). Other alternate names of smaller places are mostly foreign
             # forms that are words or names in English text ("Hamas" for Hamm, "Tora").
             if good_alternate(alt) and (plain(alt) == plain(c["name"]) or c["population"] >= 500000):
+                words = re.findall(r"\w+", alt)
+                if len(words) > 1 and plain(alt) != plain(c["name"]) and all(common.is_word(w) for w in words):
+                    # translations made of English words: "White House" (Casablanca)
+                    dropped.append((alt, "GPE", kb, "translation made of common words (alternate name)"))
+                    continue
                 add(alt, "GPE", kb)
 
     # Nationalities (NORP): the demonym of each country, by population, and its plural.

@@ -67,6 +67,9 @@ public struct Gazetteer: Sendable {
     /// Where it came from: a file path, or "(in memory)".
     public let origin: String
     private var allowedLabels: [Bool]?
+    /// The document languages this gazetteer applies to (primary subtags, lowercase: "en"), or
+    /// nil for every language. Not stored in the compiled file: it is how a gazetteer is used.
+    public private(set) var languages: Set<String>?
 
     /// Maps a compiled file and validates it (header, bounds, and by default the checksum).
     public static func load(path: String, verifyChecksum: Bool = true) throws -> Gazetteer {
@@ -115,19 +118,44 @@ public struct Gazetteer: Sendable {
         return copy
     }
 
+    /// The same gazetteer applied only to documents in the given languages: `findMatches` finds
+    /// nothing in a document whose `lang`'s primary subtag (case-insensitive; "en-AU" -> "en") is
+    /// not one of them. The default gazetteer is English-only, so that "Der Zug" in a German
+    /// document does not yield the Swiss town of Zug:
+    /// `gazetteer.restricted(toLanguages: ["en"]).applies(toLanguage: "de")` is false.
+    public func restricted(toLanguages languages: Set<String>) -> Gazetteer {
+        var copy = self
+        copy.languages = Set(languages.map { Self.primaryLanguage($0) })
+        return copy
+    }
+
+    /// Whether matching runs on a document whose `lang` is `lang` (see ``restricted(toLanguages:)``).
+    public func applies(toLanguage lang: String) -> Bool {
+        guard let languages else { return true }
+        return languages.contains(Self.primaryLanguage(lang))
+    }
+
+    static func primaryLanguage(_ lang: String) -> String {
+        let end = lang.firstIndex { $0 == "-" || $0 == "_" } ?? lang.endIndex
+        return lang[..<end].lowercased()
+    }
+
     public var folding: TextFolding { image.folding }
     public var labels: [String] { image.labels }
 
-    /// Appends a span for every match in `document` (which must be tokenized) to `spans`, in order
+    /// Appends a span for every match in `document` (which must be tokenized, and whose language
+    /// it applies to: ``applies(toLanguage:)``) to `spans`, in order
     /// of start token, then of length. Spans are token-aligned: `start`, `end`, `firstToken`,
     /// `endToken` are set and `matchStart`/`matchEnd` equal `start`/`end`.
     public func findMatches(in document: Document, into spans: inout [Span]) {
+        guard applies(toLanguage: document.lang) else { return }
         image.findMatches(text: document.text, tokens: document.tokens, allowed: allowedLabels, cache: nil, names: nil, into: &spans)
     }
 
     /// The same, with one thread's ``GazetteerScratch``: a cache of recent trie steps that makes
     /// frequent words cheap. Give each thread its own scratch (a scratch is not thread-safe).
     public func findMatches(in document: Document, into spans: inout [Span], scratch: GazetteerScratch) {
+        guard applies(toLanguage: document.lang) else { return }
         scratch.prepare(for: image)
         image.findMatches(text: document.text, tokens: document.tokens, allowed: allowedLabels, cache: scratch.slots,
                           names: scratch.names, into: &spans)
