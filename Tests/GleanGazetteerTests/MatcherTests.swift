@@ -207,3 +207,32 @@ extension TextFolding: CustomTestStringConvertible {
         #expect(render(spans, in: doc) == ["NEW YORK/GPE/5128581/New York", "NEW YORK CITY/GPE//New York City"])
     }
 }
+
+/// One thread's scratch keeps ready spans per trie node; they must follow the label restriction
+/// and the smart-case test of each occurrence, whatever was matched before.
+@Suite struct ScratchSpansTests {
+    @Test func readySpansFollowLabelsAndCase() throws {
+        let tokenize = try makeTokenizer()
+        let (g, _) = try Gazetteer.compile(try entries("New York\tGPE\tny1\nNew York\tORG\tny2\nnew york\tMISC\tny3\n"), tokenize: tokenize)
+        let scratch = GazetteerScratch()
+        var doc = Document("New York, new york, NEW YORK and New York again.")
+        try tokenize(&doc)
+        for gazetteer in [g, g.restricted(toLabels: ["ORG"]), g, g.restricted(toLabels: ["MISC"]), g.restricted(toLabels: ["GPE", "MISC"])] {
+            for _ in 0..<2 {
+                var plain: [Span] = [], cached: [Span] = []
+                gazetteer.findMatches(in: doc, into: &plain)
+                gazetteer.findMatches(in: doc, into: &cached, scratch: scratch)
+                #expect(cached == plain)
+            }
+        }
+        var spans: [Span] = []
+        g.findMatches(in: doc, into: &spans, scratch: scratch)
+        // "new york" (all lowercase) only matches the lowercase alias; the others match all three.
+        #expect(render(spans, in: doc) == [
+            "New York/GPE/ny1/New York", "New York/MISC/ny3/new york", "New York/ORG/ny2/New York",
+            "new york/MISC/ny3/new york",
+            "NEW YORK/GPE/ny1/New York", "NEW YORK/MISC/ny3/new york", "NEW YORK/ORG/ny2/New York",
+            "New York/GPE/ny1/New York", "New York/MISC/ny3/new york", "New York/ORG/ny2/New York",
+        ])
+    }
+}
