@@ -52,7 +52,7 @@ let package = Package(
         .testTarget(name: "GleanCoreTests", dependencies: ["GleanCore", "GleanTestSupport"]),
         .testTarget(name: "GleanSegmentTests", dependencies: ["GleanSegment", "CICUShim", "GleanTestSupport"]),
         .testTarget(name: "GleanPatternsTests", dependencies: ["GleanPatterns", "GleanSegment"], exclude: ["Resources"]),
-        .testTarget(name: "GleanGazetteerTests", dependencies: ["GleanGazetteer", "GleanSegment"]),
+        .testTarget(name: "GleanGazetteerTests", dependencies: ["GleanGazetteer", "GleanSegment", "GleanTestSupport"]),
         .testTarget(name: "GleanIOTests", dependencies: ["GleanIO"]),
         .testTarget(name: "GleanTests", dependencies: ["Glean", "GleanTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Glean"], exclude: ["Fixtures"]),

@@ -31,16 +31,22 @@ public enum GazetteerModels {
 }
 
 extension GazetteerModels {
+    /// The document languages the default gazetteer applies to: English. Its names are English
+    /// and international spellings, and its common-word filter knows English words only, so in
+    /// other languages it would match everyday words ("Der Zug" -> Zug, Switzerland).
+    public static let defaultLanguages: Set<String> = ["en"]
+
     /// Opens the default gazetteer: `default.glz` if the Models directory has one; else
     /// `default.tsv`, compiled once and kept in a cache (`$XDG_CACHE_HOME/glean` or
     /// `~/.cache/glean`), keyed on the source's bytes, the format version and `tokenizerIdentity`
     /// (e.g. the ICU version), so that later runs map the compiled file instead of compiling.
-    /// When the cache cannot be written, it compiles in memory every time.
+    /// When the cache cannot be written, it compiles in memory every time. The result applies to
+    /// English documents only (``defaultLanguages``).
     public static func openDefault(tokenizerIdentity: String, tokenize: NameTokenizer,
                                    models: URL? = locate(),
                                    environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Gazetteer? {
         guard let path = defaultGazetteerPath(models: models) else { return nil }
-        if path.hasSuffix(".glz") { return try Gazetteer.load(path: path) }
+        if path.hasSuffix(".glz") { return try Gazetteer.load(path: path).restricted(toLanguages: defaultLanguages) }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw GazetteerSourceError(file: path, line: 0, reason: "cannot read the file")
         }
@@ -54,7 +60,7 @@ extension GazetteerModels {
         }()
         let cached = cacheDirectory.map { $0 + "/default-" + String(key, radix: 16) + ".glz" }
         if let cached, FileManager.default.fileExists(atPath: cached), let g = try? Gazetteer.load(path: cached) {
-            return g
+            return g.restricted(toLanguages: defaultLanguages)
         }
         let entries = try GazetteerSources.parseTSV(bytes, file: path)
         let (image, _) = try GazetteerCompiler.compile(entries, options: GazetteerCompileOptions(), tokenize: tokenize)
@@ -65,6 +71,6 @@ extension GazetteerModels {
                 if rename(temporary, cached) != 0 { try? FileManager.default.removeItem(atPath: temporary) }
             }
         }
-        return try Gazetteer(image: image, origin: path, verifyChecksum: false)
+        return try Gazetteer(image: image, origin: path, verifyChecksum: false).restricted(toLanguages: defaultLanguages)
     }
 }

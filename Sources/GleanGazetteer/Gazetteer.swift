@@ -67,6 +67,9 @@ public struct Gazetteer: Sendable {
     /// Where it came from: a file path, or "(in memory)".
     public let origin: String
     private var allowedLabels: [Bool]?
+    /// The document languages this gazetteer applies to (primary subtags, lowercase: "en"), or
+    /// nil for every language. Not stored in the compiled file: it is how a gazetteer is used.
+    public private(set) var languages: Set<String>?
 
     /// Maps a compiled file and validates it (header, bounds, and by default the checksum).
     public static func load(path: String, verifyChecksum: Bool = true) throws -> Gazetteer {
@@ -115,22 +118,48 @@ public struct Gazetteer: Sendable {
         return copy
     }
 
+    /// The same gazetteer applied only to documents in the given languages: `findMatches` finds
+    /// nothing in a document whose `lang`'s primary subtag (case-insensitive; "en-AU" -> "en") is
+    /// not one of them. The default gazetteer is English-only, so that "Der Zug" in a German
+    /// document does not yield the Swiss town of Zug:
+    /// `gazetteer.restricted(toLanguages: ["en"]).applies(toLanguage: "de")` is false.
+    public func restricted(toLanguages languages: Set<String>) -> Gazetteer {
+        var copy = self
+        copy.languages = Set(languages.map { Self.primaryLanguage($0) })
+        return copy
+    }
+
+    /// Whether matching runs on a document whose `lang` is `lang` (see ``restricted(toLanguages:)``).
+    public func applies(toLanguage lang: String) -> Bool {
+        guard let languages else { return true }
+        return languages.contains(Self.primaryLanguage(lang))
+    }
+
+    static func primaryLanguage(_ lang: String) -> String {
+        let end = lang.firstIndex { $0 == "-" || $0 == "_" } ?? lang.endIndex
+        return lang[..<end].lowercased()
+    }
+
     public var folding: TextFolding { image.folding }
     public var labels: [String] { image.labels }
 
-    /// Appends a span for every match in `document` (which must be tokenized) to `spans`, in order
+    /// Appends a span for every match in `document` (which must be tokenized, and whose language
+    /// it applies to: ``applies(toLanguage:)``) to `spans`, in order
     /// of start token, then of length. Spans are token-aligned: `start`, `end`, `firstToken`,
     /// `endToken` are set and `matchStart`/`matchEnd` equal `start`/`end`.
     public func findMatches(in document: Document, into spans: inout [Span]) {
-        image.findMatches(text: document.text, tokens: document.tokens, allowed: allowedLabels, cache: nil, names: nil, into: &spans)
+        guard applies(toLanguage: document.lang) else { return }
+        image.findMatches(text: document.text, tokens: document.tokens, allowed: allowedLabels, cache: nil, names: nil,
+                          spansCache: nil, into: &spans)
     }
 
     /// The same, with one thread's ``GazetteerScratch``: a cache of recent trie steps that makes
     /// frequent words cheap. Give each thread its own scratch (a scratch is not thread-safe).
     public func findMatches(in document: Document, into spans: inout [Span], scratch: GazetteerScratch) {
-        scratch.prepare(for: image)
+        guard applies(toLanguage: document.lang) else { return }
+        scratch.prepare(for: image, allowed: allowedLabels)
         image.findMatches(text: document.text, tokens: document.tokens, allowed: allowedLabels, cache: scratch.slots,
-                          names: scratch.names, into: &spans)
+                          names: scratch.names, spansCache: scratch.spans, into: &spans)
     }
 
     /// What `name` maps to: tokenized and folded as the text would be, smart-case included.
@@ -169,27 +198,49 @@ public final class GazetteerScratch {
     }
     static let namesCount = 1024
     let names: UnsafeMutablePointer<Names>
+
+    /// The spans of recently matched trie nodes (one per label, offsets to be filled in), by node
+    /// and by whether the occurrence was all lowercase (smart case), so that a frequent name
+    /// ("Australia") is a copy of ready spans rather than a walk over its entries and strings.
+    struct NodeSpans {
+        var node: UInt32
+        var lowercase: Bool
+        var spans: [Span]
+    }
+    static let spansCount = 1024
+    let spans: UnsafeMutablePointer<NodeSpans>
     private var owner: ObjectIdentifier?
+    private var ownerAllowed: [Bool]?
 
     public init() {
         slots = .allocate(capacity: Self.count)
         slots.initialize(repeating: Slot(key: 0, parent: .max, child: 0), count: Self.count)
         names = .allocate(capacity: Self.namesCount)
         names.initialize(repeating: Names(entry: -1, alias: "", kbId: ""), count: Self.namesCount)
+        spans = .allocate(capacity: Self.spansCount)
+        spans.initialize(repeating: NodeSpans(node: 0, lowercase: false, spans: []), count: Self.spansCount)
     }
 
     deinit {
         slots.deallocate()
         names.deinitialize(count: Self.namesCount)
         names.deallocate()
+        spans.deinitialize(count: Self.spansCount)
+        spans.deallocate()
     }
 
-    func prepare(for image: GazetteerImage) {
+    func prepare(for image: GazetteerImage, allowed: [Bool]?) {
         let id = ObjectIdentifier(image)
         if owner != id {
             slots.update(repeating: Slot(key: 0, parent: .max, child: 0), count: Self.count)
             for k in 0..<Self.namesCount { names[k].entry = -1 }
             owner = id
+            ownerAllowed = allowed
+            for k in 0..<Self.spansCount { spans[k] = NodeSpans(node: 0, lowercase: false, spans: []) }
+        } else if ownerAllowed != allowed {
+            // The same image restricted to other labels: the ready spans no longer apply.
+            ownerAllowed = allowed
+            for k in 0..<Self.spansCount { spans[k] = NodeSpans(node: 0, lowercase: false, spans: []) }
         }
     }
 }
@@ -439,7 +490,8 @@ final class GazetteerImage: @unchecked Sendable {
     }
 
     func findMatches(text: [UInt8], tokens: [Token], allowed: [Bool]?, cache: UnsafeMutablePointer<GazetteerScratch.Slot>?,
-                     names: UnsafeMutablePointer<GazetteerScratch.Names>?, into spans: inout [Span]) {
+                     names: UnsafeMutablePointer<GazetteerScratch.Names>?,
+                     spansCache: UnsafeMutablePointer<GazetteerScratch.NodeSpans>?, into spans: inout [Span]) {
         let n = tokens.count
         guard n > 0, !text.isEmpty else { return }
         text.withUnsafeBufferPointer { textBuffer in
@@ -474,8 +526,8 @@ final class GazetteerImage: @unchecked Sendable {
                                 var e = s
                                 while current != 0 {
                                     if current & GLZ.hasEntriesBit != 0 {
-                                        emit(from: s, to: e, node: node(current & GLZ.nodeMask), keys: keys, index: index, caps: caps,
-                                             tokens: toks, allowed: allowed, names: names, into: &spans)
+                                        emit(from: s, to: e, nodeID: current & GLZ.nodeMask, keys: keys, index: index, caps: caps,
+                                             tokens: toks, allowed: allowed, names: names, spansCache: spansCache, into: &spans)
                                     }
                                     guard current & GLZ.hasChildrenBit != 0 else { break }
                                     e += 1
@@ -491,15 +543,39 @@ final class GazetteerImage: @unchecked Sendable {
     }
 
     /// Spans for a match of non-space tokens s...e ending at a node with entries.
-    private func emit(from s: Int, to e: Int, node: (first: Int, count: Int, hasChildren: Bool),
+    private func emit(from s: Int, to e: Int, nodeID: UInt32,
                       keys: UnsafeMutableBufferPointer<UInt64>, index: UnsafeMutableBufferPointer<Int32>,
                       caps: UnsafeMutableBufferPointer<Bool>, tokens: UnsafeBufferPointer<Token>,
-                      allowed: [Bool]?, names: UnsafeMutablePointer<GazetteerScratch.Names>?, into spans: inout [Span]) {
-        guard node.first <= entryCount, node.count <= entryCount - node.first else { return }
+                      allowed: [Bool]?, names: UnsafeMutablePointer<GazetteerScratch.Names>?,
+                      spansCache: UnsafeMutablePointer<GazetteerScratch.NodeSpans>?, into spans: inout [Span]) {
         var lowercaseOccurrence = true
         if smart { for k in s...e where caps[k] { lowercaseOccurrence = false; break } }
         let firstToken = Int(index[s]), lastToken = Int(index[e])
         let start = tokens[firstToken].start, end = tokens[lastToken].end
+        // A node matched recently: copy its ready spans.
+        let cacheSlot = Int(truncatingIfNeeded: (UInt64(nodeID) &* 0x9E3779B97F4A7C15) &>> 54) & (GazetteerScratch.spansCount - 1)
+        if let spansCache, spansCache[cacheSlot].node == nodeID, spansCache[cacheSlot].lowercase == lowercaseOccurrence {
+            for template in spansCache[cacheSlot].spans {
+                var span = template
+                span.start = start
+                span.end = end
+                span.matchStart = start
+                span.matchEnd = end
+                span.firstToken = firstToken
+                span.endToken = lastToken + 1
+                spans.append(span)
+            }
+            return
+        }
+        let node = node(nodeID)
+        guard node.first <= entryCount, node.count <= entryCount - node.first else { return }
+        let firstSpanOfMatch = spans.count
+        defer {
+            if let spansCache, nodeID != 0 {
+                spansCache[cacheSlot] = GazetteerScratch.NodeSpans(node: nodeID, lowercase: lowercaseOccurrence,
+                                                                   spans: Array(spans[firstSpanOfMatch...]))
+            }
+        }
         // One span per label, in source order: the first entry of a label gives the alias, every
         // entry adds its id to kbIds. Spans of this match are spans[firstSpan...].
         let firstSpan = spans.count

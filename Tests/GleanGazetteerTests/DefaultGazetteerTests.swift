@@ -98,5 +98,70 @@ import Testing
         _ = try GazetteerModels.openDefault(tokenizerIdentity: "other", tokenize: tokenize, models: models,
                                             environment: ["XDG_CACHE_HOME": cache])
         #expect(try FileManager.default.contentsOfDirectory(atPath: cache + "/glean").count == 2)
+        // Both the compiled and the mapped default apply to English documents only.
+        #expect(first?.applies(toLanguage: "en") == true && first?.applies(toLanguage: "en-AU") == true)
+        #expect(first?.applies(toLanguage: "de") == false && second?.applies(toLanguage: "de") == false)
+    }
+}
+
+/// Classes of errors the default gazetteer's build avoids on news text, one row each: the text,
+/// then every entity the gazetteer yields after overlaps are resolved ("text/LABEL/kb_id").
+@Suite(.serialized) struct DefaultGazetteerNewsTableTests {
+    static let rows: [(text: String, expected: [String])] = [
+        // Nationalities are NORP (countryinfo demonyms), plurals included.
+        ("Pakistani troops met Afghans near Kabul.", ["Pakistani/NORP/ISO3166-1:PK", "Afghans/NORP/ISO3166-1:AF", "Kabul/GPE/GeoNames:1138958"]),
+        // A language name that is a nationality is NORP, never LANGUAGE; other languages stay.
+        ("Japanese officials spoke Hindi.", ["Japanese/NORP/ISO3166-1:JP", "Hindi/LANGUAGE/ISO639-3:hin"]),
+        // "Somali" is also a region of Ethiopia: the nationality wins.
+        ("Somali pirates", ["Somali/NORP/ISO3166-1:SO"]),
+        // Religious groups.
+        ("Muslim and Jewish leaders", ["Muslim/NORP/", "Jewish/NORP/"]),
+        // Abbreviations of country names, and the Palestinian territories.
+        ("The US and the UK sent aid to the Gaza Strip and the West Bank.",
+         ["US/GPE/ISO3166-1:US", "UK/GPE/ISO3166-1:GB", "Gaza Strip/GPE/ISO3166-1:PS", "West Bank/GPE/ISO3166-1:PS"]),
+        // Cities named like common first names or surnames are left out (US Census lists) ...
+        ("George Jackson met Florence Henderson.", []),
+        // ... but not when they are large or capitals, nor first-level states of big countries.
+        ("Houston, Victoria and Washington", ["Houston/GPE/GeoNames:4699066", "Victoria/GPE/ISO3166-2:AU-VIC", "Washington/GPE/ISO3166-2:US-WA"]),
+        // Alternate names that are translations made of English words ("White House", Casablanca).
+        ("The White House said so.", []),
+        // Cities named after a landform are regions (LOC).
+        ("Fires in the Blue Mountains", ["Blue Mountains/LOC/GeoNames:6615604"]),
+        // A subdivision whose name is a word in British spelling ("Centre", Haiti).
+        ("The Centre for Policy", []),
+        // Currency names are not in the default gazetteer (Models/gazetteers/currencies.tsv).
+        ("The euro and the Swiss franc fell.", ["Swiss/NORP/ISO3166-1:CH"]),
+    ]
+
+    @Test func newsTable() throws {
+        let tokenize = try makeTokenizer()
+        let (g, _) = try Gazetteer.compile(try DefaultGazetteerTests.defaultEntries(), tokenize: tokenize)
+        for row in Self.rows {
+            var doc = Document(row.text)
+            try tokenize(&doc)
+            var spans: [Span] = []
+            g.findMatches(in: doc, into: &spans)
+            let ents = ResolutionPolicy.longest.resolve(spans).sorted { $0.start < $1.start }
+                .map { "\(doc.string($0.start, $0.end))/\($0.label)/\($0.kbId)" }
+            #expect(ents == row.expected, "\(row.text)")
+        }
+    }
+
+    /// The language restriction: "Der Zug" is a train in German, the Swiss town of Zug in an
+    /// English sentence.
+    @Test func englishOnly() throws {
+        let tokenize = try makeTokenizer()
+        let (g, _) = try Gazetteer.compile(try DefaultGazetteerTests.defaultEntries(), tokenize: tokenize)
+        let english = g.restricted(toLanguages: GazetteerModels.defaultLanguages)
+        for (lang, expected) in [("de", 0), ("de-CH", 0), ("en", 1), ("EN-gb", 1)] {
+            var doc = Document("Der Zug nach Zug", lang: lang)
+            try tokenize(&doc)
+            var spans: [Span] = []
+            english.findMatches(in: doc, into: &spans, scratch: GazetteerScratch())
+            #expect(Set(spans.map { doc.string($0.start, $0.end) }).count == expected, "lang \(lang)")
+            var unrestricted: [Span] = []
+            g.findMatches(in: doc, into: &unrestricted)
+            #expect(!unrestricted.isEmpty)
+        }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GleanCore
 import Testing
+import GleanTestSupport
 @testable import GleanGazetteer
 
 /// One row of the semantics table: names (TSV), options, a text, and the expected matches as
@@ -143,8 +144,9 @@ let semanticsTable: [SemanticsCase] = [
                              "İzmir", "izmir", "Zürich", "zurich", "東京", "ＡＢＣ", "abc", "Sydney's", "x", "Υ", "ς"]
     static let separators = [" ", " ", " ", "\n", "  ", "\t", ", ", ". ", "\n\n", " - "]
 
-    static func run(seed: UInt64, folding: TextFolding) throws {
-        var rng = SeededGenerator(seed: seed)
+    /// One random dictionary and text from `rng`; `case` numbers it in failure messages.
+    static func run(_ rng: inout TestRandom, case number: Int, folding: TextFolding) throws {
+        let where_ = "\(rng.label), case \(number), folding \(folding.testDescription)"
         let tokenize = try makeTokenizer()
         var list: [GazetteerEntry] = []
         for k in 0..<Int.random(in: 1...40, using: &rng) {
@@ -168,20 +170,19 @@ let semanticsTable: [SemanticsCase] = [
         for _ in 0..<2 {
             var cached: [Span] = []
             g.findMatches(in: doc, into: &cached, scratch: scratch)
-            #expect(cached == spans, "seed \(seed): the cached path differs")
+            #expect(cached == spans, "\(where_): the cached path differs")
         }
-        #expect(render(spans, in: doc) == render(naive, in: doc),
-                "seed \(seed), folding \(folding): replay with DifferentialTests.run(seed: \(seed), ...)")
+        #expect(render(spans, in: doc) == render(naive, in: doc), "\(where_)")
         #expect(spans.map { [$0.firstToken, $0.endToken] }.sorted { $0.lexicographicallyPrecedes($1) }
-                == naive.map { [$0.firstToken, $0.endToken] }.sorted { $0.lexicographicallyPrecedes($1) })
+                == naive.map { [$0.firstToken, $0.endToken] }.sorted { $0.lexicographicallyPrecedes($1) }, "\(where_)")
     }
 
     @Test(arguments: [TextFolding(caseMode: .exact), TextFolding(caseMode: .fold), TextFolding(caseMode: .smart),
                       TextFolding(caseMode: .smart, foldAccents: true), TextFolding(caseMode: .exact, foldAccents: true)])
     func randomDictionariesAndTexts(folding: TextFolding) throws {
-        let base = UInt64(ProcessInfo.processInfo.environment["GLEAN_TEST_SEED"] ?? "") ?? UInt64.random(in: 0...UInt64.max)
+        var rng = TestRandom("GleanGazetteerTests.randomDictionariesAndTexts.\(folding.testDescription)")
         for k in 0..<60 {
-            try Self.run(seed: base &+ UInt64(k), folding: folding)
+            try Self.run(&rng, case: k, folding: folding)
         }
     }
 }
@@ -204,5 +205,34 @@ extension TextFolding: CustomTestStringConvertible {
         gazetteer.findMatches(in: doc, into: &spans)
         #expect(spans.map { [$0.start, $0.end] } == [[0, 8], [0, 13]])
         #expect(render(spans, in: doc) == ["NEW YORK/GPE/5128581/New York", "NEW YORK CITY/GPE//New York City"])
+    }
+}
+
+/// One thread's scratch keeps ready spans per trie node; they must follow the label restriction
+/// and the smart-case test of each occurrence, whatever was matched before.
+@Suite struct ScratchSpansTests {
+    @Test func readySpansFollowLabelsAndCase() throws {
+        let tokenize = try makeTokenizer()
+        let (g, _) = try Gazetteer.compile(try entries("New York\tGPE\tny1\nNew York\tORG\tny2\nnew york\tMISC\tny3\n"), tokenize: tokenize)
+        let scratch = GazetteerScratch()
+        var doc = Document("New York, new york, NEW YORK and New York again.")
+        try tokenize(&doc)
+        for gazetteer in [g, g.restricted(toLabels: ["ORG"]), g, g.restricted(toLabels: ["MISC"]), g.restricted(toLabels: ["GPE", "MISC"])] {
+            for _ in 0..<2 {
+                var plain: [Span] = [], cached: [Span] = []
+                gazetteer.findMatches(in: doc, into: &plain)
+                gazetteer.findMatches(in: doc, into: &cached, scratch: scratch)
+                #expect(cached == plain)
+            }
+        }
+        var spans: [Span] = []
+        g.findMatches(in: doc, into: &spans, scratch: scratch)
+        // "new york" (all lowercase) only matches the lowercase alias; the others match all three.
+        #expect(render(spans, in: doc) == [
+            "New York/GPE/ny1/New York", "New York/MISC/ny3/new york", "New York/ORG/ny2/New York",
+            "new york/MISC/ny3/new york",
+            "NEW YORK/GPE/ny1/New York", "NEW YORK/MISC/ny3/new york", "NEW YORK/ORG/ny2/New York",
+            "New York/GPE/ny1/New York", "New York/MISC/ny3/new york", "New York/ORG/ny2/New York",
+        ])
     }
 }
