@@ -7,6 +7,7 @@ with identical results to a naive form: ASCII digit classes `[0-9]` instead of `
 or a narrow class at the start, cue words in lookbehinds so that a match starts at a rare byte.
 """
 import os
+import re
 
 
 def esc(ch):
@@ -59,7 +60,8 @@ UPPER = r"(?:[A-Z]|[^\x00-\x7F](?<=\p{Lu}))"
 # \p{Ll} and [\p{L}'’&-] the same way: ASCII first (a bitmap test), Unicode properties only for
 # non-ASCII characters.
 LOWER = r"(?:[a-z]|[^\x00-\x7F](?<=\p{Ll}))"
-ORG_CHAR = r"(?:[A-Za-z'&-]|[^\x00-\x7F](?<=[\p{L}’]))"
+# An apostrophe only inside a word and not as a possessive ("O'Brien", not "Meteorology's").
+ORG_CHAR = r"(?:[A-Za-z&-]|['’](?!s\b)(?=[A-Za-z])|[^\x00-\x7F](?<=\p{L}))"
 # A personal name after a cue: one to three capitalised words, an initial allowed before the last.
 NAME_WORD = (UPPER + LOWER + r"+(?:" + UPPER + LOWER + r"+)?(?:-" + UPPER + r"?" + LOWER + r"+|['’]" + UPPER
              + LOWER + r"+)*")
@@ -115,6 +117,30 @@ def lookbehind_any(words, after=r"[ ]"):
     return r"(?<=" + "|".join(r"\b" + w + after for w in words) + ")"
 
 
+def lead(group, words):
+    """An optional lookbehind that captures a word before the match as group `group` (the span's
+    `lead`): "about 60" starts at "a" while the match starts at the rarer digit. PCRE2 10.42 wants
+    each lookbehind branch of a fixed length, so words are grouped by length, longest first, in a
+    branch-reset group (one group number for all); the empty last branch makes it optional."""
+    by_len = {}
+    for w in words:
+        by_len.setdefault(len(w), []).append(w)
+    alts = [r"(?<=\b(?<" + group + ">" + "|".join(esc_words(sorted(ws))) + r")[ ])"
+            for _, ws in sorted(by_len.items(), reverse=True)]
+    return "(?|" + "|".join(alts) + "|)"
+
+
+def esc_words(ws):
+    return ["".join(esc(c) for c in w) for w in ws]
+
+
+# Words before a number that OntoNotes counts as part of the entity ("about 60", "more than 100").
+MODIFIERS_LOWER = ("about|around|almost|nearly|approximately|roughly|some|over|under|more than|less than"
+                   "|fewer than|at least|at most|up to|as many as|as much as|as few as|as little as|close to"
+                   "|just over|just under|well over|well under|just about|upwards of|an estimated|only about"
+                   "|more than about|less than about").split("|")
+MODIFIERS = MODIFIERS_LOWER + [m[0].upper() + m[1:] for m in MODIFIERS_LOWER]
+
 PIECES = {}
 
 
@@ -125,6 +151,11 @@ def pat(name, label, regex, **kw):
 
 
 # ---------------------------------------------------------------- DATE
+HOLIDAY = (r"(?:New[ ]Year(?:['’]?s)?(?:[ ](?:Eve|Day))?|Christmas(?:[ ](?:Eve|Day))?(?![ ]Island)|Boxing[ ]Day"
+           r"|Easter(?:[ ](?:Sunday|Monday|weekend))?(?![ ]Island)|Good[ ]Friday|Anzac[ ]Day|Australia[ ]Day"
+           r"|Remembrance[ ]Day|Armistice[ ]Day|Independence[ ]Day|Thanksgiving(?:[ ]Day)?"
+           r"|(?:Valentine|Mother|Father)['’]s[ ]Day|Labou?r[ ]Day|Memorial[ ]Day|Halloween|Ramadan"
+           r"|Hanukkah|Passover|Yom[ ]Kippur|Diwali|(?:Chinese|Lunar)[ ]New[ ]Year)(?![\w'’])")
 pat("date-weekday", "DATE",
     r"(?J)\b(?<weekday>" + WEEKDAY + r")s?\b(?:,?[ ](?:(?<day>" + DAY + r")" + SUFFIX + r"?[ ](?:of[ ])?(?<month>"
     + MONTH + r")(?!\w)|(?<month>" + MONTH + r")[ ](?<day>" + DAY + r")" + SUFFIX + r"?\b(?![,.:][0-9]))"
@@ -132,11 +163,11 @@ pat("date-weekday", "DATE",
     value="date", priority=10,
     description="A weekday, alone or with its date: Thursday; Thursday, 2 March 2023; Friday, March 3, 2023.")
 pat("date-dmy", "DATE",
-    r"\b(?<day>" + DAY + r")" + SUFFIX + r"?[ ](?:of[ ])?(?<month>" + MONTH + r")(?!\w)(?:,?[ ](?<year>" + YEAR + r")\b)?",
+    r"\b(?<day>" + DAY + r")" + SUFFIX + r"?(?:[-–](?:" + DAY + r")" + SUFFIX + r"?)?[ ](?:of[ ])?(?<month>" + MONTH + r")(?!\w)(?:,?[ ](?<year>" + YEAR + r")\b)?",
     value="date", priority=10, description="2 March 2023; 2nd of March; 2 Mar.")
 pat("date-month", "DATE",
-    r"(?J)\b(?:(?<month>" + MONTH + r")(?!\w)[ ](?:(?<day>" + DAY + r")" + SUFFIX + r"?\b(?![,.:][0-9])"
-    r"(?:,?[ ](?<year>" + YEAR + r")\b)?|(?<year>" + YEAR + r")\b)|(?<month>" + MONTH_FULL_NO_MAY + r")\b)",
+    r"(?J)\b(?:(?<month>" + MONTH + r")(?!\w)[ ](?:(?<day>" + DAY + r")" + SUFFIX + r"?(?:[-–](?:" + DAY + r")" + SUFFIX + r"?)?\b(?![,.:][0-9])"
+    r"(?:,?[ ](?<year>" + YEAR + r")\b)?|(?<year>" + YEAR + r")\b)|(?<month>" + MONTH_FULL_NO_MAY + r")\b(?:[ ](?:this|last|next)[ ]year\b)?)",
     value="date", priority=10,
     description="March 1; March 1, 2023; February 2021; a month name alone (not May).")
 pat("date-iso", "DATE",
@@ -148,7 +179,8 @@ pat("date-numeric", "DATE",
     value="date", priority=11,
     description="02/03/2023, 2/3/23, 02.03.2023; a value only when day and month cannot be confused.")
 pat("date-year-range", "DATE",
-    r"(?<![-–/.0-9])(?<from>" + YEAR + r")[-–/](?<to>" + YEAR + r"|[0-9]{2})(?![0-9]|[-–/.][0-9])",
+    r"(?<![-–/.0-9])(?<from>" + YEAR + r")[-–/](?<to>" + YEAR + r"|[0-9]{2})(?![0-9]|[-–/.][0-9])"
+    r"(?:[ ](?:financial|fiscal|calendar|school|academic|tax)[ ]years?\b|[ ]season\b)?",
     priority=11, description="2023-2024, 2019-20, 1999/2000")
 pat("date-year", "DATE",
     r"(?:" + lookbehind_any(["in", "In", "since", "Since", "by", "until", "from", "From", "during",
@@ -156,31 +188,32 @@ pat("date-year", "DATE",
                               "summer", "winter", "spring", "autumn"]) + r"|(?<=\bmid-))"
     r"(?<year>" + YEAR + r")\b(?![-–/.,:%][0-9]|%)",
     value="year", priority=9, description="A year after a cue word: in 2023, since 1999, mid-2020.")
-pat("date-decade", "DATE", r"\b(?:1[89]|20)[0-9]0s\b", priority=9, description="the 1990s")
+pat("date-decade", "DATE", lead("lead_date_decade", ["early", "mid", "late", "Early", "Mid", "Late", "the early", "the late"])
+    + r"(?<![\w-])(?:1[89]|20)[0-9]0s\b", priority=9, description="the 1990s, early 1980s")
 pat("date-holiday", "DATE",
-    r"\b(?:New[ ]Year(?:['’]s)?(?:[ ](?:Eve|Day))?|Christmas(?:[ ](?:Eve|Day))?(?![ ]Island)|Boxing[ ]Day"
-    r"|Easter(?:[ ](?:Sunday|Monday|weekend))?(?![ ]Island)|Good[ ]Friday|Anzac[ ]Day|Australia[ ]Day"
-    r"|Remembrance[ ]Day|Armistice[ ]Day|Independence[ ]Day|Thanksgiving(?:[ ]Day)?"
-    r"|(?:Valentine|Mother|Father)['’]s[ ]Day|Labou?r[ ]Day|Memorial[ ]Day|Halloween|Ramadan"
-    r"|Hanukkah|Passover|Yom[ ]Kippur|Diwali|(?:Chinese|Lunar)[ ]New[ ]Year)\b",
+    r"\b" + HOLIDAY + r"(?:[-–]" + HOLIDAY + r")?(?:[ ](?:holiday[ ]period|holidays?|period|break|season|long[ ]weekend|week)\b)?",
     priority=9, description="New Year's Eve, Christmas Day, Easter, Anzac Day ...")
 # Relative dates and times start with common lower-case letters; each group below starts with a
 # fixed word, which PCRE2's JIT finds with a vector search, so they are separate passes.
-PERIODS = r"(?:week|month|year|weekend|decade|century|summer|winter|spring|autumn)"
+PERIODS = r"(?:week|month|year|weekend|decade|century|summer|winter|spring|autumn|season|quarter|fortnight|financial[ ]year)"
+PERIODS_PLURAL = r"(?:days|weeks|months|years|decades|weekends|seasons)"
 PARTS_OF_DAY = r"(?:morning|afternoon|evening|night)"
 # ---------------------------------------------------------------- TIME
 pat("time-clock", "TIME",
-    r"(?<![0-9:.])(?<hour>[01]?[0-9]|2[0-3]):(?<minute>[0-5][0-9])(?::(?<second>[0-5][0-9]))?(?![0-9]|:[0-9])"
+    lead("lead_time_clock", MODIFIERS) + r"(?<![0-9:.])(?<hour>[01]?[0-9]|2[0-3]):(?<minute>[0-5][0-9])(?::(?<second>[0-5][0-9]))?(?![0-9]|:[0-9])"
     r"(?:[ ]?(?<ampm>" + AMPM + r")(?!\w))?(?:[ ](?<tz>" + TZ + r")\b)?",
     value="time", priority=10, description="09:57, 4:00pm AEDT, 16:30:05")
 pat("time-ampm", "TIME",
-    r"(?<![0-9:.])(?<hour>1[0-2]|0?[1-9])(?:\.(?<minute>[0-5][0-9]))?[ ]?(?<ampm>" + AMPM + r")(?!\w)"
+    lead("lead_time_ampm", MODIFIERS) + r"(?<![0-9:.])(?<hour>1[0-2]|0?[1-9])(?:\.(?<minute>[0-5][0-9]))?[ ]?(?<ampm>" + AMPM + r")(?!\w)"
     r"(?:[ ](?<tz>" + TZ + r")\b)?",
     value="time", priority=10, description="4pm, 10 a.m., 4.30pm AEST")
 # ---------------------------------------------------------------- MONEY
+DOLLAR = r"(?:(?:US|A|AU|NZ|C|CA|HK|S|NT)\$|\$(?:US|A|AU|NZ)?)"
 pat("money-dollar", "MONEY",
-    r"(?J)(?<![\w$])(?:(?:US|A|AU|NZ|C|CA|HK|S|NT)\$|\$(?:US|A|AU|NZ)?)[ ]?(?<amount>" + AMOUNT + r")" + SCALE + r"?",
-    priority=10, description="$5, US$1.2 billion, $US300,000, A$4m")
+    r"(?J)" + lead("lead", MODIFIERS + ["between", "Between"]) + r"(?<![\w$])" + DOLLAR + r"[ ]?(?<amount>" + AMOUNT + r")" + SCALE + r"?"
+    r"(?:(?:[ ](?:to|and)[ ]|[ ]?[-–][ ]?)" + DOLLAR + r"[ ]?" + AMOUNT + SCALE.replace("?<scale>", "?:") + r"?)?",
+    priority=10, lead="lead",
+    description="$5, US$1.2 billion, $US300,000, A$4m, about $5, $400 to $500 million")
 pat("money-symbol", "MONEY",
     r"(?J)[€£¥₹][ ]?(?<amount>" + AMOUNT + r")" + SCALE + r"?",
     priority=10, description="€300, £4m")
@@ -188,21 +221,97 @@ pat("money-code", "MONEY",
     r"\b" + trie("AUD USD EUR GBP NZD CAD JPY CNY RMB CHF HKD SGD INR".split()) + r"[ ]?(?<amount>" + AMOUNT + r")" + SCALE + r"?",
     priority=10, description="AUD 5 million, USD 300")
 pat("money-words", "MONEY",
-    r"(?<![\w.,])(?<amount>" + AMOUNT + r")(?:[ ](?:million|billion|trillion))?[ ](?:(?:US|Australian|American"
+    lead("lead_money_words", MODIFIERS) + r"(?<![\w.,])(?<amount>" + AMOUNT + r")(?:[ ](?:million|billion|trillion))?[ ](?:(?:US|Australian|American"
     r"|Canadian|New[ ]Zealand|Hong[ ]Kong|Singapore|Taiwan)[ ])?(?:dollars?|euros?|pounds?(?![ ]of\b)|pence"
     r"|yen|yuan|rupees?|cents?|rand|pesos?)\b",
     priority=10, description="5 million dollars, 300 euros, 50 cents")
 # ---------------------------------------------------------------- PERCENT
 pat("percent", "PERCENT",
-    r"(?<![\w.,])" + AMOUNT + r"(?:[ ]?%|[ ]per[ ]?cent\b|[ ]percent\b|[ ]percentage[ ]points?\b)",
-    priority=10, description="12%, 12 per cent, 3.5 percentage points")
+    lead("lead_percent", MODIFIERS) + r"(?<![\w.,])" + AMOUNT + r"(?:(?:[ ]?[-–][ ]?|[ ](?:to|and)[ ])" + AMOUNT + r")?"
+    r"(?:[ ]?%|(?:[ ]of[ ]a)?[ ]per[ ]?cent\b|[ ]percent\b|[ ]percentage[ ]points?\b)",
+    priority=10, description="12%, 12 per cent, 3.5 percentage points, about 5 to 6 per cent, 0.25 of a per cent")
 # ---------------------------------------------------------------- numbers
 pat("ordinal", "ORDINAL", r"\b[0-9]*(?:1st|2nd|3rd|[04-9]th|1[123]th)\b", priority=2,
     description="1st, 22nd, 103rd, 11th")
 pat("cardinal", "CARDINAL",
-    r"(?<![\w.,/:$€£¥+-])(?!" + YEAR + r"(?![0-9]|[,.][0-9]))(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?"
+    lead("lead_cardinal", MODIFIERS) + r"(?<![\w.,/:$€£¥+-])(?!" + YEAR + r"(?![0-9]|[,.][0-9]))(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?"
     r"(?![\w%-]|[.,/:][0-9])(?:[ ](?:million|billion|trillion|thousand|hundred)\b)?",
     priority=1, description="16, 1,234.5, 2.5 million; not a year, not part of a date, time or amount.")
+
+# Durations, ages, quantities and scores: a number with what it counts. Each comes before the
+# bare cardinal in the numeric pass (at one position the first branch that matches wins).
+DATE_UNITS = r"(?:days?|weeks?|fortnights?|months?|years?|decades?|centur(?:y|ies))"
+TIME_UNITS = r"(?:hours?|minutes?|seconds?|hrs?|mins?)"
+NUM = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?"
+pat("date-duration", "DATE",
+    lead("lead_date_duration", MODIFIERS + ["the last", "the past", "the next", "the first", "the previous",
+                                            "The last", "The past", "The next", "The first"])
+    + r"(?<![\w.,/:$€£¥+-])" + NUM + r"(?:[ ]" + DATE_UNITS + r"(?:[ ](?:ago|earlier|later|ahead|old)\b)?"
+    r"|-(?:day|week|month|year|decade)(?:s?-old)?)\b(?!-[a-z])",
+    priority=10, description="15 months, 12 years, 10 days ago, 28-year-old, a 10-year expansion (durations and ages are DATE)")
+pat("time-duration", "TIME",
+    lead("lead_time_duration", MODIFIERS + ["the last", "the past", "the next", "The last", "The past", "The next"])
+    + r"(?<![\w.,/:$€£¥+-])" + NUM + r"(?:[ ]" + TIME_UNITS + r"(?:[ ](?:ago|earlier|later)\b)?|-(?:hour|minute|second))\b(?!-[a-z])",
+    priority=10, description="62 minutes, 8 hours, a 24-hour strike (durations under a day are TIME)")
+UNITS_QUANTITY = (r"(?:(?:kilo|centi|milli)?met(?:re|er)s?|km|cm|mm|kilograms?|kg|grams?|tonnes?|tons?|miles?"
+                  r"|feet|foot|ft|inches|inch|litres?|liters?|hectares?|ha|acres?|knots?|degrees?(?:[ ](?:Celsius|Fahrenheit|C|F))?"
+                  r"|kilometres?|kilometers?|megawatts?|MW|kW|kph|km/h|mph|barrels?)")
+pat("quantity", "QUANTITY",
+    lead("lead_quantity", MODIFIERS) + r"(?<![\w.,/:$€£¥+-])" + NUM + r"(?:[ ]?|-)" + UNITS_QUANTITY
+    + r"(?![\w/])(?:[ ](?:an|per)[ ]hour\b)?",
+    priority=10, description="20 kilometres, some 50 kilometers, 110 kilometres an hour, 46 miles, 5 tonnes")
+pat("cardinal-score", "CARDINAL",
+    r"(?<![\w.,/:$€£¥+-])[0-9]{1,2}-[0-9]{1,2}(?![\w%]|[-/.,:][0-9])",
+    priority=2, description="Scores and tallies: 6-4, 3-0 (not dates, times or ranges with units)")
+pat("date-age", "DATE",
+    # "Razzano, 18, who ...": a two-digit number between commas right after a capitalised word.
+    r"(?<=[a-z],[ ])(?:" + "|".join(r"(?<=\b[A-Z][a-z]{%d},[ ])" % k for k in range(1, 14)) + r")[1-9][0-9](?=,)",
+    priority=9, description="An age after a name: Razzano, 18, (ages are DATE)")
+pat("date-year-bare", "DATE",
+    # A year of the last and this century on its own: "the 1971 war", "by 2020", "2001 and 2002".
+    # Not before a counted plural, a percent or a unit ("2000 people", "1500 troops").
+    r"(?<![\w.,/:$€£¥+#-])(?<year>19[0-9]{2}|20[0-3][0-9])\b(?![-–/.,:%][0-9]|%|[ ]?(?:per|people|persons|men|women|children|residents|km|kilomet|metres?|tonnes?|times)\b|[ ][a-z]+s\b|[ ](?:-|to)[ ]?[0-9])",
+    value="year", priority=8, description="A bare year 1900-2039: in the 1971 war, 2001 and 2002 (not '2000 people')")
+
+# ---------------------------------------------------------------- numbers in words
+UNIT_WORDS = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
+TENS_WORDS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+ORD_WORDS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
+             "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth thirtieth fortieth fiftieth sixtieth "
+             "seventieth eightieth ninetieth hundredth thousandth millionth").split()
+def cap_both(ws):
+    return ws + [w[0].upper() + w[1:] for w in ws]
+NUMBER_WORD_HEAD = trie(cap_both(UNIT_WORDS + TENS_WORDS))
+NUMBER_WORD = (r"(?:" + NUMBER_WORD_HEAD + r"(?:-" + trie(UNIT_WORDS[:9]) + r")?"
+               r"(?:[ ](?:hundred|thousand|million|billion)(?:[ ](?:and[ ])?" + trie(UNIT_WORDS + TENS_WORDS)
+               + r"(?:-" + trie(UNIT_WORDS[:9]) + r")?)?)?)(?![\w-]|-[a-z])")
+SCALE_WORD = r"(?:hundred|thousand|million|billion|dozen)"
+VAGUE = (r"(?:[Hh]undreds|[Tt]housands|[Mm]illions|[Dd]ozens|[Ss]cores)(?=[ ]of[ ])(?:[ ]of[ ](?:thousands|millions))?"
+         r"|[Tt]ens[ ]of[ ](?:thousands|millions)")
+# "a million", "a week": the "a"/"an"/"one" before a scale or unit word is a lead, so that the
+# match starts at the rarer scale or unit word instead of at every "a".
+A_LEAD = ["a", "an", "A", "An"]
+pat("duration-words-date", "DATE",
+    lead("lead_dw_date", [m + " " + a for m in MODIFIERS for a in ("a",)] + A_LEAD + MODIFIERS + ["the last", "the past", "the next", "the first", "The last", "The past", "The next", "The first"])
+    + r"(?:" + NUMBER_WORD + r"(?:[ ]|-)|(?<=\ba[ ]|\ban[ ]|\bA[ ]|\bAn[ ])|(?<=\bfew[ ]|\bseveral[ ]|\bmany[ ]))"
+    + r"(?:(?<=[ ])" + DATE_UNITS + r"(?:[ ](?:ago|earlier|later|ahead|old)\b)?|(?<=-)(?:day|week|month|year|decade)(?:s?-old)?)\b(?!-[a-z])",
+    priority=10, description="two days, four years, a week ago, the next few days, five-day (durations are DATE)")
+pat("duration-words-time", "TIME",
+    lead("lead_dw_time", A_LEAD + MODIFIERS + ["the last", "the past", "the next", "The last", "The past", "The next", "the next few", "The next few"])
+    + r"(?:" + NUMBER_WORD + r"(?:[ ]|-)|(?<=\ba[ ]|\ban[ ]|\bA[ ]|\bAn[ ])|(?<=\bfew[ ]|\bseveral[ ]|\bmany[ ]))"
+    + r"(?:(?<=[ ])" + TIME_UNITS + r"(?:[ ](?:ago|earlier|later)\b)?|(?<=-)(?:hour|minute|second))\b(?!-[a-z])",
+    priority=10, description="eight hours, the next few hours, an hour ago (durations under a day are TIME)")
+pat("percent-words", "PERCENT",
+    lead("lead_pw", MODIFIERS + A_LEAD + ["half a", "Half a"]) +
+    r"(?:" + NUMBER_WORD + r"[ ]per[ ]?cent\b|(?:quarter|half)(?:-|[ ](?:of[ ]a[ ])?)(?:percentage[ ])?point\b|(?<=\bhalf[ ]a[ ])percentage[ ]point\b)",
+    priority=10, description="Twenty per cent, a quarter-point, half a percentage point")
+pat("cardinal-words", "CARDINAL",
+    lead("lead_cw", MODIFIERS + A_LEAD + [m + " a" for m in MODIFIERS_LOWER] + ["more than two", "More than two"])
+    + r"(?:(?:" + VAGUE + r")|(?<=\ba[ ]|\ban[ ]|\bA[ ]|\bAn[ ])" + SCALE_WORD + r"(?![\w-])|" + NUMBER_WORD + r"(?:[ ]dozen\b)?)",
+    priority=1, description="two, Two hundred and thirty, a million, hundreds of, tens of thousands, Scores of")
+pat("ordinal-words", "ORDINAL",
+    r"(?<![\w-])(?<!\bat[ ])(?<!\bAt[ ])" + trie(cap_both(ORD_WORDS)) + r"(?![\w-]|-(?:hand|class|rate|ever|degree|time)\b)",
+    priority=2, description="first, second, eighth (not 'at first', 'first-hand')")
 # ---------------------------------------------------------------- internet and contact
 pat("email", "EMAIL",
     r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
@@ -296,8 +405,11 @@ pat("org-named-intl", "ORG", r"\b(?=" + INTL_UPPER + ")" + ORG_NAMED_REST, prior
 pat("time-this", "TIME", r"\b[Tt]his[ ]" + PARTS_OF_DAY + r"\b", priority=9, description="this morning")
 pat("date-this", "DATE", r"\b[Tt]his[ ]" + PERIODS + r"\b", priority=8, description="this year")
 pat("time-last", "TIME", r"\b[Ll]ast[ ]" + PARTS_OF_DAY + r"\b", priority=9, description="last night")
-pat("date-last", "DATE", r"\b[Ll]ast[ ]" + PERIODS + r"\b", priority=8, description="last week")
-pat("date-next", "DATE", r"\b[Nn]ext[ ]" + PERIODS + r"\b", priority=8, description="next month")
+pat("date-last", "DATE", r"\b[Ll]ast[ ](?:" + PERIODS + "|" + WEEKDAY + "|" + MONTH_FULL_NO_MAY + r"|May)\b", priority=8, description="last week, last Thursday")
+pat("date-next", "DATE", r"\b[Nn]ext[ ](?:" + PERIODS + "|" + WEEKDAY + "|" + MONTH_FULL_NO_MAY + r"|May|few[ ]" + PERIODS_PLURAL + r")\b", priority=8, description="next month, next Monday, next few days")
+pat("time-next", "TIME", r"\b[Nn]ext[ ](?:few[ ])?(?:hours?|minutes)\b", priority=9, description="next hour, next few hours")
+pat("time-overnight", "TIME", r"\b(?:[Oo]vernight|(?:[Ee]arly|[Ll]ate)[ ](?:morning|afternoon|evening))\b(?![ ]of\b)", priority=9, description="overnight, early evening")
+pat("date-new-year", "DATE", r"(?<=\bthe[ ]|\bthis[ ]|\bnext[ ]|\blast[ ])new[ ]year\b", priority=8, description="the new year (lower case)")
 pat("time-yesterday", "TIME", r"\b[Yy]esterday[ ]" + PARTS_OF_DAY + r"\b", priority=9,
     description="yesterday afternoon")
 pat("date-yesterday", "DATE", r"\b[Yy]esterday\b", priority=8, description="yesterday")
@@ -311,7 +423,8 @@ pat("time-noon", "TIME", r"\b(?<word>noon|mid(?:night|day))\b", value="time", pr
 PASSES = [
     ("numeric", "Entities that start with a digit (or the '(' or '+' of a phone number).",
      ["date-iso", "date-numeric", "date-year-range", "time-clock", "time-ampm", "date-dmy", "money-words",
-      "percent", "ipv4", "phone", "ordinal", "date-decade", "date-year", "cardinal"]),
+      "percent", "ipv4", "phone", "ordinal", "date-decade", "date-year", "date-duration", "time-duration",
+      "quantity", "cardinal-score", "date-age", "date-year-bare", "cardinal"]),
     ("capitalised", "Entities that start with a capital letter, at the start of a word (one \\b for all).",
      ["date-weekday", "date-month", "date-holiday", "money-code", "person-title", "person-cue",
       "org-head-of", "org-named"]),
@@ -320,11 +433,15 @@ PASSES = [
     # Relative dates and times, one pass per fixed first word.
     ("this", "this morning (TIME), this week (DATE).", ["time-this", "date-this"]),
     ("last", "last night (TIME), last year (DATE).", ["time-last", "date-last"]),
-    ("next", "next week (DATE).", ["date-next"]),
+    ("next", "next week (DATE), next few hours (TIME).", ["time-next", "date-next"]),
+    ("overnight", "overnight, early evening (TIME).", ["time-overnight"]),
+    ("new-year", "the new year (DATE).", ["date-new-year"]),
     ("yesterday", "yesterday afternoon (TIME), yesterday (DATE).", ["time-yesterday", "date-yesterday"]),
     ("today-tomorrow-tonight", "tomorrow morning, tonight (TIME); today, tomorrow (DATE).",
      ["time-tomorrow", "time-tonight", "date-today"]),
     ("noon-midnight", "noon, midday, midnight (TIME).", ["time-noon"]),
+    ("words", "Numbers in words: durations (DATE, TIME), percentages, cardinals, ordinals.",
+     ["duration-words-date", "duration-words-time", "percent-words", "cardinal-words", "ordinal-words"]),
 ]
 P = []
 used = set()
@@ -351,6 +468,10 @@ for name, description, pieces in PASSES:
         labels[group] = {"label": d["label"], "priority": d.get("priority", 0)}
         if d.get("value"):
             labels[group]["value"] = d["value"]
+        leads = sorted(set(re.findall(r"\(\?<(lead_[a-z_]+)>", regex)))
+        assert len(leads) <= 1, piece
+        if leads:
+            labels[group]["lead"] = leads[0]
     body = "|".join(branches)
     if factor_b:
         body = r"\b(?:" + body + ")"
@@ -380,7 +501,7 @@ for p in P:
         out.append("  labels:")
         for g, b in p["labels"].items():
             out.append(f"    {g}: {{" + ", ".join(f"{k}: {v}" for k, v in b.items()) + "}")
-    for k in ("group", "priority", "value"):
+    for k in ("group", "priority", "value", "lead"):
         if k in p:
             out.append(f"  {k}: {p[k]}")
     if "requires" in p:

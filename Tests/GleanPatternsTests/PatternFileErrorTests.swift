@@ -40,7 +40,7 @@ let badFiles: [BadFile] = [
     BadFile(yaml: "- name: a\n  regex: '(?<x>a)|(?<y>b)'\n  labels:\n    x: A\n    z: B\n", line: 2, pattern: "a",
             message: "group 'z' does not exist in the regex"),
     BadFile(yaml: "- name: a\n  regex: '(?<x>a)'\n  labels:\n    x: {label: A, colour: red}\n", line: 4, pattern: "a",
-            message: "unknown key 'colour' in branch 'x' (allowed: label, value, priority)"),
+            message: "unknown key 'colour' in branch 'x' (allowed: label, value, priority, lead)"),
     BadFile(yaml: "- name: a\n  regex: '(?<x>a)'\n  group: x\n  labels: {x: A}\n", line: 4, pattern: "a",
             message: "a pattern has either 'group' or 'labels'"),
 ]
