@@ -137,7 +137,7 @@ def esc_words(ws):
 # Words before a number that OntoNotes counts as part of the entity ("about 60", "more than 100").
 MODIFIERS_LOWER = ("about|around|almost|nearly|approximately|roughly|some|over|under|more than|less than"
                    "|fewer than|at least|at most|up to|as many as|as much as|as few as|as little as|close to"
-                   "|just over|just under|well over|well under|just about|upwards of|an estimated|only about"
+                   "|just over|just under|well over|well under|just about|upwards of|only about"
                    "|more than about|less than about").split("|")
 MODIFIERS = MODIFIERS_LOWER + [m[0].upper() + m[1:] for m in MODIFIERS_LOWER]
 
@@ -155,7 +155,7 @@ HOLIDAY = (r"(?:New[ ]Year(?:['’]?s)?(?:[ ](?:Eve|Day))?|Christmas(?:[ ](?:Eve
            r"|Easter(?:[ ](?:Sunday|Monday|weekend))?(?![ ]Island)|Good[ ]Friday|Anzac[ ]Day|Australia[ ]Day"
            r"|Remembrance[ ]Day|Armistice[ ]Day|Independence[ ]Day|Thanksgiving(?:[ ]Day)?"
            r"|(?:Valentine|Mother|Father)['’]s[ ]Day|Labou?r[ ]Day|Memorial[ ]Day|Halloween|Ramadan"
-           r"|Hanukkah|Passover|Yom[ ]Kippur|Diwali|(?:Chinese|Lunar)[ ]New[ ]Year)(?![\w'’])")
+           r"|Hanukkah|Passover|Yom[ ]Kippur|Diwali|(?:Chinese|Lunar)[ ]New[ ]Year)(?![\w'’]|[ ]Honours)")
 pat("date-weekday", "DATE",
     r"(?J)\b(?<weekday>" + WEEKDAY + r")s?\b(?:,?[ ](?:(?<day>" + DAY + r")" + SUFFIX + r"?[ ](?:of[ ])?(?<month>"
     + MONTH + r")(?!\w)|(?<month>" + MONTH + r")[ ](?<day>" + DAY + r")" + SUFFIX + r"?\b(?![,.:][0-9]))"
@@ -188,7 +188,7 @@ pat("date-year", "DATE",
                               "summer", "winter", "spring", "autumn"]) + r"|(?<=\bmid-))"
     r"(?<year>" + YEAR + r")\b(?![-–/.,:%][0-9]|%)",
     value="year", priority=9, description="A year after a cue word: in 2023, since 1999, mid-2020.")
-pat("date-decade", "DATE", lead("lead_date_decade", ["early", "mid", "late", "Early", "Mid", "Late", "the early", "the late"])
+pat("date-decade", "DATE", lead("lead_date_decade", ["early", "mid", "late", "Early", "Mid", "Late"])
     + r"(?<![\w-])(?:1[89]|20)[0-9]0s\b", priority=9, description="the 1990s, early 1980s")
 pat("date-holiday", "DATE",
     r"\b" + HOLIDAY + r"(?:[-–]" + HOLIDAY + r")?(?:[ ](?:holiday[ ]period|holidays?|period|break|season|long[ ]weekend|week)\b)?",
@@ -244,13 +244,13 @@ DATE_UNITS = r"(?:days?|weeks?|fortnights?|months?|years?|decades?|centur(?:y|ie
 TIME_UNITS = r"(?:hours?|minutes?|seconds?|hrs?|mins?)"
 NUM = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?"
 pat("date-duration", "DATE",
-    lead("lead_date_duration", MODIFIERS + ["the last", "the past", "the next", "the first", "the previous",
-                                            "The last", "The past", "The next", "The first"])
+    lead("lead_date_duration", MODIFIERS + ["last", "past", "next", "first", "previous",
+                                            "Last", "Past", "Next", "First", "Previous"])
     + r"(?<![\w.,/:$€£¥+-])" + NUM + r"(?:[ ]" + DATE_UNITS + r"(?:[ ](?:ago|earlier|later|ahead|old)\b)?"
     r"|-(?:day|week|month|year|decade)(?:s?-old)?)\b(?!-[a-z])",
     priority=10, description="15 months, 12 years, 10 days ago, 28-year-old, a 10-year expansion (durations and ages are DATE)")
 pat("time-duration", "TIME",
-    lead("lead_time_duration", MODIFIERS + ["the last", "the past", "the next", "The last", "The past", "The next"])
+    lead("lead_time_duration", MODIFIERS + ["last", "past", "next", "Last", "Past", "Next"])
     + r"(?<![\w.,/:$€£¥+-])" + NUM + r"(?:[ ]" + TIME_UNITS + r"(?:[ ](?:ago|earlier|later)\b)?|-(?:hour|minute|second))\b(?!-[a-z])",
     priority=10, description="62 minutes, 8 hours, a 24-hour strike (durations under a day are TIME)")
 UNITS_QUANTITY = (r"(?:(?:kilo|centi|milli)?met(?:re|er)s?|km|cm|mm|kilograms?|kg|grams?|tonnes?|tons?|miles?"
@@ -281,8 +281,11 @@ ORD_WORDS = ("first second third fourth fifth sixth seventh eighth ninth tenth e
              "seventieth eightieth ninetieth hundredth thousandth millionth").split()
 def cap_both(ws):
     return ws + [w[0].upper() + w[1:] for w in ws]
-NUMBER_WORD_HEAD = trie(cap_both(UNIT_WORDS + TENS_WORDS))
-NUMBER_WORD = (r"(?:" + NUMBER_WORD_HEAD + r"(?:-" + trie(UNIT_WORDS[:9]) + r")?"
+NUMBER_WORD_HEAD = (r"(?:" + trie([w for w in UNIT_WORDS + TENS_WORDS if w != "one"])
+                    + r"|(?<!\bno[ ]|\bgo[ ]|\bNo[ ])one(?![ ](?:another|better)\b)"
+                    # A capitalised number word right after another word is part of a name ("Zeus Two").
+                    + r"|(?<![\w,][ ])" + trie([w[0].upper() + w[1:] for w in UNIT_WORDS + TENS_WORDS]) + ")")
+NUMBER_WORD = (r"(?<![\w'’-])(?:" + NUMBER_WORD_HEAD + r"(?:-" + trie(UNIT_WORDS[:9]) + r")?"
                r"(?:[ ](?:hundred|thousand|million|billion)(?:[ ](?:and[ ])?" + trie(UNIT_WORDS + TENS_WORDS)
                + r"(?:-" + trie(UNIT_WORDS[:9]) + r")?)?)?)(?![\w-]|-[a-z])")
 SCALE_WORD = r"(?:hundred|thousand|million|billion|dozen)"
@@ -292,12 +295,12 @@ VAGUE = (r"(?:[Hh]undreds|[Tt]housands|[Mm]illions|[Dd]ozens|[Ss]cores)(?=[ ]of[
 # match starts at the rarer scale or unit word instead of at every "a".
 A_LEAD = ["a", "an", "A", "An"]
 pat("duration-words-date", "DATE",
-    lead("lead_dw_date", [m + " " + a for m in MODIFIERS for a in ("a",)] + A_LEAD + MODIFIERS + ["the last", "the past", "the next", "the first", "The last", "The past", "The next", "The first"])
+    lead("lead_dw_date", [m + " " + a for m in MODIFIERS for a in ("a",)] + A_LEAD + MODIFIERS + ["last", "past", "next", "first", "Last", "Past", "Next", "First"])
     + r"(?:" + NUMBER_WORD + r"(?:[ ]|-)|(?<=\ba[ ]|\ban[ ]|\bA[ ]|\bAn[ ])|(?<=\bfew[ ]|\bseveral[ ]|\bmany[ ]))"
     + r"(?:(?<=[ ])" + DATE_UNITS + r"(?:[ ](?:ago|earlier|later|ahead|old)\b)?|(?<=-)(?:day|week|month|year|decade)(?:s?-old)?)\b(?!-[a-z])",
     priority=10, description="two days, four years, a week ago, the next few days, five-day (durations are DATE)")
 pat("duration-words-time", "TIME",
-    lead("lead_dw_time", A_LEAD + MODIFIERS + ["the last", "the past", "the next", "The last", "The past", "The next", "the next few", "The next few"])
+    lead("lead_dw_time", A_LEAD + MODIFIERS + ["last", "past", "next", "Last", "Past", "Next", "next few", "Next few"])
     + r"(?:" + NUMBER_WORD + r"(?:[ ]|-)|(?<=\ba[ ]|\ban[ ]|\bA[ ]|\bAn[ ])|(?<=\bfew[ ]|\bseveral[ ]|\bmany[ ]))"
     + r"(?:(?<=[ ])" + TIME_UNITS + r"(?:[ ](?:ago|earlier|later)\b)?|(?<=-)(?:hour|minute|second))\b(?!-[a-z])",
     priority=10, description="eight hours, the next few hours, an hour ago (durations under a day are TIME)")
@@ -305,6 +308,13 @@ pat("percent-words", "PERCENT",
     lead("lead_pw", MODIFIERS + A_LEAD + ["half a", "Half a"]) +
     r"(?:" + NUMBER_WORD + r"[ ]per[ ]?cent\b|(?:quarter|half)(?:-|[ ](?:of[ ]a[ ])?)(?:percentage[ ])?point\b|(?<=\bhalf[ ]a[ ])percentage[ ]point\b)",
     priority=10, description="Twenty per cent, a quarter-point, half a percentage point")
+pat("quantity-words", "QUANTITY",
+    lead("lead_qw", MODIFIERS + [m + " a" for m in MODIFIERS_LOWER] + A_LEAD)
+    + r"(?:" + NUMBER_WORD + r"(?:[ ]|-)|(?<=\ba[ ]|\ban[ ]|\bA[ ]|\bAn[ ]))" + UNITS_QUANTITY + r"(?![\w/])(?:[ ](?:an|per)[ ]hour\b)?",
+    priority=10, description="five millimetres, a millimetre, nine metre")
+pat("date-ordinal-period", "DATE",
+    trie(ORD_WORDS[:12]) + r"[ ](?:week|day|month|year|quarter|half|weekend|season|term)(?:[ ]of[ ](?:the[ ])?(?:new[ ]year|year|month|season|week|financial[ ]year))?\b",
+    priority=10, description="second week, first quarter of the new year (an ordinal period is DATE)")
 pat("cardinal-words", "CARDINAL",
     lead("lead_cw", MODIFIERS + A_LEAD + [m + " a" for m in MODIFIERS_LOWER] + ["more than two", "More than two"])
     + r"(?:(?:" + VAGUE + r")|(?<=\ba[ ]|\ban[ ]|\bA[ ]|\bAn[ ])" + SCALE_WORD + r"(?![\w-])|" + NUMBER_WORD + r"(?:[ ]dozen\b)?)",
@@ -387,7 +397,9 @@ pat("org-head-of", "ORG",
     priority=6,
     description="Institute for the Study of War, Bureau of Meteorology, University of Sydney")
 ORG_NAMED_REST = (ORG_STOP_FIRST + r"(?!(?:West|South|Left)[ ]Bank\b)(?:(?!" + trie(ORG_HEADS) + r"\b)" + ORG_WORD
-                  + r"[ ]){1,6}+" + trie(ORG_HEADS + ["Pty Ltd"]) + r"\b")
+                  + r"[ ]){1,6}+" + trie(ORG_HEADS + ["Pty Ltd"]) + r"\b"
+                  # "South Asian Association for Regional Cooperation": an "of/for" tail of capitalised words.
+                  + r"(?:[ ](?:for|of)[ ](?:the[ ])?" + NOT_ORG_WORD + ORG_WORD + r"(?:[ ](?:and[ ])?" + NOT_ORG_WORD + ORG_WORD + r"){0,3})?")
 pat("org-named", "ORG",
     # First a cheap necessary condition (the first word is followed by a space and a capital,
     # a non-ASCII letter or "plc"; a word with other characters passes to the full test), so
@@ -402,13 +414,13 @@ pat("org-named-intl", "ORG", r"\b(?=" + INTL_UPPER + ")" + ORG_NAMED_REST, prior
 # Pieces joined into one pattern each: one pass over the text for all entities that start with a
 # digit, one for those that start with a capital letter, one for lower-case time words. The order
 # of the branches matters: at one position the first branch that matches wins.
-pat("time-this", "TIME", r"\b[Tt]his[ ]" + PARTS_OF_DAY + r"\b", priority=9, description="this morning")
+pat("time-this", "TIME", lead("lead_time_this", ["early hours of", "small hours of", "early hours on"]) + r"\b[Tt]his[ ]" + PARTS_OF_DAY + r"\b", priority=9, description="this morning")
 pat("date-this", "DATE", r"\b[Tt]his[ ]" + PERIODS + r"\b", priority=8, description="this year")
 pat("time-last", "TIME", r"\b[Ll]ast[ ]" + PARTS_OF_DAY + r"\b", priority=9, description="last night")
 pat("date-last", "DATE", r"\b[Ll]ast[ ](?:" + PERIODS + "|" + WEEKDAY + "|" + MONTH_FULL_NO_MAY + r"|May)\b", priority=8, description="last week, last Thursday")
 pat("date-next", "DATE", r"\b[Nn]ext[ ](?:" + PERIODS + "|" + WEEKDAY + "|" + MONTH_FULL_NO_MAY + r"|May|few[ ]" + PERIODS_PLURAL + r")\b", priority=8, description="next month, next Monday, next few days")
 pat("time-next", "TIME", r"\b[Nn]ext[ ](?:few[ ])?(?:hours?|minutes)\b", priority=9, description="next hour, next few hours")
-pat("time-overnight", "TIME", r"\b(?:[Oo]vernight|(?:[Ee]arly|[Ll]ate)[ ](?:morning|afternoon|evening))\b(?![ ]of\b)", priority=9, description="overnight, early evening")
+pat("time-overnight", "TIME", r"\b(?:[Oo]vernight|(?:[Ee]arly|[Ll]ate)[ ](?:morning|afternoon|evening))\b(?![ ]of\b|[ ](?:borrowing|lending|rates?|cash|loans?|markets?)\b)", priority=9, description="overnight, early evening")
 pat("date-new-year", "DATE", r"(?<=\bthe[ ]|\bthis[ ]|\bnext[ ]|\blast[ ])new[ ]year\b", priority=8, description="the new year (lower case)")
 pat("time-yesterday", "TIME", r"\b[Yy]esterday[ ]" + PARTS_OF_DAY + r"\b", priority=9,
     description="yesterday afternoon")
@@ -441,7 +453,8 @@ PASSES = [
      ["time-tomorrow", "time-tonight", "date-today"]),
     ("noon-midnight", "noon, midday, midnight (TIME).", ["time-noon"]),
     ("words", "Numbers in words: durations (DATE, TIME), percentages, cardinals, ordinals.",
-     ["duration-words-date", "duration-words-time", "percent-words", "cardinal-words", "ordinal-words"]),
+     ["duration-words-date", "duration-words-time", "percent-words", "quantity-words", "date-ordinal-period",
+      "cardinal-words", "ordinal-words"]),
 ]
 P = []
 used = set()
