@@ -163,10 +163,10 @@ pat("date-weekday", "DATE",
     value="date", priority=10,
     description="A weekday, alone or with its date: Thursday; Thursday, 2 March 2023; Friday, March 3, 2023.")
 pat("date-dmy", "DATE",
-    r"\b(?<day>" + DAY + r")" + SUFFIX + r"?(?:[-–](?:" + DAY + r")" + SUFFIX + r"?)?[ ](?:of[ ])?(?<month>" + MONTH + r")(?!\w)(?:,?[ ](?<year>" + YEAR + r")\b)?",
+    r"\b(?<day>" + DAY + r"(?:" + SUFFIX + r"?[-–]" + DAY + r")?)" + SUFFIX + r"?[ ](?:of[ ])?(?<month>" + MONTH + r")(?!\w)(?:,?[ ](?<year>" + YEAR + r")\b)?",
     value="date", priority=10, description="2 March 2023; 2nd of March; 2 Mar.")
 pat("date-month", "DATE",
-    r"(?J)\b(?:(?<month>" + MONTH + r")(?!\w)[ ](?:(?<day>" + DAY + r")" + SUFFIX + r"?(?:[-–](?:" + DAY + r")" + SUFFIX + r"?)?\b(?![,.:][0-9])"
+    r"(?J)\b(?:(?<month>" + MONTH + r")(?!\w)[ ](?:(?<day>" + DAY + r"(?:" + SUFFIX + r"?[-–]" + DAY + r")?)" + SUFFIX + r"?\b(?![,.:][0-9])"
     r"(?:,?[ ](?<year>" + YEAR + r")\b)?|(?<year>" + YEAR + r")\b)|(?<month>" + MONTH_FULL_NO_MAY + r")\b(?:[ ](?:this|last|next)[ ]year\b)?)",
     value="date", priority=10,
     description="March 1; March 1, 2023; February 2021; a month name alone (not May).")
@@ -242,6 +242,8 @@ pat("cardinal", "CARDINAL",
 # bare cardinal in the numeric pass (at one position the first branch that matches wins).
 DATE_UNITS = r"(?:days?|weeks?|fortnights?|months?|years?|decades?|centur(?:y|ies))"
 TIME_UNITS = r"(?:hours?|minutes?|seconds?|hrs?|mins?)"
+# After "a" or a number word, "second" is too often the ordinal ("a second minute of silence").
+TIME_UNITS_WORDS = r"(?:hours?|minutes?|seconds|hrs?|mins?)"
 NUM = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?"
 pat("date-duration", "DATE",
     lead("lead_date_duration", MODIFIERS + ["last", "past", "next", "first", "previous",
@@ -255,7 +257,7 @@ pat("time-duration", "TIME",
     priority=10, description="62 minutes, 8 hours, a 24-hour strike (durations under a day are TIME)")
 UNITS_QUANTITY = (r"(?:(?:kilo|centi|milli)?met(?:re|er)s?|km|cm|mm|kilograms?|kg|grams?|tonnes?|tons?|miles?"
                   r"|feet|foot|ft|inches|inch|litres?|liters?|hectares?|ha|acres?|knots?|degrees?(?:[ ](?:Celsius|Fahrenheit|C|F))?"
-                  r"|kilometres?|kilometers?|megawatts?|MW|kW|kph|km/h|mph|barrels?)")
+                  r"|kilometres?|kilometers?|megawatts?|MW|kW|kph|km/h|mph|barrels?)(?![ ]of[ ](?:the|a|an|his|her|its|their|our|your|my|this|that|these|those|volatility|uncertainty|confidence|risk|support)\b)")
 pat("quantity", "QUANTITY",
     lead("lead_quantity", MODIFIERS) + r"(?<![\w.,/:$€£¥+-])" + NUM + r"(?:[ ]?|-)" + UNITS_QUANTITY
     + r"(?![\w/])(?:[ ](?:an|per)[ ]hour\b)?",
@@ -284,7 +286,7 @@ def cap_both(ws):
 NUMBER_WORD_HEAD = (r"(?:" + trie([w for w in UNIT_WORDS + TENS_WORDS if w != "one"])
                     + r"|(?<!\bno[ ]|\bgo[ ]|\bNo[ ])one(?![ ](?:another|better)\b)"
                     # A capitalised number word right after another word is part of a name ("Zeus Two").
-                    + r"|(?<![\w,][ ])" + trie([w[0].upper() + w[1:] for w in UNIT_WORDS + TENS_WORDS]) + ")")
+                    + r"|(?<![\w][ ])" + trie([w[0].upper() + w[1:] for w in UNIT_WORDS + TENS_WORDS]) + ")")
 NUMBER_WORD = (r"(?<![\w'’-])(?:" + NUMBER_WORD_HEAD + r"(?:-" + trie(UNIT_WORDS[:9]) + r")?"
                r"(?:[ ](?:hundred|thousand|million|billion)(?:[ ](?:and[ ])?" + trie(UNIT_WORDS + TENS_WORDS)
                + r"(?:-" + trie(UNIT_WORDS[:9]) + r")?)?)?)(?![\w-]|-[a-z])")
@@ -302,7 +304,7 @@ pat("duration-words-date", "DATE",
 pat("duration-words-time", "TIME",
     lead("lead_dw_time", A_LEAD + MODIFIERS + ["last", "past", "next", "Last", "Past", "Next", "next few", "Next few"])
     + r"(?:" + NUMBER_WORD + r"(?:[ ]|-)|(?<=\ba[ ]|\ban[ ]|\bA[ ]|\bAn[ ])|(?<=\bfew[ ]|\bseveral[ ]|\bmany[ ]))"
-    + r"(?:(?<=[ ])" + TIME_UNITS + r"(?:[ ](?:ago|earlier|later)\b)?|(?<=-)(?:hour|minute|second))\b(?!-[a-z])",
+    + r"(?:(?<=[ ])" + TIME_UNITS_WORDS + r"(?:[ ](?:ago|earlier|later)\b)?|(?<=-)(?:hour|minute))\b(?!-[a-z])",
     priority=10, description="eight hours, the next few hours, an hour ago (durations under a day are TIME)")
 pat("percent-words", "PERCENT",
     lead("lead_pw", MODIFIERS + A_LEAD + ["half a", "Half a"]) +
