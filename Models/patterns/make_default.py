@@ -127,7 +127,20 @@ def lead(group, words):
         by_len.setdefault(len(w), []).append(w)
     alts = [r"(?<=\b(?<" + group + ">" + "|".join(esc_words(sorted(ws))) + r")[ ])"
             for _, ws in sorted(by_len.items(), reverse=True)]
-    return "(?|" + "|".join(alts) + "|)"
+    return LEAD_MARK + "(?|" + "|".join(alts) + "|)" + LEAD_MARK
+
+
+# pat() moves a lead behind a lookahead for the rest of the pattern, `(?=REST)LEAD REST`: the
+# lookbehinds of a lead are many, and most candidate positions fail REST at once, so the lead is
+# tried only where the rest matches. The same matches; the lookahead's groups are unnamed.
+LEAD_MARK = "\x00"
+
+
+def place_lead(regex):
+    if LEAD_MARK not in regex:
+        return regex
+    before, lead_text, rest = regex.split(LEAD_MARK)
+    return before + "(?=" + re.sub(r"\(\?<([A-Za-z_][A-Za-z0-9_]*)>", "(?:", rest) + ")" + lead_text + rest
 
 
 def esc_words(ws):
@@ -147,7 +160,7 @@ PIECES = {}
 def pat(name, label, regex, **kw):
     """One kind of entity. Pieces that start with the same kind of byte are joined into one pattern
     (one pass over the text) below, each as a labelled branch."""
-    PIECES[name] = dict(name=name, label=label, regex=regex, **kw)
+    PIECES[name] = dict(name=name, label=label, regex=place_lead(regex), **kw)
 
 
 # ---------------------------------------------------------------- DATE
@@ -321,6 +334,11 @@ pat("cardinal-words", "CARDINAL",
     lead("lead_cw", MODIFIERS + A_LEAD + [m + " a" for m in MODIFIERS_LOWER] + ["more than two", "More than two"])
     + r"(?:(?:" + VAGUE + r")|(?<=\ba[ ]|\ban[ ]|\bA[ ]|\bAn[ ])" + SCALE_WORD + r"(?![\w-])|" + NUMBER_WORD + r"(?:[ ]dozen\b)?)",
     priority=1, description="two, Two hundred and thirty, a million, hundreds of, tens of thousands, Scores of")
+WORDS_GATE = sorted(set(UNIT_WORDS + TENS_WORDS + ORD_WORDS + [
+    "day", "week", "fortnight", "month", "year", "decade", "centur", "hour", "minute", "second", "hr", "min",
+    "met", "km", "cm", "mm", "kilo", "centi", "milli", "gram", "kg", "tonne", "ton", "mile", "feet", "foot", "ft",
+    "inch", "litre", "liter", "hectare", "ha", "acre", "knot", "degree", "megawatt", "MW", "kW", "kph", "mph", "barrel",
+    "quarter", "half", "percentage", "hundred", "thousand", "million", "billion", "dozen", "score", "ten"]))
 pat("ordinal-words", "ORDINAL",
     r"(?<![\w-])(?<!\bat[ ])(?<!\bAt[ ])" + trie(cap_both(ORD_WORDS)) + r"(?![\w-]|-(?:hand|class|rate|ever|degree|time)\b)",
     priority=2, description="first, second, eighth (not 'at first', 'first-hand')")
@@ -490,6 +508,11 @@ for name, description, pieces in PASSES:
     body = "|".join(branches)
     if factor_b:
         body = r"\b(?:" + body + ")"
+    elif name == "words":
+        # Every branch starts at the start of a word that is a number, ordinal, unit or scale
+        # word (a unit after "a" or "few"): one cheap test for all branches, so that the many
+        # other words fail on their first letters.
+        body = r"(?<![A-Za-z0-9_'-])(?=" + trie(cap_both(WORDS_GATE)) + r")(?:" + body + ")"
     elif name == "numeric":
         # No branch starts right after a digit (each begins with \b or a lookbehind that excludes
         # digits): one test rejects the inner digits of every number for all branches.
