@@ -338,7 +338,8 @@ WORDS_GATE = sorted(set(UNIT_WORDS + TENS_WORDS + ORD_WORDS + [
     "day", "week", "fortnight", "month", "year", "decade", "centur", "hour", "minute", "second", "hr", "min",
     "met", "km", "cm", "mm", "kilo", "centi", "milli", "gram", "kg", "tonne", "ton", "mile", "feet", "foot", "ft",
     "inch", "litre", "liter", "hectare", "ha", "acre", "knot", "degree", "megawatt", "MW", "kW", "kph", "mph", "barrel",
-    "quarter", "half", "percentage", "hundred", "thousand", "million", "billion", "dozen", "score", "ten"]))
+    "quarter", "half", "percentage", "hundred", "thousand", "million", "billion", "dozen", "score", "ten",
+    "overnight", "early", "late"]))
 pat("ordinal-words", "ORDINAL",
     r"(?<![\w-])(?<!\bat[ ])(?<!\bAt[ ])" + trie(cap_both(ORD_WORDS)) + r"(?![\w-]|-(?:hand|class|rate|ever|degree|time)\b)",
     priority=2, description="first, second, eighth (not 'at first', 'first-hand')")
@@ -466,15 +467,14 @@ PASSES = [
     ("this", "this morning (TIME), this week (DATE).", ["time-this", "date-this"]),
     ("last", "last night (TIME), last year (DATE).", ["time-last", "date-last"]),
     ("next", "next week (DATE), next few hours (TIME).", ["time-next", "date-next"]),
-    ("overnight", "overnight, early evening (TIME).", ["time-overnight"]),
     ("new-year", "the new year (DATE).", ["date-new-year"]),
     ("yesterday", "yesterday afternoon (TIME), yesterday (DATE).", ["time-yesterday", "date-yesterday"]),
     ("today-tomorrow-tonight", "tomorrow morning, tonight (TIME); today, tomorrow (DATE).",
      ["time-tomorrow", "time-tonight", "date-today"]),
     ("noon-midnight", "noon, midday, midnight (TIME).", ["time-noon"]),
-    ("words", "Numbers in words: durations (DATE, TIME), percentages, cardinals, ordinals.",
+    ("words", "Numbers in words: durations (DATE, TIME), percentages, cardinals, ordinals; overnight (TIME).",
      ["duration-words-date", "duration-words-time", "percent-words", "quantity-words", "date-ordinal-period",
-      "cardinal-words", "ordinal-words"]),
+      "cardinal-words", "ordinal-words", "time-overnight"]),
 ]
 P = []
 used = set()
