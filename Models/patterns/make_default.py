@@ -297,7 +297,10 @@ ORD_WORDS = ("first second third fourth fifth sixth seventh eighth ninth tenth e
 def cap_both(ws):
     return ws + [w[0].upper() + w[1:] for w in ws]
 NUMBER_WORD_HEAD = (r"(?:" + trie([w for w in UNIT_WORDS + TENS_WORDS if w != "one"])
-                    + r"|(?<!\bno[ ]|\bgo[ ]|\bNo[ ])one(?![ ](?:another|better)\b)"
+                    # "one" is too often a pronoun ("no one", "the last one", "then one without"): a number only
+                    # before "of" or a word that is not a function word ("one person"), or after "number".
+                    + r"|(?<!" + "|".join(r"\b" + w + "[ ]" for w in "no No go the The this This that That last next each Each every Every any Any which Which only another little big new old".split()) + r")"
+                    + r"(?:(?<=\bnumber[ ])one|one(?=[ ]of\b|[ ](?!(?:another|better|without|with|to|is|was|who|that|which|can|could|would|will|should|may|might|must|does|did|has|had|have|at|in|on|by|for|from|after|before|as|than|and|or|but|if|when|where|else|day|way|time|thing|says|said)\b)[a-z]))"
                     # A capitalised number word right after another word is part of a name ("Zeus Two").
                     + r"|(?<![\w][ ])" + trie([w[0].upper() + w[1:] for w in UNIT_WORDS + TENS_WORDS]) + ")")
 NUMBER_WORD = (r"(?<![\w'’-])(?:" + NUMBER_WORD_HEAD + r"(?:-" + trie(UNIT_WORDS[:9]) + r")?"
