@@ -269,7 +269,7 @@ pat("time-duration", "TIME",
     + r"(?<![\w.,/:$€£¥+-])" + NUM + r"(?:[ ]" + TIME_UNITS + r"(?:[ ](?:ago|earlier|later)\b)?|-(?:hour|minute|second))\b(?!-[a-z])",
     priority=10, description="62 minutes, 8 hours, a 24-hour strike (durations under a day are TIME)")
 UNITS_QUANTITY = (r"(?:(?:kilo|centi|milli)?met(?:re|er)s?|km|cm|mm|kilograms?|kg|grams?|tonnes?|tons?|miles?"
-                  r"|feet|foot|ft|inches|inch|litres?|liters?|hectares?|ha|acres?|knots?|degrees?(?:[ ](?:Celsius|Fahrenheit|C|F))?"
+                  r"|feet|foot|ft|inches|inch|litres?|liters?|hectares?|acres?|knots?|degrees?(?:[ ](?:Celsius|Fahrenheit|C|F))?"
                   r"|kilometres?|kilometers?|megawatts?|MW|kW|kph|km/h|mph|barrels?)(?![ ]of[ ](?:the|a|an|his|her|its|their|our|your|my|this|that|these|those|volatility|uncertainty|confidence|risk|support)\b)")
 pat("quantity", "QUANTITY",
     lead("lead_quantity", MODIFIERS) + r"(?<![\w.,/:$€£¥+-])" + NUM + r"(?:[ ]?|-)" + UNITS_QUANTITY
@@ -299,8 +299,9 @@ def cap_both(ws):
 NUMBER_WORD_HEAD = (r"(?:" + trie([w for w in UNIT_WORDS + TENS_WORDS if w != "one"])
                     # "one" is too often a pronoun ("no one", "the last one", "then one without"): a number only
                     # before "of" or a word that is not a function word ("one person"), or after "number".
-                    + r"|(?<!" + "|".join(r"\b" + w + "[ ]" for w in "no No go the The this This that That last next each Each every Every any Any which Which only another little big new old".split()) + r")"
-                    + r"(?:(?<=\bnumber[ ])one|one(?=[ ]of\b|[ ](?!(?:another|better|without|with|to|is|was|who|that|which|can|could|would|will|should|may|might|must|does|did|has|had|have|at|in|on|by|for|from|after|before|as|than|and|or|but|if|when|where|else|day|way|time|thing|says|said)\b)[a-z]))"
+                    # (the lookbehind comes after "one", so that it runs only where "one" is)
+                    + r"|one(?<!" + "|".join(r"\b" + w + "[ ]one" for w in "no No go the The this This that That last next each Each every Every any Any which Which only another little big new old".split()) + r")"
+                    + r"(?:(?<=\bnumber[ ]one)|(?=[ ]of\b|[ ](?!(?:another|better|without|with|to|is|was|who|that|which|can|could|would|will|should|may|might|must|does|did|has|had|have|at|in|on|by|for|from|after|before|as|than|and|or|but|if|when|where|else|day|way|time|thing|says|said)\b)[a-z]))"
                     # A capitalised number word right after another word is part of a name ("Zeus Two").
                     + r"|(?<![\w][ ])" + trie([w[0].upper() + w[1:] for w in UNIT_WORDS + TENS_WORDS]) + ")")
 NUMBER_WORD = (r"(?<![\w'’-])(?:" + NUMBER_WORD_HEAD + r"(?:-" + trie(UNIT_WORDS[:9]) + r")?"
@@ -340,7 +341,7 @@ pat("cardinal-words", "CARDINAL",
 WORDS_GATE = sorted(set(UNIT_WORDS + TENS_WORDS + ORD_WORDS + [
     "day", "week", "fortnight", "month", "year", "decade", "centur", "hour", "minute", "second", "hr", "min",
     "met", "km", "cm", "mm", "kilo", "centi", "milli", "gram", "kg", "tonne", "ton", "mile", "feet", "foot", "ft",
-    "inch", "litre", "liter", "hectare", "ha", "acre", "knot", "degree", "megawatt", "MW", "kW", "kph", "mph", "barrel",
+    "inch", "litre", "liter", "hectare", "acre", "knot", "degree", "megawatt", "MW", "kW", "kph", "mph", "barrel",
     "quarter", "half", "percentage", "hundred", "thousand", "million", "billion", "dozen", "score", "ten",
     "overnight", "early", "late"]))
 pat("ordinal-words", "ORDINAL",
