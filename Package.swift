@@ -51,7 +51,7 @@ let package = Package(
         .target(name: "GleanTestSupport", path: "Tests/GleanTestSupport"),
         .testTarget(name: "GleanCoreTests", dependencies: ["GleanCore", "GleanTestSupport"]),
         .testTarget(name: "GleanSegmentTests", dependencies: ["GleanSegment", "CICUShim", "GleanTestSupport"]),
-        .testTarget(name: "GleanPatternsTests", dependencies: ["GleanPatterns", "GleanSegment"], exclude: ["Resources"]),
+        .testTarget(name: "GleanPatternsTests", dependencies: ["GleanPatterns", "GleanSegment", "GleanTestSupport"], exclude: ["Resources"]),
         .testTarget(name: "GleanGazetteerTests", dependencies: ["GleanGazetteer", "GleanSegment", "GleanTestSupport"]),
         .testTarget(name: "GleanIOTests", dependencies: ["GleanIO"]),
         .testTarget(name: "GleanTests", dependencies: ["Glean", "GleanTestSupport"]),

@@ -113,12 +113,15 @@ public struct PatternBranch: Sendable, Equatable {
     public var value: ValueKind?
     /// nil: the pattern's priority.
     public var priority: Int?
+    /// A named group where the span starts when that group is set (see ``PatternDefinition/lead``).
+    public var lead: String?
 
-    public init(group: String, label: String, value: ValueKind? = nil, priority: Int? = nil) {
+    public init(group: String, label: String, value: ValueKind? = nil, priority: Int? = nil, lead: String? = nil) {
         self.group = group
         self.label = label
         self.value = value
         self.priority = priority
+        self.lead = lead
     }
 }
 
@@ -154,6 +157,11 @@ public struct PatternDefinition: Sendable {
     public var requires: [String] = []
     /// Free text for the author and `glean patterns check`.
     public var description: String? = nil
+    /// A named group that, when set, moves the span's start back to its own start: a capture in a
+    /// lookbehind, so that a match can start at a rare byte (a digit) while the entity includes a
+    /// word before it. `'(?<=(?<mod>about)[ ])?[0-9]+'` with `lead: mod` gives "about 60" for
+    /// "about 60" and "60" for "60". nil: the span is the chosen group.
+    public var lead: String? = nil
     /// Guards against catastrophic backtracking, per match call (nil: the set's default).
     public var matchLimit: UInt32? = nil
     public var depthLimit: UInt32? = nil
@@ -178,7 +186,7 @@ public struct PatternDefinition: Sendable {
 
     /// The keys a pattern may have in a file.
     public static let allowedKeys = [
-        "name", "label", "labels", "regex", "flags", "group", "priority", "lang", "value", "requires", "description",
+        "name", "label", "labels", "regex", "flags", "group", "priority", "lang", "value", "requires", "description", "lead",
         "match_limit", "depth_limit", "heap_limit",
     ]
 }

@@ -148,6 +148,12 @@ public enum PatternFile {
             }
             def.value = kind
         }
+        if let v = values["lead"] {
+            guard let s = v.string, !s.isEmpty else {
+                throw fail(.invalidValue(key: "lead", message: "expected a group name"), v)
+            }
+            def.lead = s
+        }
         if let v = values["requires"] {
             let items: [Node]
             switch v {
@@ -186,11 +192,14 @@ public enum PatternFile {
                                 throw fail(.invalidValue(key: "labels", message: "unknown value kind '\(bv.string ?? "?")'"), bv)
                             }
                             branch.value = kind
+                        case "lead"?:
+                            guard let n = bv.string, !n.isEmpty else { throw fail(.invalidValue(key: "labels", message: "lead: expected a group name"), bv) }
+                            branch.lead = n
                         case "priority"?:
                             guard let n = bv.int else { throw fail(.invalidValue(key: "labels", message: "priority: expected an integer"), bv) }
                             branch.priority = n
                         default:
-                            throw fail(.invalidValue(key: "labels", message: "unknown key '\(bk.string ?? "?")' in branch '\(group)' (allowed: label, value, priority)"), bk)
+                            throw fail(.invalidValue(key: "labels", message: "unknown key '\(bk.string ?? "?")' in branch '\(group)' (allowed: label, value, priority, lead)"), bk)
                         }
                     }
                 default:

@@ -36,7 +36,9 @@ public struct PatternLimits: Sendable, Equatable {
 /// Each match becomes one ``Span`` (source `.pattern`) whose `matchStart`/`matchEnd` are the UTF-8
 /// byte offsets of the chosen group (``PatternGroup``), with the named captures as `groups` and a
 /// normalised `value` (``ValueKind``). A pattern with labelled branches (``PatternBranch``) gives
-/// the span of the branch that matched, with that branch's label, named `pattern/branch`. Patterns are independent: their matches may overlap, and
+/// the span of the branch that matched, with that branch's label, named `pattern/branch`. A `lead`
+/// group (``PatternDefinition/lead``), when set, moves the span's start back to its own (a capture
+/// in a lookbehind: the match starts at a digit, the entity at the word before it). Patterns are independent: their matches may overlap, and
 /// the resolution policy settles that later. Spans come out pattern by pattern, each pattern's in
 /// text order.
 ///
@@ -138,14 +140,7 @@ public final class PatternSet: @unchecked Sendable {
         var out: [(Range<Int>, Range<Int>?)] = []
         let p = compiled[index]
         let warning = p.forEachMatch(in: text, context: scratch.contexts[index], matchData: scratch.matchData) { whole, ov in
-            if p.branches.isEmpty {
-                let g = p.groupIndex
-                let s = ov[2 * g], e = ov[2 * g + 1]
-                out.append((whole, s == pcre2Unset ? nil : s..<e))
-            } else {
-                let b = p.branches.first { ov[2 * $0.number] != pcre2Unset }
-                out.append((whole, b.map { ov[2 * $0.number]..<ov[2 * $0.number + 1] }))
-            }
+            out.append((whole, p.spanRange(ov)?.range))
         }
         return (out, warning)
     }
@@ -189,8 +184,10 @@ final class CompiledPattern: @unchecked Sendable {
     let def: PatternDefinition
     let code: PCRE2Code
     let groupIndex: Int
-    /// Labelled branches: group number, span name, label, value kind, priority.
-    let branches: [(number: Int, name: String, label: String, value: ValueKind?, priority: Int)]
+    /// The `lead` group's number (-1: none).
+    let leadIndex: Int
+    /// Labelled branches: group number, span name, label, value kind, priority, lead group (-1: none).
+    let branches: [(number: Int, name: String, label: String, value: ValueKind?, priority: Int, lead: Int)]
     /// Group numbers that are branches (not written under `groups`).
     let branchNumbers: Set<Int>
     let matchLimit: UInt32
@@ -223,12 +220,12 @@ final class CompiledPattern: @unchecked Sendable {
             }
             groupIndex = n
         }
-        var branches: [(Int, String, String, ValueKind?, Int)] = []
+        leadIndex = try Self.number(of: def.lead, in: code, def)
+        var branches: [(Int, String, String, ValueKind?, Int, Int)] = []
         for b in def.branches {
-            guard let n = code.groupNumber(named: b.group) else {
-                throw PatternFileError(file: def.file, line: def.line, pattern: def.name, kind: .unknownGroup(b.group))
-            }
-            branches.append((n, def.name + "/" + b.group, b.label, b.value, b.priority ?? def.priority))
+            let n = try Self.number(of: b.group, in: code, def)
+            branches.append((n, def.name + "/" + b.group, b.label, b.value, b.priority ?? def.priority,
+                             try Self.number(of: b.lead, in: code, def)))
         }
         self.branches = branches
         branchNumbers = Set(branches.map(\.0))
@@ -246,6 +243,15 @@ final class CompiledPattern: @unchecked Sendable {
             requiredAnyByte = nil
             requiredStrings = req
         }
+    }
+
+    /// A named group's number (-1 for nil); an unknown name is an error of the pattern.
+    static func number(of name: String?, in code: PCRE2Code, _ def: PatternDefinition) throws(PatternFileError) -> Int {
+        guard let name else { return -1 }
+        guard let n = code.groupNumber(named: name) else {
+            throw PatternFileError(file: def.file, line: def.line, pattern: def.name, kind: .unknownGroup(name))
+        }
+        return n
     }
 
     /// `en` applies to `en`, `EN`, `en-AU`, `en_GB`; no langs: every document.
@@ -352,23 +358,39 @@ final class CompiledPattern: @unchecked Sendable {
         return nil
     }
 
+    /// The span of one match: the chosen group (or the branch that matched), its start moved back
+    /// to the lead group's when that is set and earlier; nil when the group is unset.
+    @inline(__always)
+    func spanRange(_ ov: UnsafeMutablePointer<Int>) -> (range: Range<Int>, branch: Int)? {
+        var g = groupIndex, lead = leadIndex, branch = -1
+        if !branches.isEmpty {
+            guard let b = branches.firstIndex(where: { ov[2 * $0.number] != pcre2Unset }) else { return nil }
+            g = branches[b].number
+            lead = branches[b].lead
+            branch = b
+        }
+        var s = ov[2 * g]
+        let e = ov[2 * g + 1]
+        guard s != pcre2Unset else { return nil }
+        if lead >= 0, ov[2 * lead] != pcre2Unset, ov[2 * lead] < s { s = ov[2 * lead] }
+        return (s..<max(s, e), branch)
+    }
+
     func run(in text: UnsafeBufferPointer<UInt8>, context: OpaquePointer, matchData: OpaquePointer,
              spans: inout [Span], warnings: inout [Warning]) {
         let names = code.names
-        let g = groupIndex
         let warning = forEachMatch(in: text, context: context, matchData: matchData) { _, ov in
-            var s = ov[2 * g], e = ov[2 * g + 1]
+            guard let r = spanRange(ov) else { return }
+            let s = r.range.lowerBound, e = r.range.upperBound, bi = r.branch
             var label = def.label, name = def.name, kind = def.value, priority = def.priority
-            if !branches.isEmpty {
-                guard let b = branches.first(where: { ov[2 * $0.number] != pcre2Unset }) else { return }
-                s = ov[2 * b.number]
-                e = ov[2 * b.number + 1]
+            if bi >= 0 {
+                let b = branches[bi]
                 label = b.label
                 name = b.name
                 kind = b.value
                 priority = b.priority
             }
-            guard s != pcre2Unset, s < e else { return }
+            guard s < e else { return }
             var groups: [NamedGroup] = []
             if !names.isEmpty {
                 for (number, groupName) in names where !branchNumbers.contains(number) {

@@ -63,8 +63,10 @@ enum ValueNormaliser {
         return nil
     }
 
+    /// A day of the month ("4", "21st"); nil for a range of days ("4-6").
     static func dayNumber(_ s: String) -> Int? {
-        Int(String(s.prefix { $0.isASCII && $0.isNumber }))
+        if s.contains("-") || s.contains("–") { return nil }
+        return Int(String(s.prefix { $0.isASCII && $0.isNumber }))
     }
 
     static func daysIn(month: Int, year: Int) -> Int {

@@ -1,6 +1,7 @@
 import Foundation
 import GleanCore
 import GleanPatterns
+import GleanTestSupport
 import Testing
 
 /// The texts the differential tests run on: the public news corpus when `corpora/fetch.sh` has
@@ -156,21 +157,9 @@ func codePointRanges(_ ranges: [Range<Int>], in bytes: [UInt8]) -> [Range<Int>] 
     return ranges.map { cp[$0.lowerBound]..<cp[$0.upperBound] }
 }
 
-/// A small seeded generator (SplitMix64), so a failing case can be replayed from its seed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Random regexes over the constructs that news text exercises.
 struct RandomPatterns {
-    var rng: SeededGenerator
+    var rng: TestRandom
     var groupCount = 0
 
     mutating func pick<T>(_ xs: [T]) -> T { xs[Int.random(in: 0..<xs.count, using: &rng)] }
@@ -253,8 +242,9 @@ struct DifferentialTests {
 
     @Test("random patterns' matches equal pcre2test's, offsets included")
     func randomPatterns() throws {
-        let seed = ProcessInfo.processInfo.environment["GLEAN_DIFF_SEED"].flatMap(UInt64.init) ?? 20_261_129
-        var gen = RandomPatterns(rng: SeededGenerator(state: seed))
+        let rng = TestRandom("random patterns' matches equal pcre2test's")
+        let seed = rng.label
+        var gen = RandomPatterns(rng: rng)
         let lines = Array(DifferentialCorpus.subjects.lines.prefix(40).map { String($0.prefix(300)) })
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         try #require(!lines.isEmpty)
@@ -286,11 +276,11 @@ struct DifferentialTests {
                 let ours = codePointRanges(raw.matches.map(\.whole), in: bytes)
                 compared += 1
                 any = any || !ours.isEmpty
-                #expect(ours == expected, "seed \(seed): /\(def.regex)/ flags \(def.flags.names) on line \(s + 1): ours \(ours), pcre2test \(expected)\n\(line)")
+                #expect(ours == expected, "\(seed): /\(def.regex)/ flags \(def.flags.names) on line \(s + 1): ours \(ours), pcre2test \(expected)\n\(line)")
             }
             if any { withMatches += 1 }
         }
-        print("random patterns (seed \(seed)): \(chosen.count) patterns, \(withMatches) with matches, \(compared) pattern-line pairs compared")
-        #expect(withMatches > chosen.count / 3, "seed \(seed): too few random patterns matched anything")
+        print("random patterns (\(seed)): \(chosen.count) patterns, \(withMatches) with matches, \(compared) pattern-line pairs compared")
+        #expect(withMatches > chosen.count / 3, "\(seed): too few random patterns matched anything")
     }
 }

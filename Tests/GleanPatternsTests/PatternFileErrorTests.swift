@@ -40,7 +40,11 @@ let badFiles: [BadFile] = [
     BadFile(yaml: "- name: a\n  regex: '(?<x>a)|(?<y>b)'\n  labels:\n    x: A\n    z: B\n", line: 2, pattern: "a",
             message: "group 'z' does not exist in the regex"),
     BadFile(yaml: "- name: a\n  regex: '(?<x>a)'\n  labels:\n    x: {label: A, colour: red}\n", line: 4, pattern: "a",
-            message: "unknown key 'colour' in branch 'x' (allowed: label, value, priority)"),
+            message: "unknown key 'colour' in branch 'x' (allowed: label, value, priority, lead)"),
+    BadFile(yaml: "- name: a\n  label: X\n  regex: '(?<x>a)'\n  lead: m\n", line: 3, pattern: "a",
+            message: "group 'm' does not exist in the regex"),
+    BadFile(yaml: "- name: a\n  regex: '(?<x>a)'\n  labels:\n    x: {label: A, lead: m}\n", line: 2, pattern: "a",
+            message: "group 'm' does not exist in the regex"),
     BadFile(yaml: "- name: a\n  regex: '(?<x>a)'\n  group: x\n  labels: {x: A}\n", line: 4, pattern: "a",
             message: "a pattern has either 'group' or 'labels'"),
 ]
@@ -114,5 +118,28 @@ struct BranchTests {
         #expect(spans.first?.value == "2023-03-02")
         #expect(spans.first?.groups.map(\.name) == ["year", "month", "day"])
         #expect(spans.map { [$0.matchStart, $0.matchEnd] } == [[3, 13], [17, 20]])
+    }
+
+    @Test("a lead group moves the span's start back to a capture in a lookbehind, when it is set")
+    func lead() throws {
+        let set = try PatternSet(yaml: """
+            - name: count
+              label: CARDINAL
+              regex: '(?|(?<=\\b(?<mod>more than)[ ])|(?<=\\b(?<mod>about)[ ])|)[0-9]+'
+              lead: mod
+            - name: branches
+              regex: '(?<pct>(?|(?<=\\b(?<m>about)[ ])|)[0-9]+%)'
+              labels:
+                pct: {label: PERCENT, lead: m}
+            """, file: "lead.yaml")
+        let text = "about 60, more than 100 and 7; about 5%"
+        let (spans, _) = set.matches(in: text)
+        let bytes = Array(text.utf8)
+        let found = spans.map { "\($0.label) " + String(decoding: bytes[$0.matchStart..<$0.matchEnd], as: UTF8.self) }
+        #expect(found == ["CARDINAL about 60", "CARDINAL more than 100", "CARDINAL 7", "CARDINAL about 5", "PERCENT about 5%"])
+        // The raw matches (what pcre2test reports) start at the digits; the chosen span includes the lead.
+        let scratch = PatternScratch(for: set)
+        let raw = bytes.withUnsafeBufferPointer { set.rawMatches(pattern: 0, in: $0, scratch: scratch) }
+        #expect(raw.matches.first.map { [$0.whole.lowerBound, $0.group?.lowerBound ?? -1] } == [6, 0])
     }
 }
