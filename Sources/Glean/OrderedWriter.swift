@@ -54,13 +54,13 @@ final class OrderedWriter: @unchecked Sendable {
         return base + ".errors.jsonl"
     }
 
-    func accept(_ result: BatchResult, written: @escaping @Sendable () -> Void) {
+    func accept(_ result: BatchResult, written: @escaping @Sendable (BatchResult) -> Void) {
         queue.async {
             self.pending[result.sequence] = result
             while let next = self.pending.removeValue(forKey: self.nextSequence) {
                 self.write(next)
                 self.nextSequence += 1
-                written()
+                written(next)
             }
         }
     }

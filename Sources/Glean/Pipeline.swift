@@ -144,7 +144,10 @@ public final class Pipeline {
             workQueue.async {
                 let result = contexts.process(batch)
                 workerSlots.signal()
-                writer.accept(result) { inFlight.signal() }
+                writer.accept(result) { done in
+                    contexts.recycle(done.output)
+                    inFlight.signal()
+                }
                 group.leave()
             }
         }
@@ -179,6 +182,9 @@ final class WorkerContextPool: @unchecked Sendable {
     let options: PipelineOptions
     private let lock = NSLock()
     private var free: [AnnotatorWorker] = []
+    /// Output buffers the writer is done with, reused so that each batch does not fault in
+    /// fresh pages (at most one per batch in flight).
+    private var buffers: [JSONWriter] = []
 
     init(annotator: Annotator, options: PipelineOptions) {
         self.annotator = annotator
@@ -192,6 +198,21 @@ final class WorkerContextPool: @unchecked Sendable {
         return try annotator.makeWorker()
     }
 
+    func recycle(_ buffer: JSONWriter) {
+        var b = buffer
+        b.removeAll()
+        lock.lock()
+        if buffers.count < 64 { buffers.append(b) }
+        lock.unlock()
+    }
+
+    func takeBuffer(capacity: Int) -> JSONWriter {
+        lock.lock()
+        let b = buffers.popLast()
+        lock.unlock()
+        return b ?? JSONWriter(capacity: capacity)
+    }
+
     func put(_ worker: AnnotatorWorker) {
         lock.lock()
         free.append(worker)
@@ -201,7 +222,7 @@ final class WorkerContextPool: @unchecked Sendable {
     /// Decodes, annotates and renders a batch; compresses it when the output is compressed.
     func process(_ batch: RecordBatch) -> BatchResult {
         let file = options.inputs[batch.fileIndex]
-        var output = JSONWriter(capacity: batch.data.count * 12 + 4096)
+        var output = takeBuffer(capacity: batch.data.count * 12 + 4096)
         var errors = JSONWriter(capacity: 0)
         var stats = RunStatistics()
         stats.inputBytes = batch.sourceBytes

@@ -339,6 +339,15 @@ public struct JSONWriter {
         buffer = ByteStorage(capacity: capacity)
     }
 
+    /// Forgets the bytes written, keeping the storage (for reuse across batches).
+    public mutating func removeAll() {
+        unique()
+        buffer.count = 0
+    }
+
+    /// Bytes of storage reserved.
+    public var capacity: Int { buffer.capacity }
+
     /// The bytes written so far (a copy).
     public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: buffer.storage, count: buffer.count)) }
 
