@@ -131,20 +131,26 @@ public final class RecordProcessor {
         }
         // The last occurrence of each key wins; it is written at the first occurrence's place.
         var winner: [Int] = Array(members.indices)
-        var firstIndexOfKey: [[UInt8]: Int] = [:]
-        firstIndexOfKey.reserveCapacity(members.count)
         var skip = [Bool](repeating: false, count: members.count)
+        // Records have few keys: a linear search beats hashing every key of every record.
+        var firstIndexOfKey: [[UInt8]: Int]? = members.count > 16 ? [:] : nil
+        func firstIndex(of key: [UInt8], before end: Int) -> Int? {
+            if let table = firstIndexOfKey { return table[key] }
+            return (0..<end).first { !skip[$0] && members[$0].key == key }
+        }
         for (i, m) in members.enumerated() {
-            if let first = firstIndexOfKey[m.key] {
+            if let first = firstIndex(of: m.key, before: i) {
                 winner[first] = i
                 skip[i] = true
                 warnings.append(Warning(stage: "decode", name: String(decoding: m.key, as: UTF8.self),
                                         reason: "duplicate key: the last value wins"))
             } else {
-                firstIndexOfKey[m.key] = i
+                firstIndexOfKey?[m.key] = i
             }
         }
-        func member(_ key: [UInt8]) -> JSONMember? { firstIndexOfKey[key].map { members[winner[$0]] } }
+        func member(_ key: [UInt8]) -> JSONMember? {
+            firstIndex(of: key, before: members.count).map { members[winner[$0]] }
+        }
 
         let idValue = member(idKey).map { Array(line[$0.valueStart..<$0.valueEnd]) }
         // Find the text: the whole dotted name as one key first, then the path.
