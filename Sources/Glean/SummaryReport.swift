@@ -7,10 +7,11 @@ public enum SummaryReport {
     public static func text(_ s: RunSummary) -> String {
         let st = s.statistics
         var lines: [String] = []
+        func plural(_ n: Int, _ word: String) -> String { "\(grouped(n)) \(word)\(n == 1 ? "" : "s")" }
         let failed = st.errors > 0 ? ", \(grouped(st.errors)) failed" : ""
-        let warned = st.warnings > 0 ? ", \(grouped(st.warnings)) warnings" : ""
-        let blank = st.blank > 0 ? ", \(grouped(st.blank)) blank lines skipped" : ""
-        lines.append("glean: \(grouped(st.records)) documents annotated\(failed)\(warned)\(blank) from \(s.files) input\(s.files == 1 ? "" : "s") in \(String(format: "%.2f", s.seconds)) s")
+        let warned = st.warnings > 0 ? ", " + plural(st.warnings, "warning") : ""
+        let blank = st.blank > 0 ? ", " + plural(st.blank, "blank line") + " skipped" : ""
+        lines.append("glean: \(plural(st.records, "document")) annotated\(failed)\(warned)\(blank) from \(s.files) input\(s.files == 1 ? "" : "s") in \(String(format: "%.2f", s.seconds)) s")
         var counts = "  tokens \(grouped(st.tokens))  sentences \(grouped(st.sentences))  entities \(grouped(st.entities))"
         if !st.entitiesByLabel.isEmpty {
             let top = st.entitiesByLabel.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
