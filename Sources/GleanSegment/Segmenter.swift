@@ -66,7 +66,7 @@ public final class Segmenter {
             var previous = 0
             if useFastPath {
                 ASCIIWordBreak.segments(text) { end, status in
-                    builder.addSegment(previous, end, status: status, into: &tokens)
+                    builder.addUniformSegment(previous, end, status: status, into: &tokens)
                     previous = end
                 }
                 builder.finish(into: &tokens)
@@ -229,6 +229,18 @@ struct TokenBuilder {
             i += length
         }
         if pieceStart >= 0 { emitPiece(pieceStart, end, status: status, into: &tokens) }
+    }
+
+    /// A segment of ASCII text from ``ASCIIWordBreak``: all whitespace or none (its rules never
+    /// join a whitespace byte with another kind), so one byte tells which.
+    @inline(__always)
+    mutating func addUniformSegment(_ start: Int, _ end: Int, status: Int32, into tokens: inout [Token]) {
+        if asciiWhitespace[Int(text[start])] {
+            if whitespaceStart < 0 { whitespaceStart = start }
+        } else {
+            if whitespaceStart >= 0 { emitWhitespace(whitespaceStart, start, into: &tokens) }
+            emitPiece(start, end, status: status, into: &tokens)
+        }
     }
 
     mutating func finish(into tokens: inout [Token]) {
