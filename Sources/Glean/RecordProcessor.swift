@@ -281,14 +281,14 @@ public final class RecordProcessor {
         }
         if emit.contains(.ents) {
             key("\"ents\":")
-            renderSpans(doc.entities, map: map, into: &out, doc: doc)
+            renderSpans(doc.entities, map: map, into: &out)
             for e in doc.entities { stats.entitiesByLabel[e.label, default: 0] += 1 }
         }
         if emit.contains(.spans) {
             key("\"spans\":{\"patterns\":")
-            renderSpans(doc.patternSpans, map: map, into: &out, doc: doc)
+            renderSpans(doc.patternSpans, map: map, into: &out)
             out.raw(",\"gazetteer\":")
-            renderSpans(doc.gazetteerSpans, map: map, into: &out, doc: doc)
+            renderSpans(doc.gazetteerSpans, map: map, into: &out)
             out.byte(UInt8(ascii: "}"))
         }
         if !doc.warnings.isEmpty {
@@ -314,7 +314,7 @@ public final class RecordProcessor {
                                                ",\"kind\":\"space\"}", ",\"kind\":\"ideographic\"}", ",\"kind\":\"kana\"}",
                                                ",\"kind\":\"symbol\"}"]
 
-    func renderSpans(_ spans: [Span], map: OffsetMapper, into out: inout JSONWriter, doc: Document) {
+    func renderSpans(_ spans: [Span], map: OffsetMapper, into out: inout JSONWriter) {
         out.byte(UInt8(ascii: "["))
         for (i, s) in spans.enumerated() {
             if i > 0 { out.byte(UInt8(ascii: ",")) }

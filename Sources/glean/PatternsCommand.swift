@@ -65,17 +65,10 @@ struct PatternsCommand: ParsableCommand {
             let set = try loadSet(files: file == "-" ? [] : [file], defaultPack: file == "-")
             let (spans, warnings) = set.matches(in: text, lang: lang)
             let bytes = Array(text.utf8)
-            // UTF-8 byte offset -> code-point offset.
-            var cp = [Int](repeating: 0, count: bytes.count + 1)
-            var n = 0
-            for i in 0..<bytes.count {
-                cp[i] = n
-                if bytes[i] & 0xC0 != 0x80 { n += 1 }
-            }
-            cp[bytes.count] = n
+            let cp = bytes.withUnsafeBufferPointer { OffsetMapper(text: $0, unit: .codepoint) }
             for s in spans.sorted(by: { ($0.matchStart, $0.matchEnd) < ($1.matchStart, $1.matchEnd) }) {
                 let matched = String(decoding: bytes[s.matchStart..<s.matchEnd], as: UTF8.self)
-                var line = "\(cp[s.matchStart])\t\(cp[s.matchEnd])\t\(s.label)\t\(s.name)\t\(matched)"
+                var line = "\(cp(s.matchStart))\t\(cp(s.matchEnd))\t\(s.label)\t\(s.name)\t\(matched)"
                 if !s.groups.isEmpty { line += "\t" + s.groups.map { "\($0.name)=\($0.value)" }.joined(separator: " ") }
                 if let v = s.value { line += "\tvalue=\(v)" }
                 print(line)
