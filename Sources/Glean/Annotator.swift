@@ -51,11 +51,10 @@ public final class AnnotatorWorker {
         guard !stageWorkers.isEmpty else { return }
         for worker in stageWorkers { worker.annotate(&document) }
         if let labels = configuration.labels {
-            document.patternSpans.removeAll { !labels.contains($0.label) }
-            document.gazetteerSpans.removeAll { !labels.contains($0.label) }
+            for g in document.spanGroups.indices { document.spanGroups[g].spans.removeAll { !labels.contains($0.label) } }
         }
         if emit.contains(.ents) {
-            document.entities = configuration.resolution.resolve(document.patternSpans + document.gazetteerSpans)
+            document.entities = configuration.resolution.resolve(document.allCandidates)
         }
     }
 }

@@ -285,10 +285,13 @@ public final class RecordProcessor {
             for e in doc.entities { stats.entitiesByLabel[e.label, default: 0] += 1 }
         }
         if emit.contains(.spans) {
-            key("\"spans\":{\"patterns\":")
-            renderSpans(doc.patternSpans, map: map, into: &out)
-            out.raw(",\"gazetteer\":")
-            renderSpans(doc.gazetteerSpans, map: map, into: &out)
+            key("\"spans\":{")
+            for (g, group) in doc.spanGroups.enumerated() {
+                if g > 0 { out.byte(UInt8(ascii: ",")) }
+                out.string(group.name)
+                out.byte(UInt8(ascii: ":"))
+                renderSpans(group.spans, map: map, into: &out)
+            }
             out.byte(UInt8(ascii: "}"))
         }
         if !doc.warnings.isEmpty {
@@ -335,7 +338,12 @@ public final class RecordProcessor {
                 out.byte(UInt8(ascii: "]"))
             }
             out.raw(",\"source\":")
-            out.raw(s.source == .pattern ? "\"pattern\",\"name\":" : "\"gazetteer\",\"alias\":")
+            switch s.source {
+            case .pattern: out.raw("\"pattern\",\"name\":")
+            case .gazetteer: out.raw("\"gazetteer\",\"alias\":")
+            case .names: out.raw("\"names\",\"name\":")
+            case .propagation: out.raw("\"propagation\",\"name\":")
+            }
             out.string(s.name)
             if !s.groups.isEmpty {
                 out.raw(",\"groups\":{")

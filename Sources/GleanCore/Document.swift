@@ -53,11 +53,41 @@ public struct Sentence: Sendable, Equatable {
     }
 }
 
-/// Which stage proposed a span.
-public enum SpanSource: UInt8, Sendable {
-    case pattern, gazetteer
+/// Which stage proposed a span, written as the entity's `source`.
+///
+/// `pattern` (a regex of a pattern pack), `gazetteer` (a dictionary name), `names` (the
+/// person-name model), `propagation` (a later mention of a name found earlier in the document).
+public enum SpanSource: UInt8, Sendable, CaseIterable {
+    case pattern, gazetteer, names, propagation
 
-    public var name: String { self == .pattern ? "pattern" : "gazetteer" }
+    public var name: String {
+        switch self {
+        case .pattern: "pattern"
+        case .gazetteer: "gazetteer"
+        case .names: "names"
+        case .propagation: "propagation"
+        }
+    }
+
+    /// The key under which a span's ``Span/name`` is written: `alias` for a gazetteer name that
+    /// matched, `name` (the rule or pattern) otherwise.
+    public var nameKey: String { self == .gazetteer ? "alias" : "name" }
+}
+
+/// A named list of candidate spans, as spaCy's `doc.spans[name]`: every candidate of one
+/// stage, winners included, in the order the stage found them.
+///
+/// ```swift
+/// var doc = Document("Mr Smith")
+/// doc[group: "names"].append(span)   // adds the group if it is new
+/// ```
+public struct SpanGroup: Sendable, Equatable {
+    public var name: String
+    public var spans: [Span]
+    public init(name: String, spans: [Span] = []) {
+        self.name = name
+        self.spans = spans
+    }
 }
 
 /// A candidate entity from a stage, in UTF-8 byte offsets into ``Document/text``.
@@ -140,10 +170,9 @@ public struct Document: Sendable {
     public var lang: String
     public var tokens: [Token] = []
     public var sentences: [Sentence] = []
-    /// Every candidate of the pattern stage (the `spans.patterns` group).
-    public var patternSpans: [Span] = []
-    /// Every candidate of the gazetteer stage (the `spans.gazetteer` group).
-    public var gazetteerSpans: [Span] = []
+    /// The span groups (`spans` in the record), in the order stages added them. `patterns` and
+    /// `gazetteer` are always the first two; later stages add their own by name.
+    public var spanGroups: [SpanGroup] = [SpanGroup(name: "patterns"), SpanGroup(name: "gazetteer")]
     /// The non-overlapping winners, sorted by start (`ents`).
     public var entities: [Span] = []
     public var warnings: [Warning] = []
@@ -156,6 +185,35 @@ public struct Document: Sendable {
     public init(_ text: String, lang: String = "en") {
         self.init(text: Array(text.utf8), lang: lang)
     }
+
+    /// Every candidate of the pattern stage (the `spans.patterns` group).
+    public var patternSpans: [Span] {
+        get { spanGroups[0].spans }
+        _modify { yield &spanGroups[0].spans }
+        set { spanGroups[0].spans = newValue }
+    }
+
+    /// Every candidate of the gazetteer stage (the `spans.gazetteer` group).
+    public var gazetteerSpans: [Span] {
+        get { spanGroups[1].spans }
+        _modify { yield &spanGroups[1].spans }
+        set { spanGroups[1].spans = newValue }
+    }
+
+    /// The span group of that name; setting a new name appends a group.
+    public subscript(group name: String) -> [Span] {
+        get { spanGroups.first { $0.name == name }?.spans ?? [] }
+        set {
+            if let i = spanGroups.firstIndex(where: { $0.name == name }) {
+                spanGroups[i].spans = newValue
+            } else {
+                spanGroups.append(SpanGroup(name: name, spans: newValue))
+            }
+        }
+    }
+
+    /// Every candidate of every group, in group order (what resolution chooses from).
+    public var allCandidates: [Span] { spanGroups.flatMap(\.spans) }
 
     /// The text of a byte range, for tests and tools.
     public func string(_ start: Int, _ end: Int) -> String {

@@ -7,13 +7,13 @@ import GleanSegment
 
 /// The options that choose the pattern packs and gazetteers, shared by `annotate` and `bench`.
 struct ModelOptions: ParsableArguments {
-    @Option(name: .customLong("patterns"), help: ArgumentHelp("A pattern file (YAML or JSON); repeatable. Replaces the default pack.", valueName: "file"))
+    @Option(name: .customLong("patterns"), help: ArgumentHelp("A pattern file (YAML or JSON); repeatable. Added to the default pack (see --no-default-patterns).", valueName: "file"))
     var patternFiles: [String] = []
 
     @Flag(help: "Do not use the default pattern pack (Models/patterns).")
     var noDefaultPatterns = false
 
-    @Option(name: .customLong("gazetteer"), help: ArgumentHelp("A gazetteer: a compiled .glz file (memory-mapped) or a source (.tsv, spaCy patterns .jsonl) compiled in memory; repeatable. Replaces the default gazetteer.", valueName: "file"))
+    @Option(name: .customLong("gazetteer"), help: ArgumentHelp("A gazetteer: a compiled .glz file (memory-mapped) or a source (.tsv, spaCy patterns .jsonl) compiled in memory; repeatable. Added to the default gazetteer (see --no-default-gazetteer).", valueName: "file"))
     var gazetteerFiles: [String] = []
 
     @Flag(help: "Do not use the default gazetteer (Models/gazetteers).")
@@ -32,41 +32,24 @@ struct ModelOptions: ParsableArguments {
         labels.map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
     }
 
-    /// The entity stages, in the order they run: patterns, then gazetteers.
-    func stages() throws -> [any AnnotationStage] {
-        var stages: [any AnnotationStage] = []
-        if let patterns = try patternStage() { stages.append(patterns) }
-        do {
-            if !gazetteerFiles.isEmpty {
-                let options = GazetteerCompileOptions(folding: TextFolding(caseMode: caseMode, foldAccents: foldAccents))
-                let gazetteers = try gazetteerFiles.map {
-                    try Gazetteer.open(paths: [$0], options: options, tokenize: try gazetteerTokenizer()).0
-                }
-                stages.append(GazetteerStage(gazetteers))
-            } else if !noDefaultGazetteer {
-                let identity = "ICU \(ICUVersion.icu)"
-                guard let gazetteer = try GazetteerModels.openDefault(tokenizerIdentity: identity, tokenize: try gazetteerTokenizer()) else {
-                    throw UsageError("no default gazetteer found (Models/gazetteers; set GLEAN_MODELS) - or pass --no-default-gazetteer")
-                }
-                stages.append(GazetteerStage([gazetteer]))
-            }
-        } catch let error as GazetteerFileError {
-            throw UsageError(error.description)
-        } catch let error as GazetteerSourceError {
-            throw UsageError(error.description)
-        }
-        return stages
+    /// The library's model selection these options describe.
+    var selection: ModelSelection {
+        var s = ModelSelection()
+        s.patternFiles = patternFiles
+        s.includeDefaultPatterns = !noDefaultPatterns
+        s.gazetteerFiles = gazetteerFiles
+        s.includeDefaultGazetteer = !noDefaultGazetteer
+        s.caseMode = caseMode
+        s.foldAccents = foldAccents
+        return s
     }
 
-    func patternStage() throws -> (any AnnotationStage)? {
+    /// The entity stages, in the order they run: patterns, then gazetteers.
+    func stages() throws -> [any AnnotationStage] {
         do {
-            if !patternFiles.isEmpty { return PatternStage(patterns: try PatternSet(files: patternFiles)) }
-            if !noDefaultPatterns { return PatternStage(patterns: try PatternSet.defaultPack()) }
-            return nil
-        } catch let error as PatternFileError {
-            throw UsageError("\(error)")
-        } catch let error as PatternSet.DefaultPackError {
-            throw UsageError("\(error)")
+            return try selection.stages()
+        } catch let error as ConfigurationError {
+            throw UsageError(error.description)
         }
     }
 }

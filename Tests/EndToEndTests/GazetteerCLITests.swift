@@ -113,7 +113,7 @@ import Testing
         let expected = ["NEW YORK CITY/GPE/GeoNames:5128581", "Georgia/GPE/ISO3166-1:GE", "Zürich/GPE/GeoNames:2657896"]
 
         let fromGlz = dir.appendingPathComponent("a.jsonl")
-        let r = try CLI.run(["annotate", input, "-o", fromGlz.path, "--gazetteer", glz, "--no-default-patterns", "--quiet"])
+        let r = try CLI.run(["annotate", input, "-o", fromGlz.path, "--gazetteer", glz, "--no-default-gazetteer", "--no-default-patterns", "--quiet"])
         #expect(r.status == 0, "\(r.err)")
         #expect(try Self.entities(fromGlz) == expected)
 
@@ -122,16 +122,27 @@ import Testing
         // lowercase alias "the" matches "the".
         let fromTsv = dir.appendingPathComponent("b.jsonl")
         let r2 = try CLI.run(["annotate", input, "-o", fromTsv.path, "--gazetteer", dir.appendingPathComponent("places.tsv").path,
-                              "--no-default-patterns", "--quiet"])
+                              "--no-default-gazetteer", "--no-default-patterns", "--quiet"])
         #expect(r2.status == 0, "\(r2.err)")
         #expect(try Self.entities(fromTsv) == expected + ["the/GPE/GeoNames:0000002"])
 
         // --case exact on a source: "NEW YORK CITY" no longer matches.
         let exact = dir.appendingPathComponent("c.jsonl")
         let r3 = try CLI.run(["annotate", input, "-o", exact.path, "--gazetteer", dir.appendingPathComponent("places.tsv").path,
-                              "--case", "exact", "--no-default-patterns", "--quiet"])
+                              "--case", "exact", "--no-default-gazetteer", "--no-default-patterns", "--quiet"])
         #expect(r3.status == 0, "\(r3.err)")
         #expect(try Self.entities(exact) == ["Georgia/GPE/ISO3166-1:GE", "Zürich/GPE/GeoNames:2657896", "the/GPE/GeoNames:0000002"])
+
+        // --gazetteer adds to the default gazetteer: a name only the user's file has, and every
+        // entity of the default, are both found.
+        let mine = dir.appendingPathComponent("mine.tsv")
+        try "the rest\tMISC\tX:1\n".write(to: mine, atomically: true, encoding: .utf8)
+        let added = dir.appendingPathComponent("d.jsonl"), defaultOnly = dir.appendingPathComponent("e.jsonl")
+        #expect(try CLI.run(["annotate", input, "-o", added.path, "--gazetteer", mine.path, "--no-default-patterns", "--quiet"]).status == 0)
+        #expect(try CLI.run(["annotate", input, "-o", defaultOnly.path, "--no-default-patterns", "--quiet"]).status == 0)
+        let theirs = try Self.entities(defaultOnly)
+        #expect(!theirs.isEmpty)
+        #expect(try Self.entities(added) == theirs + ["the rest/MISC/X:1"])
     }
 
     @Test(arguments: ["truncated", "magic", "version", "flipped", "empty"])
