@@ -15,7 +15,7 @@ struct GleanCommand: ParsableCommand {
               zcat news.jsonl.gz | glean annotate --emit tokens,sents > out.jsonl
             """,
         version: GleanVersion.line,
-        subcommands: [AnnotateCommand.self, CompileCommand.self, GazetteerCommand.self, PatternsCommand.self, BenchCommand.self],
+        subcommands: [AnnotateCommand.self, RenderCommand.self, StatsCommand.self, CompileCommand.self, GazetteerCommand.self, PatternsCommand.self, BenchCommand.self],
         defaultSubcommand: AnnotateCommand.self
     )
 

@@ -1,0 +1,214 @@
+import Foundation
+import GleanCore
+import GleanIO
+
+/// One entity of an annotated record, in code-point offsets into ``AnnotatedRecord/text``.
+///
+/// `name` is the pattern's name for `source == "pattern"` and the gazetteer name that matched
+/// (`alias` in the record) for `source == "gazetteer"`.
+public struct AnnotatedEntity: Sendable, Equatable {
+    public var start: Int
+    public var end: Int
+    public var label: String
+    public var kbId: String
+    public var source: String
+    public var name: String
+    public var value: String?
+
+    public init(start: Int, end: Int, label: String, kbId: String = "", source: String = "", name: String = "", value: String? = nil) {
+        self.start = start
+        self.end = end
+        self.label = label
+        self.kbId = kbId
+        self.source = source
+        self.name = name
+        self.value = value
+    }
+}
+
+/// A record of Glean's annotated JSONL, as `glean render` and `glean stats` read it back.
+///
+/// Offsets are code points (the default `--offsets codepoint`): `text[start..<end]` over the
+/// text's Unicode scalars is the entity. A record without `ents` was never annotated; the
+/// reader can annotate it on the fly (``AnnotatedRecordReader``).
+///
+/// ```swift
+/// let r = try AnnotatedRecord(json: #"{"id":"a","text":"In Paris.","ents":[{"start":3,"end":8,"label":"GPE"}]}"#)
+/// r.entityText(r.entities[0])  // "Paris"
+/// ```
+public struct AnnotatedRecord: Sendable {
+    /// The record's id as text (a string id as is, any other JSON value as written), if any.
+    public var id: String?
+    public var text: String
+    public var lang: String?
+    /// Token count (`tokens`, or the compact form's `starts`), nil when the record has none.
+    public var tokenCount: Int?
+    /// Sentences as code-point ranges (`sents`), nil when the record has none.
+    public var sentences: [Range<Int>]?
+    /// The entities (`ents`); nil when the record has no `ents` field.
+    public var entities: [AnnotatedEntity]?
+    /// The reasons of the record's `warnings`.
+    public var warnings: [String]
+    /// True for an error record (`source` and `reason`, no text).
+    public var isErrorRecord: Bool
+    /// The error record's reason.
+    public var errorReason: String?
+
+    public init(id: String? = nil, text: String, lang: String? = nil, tokenCount: Int? = nil, sentences: [Range<Int>]? = nil,
+                entities: [AnnotatedEntity]? = nil, warnings: [String] = []) {
+        self.id = id
+        self.text = text
+        self.lang = lang
+        self.tokenCount = tokenCount
+        self.sentences = sentences
+        self.entities = entities
+        self.warnings = warnings
+        isErrorRecord = false
+        errorReason = nil
+    }
+
+    /// Why a line is not a record Glean can show.
+    public struct FormatError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Parses one line of annotated JSONL.
+    public init(json line: String) throws {
+        try self.init(data: Data(line.utf8))
+    }
+
+    public init(data: Data) throws {
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        } catch {
+            throw FormatError(description: "not JSON (a record must be a JSON object)")
+        }
+        guard let dict = object as? [String: Any] else { throw FormatError(description: "a record must be a JSON object") }
+        id = dict["id"].map(Self.describe)
+        lang = dict["lang"] as? String
+        warnings = (dict["warnings"] as? [[String: Any]] ?? []).map { ($0["reason"] as? String) ?? "" }
+        guard let text = dict["text"] as? String else {
+            if let reason = dict["reason"] as? String, dict["source"] != nil {
+                self.text = ""
+                isErrorRecord = true
+                errorReason = reason
+                return
+            }
+            throw FormatError(description: dict["text"] == nil ? "no \"text\" field" : "field \"text\" is not a string")
+        }
+        self.text = text
+        isErrorRecord = false
+        errorReason = nil
+        if let tokens = dict["tokens"] as? [Any] {
+            tokenCount = tokens.count
+        } else if let starts = dict["starts"] as? [Any] {
+            tokenCount = starts.count
+        }
+        if let sents = dict["sents"] as? [[String: Any]] {
+            sentences = sents.compactMap { s in
+                guard let a = Self.int(s["start"]), let b = Self.int(s["end"]), a <= b else { return nil }
+                return a..<b
+            }
+        }
+        if let ents = dict["ents"] as? [[String: Any]] {
+            entities = try ents.map { e in
+                guard let start = Self.int(e["start"]), let end = Self.int(e["end"]), let label = e["label"] as? String else {
+                    throw FormatError(description: "an entity needs integer \"start\", \"end\" and a string \"label\"")
+                }
+                let name = (e["name"] as? String) ?? (e["alias"] as? String) ?? ""
+                return AnnotatedEntity(start: start, end: end, label: label, kbId: (e["kb_id"] as? String) ?? "",
+                                       source: (e["source"] as? String) ?? "", name: name, value: e["value"] as? String)
+            }
+        }
+    }
+
+    static func int(_ any: Any?) -> Int? {
+        (any as? NSNumber)?.intValue
+    }
+
+    static func describe(_ any: Any) -> String {
+        if let s = any as? String { return s }
+        if let data = try? JSONSerialization.data(withJSONObject: any, options: [.fragmentsAllowed, .sortedKeys]) {
+            return String(decoding: data, as: UTF8.self)
+        }
+        return "\(any)"
+    }
+
+    /// The record built from an annotated ``Document`` (byte offsets turned into code points).
+    public init(document doc: Document, id: String? = nil) {
+        let map = doc.text.withUnsafeBufferPointer { OffsetMapper(text: $0, unit: .codepoint) }
+        self.init(id: id, text: String(decoding: doc.text, as: UTF8.self), lang: doc.lang, tokenCount: doc.tokens.count,
+                  sentences: doc.sentences.map { map($0.start)..<map($0.end) },
+                  entities: doc.entities.map {
+                      AnnotatedEntity(start: map($0.start), end: map($0.end), label: $0.label, kbId: $0.kbId,
+                                      source: $0.source.name, name: $0.name, value: $0.value)
+                  },
+                  warnings: doc.warnings.map(\.reason))
+    }
+
+    /// The text of an entity (code-point offsets clamped to the text).
+    public func entityText(_ e: AnnotatedEntity) -> String {
+        let scalars = Array(text.unicodeScalars)
+        let a = max(0, min(e.start, scalars.count)), b = max(a, min(e.end, scalars.count))
+        var s = String.UnicodeScalarView()
+        s.append(contentsOf: scalars[a..<b])
+        return String(s)
+    }
+}
+
+/// Reads annotated JSONL (a file, `.gz`/`.zst`, or `-` for stdin) record by record.
+///
+/// Records without `ents` are annotated with `annotator` when one is given (for `glean render`
+/// of a raw corpus); lines that are not records are reported to `onError` with their line number.
+///
+/// ```swift
+/// let reader = try AnnotatedRecordReader(path: "out.jsonl")
+/// try reader.forEach { line, record in print(line, record.entities?.count ?? 0) }
+/// ```
+public final class AnnotatedRecordReader {
+    public let path: String
+    let reader: RecordReader
+    public var annotator: Annotator?
+    private var worker: AnnotatorWorker?
+
+    public init(path: String, annotator: Annotator? = nil) throws {
+        self.path = path
+        self.annotator = annotator
+        guard let file = try InputExpander.expand([path], defaultFormat: .jsonl).first else {
+            throw InputError("\(path): no such file")
+        }
+        var input = file
+        input.format = .jsonl
+        reader = try RecordReader(file: input, fileIndex: 0, wholeFile: false)
+    }
+
+    /// Calls `body` for each record, in order; `onError` for each line that is not a record.
+    /// `body` returns false to stop.
+    public func forEach(onError: (Int, String) -> Void = { _, _ in },
+                        _ body: (Int, AnnotatedRecord) throws -> Bool) throws {
+        var sequence = 0
+        while let batch = try reader.nextBatch(sequence: sequence) {
+            sequence += 1
+            for r in batch.records {
+                let data = Data(batch.data[r.start..<r.end])
+                var record: AnnotatedRecord
+                do {
+                    record = try AnnotatedRecord(data: data)
+                } catch {
+                    onError(r.line, "\(error)")
+                    continue
+                }
+                if record.entities == nil, !record.isErrorRecord, let annotator {
+                    if worker == nil { worker = try annotator.makeWorker() }
+                    var doc = Document(record.text, lang: record.lang ?? annotator.configuration.defaultLanguage)
+                    try worker!.annotate(&doc)
+                    let id = record.id
+                    record = AnnotatedRecord(document: doc, id: id)
+                }
+                if try !body(r.line, record) { return }
+            }
+            if let e = batch.readError { throw e }
+        }
+    }
+}
