@@ -14,6 +14,8 @@ public struct RunStatistics: Sendable {
     public var textBytes = 0
     /// Bytes of input consumed (compressed where the input is).
     public var inputBytes: Int64 = 0
+    /// Why records failed: the first distinct reasons with their counts (the summary shows them).
+    public var failureReasons = FailureReasons()
 
     public init() {}
 
@@ -29,6 +31,7 @@ public struct RunStatistics: Sendable {
         textBytes += other.textBytes
         inputBytes += other.inputBytes
         for (k, v) in other.entitiesByLabel { entitiesByLabel[k, default: 0] += v }
+        failureReasons.merge(other.failureReasons)
     }
 }
 
@@ -69,9 +72,11 @@ public final class RecordProcessor {
             stats.records += 1
         } catch let failure as RecordFailure {
             stats.errors += 1
+            stats.failureReasons.note(failure.reason)
             writeError(reason: failure.reason, id: failure.id, line: line, offset: offset, into: &errors)
         } catch {
             stats.errors += 1
+            stats.failureReasons.note("\(error)")
             writeError(reason: "\(error)", id: nil, line: line, offset: offset, into: &errors)
         }
     }

@@ -22,6 +22,7 @@ public enum SummaryReport {
                             s.megabytesPerSecond, s.seconds > 0 ? Double(st.records) / s.seconds : 0, s.threads, s.threads == 1 ? "" : "s"))
         lines.append("  output: \(s.outputDescription)" + (s.errorsDescription.map { "   errors: \($0)" } ?? ""))
         if let reason = s.stoppedEarly { lines.append("  stopped early: \(reason)") }
+        lines += failureLines(st)
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -81,6 +82,27 @@ public enum SummaryReport {
         return Data(w.bytes)
     }
 
+    /// Why records failed, for the summary: the first distinct reasons with their counts, and
+    /// a hint when the input looks like plain text read as JSONL.
+    ///
+    /// ```
+    ///   failed: not JSON (a record must be a JSON object) (12); no "text" field (1)
+    ///   hint: the input looks like plain text, not JSONL: use --format text (or name the files .txt)
+    /// ```
+    public static func failureLines(_ st: RunStatistics) -> [String] {
+        let reasons = st.failureReasons
+        guard !reasons.entries.isEmpty else { return [] }
+        var parts = reasons.entries.prefix(FailureReasons.shown).map { "\($0.reason) (\(grouped($0.count)))" }
+        let listed = reasons.entries.prefix(FailureReasons.shown).reduce(0) { $0 + $1.count }
+        if st.errors > listed { parts.append("\(grouped(st.errors - listed)) other\(st.errors - listed == 1 ? "" : "s")") }
+        var lines = ["  failed: " + parts.joined(separator: "; ")]
+        let notJSON = reasons.entries.filter { $0.reason.contains(FailureReasons.notJSONPrefix) }.reduce(0) { $0 + $1.count }
+        if notJSON > 0, notJSON * 2 >= st.errors {
+            lines.append("  hint: the input looks like plain text, not JSONL: use --format text (or name the files .txt)")
+        }
+        return lines
+    }
+
     static func grouped(_ n: Int) -> String {
         let digits = Array(String(n))
         var out = ""
@@ -89,5 +111,52 @@ public enum SummaryReport {
             out.append(d)
         }
         return out
+    }
+}
+
+/// The distinct reasons why records failed, in the order first seen, with counts. Reasons that
+/// differ only in a byte offset ("... at byte 17 of the line") count as one. At most
+/// ``kept`` distinct reasons are kept; the rest are only counted.
+///
+/// ```swift
+/// var r = FailureReasons()
+/// r.note("invalid JSON: expected ':' after a key at byte 9 of the line")
+/// r.note("invalid JSON: expected ':' after a key at byte 14 of the line")
+/// r.entries  // [("invalid JSON: expected ':' after a key", 2)]
+/// ```
+public struct FailureReasons: Sendable, Equatable {
+    public static let kept = 16
+    /// How many the summary lists.
+    public static let shown = 3
+    static let notJSONPrefix = "not JSON"
+
+    public private(set) var entries: [(reason: String, count: Int)] = []
+
+    public init() {}
+
+    /// The reason without the parts that vary from record to record (byte offsets).
+    public static func kind(of reason: String) -> String {
+        if let r = reason.range(of: " at byte ") {
+            let tail = reason[r.upperBound...].drop { $0.isNumber }
+            if tail.isEmpty || tail == " of the line" { return String(reason[..<r.lowerBound]) }
+        }
+        return reason
+    }
+
+    public mutating func note(_ reason: String, count: Int = 1) {
+        let k = Self.kind(of: reason)
+        if let i = entries.firstIndex(where: { $0.reason == k }) {
+            entries[i].count += count
+        } else if entries.count < Self.kept {
+            entries.append((k, count))
+        }
+    }
+
+    public mutating func merge(_ other: FailureReasons) {
+        for e in other.entries { note(e.reason, count: e.count) }
+    }
+
+    public static func == (a: FailureReasons, b: FailureReasons) -> Bool {
+        a.entries.map(\.reason) == b.entries.map(\.reason) && a.entries.map(\.count) == b.entries.map(\.count)
     }
 }

@@ -86,6 +86,7 @@ struct AnnotateCommand: ParsableCommand {
         if !config.emit.isDisjoint(with: [.ents, .spans]) {
             config.stages = try models.stages()
             config.labels = models.labelSet
+            ModelCoverage.warnings(stages: config.stages, labels: config.labels, lang: lang).forEach { warn($0) }
         }
 
         var options = PipelineOptions()
@@ -124,6 +125,7 @@ struct AnnotateCommand: ParsableCommand {
             FileHandle.standardError.write(Data(SummaryReport.text(summary).utf8))
         } else if summary.statistics.errors > 0 {
             FileHandle.standardError.write(Data("glean: \(summary.statistics.errors) records failed; see \(summary.errorsDescription ?? "stderr")\n".utf8))
+            FileHandle.standardError.write(Data(SummaryReport.failureLines(summary.statistics).map { $0 + "\n" }.joined().utf8))
         }
         if let signal = summary.signal { throw ExitCode(128 + signal) }
         if summary.statistics.errors > 0 || summary.stoppedEarly != nil { throw ExitCode(1) }
