@@ -6,7 +6,8 @@
 /// - ``jsonString(_:)`` for JSON embedded in a `<script>` element: `<`, `>` and `&` become
 ///   `\u003c` `\u003e` `\u0026`, so neither `</script>` nor `<!--` can end or change the script.
 ///
-/// U+0000 becomes U+FFFD in both (an HTML parser drops or replaces it anyway).
+/// U+0000 becomes U+FFFD in both (an HTML parser drops or replaces it anyway). JSON also
+/// escapes U+2028, U+2029 and U+FEFF, which some parsers treat as line breaks or drop.
 ///
 /// ```swift
 /// HTMLEscaping.html("<b>\"x\"</b>")        // "&lt;b&gt;&quot;x&quot;&lt;/b&gt;"
@@ -52,6 +53,7 @@ public enum HTMLEscaping {
             case "\u{0}": out += "\\ufffd"
             case "\u{2028}": out += "\\u2028"
             case "\u{2029}": out += "\\u2029"
+            case "\u{FEFF}": out += "\\ufeff"
             default:
                 if c.value < 0x20 {
                     out += "\\u00" + (c.value < 0x10 ? "0" : "") + String(c.value, radix: 16)
