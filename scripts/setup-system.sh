@@ -6,6 +6,7 @@
 #   data:    unicode-data (UAX #29 conformance files), wamerican (word list), iso-codes
 #   tools:   zstd, pcre2-utils (pcre2test, for cross-checking patterns), python3-venv
 #   corpora: fortunes-zh, fortunes-ru, fortunes-de (multilingual text, see corpora/README.md)
+#   browser: chromium (headless, for the test of `glean render`'s page, Tests/python/test_render.py)
 #
 # Usage: sudo scripts/setup-system.sh   (or as root)
 set -euo pipefail
@@ -15,6 +16,7 @@ PACKAGES=(
   unicode-data wamerican iso-codes
   zstd pcre2-utils python3-venv
   fortunes-zh fortunes-ru fortunes-de
+  chromium
 )
 
 missing=()

@@ -6,7 +6,8 @@
 /// - ``jsonString(_:)`` for JSON embedded in a `<script>` element: `<`, `>` and `&` become
 ///   `\u003c` `\u003e` `\u0026`, so neither `</script>` nor `<!--` can end or change the script.
 ///
-/// U+0000 becomes U+FFFD in both (an HTML parser drops or replaces it anyway). JSON also
+/// A carriage return becomes `&#13;` in HTML, which the parser keeps (a raw CR LF would become
+/// LF, and the page's text would no longer be the document's). U+0000 becomes U+FFFD in both (an HTML parser drops or replaces it anyway). JSON also
 /// escapes U+2028, U+2029 and U+FEFF, which some parsers treat as line breaks or drop.
 ///
 /// ```swift
@@ -31,6 +32,7 @@ public enum HTMLEscaping {
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
+            case "\r": out += "&#13;"
             case "\u{0}": out.unicodeScalars.append("\u{FFFD}")
             default: out.unicodeScalars.append(c)
             }

@@ -97,7 +97,10 @@ public struct AnnotatedRecord: Sendable {
             }
             throw FormatError(description: dict["text"] == nil ? "no \"text\" field" : "field \"text\" is not a string")
         }
-        self.text = text
+        // Foundation's parser drops U+FEFF inside strings, which would shift every offset after
+        // it: the text is decoded again with Glean's own scanner.
+        self.text = Self.exactString(data, key: "text") ?? text
+        if let id = self.id, dict["id"] is String { self.id = Self.exactString(data, key: "id") ?? id }
         isErrorRecord = false
         errorReason = nil
         if let tokens = dict["tokens"] as? [Any] {
@@ -120,6 +123,16 @@ public struct AnnotatedRecord: Sendable {
                 return AnnotatedEntity(start: start, end: end, label: label, kbId: (e["kb_id"] as? String) ?? "",
                                        source: (e["source"] as? String) ?? "", name: name, value: e["value"] as? String)
             }
+        }
+    }
+
+    /// The string value of a top-level key, decoded by ``JSONScanner`` (the last occurrence wins).
+    static func exactString(_ data: Data, key: String) -> String? {
+        let bytes = [UInt8](data)
+        return bytes.withUnsafeBufferPointer { b -> String? in
+            guard let members = try? JSONScanner.objectMembers(b),
+                  let m = members.last(where: { $0.key == Array(key.utf8) }), m.type == .string else { return nil }
+            return String(decoding: JSONScanner.decodeString(b, m.valueStart + 1, m.valueEnd - 1).bytes, as: UTF8.self)
         }
     }
 

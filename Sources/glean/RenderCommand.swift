@@ -72,7 +72,7 @@ struct RenderCommand: ParsableCommand {
         if let wanted = options.labels {
             let unknown = wanted.subtracting(labelsSeen).sorted()
             if !unknown.isEmpty {
-                warn("--labels: no entity labelled \(unknown.joined(separator: ", ")) in \(input) (labels found: \(labelsSeen.sorted().joined(separator: ", ")))")
+                warn("warning: --labels \(unknown.joined(separator: ",")): no entity has \(unknown.count == 1 ? "this label" : "these labels") in \(input) (labels found: \(labelsSeen.sorted().joined(separator: ", ")))")
             }
         }
         let html = Data(page.html().utf8)

@@ -19,6 +19,7 @@ struct RenderTests {
         "</textarea></style></title><b>",
         "a\u{2028}b\u{2029}c",
         "nul\u{0}byte",
+        "crlf\r\nline\rcr",
         "<\u{0}script>",
         "\\u003cscript\\u003e",
         "]]></mark>\"'`=<>",
@@ -30,7 +31,7 @@ struct RenderTests {
     /// Works on code units, not characters: a reference followed by a combining mark is still one.
     static func unescapeHTML(_ s: String) -> String {
         var out = s as NSString
-        for (ref, c) in [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&amp;", "&")] {
+        for (ref, c) in [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&#13;", "\r"), ("&amp;", "&")] {
             out = out.replacingOccurrences(of: ref, with: c, options: .literal, range: NSRange(location: 0, length: out.length)) as NSString
         }
         return out as String
@@ -43,10 +44,10 @@ struct RenderTests {
     @Test(arguments: hostile)
     func htmlEscapingLeavesNoMarkupAndRoundTrips(_ s: String) {
         let e = HTMLEscaping.html(s)
-        for c in ["<", ">", "\"", "'", "\u{0}"] { #expect(!e.contains(c), "\(c) in \(e)") }
+        for c in ["<", ">", "\"", "'", "\u{0}", "\r"] { #expect(!e.unicodeScalars.contains(c.unicodeScalars.first!), "\(c) in \(e)") }
         // Every & starts one of the references we write.
         let ampersands = e.components(separatedBy: "&").dropFirst()
-        #expect(ampersands.allSatisfy { part in ["lt;", "gt;", "quot;", "#39;", "amp;"].contains { part.hasPrefix($0) } })
+        #expect(ampersands.allSatisfy { part in ["lt;", "gt;", "quot;", "#39;", "#13;", "amp;"].contains { part.hasPrefix($0) } })
         #expect(Self.unescapeHTML(e) == Self.withoutNUL(s))
     }
 
@@ -153,6 +154,14 @@ struct RenderTests {
         // Text between the marks is kept, whitespace and all.
         #expect(html.contains("</mark> and <mark"))
         #expect(html.contains("dir=\"auto\""))
+    }
+
+    /// Foundation's JSON parser drops U+FEFF inside strings; the reader keeps the text exact.
+    @Test func byteOrderMarkInTheTextKeepsOffsets() throws {
+        let r = try AnnotatedRecord(json: "{\"id\":\"\u{FEFF}a\",\"text\":\"\u{FEFF}In \u{FEFF}Paris.\",\"ents\":[{\"start\":5,\"end\":10,\"label\":\"GPE\"}]}")
+        #expect(r.text.unicodeScalars.count == 11)
+        #expect(r.entityText(r.entities![0]) == "Paris")
+        #expect(r.id == "\u{FEFF}a")
     }
 
     @Test func recordFromDocumentUsesCodePoints() throws {
