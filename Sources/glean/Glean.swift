@@ -13,6 +13,8 @@ struct GleanCommand: ParsableCommand {
               glean annotate corpus.jsonl -o annotated.jsonl
               glean annotate corpus/ -o out/ --threads 8
               zcat news.jsonl.gz | glean annotate --emit tokens,sents > out.jsonl
+              glean render annotated.jsonl -o page.html
+              glean stats annotated.jsonl
             """,
         version: GleanVersion.line,
         subcommands: [AnnotateCommand.self, RenderCommand.self, StatsCommand.self, CompileCommand.self, GazetteerCommand.self, PatternsCommand.self, BenchCommand.self],

@@ -1,6 +1,6 @@
 """`glean render` in a real browser: headless Chromium (Debian's `chromium`) opens the page.
 
-The input is real: the bundled sample and, where corpora/fetch.sh has fetched it, the public
+The input is real: the bundled sample (its JSONL and its text files) and, where corpora/fetch.sh has fetched it, the public
 news corpus, annotated by the release binary (GLEAN_BIN), plus right-to-left and CJK documents
 and hostile documents whose text, id and language try to break out of the markup (<script>,
 "><img onerror=...>, javascript: URLs, </script> inside text, <!--, <svg onload>, <iframe>).
@@ -30,6 +30,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "corpora" / "sample" / "news.jsonl"
+SAMPLE_TEXTS = ROOT / "corpora" / "sample" / "texts"
 PUBLIC_NEWS = ROOT / "corpora" / "public" / "news.jsonl"
 
 PAYLOADS = [
@@ -106,6 +107,14 @@ def annotated(glean, tmp_path_factory):
     assert proc.returncode == 0, proc.stderr.decode(errors="replace")
     records = read_jsonl(out)
     assert len(records) == len(lines)
+    # The sample's text files (one document per file; one has CRLF line ends) join them.
+    texts = d / "texts.jsonl"
+    proc = subprocess.run([str(glean), "annotate", str(SAMPLE_TEXTS), "-o", str(texts), "--quiet"], capture_output=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr.decode(errors="replace")
+    text_records = read_jsonl(texts)
+    assert len(text_records) == len(list(SAMPLE_TEXTS.glob("*.txt")))
+    records += text_records
+    out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
     assert sum(len(r["ents"]) for r in records) > 100
     return d, out, records
 
