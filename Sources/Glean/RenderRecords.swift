@@ -77,44 +77,64 @@ public struct AnnotatedRecord: Sendable {
         try self.init(data: Data(line.utf8))
     }
 
+    /// Parses one line. Glean's own scanner validates the line and finds the fields (Foundation's
+    /// parser would drop U+FEFF inside strings and shift every offset after it); only the small
+    /// fields (`ents`, `sents`, `warnings`) are decoded into objects, and `tokens` are counted
+    /// without being decoded.
     public init(data: Data) throws {
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
-        } catch {
-            throw FormatError(description: "not JSON (a record must be a JSON object)")
+        try self.init(bytes: [UInt8](data))
+    }
+
+    init(bytes: [UInt8]) throws {
+        var fields: [String: JSONMember] = [:]
+        try bytes.withUnsafeBufferPointer { b in
+            let members: [JSONMember]
+            do {
+                members = try JSONScanner.objectMembers(b)
+            } catch let error as JSONError {
+                throw FormatError(description: "\(error.reason) at byte \(error.offset) of the line")
+            }
+            for m in members { fields[String(decoding: m.key, as: UTF8.self)] = m }  // the last one wins
         }
-        guard let dict = object as? [String: Any] else { throw FormatError(description: "a record must be a JSON object") }
-        id = dict["id"].map(Self.describe)
-        lang = dict["lang"] as? String
-        warnings = (dict["warnings"] as? [[String: Any]] ?? []).map { ($0["reason"] as? String) ?? "" }
-        guard let text = dict["text"] as? String else {
-            if let reason = dict["reason"] as? String, dict["source"] != nil {
+        func slice(_ m: JSONMember) -> ArraySlice<UInt8> { bytes[m.valueStart..<m.valueEnd] }
+        func string(_ key: String) -> String? {
+            guard let m = fields[key], m.type == .string else { return nil }
+            return bytes.withUnsafeBufferPointer {
+                String(decoding: JSONScanner.decodeString($0, m.valueStart + 1, m.valueEnd - 1).bytes, as: UTF8.self)
+            }
+        }
+        func object(_ key: String) -> Any? {
+            guard let m = fields[key] else { return nil }
+            return try? JSONSerialization.jsonObject(with: Data(slice(m)), options: [.fragmentsAllowed])
+        }
+        id = fields["id"].map { m in m.type == .string ? string("id")! : String(decoding: slice(m), as: UTF8.self) }
+        lang = string("lang")
+        warnings = ((object("warnings") as? [[String: Any]]) ?? []).map { ($0["reason"] as? String) ?? "" }
+        tokenCount = nil
+        sentences = nil
+        entities = nil
+        guard let text = string("text") else {
+            if let reason = string("reason"), fields["source"] != nil {
                 self.text = ""
                 isErrorRecord = true
                 errorReason = reason
                 return
             }
-            throw FormatError(description: dict["text"] == nil ? "no \"text\" field" : "field \"text\" is not a string")
+            throw FormatError(description: fields["text"] == nil ? "no \"text\" field" : "field \"text\" is not a string")
         }
-        // Foundation's parser drops U+FEFF inside strings, which would shift every offset after
-        // it: the text is decoded again with Glean's own scanner.
-        self.text = Self.exactString(data, key: "text") ?? text
-        if let id = self.id, dict["id"] is String { self.id = Self.exactString(data, key: "id") ?? id }
+        self.text = text
         isErrorRecord = false
         errorReason = nil
-        if let tokens = dict["tokens"] as? [Any] {
-            tokenCount = tokens.count
-        } else if let starts = dict["starts"] as? [Any] {
-            tokenCount = starts.count
+        if let m = fields["tokens"] ?? fields["starts"], m.type == .array {
+            tokenCount = Self.countElements(slice(m))
         }
-        if let sents = dict["sents"] as? [[String: Any]] {
+        if let sents = object("sents") as? [[String: Any]] {
             sentences = sents.compactMap { s in
                 guard let a = Self.int(s["start"]), let b = Self.int(s["end"]), a <= b else { return nil }
                 return a..<b
             }
         }
-        if let ents = dict["ents"] as? [[String: Any]] {
+        if let ents = object("ents") as? [[String: Any]] {
             entities = try ents.map { e in
                 guard let start = Self.int(e["start"]), let end = Self.int(e["end"]), let label = e["label"] as? String else {
                     throw FormatError(description: "an entity needs integer \"start\", \"end\" and a string \"label\"")
@@ -126,26 +146,32 @@ public struct AnnotatedRecord: Sendable {
         }
     }
 
-    /// The string value of a top-level key, decoded by ``JSONScanner`` (the last occurrence wins).
-    static func exactString(_ data: Data, key: String) -> String? {
-        let bytes = [UInt8](data)
-        return bytes.withUnsafeBufferPointer { b -> String? in
-            guard let members = try? JSONScanner.objectMembers(b),
-                  let m = members.last(where: { $0.key == Array(key.utf8) }), m.type == .string else { return nil }
-            return String(decoding: JSONScanner.decodeString(b, m.valueStart + 1, m.valueEnd - 1).bytes, as: UTF8.self)
+    /// The number of elements of a valid JSON array: commas outside strings at depth 1, plus one.
+    static func countElements(_ array: ArraySlice<UInt8>) -> Int {
+        var depth = 0, commas = 0, inString = false, escaped = false, nonEmpty = false
+        for c in array {
+            if inString {
+                if escaped { escaped = false } else if c == UInt8(ascii: "\\") { escaped = true } else if c == UInt8(ascii: "\"") { inString = false }
+                continue
+            }
+            switch c {
+            case UInt8(ascii: "\""):
+                inString = true
+                if depth == 1 { nonEmpty = true }
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                if depth == 1 { nonEmpty = true }
+                depth += 1
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+            case UInt8(ascii: ","): if depth == 1 { commas += 1 }
+            case 0x20, 0x09, 0x0A, 0x0D: break
+            default: if depth == 1 { nonEmpty = true }
+            }
         }
+        return nonEmpty ? commas + 1 : 0
     }
 
     static func int(_ any: Any?) -> Int? {
         (any as? NSNumber)?.intValue
-    }
-
-    static func describe(_ any: Any) -> String {
-        if let s = any as? String { return s }
-        if let data = try? JSONSerialization.data(withJSONObject: any, options: [.fragmentsAllowed, .sortedKeys]) {
-            return String(decoding: data, as: UTF8.self)
-        }
-        return "\(any)"
     }
 
     /// The record built from an annotated ``Document`` (byte offsets turned into code points).

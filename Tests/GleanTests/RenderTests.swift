@@ -164,6 +164,25 @@ struct RenderTests {
         #expect(r.id == "\u{FEFF}a")
     }
 
+    /// Tokens are counted without being decoded: strings holding commas and brackets, nesting.
+    @Test(arguments: [("[]", 0), ("[ ]", 0), ("[1]", 1), ("[[1,2],[3]]", 2), (#"[{"id":0,"kind":"a,]b\"}"},{"id":1}]"#, 2),
+                      (#"["x", "y,z", ""]"#, 3), ("[{}, {}, {}, {}]", 4)])
+    func tokensAreCounted(_ tokens: String, _ count: Int) throws {
+        let r = try AnnotatedRecord(json: #"{"text":"t","tokens":"# + tokens + #","ents":[]}"#)
+        #expect(r.tokenCount == count)
+        #expect(try AnnotatedRecord(json: #"{"text":"t","starts":"# + tokens + "}").tokenCount == count)
+    }
+
+    @Test func linesThatAreNotRecordsSayWhy() {
+        for (line, reason) in [("not json", "not JSON"), ("[1]", "a record must be a JSON object"), (#"{"id":1}"#, "no \"text\" field"),
+                               (#"{"text":5}"#, "not a string"), (#"{"text":"a","ents":[{"start":0}]}"#, "an entity needs")] {
+            #expect(throws: AnnotatedRecord.FormatError.self) { try AnnotatedRecord(json: line) }
+            do { _ = try AnnotatedRecord(json: line) } catch { #expect("\(error)".contains(reason), "\(line): \(error)") }
+        }
+        let e = try? AnnotatedRecord(json: #"{"source":"a.jsonl","line":3,"offset":9,"reason":"no \"text\" field"}"#)
+        #expect(e?.isErrorRecord == true && e?.errorReason == "no \"text\" field")
+    }
+
     @Test func recordFromDocumentUsesCodePoints() throws {
         var doc = Document("Zürich 東京 Paris")
         doc.entities = [Span(matchStart: 15, matchEnd: 20, label: "GPE", source: .gazetteer, name: "Paris")]
