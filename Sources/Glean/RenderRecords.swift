@@ -198,8 +198,9 @@ public struct AnnotatedRecord: Sendable {
 
 /// Reads annotated JSONL (a file, `.gz`/`.zst`, or `-` for stdin) record by record.
 ///
-/// Records without `ents` are annotated with `annotator` when one is given (for `glean render`
-/// of a raw corpus); lines that are not records are reported to `onError` with their line number.
+/// Records without `ents` are annotated when `makeAnnotator` is given (for `glean render` of a
+/// raw corpus); it is called once, at the first such record, so an annotated input never loads
+/// models. Lines that are not records are reported to `onError` with their line number.
 ///
 /// ```swift
 /// let reader = try AnnotatedRecordReader(path: "out.jsonl")
@@ -208,12 +209,12 @@ public struct AnnotatedRecord: Sendable {
 public final class AnnotatedRecordReader {
     public let path: String
     let reader: RecordReader
-    public var annotator: Annotator?
+    public var makeAnnotator: (() throws -> Annotator)?
     private var worker: AnnotatorWorker?
 
-    public init(path: String, annotator: Annotator? = nil) throws {
+    public init(path: String, makeAnnotator: (() throws -> Annotator)? = nil) throws {
         self.path = path
-        self.annotator = annotator
+        self.makeAnnotator = makeAnnotator
         guard let file = try InputExpander.expand([path], defaultFormat: .jsonl).first else {
             throw InputError("\(path): no such file")
         }
@@ -238,12 +239,14 @@ public final class AnnotatedRecordReader {
                     onError(r.line, "\(error)")
                     continue
                 }
-                if record.entities == nil, !record.isErrorRecord, let annotator {
-                    if worker == nil { worker = try annotator.makeWorker() }
-                    var doc = Document(record.text, lang: record.lang ?? annotator.configuration.defaultLanguage)
+                if record.entities == nil, !record.isErrorRecord, let makeAnnotator {
+                    if worker == nil { worker = try makeAnnotator().makeWorker() }
+                    var doc = Document(record.text, lang: record.lang ?? worker!.configuration.defaultLanguage)
                     try worker!.annotate(&doc)
-                    let id = record.id
-                    record = AnnotatedRecord(document: doc, id: id)
+                    let original = record
+                    record = AnnotatedRecord(document: doc, id: original.id)
+                    record.lang = original.lang
+                    record.warnings = original.warnings + record.warnings
                 }
                 if try !body(r.line, record) { return }
             }

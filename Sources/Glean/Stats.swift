@@ -145,12 +145,12 @@ public struct CorpusStatistics: Sendable, Equatable {
     public static func errorsPath(beside path: String) -> String { OrderedWriter.errorsPath(beside: path) }
 
     /// Statistics of one annotated file, plus the errors file beside it (`out.errors.jsonl` for
-    /// `out.jsonl`) when there is one. Records without `ents` are annotated with `annotator` if
-    /// one is given.
-    public static func of(path: String, errorsPath: String? = nil, annotator: Annotator? = nil,
+    /// `out.jsonl`) when there is one. Records without `ents` are annotated with the annotator
+    /// `makeAnnotator` gives, if any (see ``AnnotatedRecordReader``).
+    public static func of(path: String, errorsPath: String? = nil, makeAnnotator: (() throws -> Annotator)? = nil,
                           onUnreadable: (Int, String) -> Void = { _, _ in }) throws -> CorpusStatistics {
         var stats = CorpusStatistics()
-        let reader = try AnnotatedRecordReader(path: path, annotator: annotator)
+        let reader = try AnnotatedRecordReader(path: path, makeAnnotator: makeAnnotator)
         try reader.forEach(onError: { line, reason in
             stats.unreadableLines += 1
             onUnreadable(line, reason)

@@ -47,8 +47,7 @@ struct RenderCommand: ParsableCommand {
         options.sentences = sentences
         options.title = input == "-" ? "stdin" : (input as NSString).lastPathComponent
         var page = RenderPage(options: options)
-        let reader = try AnnotatedRecordReader(path: input)
-        var worker: AnnotatorWorker?
+        let reader = try AnnotatedRecordReader(path: input, makeAnnotator: defaultAnnotator)
         var unreadable = 0
         var labelsSeen = Set<String>()
         try reader.forEach(onError: { line, reason in
@@ -57,16 +56,8 @@ struct RenderCommand: ParsableCommand {
         }) { _, record in
             guard page.documents < limit else { return false }
             if record.isErrorRecord { return true }
-            var r = record
-            if r.entities == nil {
-                if worker == nil { worker = try defaultWorker() }
-                var doc = Document(r.text, lang: r.lang ?? "en")
-                try worker!.annotate(&doc)
-                r = AnnotatedRecord(document: doc, id: record.id)
-                r.lang = record.lang
-            }
-            for e in r.entities ?? [] { labelsSeen.insert(e.label) }
-            page.add(r)
+            for e in record.entities ?? [] { labelsSeen.insert(e.label) }
+            page.add(record)
             return true
         }
         if let wanted = options.labels {
@@ -88,10 +79,10 @@ struct RenderCommand: ParsableCommand {
     }
 }
 
-/// A worker of `Annotator.default()`, for records that have no `ents` yet.
-func defaultWorker() throws -> AnnotatorWorker {
+/// `Annotator.default()`, for records that have no `ents` yet.
+func defaultAnnotator() throws -> Annotator {
     do {
-        return try Annotator.default().makeWorker()
+        return try Annotator.default()
     } catch let error as ConfigurationError {
         throw UsageError("records without \"ents\" are annotated with the default models, and \(error)")
     }

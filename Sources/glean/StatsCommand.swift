@@ -33,31 +33,15 @@ struct StatsCommand: ParsableCommand {
     }
 
     func run() throws {
-        var stats = CorpusStatistics()
-        let reader = try AnnotatedRecordReader(path: input)
-        var worker: AnnotatorWorker?
-        try reader.forEach(onError: { line, reason in
-            stats.unreadableLines += 1
-            if stats.unreadableLines <= 5 { warn("\(input):\(line): \(reason); line skipped") }
-        }) { _, record in
-            var r = record
-            if r.entities == nil, !r.isErrorRecord {
-                if worker == nil { worker = try defaultWorker() }
-                var doc = Document(r.text, lang: r.lang ?? "en")
-                try worker!.annotate(&doc)
-                r = AnnotatedRecord(document: doc, id: record.id)
-                r.warnings = record.warnings + r.warnings
-            }
-            stats.add(r)
-            return true
+        if let errors, !FileManager.default.fileExists(atPath: errors) {
+            throw UsageError("\(errors): no such errors file")
         }
-        if let path = errors ?? (input == "-" ? nil : CorpusStatistics.errorsPath(beside: input)), path != input {
-            if let data = FileManager.default.contents(atPath: path) {
-                stats.addErrors(data)
-            } else if errors != nil {
-                throw UsageError("\(path): cannot read the errors file")
-            }
-        }
+        var unreadable = 0
+        let stats = try CorpusStatistics.of(path: input, errorsPath: errors, makeAnnotator: defaultAnnotator,
+                                            onUnreadable: { line, reason in
+            unreadable += 1
+            if unreadable <= 5 { warn("\(input):\(line): \(reason); line skipped") }
+        })
         print(json ? stats.json(top: top) : stats.table(top: top), terminator: "")
     }
 }

@@ -104,7 +104,7 @@ struct StatsTests {
         let out = scratch.write("out.jsonl", #"{"text":"In Paris.","ents":[{"start":3,"end":8,"label":"GPE","source":"gazetteer","alias":"Paris"}]}"# + "\nnot json\n")
         scratch.write("out.errors.jsonl", "{\"reason\":\"x\"}\n{\"reason\":\"y\"}\n")
         var unreadable: [Int] = []
-        let stats = try CorpusStatistics.of(path: out) { line, _ in unreadable.append(line) }
+        let stats = try CorpusStatistics.of(path: out, onUnreadable: { line, _ in unreadable.append(line) })
         #expect(stats.documents == 1 && stats.errors == 2 && stats.unreadableLines == 1 && unreadable == [2])
         #expect(stats.top(1)["GPE"]?.first?.text == "Paris")
     }
