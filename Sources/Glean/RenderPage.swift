@@ -248,12 +248,26 @@ public struct RenderPage {
               doc.hidden = onlyWith.checked && !any;
             });
             document.getElementById("shown").textContent = shown + " of " + data.entities + " entities shown";
+            var hidden = boxes.filter(function (b) { return !b.checked; }).map(function (b) { return encodeURIComponent(b.dataset.label); });
+            var hash = (hidden.length ? "hide=" + hidden.join(",") : "") + (onlyWith.checked ? (hidden.length ? "&" : "") + "only" : "");
+            try { history.replaceState(null, "", hash ? "#" + hash : location.pathname + location.search); } catch (e) { }
+          }
+          // The filter in the address: #hide=GPE,DATE&only (so that a view can be shared).
+          function readHash() {
+            location.hash.replace(/^#/, "").split("&").forEach(function (part) {
+              if (part === "only") { onlyWith.checked = true; }
+              if (part.indexOf("hide=") === 0) {
+                var hide = part.slice(5).split(",").map(function (l) { try { return decodeURIComponent(l); } catch (e) { return l; } });
+                boxes.forEach(function (b) { if (hide.indexOf(b.dataset.label) >= 0) { b.checked = false; } });
+              }
+            });
           }
           function setAll(v) { boxes.forEach(function (b) { b.checked = v; }); update(); }
           boxes.forEach(function (b) { b.addEventListener("change", update); });
           onlyWith.addEventListener("change", update);
           document.getElementById("all").addEventListener("click", function () { setAll(true); });
           document.getElementById("none").addEventListener("click", function () { setAll(false); });
+          readHash();
           update();
         })();
 

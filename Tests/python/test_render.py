@@ -126,11 +126,11 @@ def render(glean, input_path, page, *extra):
     return proc.stderr.decode()
 
 
-def dump_dom(chromium, page, tmp):
+def dump_dom(chromium, page, tmp, fragment=""):
     """The DOM after the page's scripts ran, as Chromium serialises it."""
     proc = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                            f"--user-data-dir={tmp / 'chromium-profile'}", "--virtual-time-budget=5000",
-                           "--dump-dom", page.resolve().as_uri()], capture_output=True, timeout=300)
+                           "--dump-dom", page.resolve().as_uri() + fragment], capture_output=True, timeout=300)
     assert proc.returncode == 0, proc.stderr.decode(errors="replace")[-3000:]
     dom = proc.stdout.decode("utf-8")
     assert "</html>" in dom, dom[-500:]
@@ -281,6 +281,30 @@ def test_sentences_and_label_filter(glean, chromium, annotated, tmp_path):
         marks = [(n.attrs.get("data-label"), n.text()) for n in div.iter() if n.tag == "mark"]
         want = [(e["label"], shown_text(record["text"][e["start"]:e["end"]])) for e in record["ents"] if e["label"] in ("GPE", "DATE")]
         assert marks == want
+
+
+def test_label_filter_in_the_browser(glean, chromium, annotated, tmp_path):
+    """The legend's filter, driven by the address (#hide=...&only), as the checkboxes drive it:
+    the hidden labels' marks lose their highlight (a class on body), the count of shown
+    entities drops by theirs, and "only" hides the documents with no shown entity."""
+    _, out, records = annotated
+    page = tmp_path / "page.html"
+    render(glean, out, page)
+    counts = {}
+    for r in records:
+        for e in r["ents"]:
+            counts[e["label"]] = counts.get(e["label"], 0) + 1
+    hide = ["GPE", "DATE"]
+    root = parse(dump_dom(chromium, page, tmp_path, "#hide=" + ",".join(hide) + "&only"))
+    body = next(n for n in root.iter() if n.tag == "body")
+    classes = {b.attrs["data-label"]: b.attrs["data-class"] for b in root.iter() if b.tag == "input" and b.attrs.get("data-class")}
+    assert set(body.classes()) == {"hide-" + classes[l] for l in hide}
+    total = sum(counts.values())
+    shown = next(n for n in root.iter() if n.attrs.get("id") == "shown").text()
+    assert shown == f"{total - sum(counts[l] for l in hide)} of {total} entities shown"
+    for record, article in zip(records, articles(root)):
+        visible = any(e["label"] not in hide for e in record["ents"])
+        assert ("hidden" in article.attrs) == (not visible), record.get("id")
 
 
 def test_records_without_ents_are_annotated_on_the_fly(glean, chromium, tmp_path):
