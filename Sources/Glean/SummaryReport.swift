@@ -35,6 +35,14 @@ public enum SummaryReport {
         w.raw(",\"pcre2\":"); w.string(GleanVersion.pcre2)
         w.raw(",\"documents\":"); w.int(st.records)
         w.raw(",\"errors\":"); w.int(st.errors)
+        w.raw(",\"failure_reasons\":[")
+        for (i, e) in st.failureReasons.entries.enumerated() {
+            if i > 0 { w.byte(UInt8(ascii: ",")) }
+            w.raw("{\"reason\":"); w.string(e.reason)
+            w.raw(",\"count\":"); w.int(e.count)
+            w.byte(UInt8(ascii: "}"))
+        }
+        w.byte(UInt8(ascii: "]"))
         w.raw(",\"warnings\":"); w.int(st.warnings)
         w.raw(",\"blank_lines\":"); w.int(st.blank)
         w.raw(",\"tokens\":"); w.int(st.tokens)

@@ -170,15 +170,18 @@ def test_plain_text_into_jsonl_mode_says_format_text(glean):
     assert "use --format text" in quiet.stderr.decode()
 
 
-def test_failed_run_summary_says_why(glean):
+def test_failed_run_summary_says_why(glean, tmp_path):
     lines = b'{"id": 1}\n{"id": 2}\n{"id": 3, "text": 7}\n{"text": "fine"}\n'
-    proc = run(glean, "annotate", stdin=lines)
+    summary = tmp_path / "summary.json"
+    proc = run(glean, "annotate", "--summary-json", summary, stdin=lines)
     assert proc.returncode == 1
     err = proc.stderr.decode()
     failed = next(l for l in err.split("\n") if l.strip().startswith("failed:"))
     assert 'no "text" field (2)' in failed
     assert 'field "text" is a number, not a string (1)' in failed
     assert "--format text" not in err
+    reasons = json.loads(summary.read_text())["failure_reasons"]
+    assert reasons == [{"reason": 'no "text" field', "count": 2}, {"reason": 'field "text" is a number, not a string', "count": 1}]
 
 
 def test_unknown_labels_and_lang_without_models_warn(glean):
