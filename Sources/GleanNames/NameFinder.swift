@@ -196,12 +196,6 @@ public struct NameFinder: Sendable {
                     let start = seg[lo..<c].lastIndex(where: isTitle).map { $0 + 1 } ?? lo
                     if start < c { emit(seg[start].first, seg[hi].last, h.label, "head:\(seg[c - 1].text)"); return }
                 }
-                if let h = head(seg[hi]), h.position.allowsEnd, !seg[lo..<hi].contains(where: isTitle),
-                   seg[lo..<c].count >= 1, hi > c {
-                    // "War of Independence" style ends are rare; "X of Y War" is taken whole.
-                    emit(seg[lo].first, seg[hi].last, h.label, "head:\(seg[hi].text)")
-                    return
-                }
                 if lists.particles.contains(seg[c].text), c > lo, isGiven(seg, lo..<c) {
                     if let end = personEnd(seg, from: c) {
                         let g = seg[lo..<c].firstIndex(where: { lists.given.contains($0.text) || lists.ambiguousGiven.contains($0.text) }) ?? lo

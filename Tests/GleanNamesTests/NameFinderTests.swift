@@ -67,6 +67,7 @@ enum Fixture {
         ("place as given name", "the Sydney Swans won", ["PERSON Sydney Swans"]),
         ("no head alone", "The Party said no.", ["ORG Party"]),
         ("nationality inside an event", "veterans of the Korean War met", ["NORP Korean"]),
+        ("a head after a connector ends only its own part", "Veterans of the Korean War met.", ["EVENT Veterans of the Korean War"]),
         ("stop words", "In New York today", ["LOC In New York"]),
         ("title is not part of a name", "President Rabbani has objected", ["PERSON President Rabbani"]),
         ("lower-case words", "the university party of the bank", ["ORG university", "ORG bank"]),
