@@ -31,27 +31,32 @@ import GleanCore
 /// ```
 public struct NameFinder: Sendable {
     public let lists: NameLists
+    public let lexicon: Lexicon
     static let romanNumerals: Set<String> = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV", "XVI"]
     static let placeLabels: Set<String> = ["GPE", "LOC", "NORP", "FAC"]
 
     public init(lists: NameLists) {
         self.lists = lists
+        lexicon = Lexicon(lists)
     }
 
     enum Kind { case word, initial, connector }
 
-    /// One element of a sequence: tokens first...last, its text.
+    /// One element of a sequence: tokens first...last (bytes start..<end), what the lists say.
     struct Element {
         var first: Int
         var last: Int
-        var text: String
+        var start: Int
+        var end: Int
         var kind: Kind
+        var flags: WordFlags
+        var head: Int
     }
 
     /// The names candidates of a segmented document (its other span groups are read for the
     /// place guard).
     public func find(in document: Document) -> [Span] {
-        var state = State(text: document.text, tokens: document.tokens, lists: lists)
+        var state = State(text: document.text, tokens: document.tokens, lexicon: lexicon)
         // Single-token place candidates from earlier stages, by token index.
         for group in document.spanGroups {
             for s in group.spans where s.endToken - s.firstToken == 1 && Self.placeLabels.contains(s.label) {
@@ -65,19 +70,15 @@ public struct NameFinder: Sendable {
     struct State {
         let text: [UInt8]
         let tokens: [Token]
-        let lists: NameLists
+        let lexicon: Lexicon
         var places: Set<Int> = []
         var out: [Span] = []
 
-        init(text: [UInt8], tokens: [Token], lists: NameLists) {
+        init(text: [UInt8], tokens: [Token], lexicon: Lexicon) {
             self.text = text
             self.tokens = tokens
-            self.lists = lists
+            self.lexicon = lexicon
         }
-
-        func string(_ i: Int) -> String { String(decoding: text[tokens[i].start..<tokens[i].end], as: UTF8.self) }
-
-        func byte(_ i: Int) -> UInt8 { text[tokens[i].start] }
 
         func isCapitalised(_ i: Int) -> Bool {
             let t = tokens[i]
@@ -88,6 +89,14 @@ public struct NameFinder: Sendable {
             // A non-ASCII first letter: decode it.
             let s = String(decoding: text[t.start..<min(t.end, t.start + 4)], as: UTF8.self)
             return s.unicodeScalars.first.map { $0.properties.isUppercase } ?? false
+        }
+
+        /// The list flags of a lower-case word token (connectors, work cues); empty otherwise.
+        func lowerFlags(_ i: Int) -> WordFlags {
+            guard i >= 0, i < tokens.count, tokens[i].kind == .word else { return [] }
+            let b = text[tokens[i].start]
+            guard b >= 0x61 && b <= 0x7A else { return [] }
+            return lexicon.lookup(text[tokens[i].start..<tokens[i].end])?.flags ?? []
         }
 
         /// Exactly one space between tokens i and j.
@@ -101,8 +110,8 @@ public struct NameFinder: Sendable {
             i >= 0 && i < tokens.count && tokens[i].end - tokens[i].start == 1 && text[tokens[i].start] == c
         }
 
-        /// Token i opens a sentence: the first token, or after . ! ? (and an opening quote), or
-        /// after a line break.
+        /// Token i opens a sentence: the first token, or after . ! ? : (and an opening quote),
+        /// or after a line break.
         func sentenceStart(_ i: Int) -> Bool {
             var p = i - 1
             if p < 0 { return true }
@@ -111,34 +120,44 @@ public struct NameFinder: Sendable {
             return isPunct(p, 0x2E) || isPunct(p, 0x21) || isPunct(p, 0x3F) || isPunct(p, 0x3A)
         }
 
-        /// An element starting at token i: a capitalised word (with "-word" parts and an
+        /// An element starting at token i: a capitalised word (with "-Word" parts and an
         /// abbreviation's final "."), or an initial "J." / "W"; nil otherwise.
         func element(at i: Int) -> Element? {
             guard i < tokens.count, isCapitalised(i) else { return nil }
             var last = i
-            var text = string(i)
-            // Hyphenated and slash-free compounds: Anglo-Dutch, Australian-Israeli.
+            // Hyphenated compounds: Anglo-Dutch, Australian-Israeli.
             while last + 2 < tokens.count, isPunct(last + 1, 0x2D), touching(last, last + 1), touching(last + 1, last + 2),
                   isCapitalised(last + 2) {
-                text += "-" + string(last + 2)
                 last += 2
             }
-            let single = text.utf8.count == 1
-            let abbreviation = single || (text.contains(".") && text.uppercased() == text)
-            if abbreviation, last + 1 < tokens.count, isPunct(last + 1, 0x2E), touching(last, last + 1) {
-                // "J." / "U.S.": the period belongs to the element when a name follows it.
-                if spaced(last + 1, last + 2), isCapitalised(last + 2) {
-                    return Element(first: i, last: last + 1, text: text, kind: .initial)
+            let start = tokens[i].start, end = tokens[last].end
+            let single = end - start == 1
+            var abbreviation = single
+            if !single, last == i {
+                var dot = false, lower = false
+                for b in text[start..<end] {
+                    if b == 0x2E { dot = true } else if b >= 0x61 && b <= 0x7A { lower = true }
                 }
+                abbreviation = dot && !lower
             }
-            return Element(first: i, last: last, text: text, kind: single ? .initial : .word)
+            let entry = lexicon.lookup(text[start..<end])
+            var e = Element(first: i, last: last, start: start, end: end, kind: single ? .initial : .word,
+                            flags: entry?.flags ?? [], head: entry?.head ?? -1)
+            if abbreviation, last + 1 < tokens.count, isPunct(last + 1, 0x2E), touching(last, last + 1),
+               spaced(last + 1, last + 2), isCapitalised(last + 2) {
+                // "J." / "U.S.": the period belongs to the element when a name follows it.
+                e.last = last + 1
+                e.end = tokens[last + 1].end
+                e.kind = .initial
+            }
+            return e
         }
 
         mutating func run() {
             var i = 0
             while i < tokens.count {
                 // A quoted title after a work cue: the film "Casablanca".
-                if isPunct(i, 0x22), i > 0, tokens[i - 1].kind == .word, lists.workCues.contains(string(i - 1)),
+                if isPunct(i, 0x22), lowerFlags(i - 1).contains(.workCue),
                    let close = (i + 1..<min(tokens.count, i + 14)).first(where: { isPunct($0, 0x22) }),
                    close > i + 1, isCapitalised(i + 1) {
                     emit(i + 1, close - 1, "WORK_OF_ART", "work:quoted")
@@ -154,8 +173,10 @@ public struct NameFinder: Sendable {
                     var k = j + 1
                     var conns: [Element] = []
                     var prev = j
-                    while spaced(prev, k), tokens[k].kind == .word, lists.connectors.contains(string(k)), conns.count < 2 {
-                        conns.append(Element(first: k, last: k, text: string(k), kind: .connector))
+                    while conns.count < 2, spaced(prev, k) {
+                        let f = lowerFlags(k)
+                        guard f.contains(.connector) else { break }
+                        conns.append(Element(first: k, last: k, start: tokens[k].start, end: tokens[k].end, kind: .connector, flags: f, head: -1))
                         prev = k
                         k += 1
                     }
@@ -168,8 +189,7 @@ public struct NameFinder: Sendable {
                     break
                 }
                 // After a work cue: "the track My Sweet Lord".
-                if first.first > 0, spaced(first.first - 1, first.first), tokens[first.first - 1].kind == .word,
-                   lists.workCues.contains(string(first.first - 1)) {
+                if first.first > 0, spaced(first.first - 1, first.first), lowerFlags(first.first - 1).contains(.workCue) {
                     emit(seq[0].first, seq[seq.count - 1].last, "WORK_OF_ART", "work:cue")
                 } else {
                     classify(seq[...])
@@ -178,10 +198,12 @@ public struct NameFinder: Sendable {
             }
         }
 
-        func isStop(_ e: Element) -> Bool { e.kind != .connector && lists.stop.contains(e.text) }
-        func isTitle(_ e: Element) -> Bool { e.kind == .word && lists.titles.contains(e.text) }
-        func head(_ e: Element) -> (label: String, position: HeadPosition)? { e.kind == .word ? lists.heads[e.text] : nil }
-        func isRoman(_ e: Element) -> Bool { NameFinder.romanNumerals.contains(e.text) }
+        func isStop(_ e: Element) -> Bool { e.kind != .connector && e.flags.contains(.stop) }
+        func isTitle(_ e: Element) -> Bool { e.kind == .word && e.flags.contains(.title) }
+        func head(_ e: Element) -> (word: String, label: String, position: HeadPosition)? {
+            e.kind == .word && e.head >= 0 ? lexicon.heads[e.head] : nil
+        }
+        func isGiven(_ e: Element) -> Bool { e.kind == .word && !e.flags.isDisjoint(with: [.given, .ambiguousGiven]) }
 
         mutating func classify(_ input: ArraySlice<Element>) {
             var seg = input
@@ -194,16 +216,14 @@ public struct NameFinder: Sendable {
             if let c = seg.firstIndex(where: { $0.kind == .connector }) {
                 if c > lo, let h = head(seg[c - 1]), h.position.allowsFirst {
                     let start = seg[lo..<c].lastIndex(where: isTitle).map { $0 + 1 } ?? lo
-                    if start < c { emit(seg[start].first, seg[hi].last, h.label, "head:\(seg[c - 1].text)"); return }
+                    if start < c { emit(seg[start].first, seg[hi].last, h.label, "head:\(h.word)"); return }
                 }
-                if lists.particles.contains(seg[c].text), c > lo, isGiven(seg, lo..<c) {
-                    if let end = personEnd(seg, from: c) {
-                        let g = seg[lo..<c].firstIndex(where: { lists.given.contains($0.text) || lists.ambiguousGiven.contains($0.text) }) ?? lo
-                        classify(seg[lo..<g])
-                        emit(seg[g].first, seg[end].last, "PERSON", "person:particle")
-                        if end < hi { classify(seg[(end + 1)...]) }
-                        return
-                    }
+                if seg[c].flags.contains(.particle), c > lo, let g = seg[lo..<c].firstIndex(where: isGiven),
+                   let end = personEnd(seg, from: c) {
+                    classify(seg[lo..<g])
+                    emit(seg[g].first, seg[end].last, "PERSON", "person:particle")
+                    if end < hi { classify(seg[(end + 1)...]) }
+                    return
                 }
                 classify(seg[lo..<c])
                 var r = c
@@ -214,26 +234,27 @@ public struct NameFinder: Sendable {
 
             // A head that ends the sequence (the last one), with a numeral after it: "World War II".
             var h = hi
-            if h > lo, isRoman(seg[h]) || seg[h].text == "One" || seg[h].text == "Two" { h -= 1 }
+            if h > lo, seg[h].flags.contains(.numeral) { h -= 1 }
             if let hd = head(seg[h]), hd.position.allowsEnd, h > lo {
                 let start = seg[lo..<h].lastIndex(where: isTitle).map { $0 + 1 } ?? lo
                 if start < h {
                     classify(seg[lo..<max(lo, start - 1)])
-                    emit(seg[start].first, seg[hi].last, hd.label, "head:\(seg[h].text)")
+                    emit(seg[start].first, seg[hi].last, hd.label, "head:\(hd.word)")
                     return
                 }
             }
             // A head that opens it: "Fort Nassau", "Mount Everest".
             if let hd = head(seg[lo]), hd.position == .start, hi > lo, !isTitle(seg[lo + 1]) {
-                emit(seg[lo].first, seg[hi].last, hd.label, "head:\(seg[lo].text)")
+                emit(seg[lo].first, seg[hi].last, hd.label, "head:\(hd.word)")
                 return
             }
-            // A head inside, before a title or other words: "Liberal Party President Shane Stone".
+            // A title splits it: "Liberal Party President Shane Stone".
             if let t = seg.firstIndex(where: isTitle) {
                 classify(seg[lo..<t])
                 if t < hi { classify(seg[(t + 1)...]) }
                 return
             }
+            // A head inside, before other words: "Davis Cup Final".
             if let m = seg[lo..<hi].lastIndex(where: { head($0).map { $0.position.allowsEnd } ?? false }), m > lo {
                 classify(seg[lo...m])
                 classify(seg[(m + 1)...])
@@ -245,8 +266,7 @@ public struct NameFinder: Sendable {
             while k <= hi {
                 var matched = false
                 for n in stride(from: min(4, hi - k + 1), through: 1, by: -1) {
-                    let name = seg[k..<(k + n)].map(\.text).joined(separator: " ")
-                    if let kb = lists.locations[name] {
+                    if let kb = lexicon.location(text[seg[k].start..<seg[k + n - 1].end]) {
                         if k > rest { people(seg[rest..<k]) }
                         emit(seg[k].first, seg[k + n - 1].last, "LOC", "loc:wordnet", kbId: kb)
                         k += n
@@ -260,10 +280,6 @@ public struct NameFinder: Sendable {
             if rest <= hi { people(seg[rest...]) }
         }
 
-        func isGiven(_ seg: ArraySlice<Element>, _ r: Range<Int>) -> Bool {
-            seg[r].contains { lists.given.contains($0.text) || lists.ambiguousGiven.contains($0.text) }
-        }
-
         /// The index of the last element of a person's name that continues from `from`
         /// (capitalised words, initials, numerals, particles), at most four; nil if none.
         func personEnd(_ seg: ArraySlice<Element>, from: Int) -> Int? {
@@ -273,7 +289,7 @@ public struct NameFinder: Sendable {
             while j < seg.endIndex, n < 4 {
                 let e = seg[j]
                 if e.kind == .connector {
-                    guard lists.particles.contains(e.text), j + 1 < seg.endIndex else { break }
+                    guard e.flags.contains(.particle), j + 1 < seg.endIndex else { break }
                 } else if isStop(e) || isTitle(e) || head(e) != nil {
                     break
                 } else {
@@ -291,17 +307,17 @@ public struct NameFinder: Sendable {
             while k < seg.endIndex {
                 let e = seg[k]
                 // Initials first: "J. R. R. Tolkien".
-                if e.kind == .initial, e.last > e.first || e.text.count == 1, k + 1 < seg.endIndex,
-                   e.last > e.first, let end = personEnd(seg, from: k + 1), seg[k + 1...end].contains(where: { $0.kind == .word }) {
+                if e.kind == .initial, e.last > e.first, k + 1 < seg.endIndex,
+                   let end = personEnd(seg, from: k + 1), seg[(k + 1)...end].contains(where: { $0.kind == .word }) {
                     emit(e.first, seg[end].last, "PERSON", "person:initials")
                     k = end + 1
                     continue
                 }
-                let plain = lists.given.contains(e.text)
-                let ambiguous = !plain && lists.ambiguousGiven.contains(e.text)
+                let plain = e.flags.contains(.given)
+                let ambiguous = !plain && e.flags.contains(.ambiguousGiven)
                 if e.kind == .word, plain || ambiguous, k + 1 < seg.endIndex, let end = personEnd(seg, from: k + 1) {
                     let next = seg[k + 1]
-                    let knownSurname = lists.surnames.contains(next.text) || lists.surnames.contains(seg[end].text)
+                    let knownSurname = next.flags.contains(.surname) || seg[end].flags.contains(.surname)
                     var ok = true
                     if ambiguous && !knownSurname && sentenceStart(e.first) { ok = false }
                     // A place found by another stage: "Sydney Swans" is not a person.

@@ -41,16 +41,30 @@ public enum Propagation {
             tokens[i].kind == .word && text[tokens[i].start] >= 0x41 && text[tokens[i].start] <= 0x5A
         }
 
-        // What each mention defines, keyed by the token text it labels later.
-        var keys: [String: Origin] = [:]
-        var acronymSpans: [Span] = []
+        // What each mention defines, keyed by the bytes of the token it labels later (hashed,
+        // then compared: no String per token).
+        var keys: [UInt64: [(bytes: ArraySlice<UInt8>, origin: Origin)]] = [:]
+        func bytes(_ i: Int) -> ArraySlice<UInt8> { text[tokens[i].start..<tokens[i].end] }
+        func lookup(_ b: ArraySlice<UInt8>) -> Origin? {
+            keys[Lexicon.hash(b)]?.first { $0.bytes.elementsEqual(b) }?.origin
+        }
+        func define(_ b: ArraySlice<UInt8>, _ origin: Origin, replacing: Bool) {
+            let h = Lexicon.hash(b)
+            var bucket = keys[h] ?? []
+            if let i = bucket.firstIndex(where: { $0.bytes.elementsEqual(b) }) {
+                if replacing { bucket[i].origin = origin }
+            } else {
+                bucket.append((b, origin))
+            }
+            keys[h] = bucket
+        }
         for e in document.entities {
             let n = e.endToken - e.firstToken
             if e.label == "PERSON", n >= 2 {
                 let last = e.endToken - 1
                 let word = string(last)
-                if word.utf8.count > 1, capitalised(last), keys[word] == nil, !NameFinder.romanNumerals.contains(word) {
-                    keys[word] = Origin(label: "PERSON", kbId: e.kbId, from: e.endToken, rule: "propagation:surname")
+                if word.utf8.count > 1, capitalised(last), !NameFinder.romanNumerals.contains(word) {
+                    define(bytes(last), Origin(label: "PERSON", kbId: e.kbId, from: e.endToken, rule: "propagation:surname"), replacing: false)
                 }
             }
             // "Institute for the Study of War (ISW)"
@@ -59,12 +73,11 @@ public enum Propagation {
                 let acronym = string(a)
                 let initials = String((e.firstToken..<e.endToken).filter(capitalised).map { Character(Unicode.Scalar(text[tokens[$0].start])) })
                 if acronym.count >= 2, acronym == acronym.uppercased(), acronym == initials {
-                    keys[acronym] = Origin(label: e.label, kbId: e.kbId, from: a, rule: "propagation:acronym")
+                    define(bytes(a), Origin(label: e.label, kbId: e.kbId, from: a, rule: "propagation:acronym"), replacing: true)
                 }
             }
         }
         guard !keys.isEmpty else { return }
-        _ = acronymSpans
 
         // Which entity covers each token.
         var cover = [Int](repeating: -1, count: tokens.count)
@@ -74,8 +87,7 @@ public enum Propagation {
         var added: [Span] = []
         var removed: Set<Int> = []
         for i in tokens.indices where capitalised(i) {
-            let word = string(i)
-            guard let origin = keys[word], i >= origin.from else { continue }
+            guard let origin = lookup(bytes(i)), i >= origin.from else { continue }
             let k = cover[i]
             if k >= 0 {
                 let e = document.entities[k]
