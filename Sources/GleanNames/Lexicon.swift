@@ -32,7 +32,7 @@ public struct Lexicon: Sendable {
 
     var table: [UInt64: [Entry]] = [:]
     public private(set) var heads: [(word: String, label: String, position: HeadPosition)] = []
-    var locations: [UInt64: [(bytes: [UInt8], kbId: String)]] = [:]
+    var dictionary: [UInt64: [(bytes: [UInt8], label: String, kbId: String)]] = [:]
 
     public init(_ lists: NameLists) {
         func add(_ words: Set<String>, _ flag: WordFlags) {
@@ -52,9 +52,9 @@ public struct Lexicon: Sendable {
             heads.append((word, h.label, h.position))
             update(Array(word.utf8)) { $0.head = index }
         }
-        for (name, kb) in lists.locations {
+        for (name, entry) in lists.dictionary {
             let bytes = Array(name.utf8)
-            locations[Self.hash(bytes[...]), default: []].append((bytes, kb))
+            dictionary[Self.hash(bytes[...]), default: []].append((bytes, entry.label, entry.kbId))
         }
     }
 
@@ -85,10 +85,10 @@ public struct Lexicon: Sendable {
         return nil
     }
 
-    /// The kb_id of a LOC name (words separated by single spaces), nil if none.
-    public func location(_ bytes: ArraySlice<UInt8>) -> String? {
-        guard let bucket = locations[Self.hash(bytes)] else { return nil }
-        for e in bucket where e.bytes.elementsEqual(bytes) { return e.kbId }
+    /// The label and kb_id of a dictionary name (words separated by single spaces), nil if none.
+    public func dictionaryEntry(_ bytes: ArraySlice<UInt8>) -> (label: String, kbId: String)? {
+        guard let bucket = dictionary[Self.hash(bytes)] else { return nil }
+        for e in bucket where e.bytes.elementsEqual(bytes) { return (e.label, e.kbId) }
         return nil
     }
 }

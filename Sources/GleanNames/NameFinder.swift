@@ -12,7 +12,8 @@ import GleanCore
 /// 3. a head word ends it or opens it before "of" (`heads.tsv`): one entity of the head's
 ///    label, so "Korean War" is one EVENT and "Korean" is not labelled alone ("longest names
 ///    first": the resolution policy prefers the longer span);
-/// 4. a LOC name from `locations.tsv`;
+/// 4. a name of `dictionary.tsv` (WordNet: rivers, seas, regions as LOC, organisations,
+///    peoples, famous people);
 /// 5. a given name followed by capitalised words, initials or particles: PERSON
 ///    ("Henry Hudson", "George W Bush", "Ludwig van Beethoven"); initials followed by a
 ///    capitalised word: PERSON ("J. R. R. Tolkien"). Guards: an ambiguous given name ("Mark")
@@ -265,16 +266,19 @@ public struct NameFinder: Sendable {
                 classify(seg[(m + 1)...])
                 return
             }
-            // LOC names, longest first.
+            // Dictionary names (LOC, ORG, NORP, PERSON), longest first.
             var k = lo
             var rest = lo
             while k <= hi {
                 var matched = false
                 for n in stride(from: min(4, hi - k + 1), through: 1, by: -1) {
-                    if let kb = lexicon.location(text[seg[k].start..<seg[k + n - 1].end]) {
+                    if let d = lexicon.dictionaryEntry(text[seg[k].start..<seg[k + n - 1].end]) {
                         if k > rest { people(seg[rest..<k]) }
-                        emit(seg[k].first, seg[k + n - 1].last, "LOC", "loc:wordnet", kbId: kb)
-                        k += n
+                        var last = k + n - 1
+                        // A famous name continues as a person's name: "Frederick II Irontooth".
+                        if d.label == "PERSON", last < hi, let end = personEnd(seg, from: last + 1) { last = end }
+                        emit(seg[k].first, seg[last].last, d.label, "dictionary:wordnet", kbId: last == k + n - 1 ? d.kbId : "")
+                        k = last + 1
                         rest = k
                         matched = true
                         break

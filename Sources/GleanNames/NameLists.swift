@@ -37,8 +37,9 @@ public struct NameLists: Sendable {
     public var stop: Set<String> = []
     public var titles: Set<String> = []
     public var workCues: Set<String> = []
-    /// LOC names (one or more words, single spaces) with their kb_id.
-    public var locations: [String: String] = [:]
+    /// Dictionary names (one or more words, single spaces; `dictionary.tsv`) with their label
+    /// and kb_id: LOC, ORG, NORP, PERSON.
+    public var dictionary: [String: (label: String, kbId: String)] = [:]
 
     public init() {}
 
@@ -72,13 +73,13 @@ public struct NameLists: Sendable {
             }
             heads[String(f[0])] = (String(f[1]), position)
         }
-        for (n, line) in try lines("locations.tsv").enumerated() where !line.isEmpty && !line.hasPrefix("#") {
+        for (n, line) in try lines("dictionary.tsv").enumerated() where !line.isEmpty && !line.hasPrefix("#") {
             let f = line.split(separator: "\t", omittingEmptySubsequences: false)
             guard f.count >= 3 else {
-                throw NameListError(path: directory.appendingPathComponent("locations.tsv").path, line: n + 1,
-                                    reason: "expected name<TAB>LOC<TAB>kb_id")
+                throw NameListError(path: directory.appendingPathComponent("dictionary.tsv").path, line: n + 1,
+                                    reason: "expected name<TAB>label<TAB>kb_id")
             }
-            if locations[String(f[0])] == nil { locations[String(f[0])] = String(f[2]) }
+            if dictionary[String(f[0])] == nil { dictionary[String(f[0])] = (String(f[1]), String(f[2])) }
         }
     }
 
@@ -99,7 +100,7 @@ public struct NameLists: Sendable {
             add("|")
         }
         for (w, v) in heads.sorted(by: { $0.key < $1.key }) { add(w); add(v.label); add(v.position.rawValue) }
-        for (w, v) in locations.sorted(by: { $0.key < $1.key }) { add(w); add(v) }
+        for (w, v) in dictionary.sorted(by: { $0.key < $1.key }) { add(w); add(v.label); add(v.kbId) }
         return String(format: "fnv1a:%016llx", h)
     }
 }

@@ -57,6 +57,7 @@ enum Fixture {
         ("LAW", "the Native Title Act was passed", ["LAW Native Title Act"]),
         ("LOC head", "settlers of the Hudson River Valley were", ["LOC Hudson River Valley"]),
         ("LOC list", "ships crossed the Mediterranean to Asia Minor", ["LOC Mediterranean", "LOC Asia Minor"]),
+        ("ORG from the dictionary", "volunteers of the Red Cross and Greenpeace", ["ORG Red Cross", "ORG Greenpeace"]),
         ("WORK_OF_ART after cue", "with the track My Sweet Lord, although", ["WORK_OF_ART My Sweet Lord"]),
         ("WORK_OF_ART quoted", "he starred in the film \"The Third Man\" in 1949", ["WORK_OF_ART The Third Man"]),
     ]
