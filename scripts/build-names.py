@@ -32,6 +32,7 @@ Usage: scripts/build-names.py [--census DIR] [--nam-dict FILE] [--wordnet DIR] [
 """
 import argparse
 import os
+import re
 
 
 def census(path):
@@ -50,7 +51,7 @@ def fix_mc(name):
 
 
 def wordnet_synsets(wn):
-    """offset -> (lex file number, [lemmas], [hypernym offsets], is an instance)."""
+    """offset -> (lex file number, [lemmas], [hypernym offsets], is an instance, gloss)."""
     out = {}
     for line in open(os.path.join(wn, "data.noun"), encoding="latin-1"):
         if line.startswith(" "):
@@ -58,11 +59,12 @@ def wordnet_synsets(wn):
         p = line.split(" | ")[0].split()
         offset, lex, w_cnt = p[0], int(p[1]), int(p[3], 16)
         words = [p[4 + 2 * i].split("(")[0].replace("_", " ") for i in range(w_cnt)]
+        gloss = line.split(" | ", 1)[1] if " | " in line else ""
         k = 4 + 2 * w_cnt
         n_ptr = int(p[k])
         ptrs = [p[k + 1 + 4 * i: k + 5 + 4 * i] for i in range(n_ptr)]
         ups = [t[1] for t in ptrs if t[0] in ("@", "@i")]
-        out[offset] = (lex, words, ups, any(t[0] == "@i" for t in ptrs))
+        out[offset] = (lex, words, ups, any(t[0] == "@i" for t in ptrs), gloss)
     return out
 
 
@@ -83,7 +85,7 @@ def wordnet_names(wn):
                       "peninsula", "gulf", "bay", "strait", "valley", "mountain",
                       "geographical_area"]
     loc_targets = {first_sense(wn, c): c for c in loc_categories}
-    org_root = first_sense(wn, "organization")
+    org_roots = {first_sense(wn, "organization"), first_sense(wn, "social_group")}
     norp_roots = {first_sense(wn, "ethnic_group"), first_sense(wn, "people"), first_sense(wn, "tribe")}
     memo = {}
 
@@ -92,22 +94,24 @@ def wordnet_names(wn):
         if key in memo:
             return memo[key]
         memo[key] = False
-        lex, _, ups, _ = syn[offset]
+        lex, _, ups, _, _ = syn[offset]
         r = any(u in roots or (depth < 25 and u in syn and under(u, roots, depth + 1)) for u in ups)
         memo[key] = r
         return r
 
     names = []
-    for offset, (lex, words, ups, instance) in syn.items():
+    for offset, (lex, words, ups, instance, gloss) in syn.items():
         caps = [w for w in words if w[:1].isupper()]
         if not caps:
             continue
         cats = [loc_targets[u] for u in ups if u in loc_targets] if instance else []
         if cats:
             names += [(w, "LOC", offset, cats[0]) for w in caps]
-        elif lex == 14 and under(offset, {org_root}):
-            names += [(w, "ORG", offset, "organization") for w in caps]
         elif lex == 14 and under(offset, norp_roots):
+            names += [(w, "NORP", offset, "people") for w in caps]
+        elif lex == 14 and under(offset, org_roots):
+            names += [(w, "ORG", offset, "organization") for w in caps]
+        elif lex == 18 and not instance and re.match(r"(an?y? )?member of .*\b(people|peoples|tribe|tribes|nation|groups?)\b", gloss, re.I):
             names += [(w, "NORP", offset, "people") for w in caps]
         elif lex == 18 and instance:
             names += [(w, "PERSON", offset, "person") for w in caps if " " in w]
@@ -191,7 +195,8 @@ def main():
     write("dictionary.tsv", "# Names from WordNet 3.0 (Princeton University, WordNet licence; Debian wordnet-base\n"
           "# data.noun): LOC = instances of rivers, seas, oceans, continents, mountain ranges, lakes,\n"
           "# deserts, peninsulas, gulfs, bays, straits, valleys, mountains, geographical areas; ORG and\n"
-          "# NORP = capitalised noun.group synsets under organization, or ethnic group/people/tribe;\n"
+          "# NORP = capitalised noun.group synsets under organization or social group, or ethnic\n"
+          "# group/people/tribe, and noun.person synsets glossed \"a member of ... people\";\n"
           "# PERSON = multi-word instances in noun.person. Single words that are English words or\n"
           "# Census names are left out. name<TAB>label<TAB>kb_id<TAB>kind. Built by scripts/build-names.py.\n",
           [f"{n}\t{l}\tWordNet:{o}\t{c}" for n, l, o, c in locs])

@@ -14,7 +14,8 @@ import GleanCore
 ///    first": the resolution policy prefers the longer span);
 /// 4. a name of `dictionary.tsv` (WordNet: rivers, seas, regions as LOC, organisations,
 ///    peoples, famous people);
-/// 5. a given name followed by capitalised words, initials or particles: PERSON
+/// 5. two or three capitalised words after a title: PERSON ("Chief Executive Geoff Dixon");
+///    a given name followed by capitalised words, initials or particles: PERSON
 ///    ("Henry Hudson", "George W Bush", "Ludwig van Beethoven"); initials followed by a
 ///    capitalised word: PERSON ("J. R. R. Tolkien"). Guards: an ambiguous given name ("Mark")
 ///    at the start of a sentence needs a known surname after it; a given name that another
@@ -186,7 +187,8 @@ public struct NameFinder: Sendable {
                         prev = k
                         k += 1
                     }
-                    if !conns.isEmpty, spaced(prev, k), let e = element(at: k) {
+                    // A stop word after a connector ends the name: "Constitution of July 1788".
+                    if !conns.isEmpty, spaced(prev, k), let e = element(at: k), !e.flags.contains(.stop) {
                         seq += conns
                         seq.append(e)
                         j = e.last
@@ -195,7 +197,8 @@ public struct NameFinder: Sendable {
                     break
                 }
                 // After a work cue: "the track My Sweet Lord".
-                if first.first > 0, spaced(first.first - 1, first.first), lowerFlags(first.first - 1).contains(.workCue) {
+                if first.first > 0, spaced(first.first - 1, first.first), lowerFlags(first.first - 1).contains(.workCue),
+                   seq.count > 1 || (first.kind == .word && !first.flags.contains(.stop)) {
                     emit(seq[0].first, seq[seq.count - 1].last, "WORK_OF_ART", "work:cue")
                 } else {
                     classify(seq[...])
@@ -257,7 +260,14 @@ public struct NameFinder: Sendable {
             // A title splits it: "Liberal Party President Shane Stone".
             if let t = seg.firstIndex(where: isTitle) {
                 classify(seg[lo..<t])
-                if t < hi { classify(seg[(t + 1)...]) }
+                let rest = seg[(t + 1)...]
+                // Two or three plain capitalised words after a title: "Chief Executive Geoff Dixon".
+                if (2...3).contains(rest.count),
+                   rest.allSatisfy({ $0.kind != .connector && !isStop($0) && !isTitle($0) && head($0) == nil && !places.contains($0.first) }) {
+                    emit(rest[rest.startIndex].first, rest[hi].last, "PERSON", "person:title")
+                    return
+                }
+                if t < hi { classify(rest) }
                 return
             }
             // A head inside, before other words: "Davis Cup Final".
