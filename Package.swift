@@ -6,6 +6,7 @@
 //   GleanIO (read, decompress, split lines; write, compress)
 //   -> GleanCore (document, spans, JSON decode/encode, UTF-8 repair, offsets, resolution)
 //   -> GleanSegment (ICU words + sentences) -> GleanPatterns (PCRE2) -> GleanGazetteer (automaton)
+//   -> GleanNames (names without cue words; in-document propagation after resolution)
 //   -> Glean (the pipeline: the only module that knows the order of stages) -> glean (the CLI).
 import PackageDescription
 
@@ -38,9 +39,10 @@ let package = Package(
         .target(name: "GleanPatterns", dependencies: ["GleanCore", "CPCRE2", .product(name: "Yams", package: "Yams")]),
         .target(name: "GleanGazetteer", dependencies: ["GleanCore", "CICUShim"]),
         .target(name: "GleanIO", dependencies: ["GleanCore", "CCompression"]),
+        .target(name: "GleanNames", dependencies: ["GleanCore"]),
         .target(
             name: "Glean",
-            dependencies: ["GleanCore", "GleanSegment", "GleanPatterns", "GleanGazetteer", "GleanIO", "CPCRE2"]
+            dependencies: ["GleanCore", "GleanSegment", "GleanPatterns", "GleanGazetteer", "GleanNames", "GleanIO", "CPCRE2"]
         ),
         .executableTarget(
             name: "glean",
@@ -54,6 +56,7 @@ let package = Package(
         .testTarget(name: "GleanPatternsTests", dependencies: ["GleanPatterns", "GleanSegment", "GleanTestSupport"], exclude: ["Resources"]),
         .testTarget(name: "GleanGazetteerTests", dependencies: ["GleanGazetteer", "GleanSegment", "GleanTestSupport"]),
         .testTarget(name: "GleanIOTests", dependencies: ["GleanIO"]),
+        .testTarget(name: "GleanNamesTests", dependencies: ["GleanNames", "GleanSegment", "GleanTestSupport"]),
         .testTarget(name: "GleanTests", dependencies: ["Glean", "GleanTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Glean"], exclude: ["Fixtures"]),
     ],

@@ -36,6 +36,12 @@ import names as census_names
 # A city whose main name is a first name or surname at least this frequent in the US Census
 # lists (percent of people) is left out unless it has 500,000 people or more or is a capital.
 PERSON_NAME_PERCENT = 0.05
+# Countries whose towns are often named after people ("Jackson", "Houston"): there the person-
+# name rule applies to cities under 500,000 people; elsewhere a city of 100,000 or more is kept
+# when its name is a rare person's name (under RARE_PERSON_PERCENT: "Geneva" is kept, "George"
+# and "Nancy" are not).
+PERSON_NAMED_TOWNS = {"US", "GB", "CA", "AU", "NZ", "IE"}
+RARE_PERSON_PERCENT = 0.1
 # Cities whose name ends with one of these words are regions in news text (OntoNotes LOC):
 # "Blue Mountains", "Southern Highlands".
 LOC_HEADS = {"Mountains", "Highlands", "Ranges"}
@@ -262,8 +268,11 @@ def main():
     for c in cities:
         kb = "GeoNames:%d" % c["geonameid"]
         name = c["name"]
-        if (person.get(name.upper(), 0.0) >= PERSON_NAME_PERCENT and c["population"] < 500000
-                and fold(name) not in capitals):
+        freq = person.get(name.upper(), 0.0)
+        rare_abroad = (c["countrycode"] not in PERSON_NAMED_TOWNS and c["population"] >= 100000
+                       and freq < RARE_PERSON_PERCENT)
+        if (freq >= PERSON_NAME_PERCENT and c["population"] < 500000
+                and fold(name) not in capitals and not rare_abroad):
             dropped.append((name, "GPE", kb, "common first name or surname (US Census), city under 500,000"))
             continue
         words = name.split()
@@ -280,7 +289,9 @@ def main():
                     # translations made of English words: "White House" (Casablanca)
                     dropped.append((alt, "GPE", kb, "translation made of common words (alternate name)"))
                     continue
-                add(alt, "GPE", kb)
+                # A short form of a big city is not a minor place: the word list knows
+                # "Frankfurt" as a proper noun because it is the city.
+                add(alt, "GPE", kb, medium=c["population"] >= 500000 and c["name"].startswith(alt + " "))
 
     # Nationalities (NORP): the demonym of each country, by population, and its plural.
     for form, iso in demonym_forms:

@@ -40,6 +40,11 @@ phase "python environment"
 scripts/setup-python.sh
 done_phase
 
+phase "gold set: offsets, surfaces and splits (Benchmarks/gold)"
+.venv/bin/python Benchmarks/gold/gold.py verify
+.venv/bin/python -m pytest -q Benchmarks/tests
+done_phase
+
 phase "python tests (spaCy as the consumer, reference implementations)"
 GLEAN_REQUIRE_PUBLIC=1 GLEAN_BIN="$PWD/.build/release/glean" .venv/bin/python -m pytest -q Tests/python
 done_phase

@@ -76,5 +76,32 @@ class ScoreTests(unittest.TestCase):
         self.assertTrue(any(k[0].startswith("split") for k in r["fp"]))
 
 
+
+class SplitTests(unittest.TestCase):
+    # (id, split, kind): held-out documents are scored for the final figures only
+    TABLE = [
+        ("lee-1", "dev", "news"),
+        ("lee-292", "dev", "news"),
+        ("lee-293", "heldout", "news"),
+        ("lee-300", "heldout", "news"),
+        ("ny-1", "dev", "encyclopedia"),
+        ("berlin-2", "heldout", "encyclopedia"),
+    ]
+
+    def test_table(self):
+        for doc_id, split, kind in self.TABLE:
+            with self.subTest(doc_id=doc_id):
+                self.assertEqual(gold.split_of(doc_id), split)
+                self.assertEqual(gold.kind_of(doc_id), kind)
+
+    def test_subsets_keep_splits_apart(self):
+        docs = [({"id": i, "split": gold.split_of(i), "kind": gold.kind_of(i), "ents": []}, "")
+                for i, _, _ in self.TABLE]
+        for split, kind, part in quality.subsets(docs):
+            for g, _ in part:
+                self.assertEqual(g["split"], split)
+                if kind != "all":
+                    self.assertEqual(g["kind"], kind)
+
 if __name__ == "__main__":
     unittest.main()

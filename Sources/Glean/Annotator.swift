@@ -1,4 +1,5 @@
 import GleanCore
+import GleanNames
 import GleanSegment
 
 /// The annotation pipeline for single documents: segment, run the stages, resolve overlaps.
@@ -55,6 +56,7 @@ public final class AnnotatorWorker {
         }
         if emit.contains(.ents) {
             document.entities = configuration.resolution.resolve(document.allCandidates)
+            if configuration.propagation { Propagation.apply(&document) }
         }
     }
 }

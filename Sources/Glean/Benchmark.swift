@@ -174,10 +174,9 @@ public final class Benchmark {
             report.stages.append(measure(stage.name, bytes: textBytes, documents: documents.count, itemName: "candidates") {
                 var n = 0
                 for i in documents.indices {
-                    documents[i].patternSpans.removeAll(keepingCapacity: true)
-                    documents[i].gazetteerSpans.removeAll(keepingCapacity: true)
+                    for g in documents[i].spanGroups.indices { documents[i].spanGroups[g].spans.removeAll(keepingCapacity: true) }
                     stageWorker.annotate(&documents[i])
-                    n += documents[i].patternSpans.count + documents[i].gazetteerSpans.count
+                    n += documents[i].spanGroups.reduce(0) { $0 + $1.spans.count }
                 }
                 return n
             })

@@ -57,6 +57,9 @@ public struct AnnotatorConfiguration: Sendable {
     public var stages: [any AnnotationStage] = []
     /// Keep only entities with these labels (nil: all).
     public var labels: Set<String>? = nil
+    /// In-document propagation after resolution (GleanNames' `Propagation`): later surnames
+    /// and acronyms take the entity named in full earlier.
+    public var propagation = true
 
     public init() {}
 }

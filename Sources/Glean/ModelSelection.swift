@@ -1,6 +1,7 @@
 import Foundation
 import GleanCore
 import GleanGazetteer
+import GleanNames
 import GleanPatterns
 import GleanSegment
 
@@ -25,14 +26,17 @@ public struct ModelSelection: Sendable {
     /// Case mode for gazetteer sources compiled in memory (a `.glz` file keeps its own).
     public var caseMode: CaseMode = .smart
     public var foldAccents = false
+    /// The names stage (Models/names): people without a title, names ending in a head word.
+    public var includeDefaultNames = true
 
     public init() {}
 
-    /// The entity stages, in the order they run: patterns, then gazetteers.
+    /// The entity stages, in the order they run: patterns, gazetteers, names.
     public func stages() throws -> [any AnnotationStage] {
         var stages: [any AnnotationStage] = []
         if let patterns = try patternStage() { stages.append(patterns) }
         if let gazetteers = try gazetteerStage() { stages.append(gazetteers) }
+        if includeDefaultNames { stages.append(try namesStage()) }
         return stages
     }
 
@@ -71,6 +75,15 @@ public struct ModelSelection: Sendable {
             throw ConfigurationError(error.description)
         } catch let error as GazetteerSourceError {
             throw ConfigurationError(error.description)
+        }
+    }
+
+    /// The names stage over the default lists (Models/names).
+    public func namesStage() throws -> NamesStage {
+        do {
+            return NamesStage(lists: try NameLists.defaultLists())
+        } catch let error as NameListError {
+            throw ConfigurationError("\(error) - or pass --no-default-names")
         }
     }
 

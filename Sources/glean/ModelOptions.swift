@@ -19,6 +19,9 @@ struct ModelOptions: ParsableArguments {
     @Flag(help: "Do not use the default gazetteer (Models/gazetteers).")
     var noDefaultGazetteer = false
 
+    @Flag(help: "Do not use the default names stage (Models/names): people without a title, names ending in a head word.")
+    var noDefaultNames = false
+
     @Option(name: .customLong("case"), help: "Case mode for gazetteer sources given with --gazetteer: exact, fold or smart (a .glz file keeps its own).")
     var caseMode: CaseMode = .smart
 
@@ -39,6 +42,7 @@ struct ModelOptions: ParsableArguments {
         s.includeDefaultPatterns = !noDefaultPatterns
         s.gazetteerFiles = gazetteerFiles
         s.includeDefaultGazetteer = !noDefaultGazetteer
+        s.includeDefaultNames = !noDefaultNames
         s.caseMode = caseMode
         s.foldAccents = foldAccents
         return s

@@ -142,7 +142,14 @@ struct CLITests {
         p.arguments = ["annotate", input.path, "-o", output.path, "--threads", "1", "--quiet"]
         p.standardError = FileHandle.nullDevice
         try p.run()
-        usleep(400_000)
+        // Signal once the run is under way (its temporary output exists), not while the models
+        // load: on a loaded machine that can take longer than any fixed delay.
+        var waited = 0
+        while waited < 200, (try? FileManager.default.contentsOfDirectory(atPath: dir.path).count) == 1 {
+            usleep(50_000)
+            waited += 1
+        }
+        usleep(200_000)
         p.terminate()  // SIGTERM
         p.waitUntilExit()
         #expect(p.terminationStatus == 143)

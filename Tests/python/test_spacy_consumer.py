@@ -248,7 +248,7 @@ def check_sents_and_ents(record):
             problems.append(f"entity {e} {text[e['start']:e['end']]!r} is not on token boundaries")
         if e["start"] < last:
             problems.append(f"entity {e} overlaps or precedes the previous one ending at {last}")
-        if e["source"] not in ("pattern", "gazetteer"):
+        if e["source"] not in ("pattern", "gazetteer", "names", "propagation"):
             problems.append(f"entity {e} has source {e['source']!r}")
         last = e["end"]
     return problems

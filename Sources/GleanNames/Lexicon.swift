@@ -1,0 +1,94 @@
+/// What a word is to the names stage, as bits: one lookup per capitalised token.
+public struct WordFlags: OptionSet, Sendable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+    public static let given = WordFlags(rawValue: 1 << 0)
+    public static let ambiguousGiven = WordFlags(rawValue: 1 << 1)
+    public static let surname = WordFlags(rawValue: 1 << 2)
+    public static let stop = WordFlags(rawValue: 1 << 3)
+    public static let title = WordFlags(rawValue: 1 << 4)
+    public static let connector = WordFlags(rawValue: 1 << 5)
+    public static let particle = WordFlags(rawValue: 1 << 6)
+    public static let workCue = WordFlags(rawValue: 1 << 7)
+    /// "II", "IV": a regnal or war number after a name.
+    public static let numeral = WordFlags(rawValue: 1 << 8)
+}
+
+/// The word lists of ``NameLists`` as one hash table over UTF-8 bytes (FNV-1a, 64 bits), so the
+/// stage looks a token up without making a `String` of it. Each entry keeps its bytes and a
+/// lookup compares them, so a hash collision can never give a wrong answer.
+///
+/// ```swift
+/// let lexicon = Lexicon(lists)
+/// lexicon.lookup(Array("Henry".utf8)[...])?.flags.contains(.given)   // true
+/// ```
+public struct Lexicon: Sendable {
+    public struct Entry: Sendable {
+        public var bytes: [UInt8]
+        public var flags: WordFlags = []
+        /// Index into `heads`, -1 if the word is no head.
+        public var head: Int = -1
+    }
+
+    var table: [UInt64: [Entry]] = [:]
+    public private(set) var heads: [(word: String, label: String, position: HeadPosition)] = []
+    var dictionary: [UInt64: [(bytes: [UInt8], label: String, kbId: String)]] = [:]
+
+    public init(_ lists: NameLists) {
+        func add(_ words: Set<String>, _ flag: WordFlags) {
+            for w in words { update(Array(w.utf8)) { $0.flags.insert(flag) } }
+        }
+        add(lists.given, .given)
+        add(lists.ambiguousGiven, .ambiguousGiven)
+        add(lists.surnames, .surname)
+        add(lists.stop, .stop)
+        add(lists.titles, .title)
+        add(lists.connectors, .connector)
+        add(lists.particles, .particle)
+        add(lists.workCues, .workCue)
+        add(NameFinder.romanNumerals.union(["One", "Two"]), .numeral)
+        for (word, h) in lists.heads.sorted(by: { $0.key < $1.key }) {
+            let index = heads.count
+            heads.append((word, h.label, h.position))
+            update(Array(word.utf8)) { $0.head = index }
+        }
+        for (name, entry) in lists.dictionary {
+            let bytes = Array(name.utf8)
+            dictionary[Self.hash(bytes[...]), default: []].append((bytes, entry.label, entry.kbId))
+        }
+    }
+
+    mutating func update(_ bytes: [UInt8], _ change: (inout Entry) -> Void) {
+        let h = Self.hash(bytes[...])
+        var bucket = table[h] ?? []
+        if let i = bucket.firstIndex(where: { $0.bytes == bytes }) {
+            change(&bucket[i])
+        } else {
+            var e = Entry(bytes: bytes)
+            change(&e)
+            bucket.append(e)
+        }
+        table[h] = bucket
+    }
+
+    @inline(__always)
+    static func hash(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
+        return h
+    }
+
+    /// The entry of a word, nil if no list has it.
+    public func lookup(_ bytes: ArraySlice<UInt8>) -> Entry? {
+        guard let bucket = table[Self.hash(bytes)] else { return nil }
+        for e in bucket where e.bytes.elementsEqual(bytes) { return e }
+        return nil
+    }
+
+    /// The label and kb_id of a dictionary name (words separated by single spaces), nil if none.
+    public func dictionaryEntry(_ bytes: ArraySlice<UInt8>) -> (label: String, kbId: String)? {
+        guard let bucket = dictionary[Self.hash(bytes)] else { return nil }
+        for e in bucket where e.bytes.elementsEqual(bytes) { return (e.label, e.kbId) }
+        return nil
+    }
+}

@@ -1,0 +1,362 @@
+import GleanCore
+
+/// The rules of the names stage over one document's tokens: capitalised sequences become
+/// PERSON, EVENT, FAC, ORG, GPE, LAW, LOC or WORK_OF_ART candidates (source `names`).
+///
+/// A *sequence* is capitalised words, initials ("J."), hyphenated words ("Anglo-Dutch") and
+/// connectors between them ("of", "for the", "van"), separated by single spaces. Each sequence
+/// is read in this order:
+/// 1. after a work cue ("the track My Sweet Lord", `the film "Casablanca"`): WORK_OF_ART;
+/// 2. leading stop words are dropped ("The", "After"), titles split it ("Liberal Party
+///    President Shane Stone" -> "Liberal Party" | "Shane Stone");
+/// 3. a head word ends it or opens it before "of" (`heads.tsv`): one entity of the head's
+///    label, so "Korean War" is one EVENT and "Korean" is not labelled alone ("longest names
+///    first": the resolution policy prefers the longer span);
+/// 4. a name of `dictionary.tsv` (WordNet: rivers, seas, regions as LOC, organisations,
+///    peoples, famous people);
+/// 5. two or three capitalised words after a title: PERSON ("Chief Executive Geoff Dixon");
+///    a given name followed by capitalised words, initials or particles: PERSON
+///    ("Henry Hudson", "George W Bush", "Ludwig van Beethoven"); initials followed by a
+///    capitalised word: PERSON ("J. R. R. Tolkien"). Guards: an ambiguous given name ("Mark")
+///    at the start of a sentence needs a known surname after it; a given name that another
+///    stage found as a place needs a known surname after it ("Paris Hilton", not "Sydney Swans").
+///
+/// Candidates have priority -1: when a names candidate and a gazetteer or pattern candidate
+/// cover the same tokens, the other stage's label wins ("Rhode Island" stays GPE).
+///
+/// ```swift
+/// let finder = NameFinder(lists: try NameLists.defaultLists())
+/// var doc = Document("He fought in the Korean War with Henry Hudson.")
+/// // after segmentation:
+/// finder.find(in: doc).map { ($0.label, doc.string($0.start, $0.end)) }
+/// // [("EVENT", "Korean War"), ("PERSON", "Henry Hudson")]
+/// ```
+public struct NameFinder: Sendable {
+    public let lists: NameLists
+    public let lexicon: Lexicon
+    static let romanNumerals: Set<String> = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV", "XVI"]
+    static let placeLabels: Set<String> = ["GPE", "LOC", "NORP", "FAC"]
+
+    public init(lists: NameLists) {
+        self.lists = lists
+        lexicon = Lexicon(lists)
+    }
+
+    enum Kind { case word, initial, connector }
+
+    /// One element of a sequence: tokens first...last (bytes start..<end), what the lists say.
+    struct Element {
+        var first: Int
+        var last: Int
+        var start: Int
+        var end: Int
+        var kind: Kind
+        var flags: WordFlags
+        var head: Int
+    }
+
+    /// The names candidates of a segmented document (its other span groups are read for the
+    /// place guard).
+    public func find(in document: Document) -> [Span] {
+        var state = State(text: document.text, tokens: document.tokens, lexicon: lexicon)
+        // Single-token place candidates from earlier stages, by token index.
+        for group in document.spanGroups {
+            for s in group.spans where s.endToken - s.firstToken == 1 && Self.placeLabels.contains(s.label) {
+                state.places.insert(s.firstToken)
+            }
+        }
+        state.run()
+        return state.out
+    }
+
+    struct State {
+        let text: [UInt8]
+        let tokens: [Token]
+        let lexicon: Lexicon
+        var places: Set<Int> = []
+        var out: [Span] = []
+
+        init(text: [UInt8], tokens: [Token], lexicon: Lexicon) {
+            self.text = text
+            self.tokens = tokens
+            self.lexicon = lexicon
+        }
+
+        func isCapitalised(_ i: Int) -> Bool {
+            let t = tokens[i]
+            guard t.kind == .word else { return false }
+            let b = text[t.start]
+            if b >= 0x41 && b <= 0x5A { return true }
+            if b < 0x80 { return false }
+            // A non-ASCII first letter: decode it.
+            let s = String(decoding: text[t.start..<min(t.end, t.start + 4)], as: UTF8.self)
+            return s.unicodeScalars.first.map { $0.properties.isUppercase } ?? false
+        }
+
+        /// The list flags of a lower-case word token (connectors, work cues); empty otherwise.
+        func lowerFlags(_ i: Int) -> WordFlags {
+            guard i >= 0, i < tokens.count, tokens[i].kind == .word else { return [] }
+            let b = text[tokens[i].start]
+            guard b >= 0x61 && b <= 0x7A else { return [] }
+            return lexicon.lookup(text[tokens[i].start..<tokens[i].end])?.flags ?? []
+        }
+
+        /// Exactly one space between tokens i and j.
+        func spaced(_ i: Int, _ j: Int) -> Bool {
+            j < tokens.count && tokens[j].start == tokens[i].end + 1 && text[tokens[i].end] == 0x20
+        }
+
+        func touching(_ i: Int, _ j: Int) -> Bool { j < tokens.count && tokens[j].start == tokens[i].end }
+
+        func isPunct(_ i: Int, _ c: UInt8) -> Bool {
+            i >= 0 && i < tokens.count && tokens[i].end - tokens[i].start == 1 && text[tokens[i].start] == c
+        }
+
+        /// Token i opens a sentence: the first token, or after . ! ? : (and an opening quote),
+        /// or after a line break.
+        func sentenceStart(_ i: Int) -> Bool {
+            var p = i - 1
+            if p < 0 { return true }
+            if text[tokens[p].end..<tokens[i].start].contains(0x0A) { return true }
+            if isPunct(p, 0x22) || isPunct(p, 0x27) { p -= 1; if p < 0 { return true } }
+            return isPunct(p, 0x2E) || isPunct(p, 0x21) || isPunct(p, 0x3F) || isPunct(p, 0x3A)
+        }
+
+        /// An element starting at token i: a capitalised word (with "-Word" parts and an
+        /// abbreviation's final "."), or an initial "J." / "W"; nil otherwise.
+        func element(at i: Int) -> Element? {
+            guard i < tokens.count, isCapitalised(i) else { return nil }
+            var last = i
+            // Hyphenated compounds: Anglo-Dutch, Australian-Israeli.
+            while last + 2 < tokens.count, isPunct(last + 1, 0x2D), touching(last, last + 1), touching(last + 1, last + 2),
+                  isCapitalised(last + 2) {
+                last += 2
+            }
+            let start = tokens[i].start, end = tokens[last].end
+            let single = end - start == 1
+            var abbreviation = single
+            if !single, last == i {
+                var dot = false, lower = false
+                for b in text[start..<end] {
+                    if b == 0x2E { dot = true } else if b >= 0x61 && b <= 0x7A { lower = true }
+                }
+                abbreviation = dot && !lower
+            }
+            let entry = lexicon.lookup(text[start..<end])
+            var e = Element(first: i, last: last, start: start, end: end, kind: single ? .initial : .word,
+                            flags: entry?.flags ?? [], head: entry?.head ?? -1)
+            // "Jan-Michael": a hyphenated given name counts as its first part.
+            if last > i, !e.flags.contains(.given),
+               let part = lexicon.lookup(text[start..<tokens[i].end]), part.flags.contains(.given) {
+                e.flags.insert(.given)
+            }
+            if abbreviation, last + 1 < tokens.count, isPunct(last + 1, 0x2E), touching(last, last + 1),
+               spaced(last + 1, last + 2), isCapitalised(last + 2) {
+                // "J." / "U.S.": the period belongs to the element when a name follows it.
+                e.last = last + 1
+                e.end = tokens[last + 1].end
+                e.kind = .initial
+            }
+            return e
+        }
+
+        mutating func run() {
+            var i = 0
+            while i < tokens.count {
+                // A quoted title after a work cue: the film "Casablanca".
+                if isPunct(i, 0x22), lowerFlags(i - 1).contains(.workCue),
+                   let close = (i + 1..<min(tokens.count, i + 14)).first(where: { isPunct($0, 0x22) }),
+                   close > i + 1, isCapitalised(i + 1) {
+                    emit(i + 1, close - 1, "WORK_OF_ART", "work:quoted")
+                    i = close + 1
+                    continue
+                }
+                guard let first = element(at: i) else { i += 1; continue }
+                var seq = [first]
+                var j = first.last
+                while true {
+                    if spaced(j, j + 1), let e = element(at: j + 1) { seq.append(e); j = e.last; continue }
+                    // Connectors: "of", "for the", "van".
+                    var k = j + 1
+                    var conns: [Element] = []
+                    var prev = j
+                    while conns.count < 2, spaced(prev, k) {
+                        let f = lowerFlags(k)
+                        guard f.contains(.connector) else { break }
+                        conns.append(Element(first: k, last: k, start: tokens[k].start, end: tokens[k].end, kind: .connector, flags: f, head: -1))
+                        prev = k
+                        k += 1
+                    }
+                    // A stop word after a connector ends the name: "Constitution of July 1788".
+                    if !conns.isEmpty, spaced(prev, k), let e = element(at: k), !e.flags.contains(.stop) {
+                        seq += conns
+                        seq.append(e)
+                        j = e.last
+                        continue
+                    }
+                    break
+                }
+                // After a work cue: "the track My Sweet Lord".
+                if first.first > 0, spaced(first.first - 1, first.first), lowerFlags(first.first - 1).contains(.workCue),
+                   seq.count > 1 || (first.kind == .word && !first.flags.contains(.stop)) {
+                    emit(seq[0].first, seq[seq.count - 1].last, "WORK_OF_ART", "work:cue")
+                } else {
+                    classify(seq[...])
+                }
+                i = j + 1
+            }
+        }
+
+        func isStop(_ e: Element) -> Bool { e.kind != .connector && e.flags.contains(.stop) }
+        func isTitle(_ e: Element) -> Bool { e.kind == .word && e.flags.contains(.title) }
+        func head(_ e: Element) -> (word: String, label: String, position: HeadPosition)? {
+            e.kind == .word && e.head >= 0 ? lexicon.heads[e.head] : nil
+        }
+        func isGiven(_ e: Element) -> Bool { e.kind == .word && !e.flags.isDisjoint(with: [.given, .ambiguousGiven]) }
+
+        mutating func classify(_ input: ArraySlice<Element>) {
+            var seg = input
+            while let f = seg.first, isStop(f) || f.kind == .connector { seg = seg.dropFirst() }
+            while let l = seg.last, l.kind == .connector { seg = seg.dropLast() }
+            guard !seg.isEmpty else { return }
+            let lo = seg.startIndex, hi = seg.endIndex - 1
+
+            // A head across a connector: "Bank of England", "Institute for the Study of War".
+            if let c = seg.firstIndex(where: { $0.kind == .connector }) {
+                if c > lo, let h = head(seg[c - 1]), h.position.allowsFirst {
+                    let start = seg[lo..<c].lastIndex(where: isTitle).map { $0 + 1 } ?? lo
+                    if start < c { emit(seg[start].first, seg[hi].last, h.label, "head:\(h.word)"); return }
+                }
+                if seg[c].flags.contains(.particle), c > lo, let g = seg[lo..<c].firstIndex(where: isGiven),
+                   let end = personEnd(seg, from: c) {
+                    classify(seg[lo..<g])
+                    emit(seg[g].first, seg[end].last, "PERSON", "person:particle")
+                    if end < hi { classify(seg[(end + 1)...]) }
+                    return
+                }
+                classify(seg[lo..<c])
+                var r = c
+                while r <= hi, seg[r].kind == .connector { r += 1 }
+                if r <= hi { classify(seg[r...]) }
+                return
+            }
+
+            // A head that ends the sequence (the last one), with a numeral after it: "World War II".
+            var h = hi
+            if h > lo, seg[h].flags.contains(.numeral) { h -= 1 }
+            if let hd = head(seg[h]), hd.position.allowsEnd, h > lo {
+                let start = seg[lo..<h].lastIndex(where: isTitle).map { $0 + 1 } ?? lo
+                if start < h {
+                    classify(seg[lo..<max(lo, start - 1)])
+                    emit(seg[start].first, seg[hi].last, hd.label, "head:\(hd.word)")
+                    return
+                }
+            }
+            // A head that opens it: "Fort Nassau", "Mount Everest".
+            if let hd = head(seg[lo]), hd.position == .start, hi > lo, !isTitle(seg[lo + 1]) {
+                emit(seg[lo].first, seg[hi].last, hd.label, "head:\(hd.word)")
+                return
+            }
+            // A title splits it: "Liberal Party President Shane Stone".
+            if let t = seg.firstIndex(where: isTitle) {
+                classify(seg[lo..<t])
+                let rest = seg[(t + 1)...]
+                // Two or three plain capitalised words after a title: "Chief Executive Geoff Dixon".
+                if (2...3).contains(rest.count),
+                   rest.allSatisfy({ $0.kind != .connector && !isStop($0) && !isTitle($0) && head($0) == nil && !places.contains($0.first) }) {
+                    emit(rest[rest.startIndex].first, rest[hi].last, "PERSON", "person:title")
+                    return
+                }
+                if t < hi { classify(rest) }
+                return
+            }
+            // A head inside, before other words: "Davis Cup Final".
+            if let m = seg[lo..<hi].lastIndex(where: { head($0).map { $0.position.allowsEnd } ?? false }), m > lo {
+                classify(seg[lo...m])
+                classify(seg[(m + 1)...])
+                return
+            }
+            // Dictionary names (LOC, ORG, NORP, PERSON), longest first.
+            var k = lo
+            var rest = lo
+            while k <= hi {
+                var matched = false
+                for n in stride(from: min(4, hi - k + 1), through: 1, by: -1) {
+                    if let d = lexicon.dictionaryEntry(text[seg[k].start..<seg[k + n - 1].end]) {
+                        if k > rest { people(seg[rest..<k]) }
+                        var last = k + n - 1
+                        // A famous name continues as a person's name: "Frederick II Irontooth".
+                        if d.label == "PERSON", last < hi, let end = personEnd(seg, from: last + 1) { last = end }
+                        emit(seg[k].first, seg[last].last, d.label, "dictionary:wordnet", kbId: last == k + n - 1 ? d.kbId : "")
+                        k = last + 1
+                        rest = k
+                        matched = true
+                        break
+                    }
+                }
+                if !matched { k += 1 }
+            }
+            if rest <= hi { people(seg[rest...]) }
+        }
+
+        /// The index of the last element of a person's name that continues from `from`
+        /// (capitalised words, initials, numerals, particles), at most four; nil if none.
+        func personEnd(_ seg: ArraySlice<Element>, from: Int) -> Int? {
+            var j = from
+            var end: Int? = nil
+            var n = 0
+            while j < seg.endIndex, n < 4 {
+                let e = seg[j]
+                if e.kind == .connector {
+                    guard e.flags.contains(.particle), j + 1 < seg.endIndex else { break }
+                } else if isStop(e) || isTitle(e) || head(e) != nil {
+                    break
+                } else {
+                    end = j
+                }
+                j += 1
+                n += 1
+            }
+            return end
+        }
+
+        /// PERSON rules over a sequence with no heads.
+        mutating func people(_ seg: ArraySlice<Element>) {
+            var k = seg.startIndex
+            while k < seg.endIndex {
+                let e = seg[k]
+                // Initials first: "J. R. R. Tolkien".
+                if e.kind == .initial, e.last > e.first, k + 1 < seg.endIndex,
+                   let end = personEnd(seg, from: k + 1), seg[(k + 1)...end].contains(where: { $0.kind == .word }) {
+                    emit(e.first, seg[end].last, "PERSON", "person:initials")
+                    k = end + 1
+                    continue
+                }
+                let plain = e.flags.contains(.given)
+                let ambiguous = !plain && e.flags.contains(.ambiguousGiven)
+                if e.kind == .word, plain || ambiguous, k + 1 < seg.endIndex, let end = personEnd(seg, from: k + 1) {
+                    let next = seg[k + 1]
+                    let knownSurname = next.flags.contains(.surname) || seg[end].flags.contains(.surname)
+                    var ok = true
+                    if ambiguous && !knownSurname && sentenceStart(e.first) { ok = false }
+                    // A place found by another stage: "Sydney Swans" is not a person.
+                    if !knownSurname && (places.contains(e.first) || places.contains(next.first)) { ok = false }
+                    if ok {
+                        emit(e.first, seg[end].last, "PERSON", "person:given")
+                        k = end + 1
+                        continue
+                    }
+                }
+                k += 1
+            }
+        }
+
+        mutating func emit(_ firstToken: Int, _ lastToken: Int, _ label: String, _ name: String, kbId: String = "") {
+            var s = Span(matchStart: tokens[firstToken].start, matchEnd: tokens[lastToken].end, label: label,
+                         kbId: kbId, source: .names, name: name, priority: -1)
+            s.firstToken = firstToken
+            s.endToken = lastToken + 1
+            out.append(s)
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import GleanCore
+
+/// The names stage: ``NameFinder`` over each document, its candidates in the span group
+/// `names` (source `names`). Runs after the pattern and gazetteer stages, whose single-token
+/// places it reads for a guard.
+///
+/// ```swift
+/// let stage = try NamesStage(lists: NameLists.defaultLists())
+/// let worker = try stage.makeWorker()
+/// worker.annotate(&doc)          // doc[group: "names"] holds the candidates
+/// ```
+public struct NamesStage: AnnotationStage {
+    public static let group = "names"
+    public let finder: NameFinder
+    public var name: String { "names" }
+    public var checksum: String { finder.lists.checksum }
+
+    public init(lists: NameLists) {
+        finder = NameFinder(lists: lists)
+    }
+
+    public func makeWorker() throws -> any AnnotationStageWorker { Worker(finder: finder) }
+
+    final class Worker: AnnotationStageWorker {
+        let finder: NameFinder
+        init(finder: NameFinder) { self.finder = finder }
+        func annotate(_ document: inout Document) {
+            document[group: NamesStage.group] = finder.find(in: document)
+        }
+    }
+}

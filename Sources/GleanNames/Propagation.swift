@@ -1,0 +1,110 @@
+import GleanCore
+
+/// In-document propagation, run once after resolution: what a document has named in full
+/// labels its later short mentions.
+///
+/// - A PERSON of two tokens or more ("Winston Churchill") makes a later capitalised token equal
+///   to its last word ("Churchill") that PERSON, whether no entity covers it or a one-token
+///   entity of another label (GPE, LOC, ORG, NORP, FAC) does ("Churchill" the town).
+/// - A long form followed by its acronym in parentheses ("Institute for the Study of War
+///   (ISW)") makes the acronym, there and later, an entity of the long form's label with its
+///   kb_id.
+///
+/// New and replacing entities are also kept in the span group `propagation` (source
+/// `propagation`); `entities` stays sorted and non-overlapping.
+///
+/// ```swift
+/// // entities: PERSON "Winston Churchill", GPE "Churchill" (later)
+/// Propagation.apply(&doc)
+/// // entities: PERSON "Winston Churchill", PERSON "Churchill"
+/// ```
+public enum Propagation {
+    public static let group = "propagation"
+    static let replaceable: Set<String> = ["GPE", "LOC", "ORG", "NORP", "FAC", "PRODUCT", "WORK_OF_ART"]
+
+    struct Origin {
+        var label: String
+        var kbId: String
+        var from: Int   // first token after the defining mention
+        var rule: String
+    }
+
+    public static func apply(_ document: inout Document) {
+        let tokens = document.tokens
+        guard !document.entities.isEmpty, !tokens.isEmpty else { return }
+        let text = document.text
+        func string(_ i: Int) -> String { String(decoding: text[tokens[i].start..<tokens[i].end], as: UTF8.self) }
+        func isPunct(_ i: Int, _ c: UInt8) -> Bool {
+            i < tokens.count && tokens[i].end - tokens[i].start == 1 && text[tokens[i].start] == c
+        }
+        func capitalised(_ i: Int) -> Bool {
+            tokens[i].kind == .word && text[tokens[i].start] >= 0x41 && text[tokens[i].start] <= 0x5A
+        }
+
+        // What each mention defines, keyed by the bytes of the token it labels later (hashed,
+        // then compared: no String per token).
+        var keys: [UInt64: [(bytes: ArraySlice<UInt8>, origin: Origin)]] = [:]
+        func bytes(_ i: Int) -> ArraySlice<UInt8> { text[tokens[i].start..<tokens[i].end] }
+        func lookup(_ b: ArraySlice<UInt8>) -> Origin? {
+            keys[Lexicon.hash(b)]?.first { $0.bytes.elementsEqual(b) }?.origin
+        }
+        func define(_ b: ArraySlice<UInt8>, _ origin: Origin, replacing: Bool) {
+            let h = Lexicon.hash(b)
+            var bucket = keys[h] ?? []
+            if let i = bucket.firstIndex(where: { $0.bytes.elementsEqual(b) }) {
+                if replacing { bucket[i].origin = origin }
+            } else {
+                bucket.append((b, origin))
+            }
+            keys[h] = bucket
+        }
+        for e in document.entities {
+            let n = e.endToken - e.firstToken
+            if e.label == "PERSON", n >= 2 {
+                let last = e.endToken - 1
+                let word = string(last)
+                if word.utf8.count > 1, capitalised(last), !NameFinder.romanNumerals.contains(word) {
+                    define(bytes(last), Origin(label: "PERSON", kbId: e.kbId, from: e.endToken, rule: "propagation:surname"), replacing: false)
+                }
+            }
+            // "Institute for the Study of War (ISW)"
+            if n >= 2, e.label != "PERSON", e.endToken + 2 < tokens.count, isPunct(e.endToken, 0x28), isPunct(e.endToken + 2, 0x29) {
+                let a = e.endToken + 1
+                let acronym = string(a)
+                let initials = String((e.firstToken..<e.endToken).filter(capitalised).map { Character(Unicode.Scalar(text[tokens[$0].start])) })
+                if acronym.count >= 2, acronym == acronym.uppercased(), acronym == initials {
+                    define(bytes(a), Origin(label: e.label, kbId: e.kbId, from: a, rule: "propagation:acronym"), replacing: true)
+                }
+            }
+        }
+        guard !keys.isEmpty else { return }
+
+        // Which entity covers each token.
+        var cover = [Int](repeating: -1, count: tokens.count)
+        for (k, e) in document.entities.enumerated() {
+            for t in e.firstToken..<e.endToken { cover[t] = k }
+        }
+        var added: [Span] = []
+        var removed: Set<Int> = []
+        for i in tokens.indices where capitalised(i) {
+            guard let origin = lookup(bytes(i)), i >= origin.from else { continue }
+            let k = cover[i]
+            if k >= 0 {
+                let e = document.entities[k]
+                guard e.endToken - e.firstToken == 1, e.label != origin.label, replaceable.contains(e.label) else { continue }
+                removed.insert(k)
+            }
+            var s = Span(matchStart: tokens[i].start, matchEnd: tokens[i].end, label: origin.label, kbId: origin.kbId,
+                         source: .propagation, name: origin.rule, priority: 0)
+            s.firstToken = i
+            s.endToken = i + 1
+            added.append(s)
+        }
+        guard !added.isEmpty else { return }
+        var ents = document.entities.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
+        ents += added
+        ents.sort { $0.firstToken < $1.firstToken }
+        document.entities = ents
+        document[group: group] = added
+    }
+}

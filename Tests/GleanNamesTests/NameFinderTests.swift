@@ -1,0 +1,143 @@
+import Foundation
+import GleanCore
+import GleanNames
+import GleanSegment
+import GleanTestSupport
+import Testing
+
+/// The lists of Models/names and a segmenter, shared by the tables.
+enum Fixture {
+    static let lists: NameLists = try! NameLists(directory: CorpusTexts.root.appendingPathComponent("Models/names"))
+    static let finder = NameFinder(lists: lists)
+
+    /// (label, surface) of the names candidates of `text`, with the places of `places` (surfaces)
+    /// given as if the gazetteer had found them.
+    static func find(_ text: String, places: [String] = []) throws -> [String] {
+        var doc = Document(text)
+        try Segmenter().segment(&doc, sentences: false)
+        for p in places {
+            guard let r = text.range(of: p) else { continue }
+            let start = text.utf8.distance(from: text.startIndex, to: r.lowerBound)
+            let end = start + p.utf8.count
+            if let t = doc.tokens.firstIndex(where: { $0.start == start }), let u = doc.tokens.firstIndex(where: { $0.end == end }) {
+                var s = Span(matchStart: start, matchEnd: end, label: "GPE", source: .gazetteer, name: p)
+                s.firstToken = t
+                s.endToken = u + 1
+                doc.gazetteerSpans.append(s)
+            }
+        }
+        return finder.find(in: doc).map { "\($0.label) \(doc.string($0.start, $0.end))" }
+    }
+}
+
+@Suite struct NameFinderTables {
+    /// Each rule: texts and the candidates they must give (all of them, in order).
+    static let examples: [(rule: String, text: String, expected: [String])] = [
+        ("given + capitalised", "The band was led by Henry Hudson yesterday.", ["PERSON Henry Hudson"]),
+        ("given + capitalised", "Wayne Arthurs and Todd Woodbridge will play.", ["PERSON Wayne Arthurs", "PERSON Todd Woodbridge"]),
+        ("hyphenated given name", "Jan-Michael Gambill won the match.", ["PERSON Jan-Michael Gambill"]),
+        ("given name of another country", "France's Arnaud Clement lost.", ["PERSON Arnaud Clement"]),
+        ("given + initial + surname", "US president George W Bush said so.", ["PERSON George W Bush"]),
+        ("given + roman numeral", "His successor, Frederick II Irontooth, ruled.", ["PERSON Frederick II Irontooth"]),
+        ("initials", "It was written by J. R. R. Tolkien in Oxford.", ["PERSON J. R. R. Tolkien"]),
+        ("particle", "a painting by Vincent van Gogh was sold", ["PERSON Vincent van Gogh"]),
+        ("place given name + surname", "a party for Paris Hilton tonight", ["PERSON Paris Hilton"]),
+        ("words after a title", "Qantas Chief Executive Geoff Dixon has expressed", ["PERSON Geoff Dixon"]),
+        ("words after a title", "President General Pervez Musharraf says", ["PERSON Pervez Musharraf"]),
+        ("NORP from the dictionary", "inhabited by the Algonquian and Iroquois peoples", ["NORP Algonquian", "NORP Iroquois"]),
+        ("title splits", "Liberal Party President Shane Stone said", ["ORG Liberal Party", "PERSON Shane Stone"]),
+        ("end head EVENT", "veterans of the Korean War met", ["EVENT Korean War"]),
+        ("end head with numeral", "After World War II, the city was divided.", ["EVENT World War II"]),
+        ("hyphenated", "during the Second Anglo-Dutch War and after", ["EVENT Second Anglo-Dutch War"]),
+        ("end head FAC", "a Test at the Adelaide Oval on Friday", ["FAC Adelaide Oval"]),
+        ("end head FAC", "engineers at the Johnson Space Center said", ["FAC Johnson Space Center"]),
+        ("end head ORG", "The Federal National Party has rejected it.", ["ORG Federal National Party"]),
+        ("first head ORG", "analysts at the Institute for the Study of War said", ["ORG Institute for the Study of War"]),
+        ("first head ORG", "a lecturer at the University of Canberra said", ["ORG University of Canberra"]),
+        ("first head GPE", "the capital of the Kingdom of Prussia then", ["GPE Kingdom of Prussia"]),
+        ("start head FAC", "Fort Nassau was built near Albany.", ["FAC Fort Nassau"]),
+        ("LAW", "The state ratified the United States Constitution on that day.", ["LAW United States Constitution"]),
+        ("LAW", "the Native Title Act was passed", ["LAW Native Title Act"]),
+        ("LOC head", "settlers of the Hudson River Valley were", ["LOC Hudson River Valley"]),
+        ("LOC list", "ships crossed the Mediterranean to Asia Minor", ["LOC Mediterranean", "LOC Asia Minor"]),
+        ("ORG from the dictionary", "volunteers of the Red Cross and Greenpeace", ["ORG Red Cross", "ORG Greenpeace"]),
+        ("WORK_OF_ART after cue", "with the track My Sweet Lord, although", ["WORK_OF_ART My Sweet Lord"]),
+        ("WORK_OF_ART quoted", "he starred in the film \"The Third Man\" in 1949", ["WORK_OF_ART The Third Man"]),
+    ]
+
+    /// Texts that must give none of the listed candidates.
+    static let counterExamples: [(rule: String, text: String, absent: [String])] = [
+        ("a capitalised word alone", "Harrison withdrew from the limelight.", ["PERSON Harrison"]),
+        ("given name alone", "his second wife Olivia, who saved him", ["PERSON Olivia"]),
+        ("ambiguous given name at a sentence start", "Will Cabinet ministers agree?", ["PERSON Will Cabinet"]),
+        ("place as given name", "the Sydney Swans won", ["PERSON Sydney Swans"]),
+        ("no head alone", "The Party said no.", ["ORG Party"]),
+        ("a month after a connector", "ratified the United States Constitution on July 26, 1788", ["LAW United States Constitution on July"]),
+        ("a month after a connector", "the Treaty of May 1920", ["LAW Treaty of May"]),
+        ("nationality inside an event", "veterans of the Korean War met", ["NORP Korean"]),
+        ("a head after a connector ends only its own part", "Veterans of the Korean War met.", ["EVENT Veterans of the Korean War"]),
+        ("stop words", "In New York today", ["LOC In New York"]),
+        ("title is not part of a name", "President Rabbani has objected", ["PERSON President Rabbani"]),
+        ("a place after a title", "the King Street Mall", ["PERSON Street Mall"]),
+        ("a pronoun after a work cue", "he would not play I said", ["WORK_OF_ART I"]),
+        ("lower-case words", "the university party of the bank", ["ORG university", "ORG bank"]),
+    ]
+
+    @Test(arguments: examples.indices)
+    func example(_ i: Int) throws {
+        let row = Self.examples[i]
+        let places = row.rule.hasPrefix("place") ? ["Paris"] : []
+        #expect(try Fixture.find(row.text, places: places) == row.expected, "\(row.rule): \(row.text)")
+    }
+
+    @Test(arguments: counterExamples.indices)
+    func counterExample(_ i: Int) throws {
+        let row = Self.counterExamples[i]
+        let places = row.rule.hasPrefix("place") ? ["Sydney"] : []
+        let found = try Fixture.find(row.text, places: places)
+        for a in row.absent { #expect(!found.contains(a), "\(row.rule): \(row.text) gave \(found)") }
+    }
+}
+
+@Suite struct NameFinderDifferential {
+    /// A naive version of the main PERSON rule on the news corpus: every pair "Given Surname" of
+    /// plain words (a plain given name, then a Census surname, one space apart, letters only, not
+    /// after a title and not followed by a capitalised word or a head) lies inside one of the
+    /// finder's PERSON candidates; and every `person:given` candidate starts with a given name.
+    @Test func givenSurnamePairsOnNews() throws {
+        let texts = try CorpusTexts.load(limitPerFile: 300).prefix(600)
+        let lists = Fixture.lists
+        let segmenter = try Segmenter()
+        var pairs = 0
+        for bytes in texts {
+            let text = String(decoding: bytes, as: UTF8.self)
+            guard text.unicodeScalars.allSatisfy({ $0.isASCII }) else { continue }
+            var doc = Document(text: bytes)
+            try segmenter.segment(&doc, sentences: false)
+            let spans = Fixture.finder.find(in: doc)
+            let people = spans.filter { $0.label == "PERSON" }
+            for s in spans where s.name == "person:given" {
+                let first = doc.string(doc.tokens[s.firstToken].start, doc.tokens[s.firstToken].end)
+                #expect(lists.given.contains(first) || lists.ambiguousGiven.contains(first))
+            }
+            // Naive: split on single spaces.
+            let words = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+            var offset = 0
+            var starts: [Int] = []
+            for w in words { starts.append(offset); offset += w.utf8.count + 1 }
+            for k in 1..<max(1, words.count - 2) {
+                let g = words[k], s = words[k + 1], after = words[k + 2], before = words[k - 1]
+                guard lists.given.contains(g), lists.surnames.contains(s),
+                      g.allSatisfy(\.isLetter), s.allSatisfy(\.isLetter),
+                      lists.heads[s] == nil, !lists.titles.contains(s), !lists.stop.contains(s),
+                      !lists.titles.contains(before.trimmingCharacters(in: .punctuationCharacters)),
+                      before.allSatisfy({ $0.isLowercase || $0.isPunctuation }) && !before.isEmpty,
+                      !(after.first?.isUppercase ?? false) else { continue }
+                pairs += 1
+                let a = starts[k], b = starts[k + 1] + s.utf8.count
+                #expect(people.contains { $0.start <= a && $0.end >= b }, "\(g) \(s) in: …\(text.prefix(80))")
+            }
+        }
+        #expect(pairs > 20, "the corpus gave only \(pairs) pairs: is corpora/public/news.jsonl fetched?")
+    }
+}
