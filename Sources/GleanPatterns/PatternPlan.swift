@@ -1,0 +1,303 @@
+import CPCRE2
+
+/// Where matches of one pattern can start, worked out once when the set is compiled.
+///
+/// - `bytes`: the first byte of every match is in `first` (PCRE2's own analysis of the compiled
+///   pattern, `PCRE2_INFO_FIRSTBITMAP` / `FIRSTCODEUNIT`, less UTF-8 continuation bytes), and
+///   where the regex begins with `\b` or with one-character negative lookbehinds
+///   (`(?<![\w.,])`), a position whose previous byte is one that the regex rules out is not a
+///   start either (`excluded`, applied to every candidate or, for `\b`, only to ASCII word
+///   characters).
+/// - `words`: the pattern declares `start_words`: every match starts at a run of ASCII letters
+///   (not preceded by one) that is one of these words; runs are looked up in a hash of words.
+/// - `scan`: nothing is known (or the regex uses `\G` or backtracking verbs, whose meaning
+///   depends on where a search starts): PCRE2's plain global matching.
+///
+/// For `bytes` and `words` the set runs PCRE2 anchored (`PCRE2_ANCHORED`) at each candidate
+/// position at or after the end of the previous match, which gives exactly the matches of plain
+/// global matching (leftmost, non-overlapping), since no match can start elsewhere.
+struct StartAnalysis: Sendable {
+    enum Kind: Sendable { case scan, bytes, words }
+    var kind: Kind = .scan
+    var first = ByteSet()
+    var excluded = ByteSet()
+    /// The exclusion applies only where the candidate byte is an ASCII word character (`\b`).
+    var excludedOnlyBeforeWordCharacter = false
+    var words: [[UInt8]] = []
+
+    static let asciiWord: ByteSet = {
+        var s = ByteSet()
+        for b in UInt8(0x30)...0x39 { s.insert(b) }
+        for b in UInt8(0x41)...0x5A { s.insert(b); s.insert(b + 0x20) }
+        s.insert(0x5F)
+        return s
+    }()
+
+    init() {}
+
+    init(regex: String, code: PCRE2Code, startWords: [String]) {
+        if regex.contains("\\G") || regex.contains("(*") { return }
+        if !startWords.isEmpty {
+            kind = .words
+            words = startWords.map { Array($0.utf8) }
+            return
+        }
+        guard var first = code.firstBytes else { return }
+        for b in UInt8(0x80)...0xBF where first.contains(b) { first.remove(b) }
+        self.first = first
+        kind = .bytes
+        // Leading assertions on the previous character.
+        var rest = Substring(regex)
+        if rest.hasPrefix("(?J)") { rest = rest.dropFirst(4) }
+        var excluded = ByteSet()
+        var wordRule = false
+        while true {
+            if rest.hasPrefix("\\b") {
+                wordRule = true
+                rest = rest.dropFirst(2)
+                continue
+            }
+            if rest.hasPrefix("(?<!["), let (cls, after) = Self.charClass(rest.dropFirst(4)), after.hasPrefix(")") {
+                excluded.formUnion(cls)
+                rest = after.dropFirst()
+                continue
+            }
+            break
+        }
+        var onlyWord = false
+        if wordRule {
+            if excluded.isEmpty {
+                // \b: no start between two ASCII word characters.
+                excluded = Self.asciiWord
+                onlyWord = true
+            } else if first.isSubset(of: Self.asciiWord) {
+                // Every candidate is an ASCII word character: \b rules out a word character before it.
+                excluded.formUnion(Self.asciiWord)
+            }
+        }
+        self.excluded = excluded
+        excludedOnlyBeforeWordCharacter = onlyWord
+    }
+
+    /// The ASCII members of a simple character class `[...]` at the start of `s` (not negated;
+    /// literals, ranges, `\w \d \s` and escaped punctuation; non-ASCII members are left out,
+    /// which only makes the exclusion smaller) and what follows its `]`; nil if not simple.
+    static func charClass(_ s: Substring) -> (ByteSet, Substring)? {
+        var bytes = Array(s.utf8)
+        guard bytes.first == 0x5B else { return nil }
+        bytes.removeFirst()
+        if bytes.first == 0x5E { return nil }
+        var set = ByteSet()
+        var i = 0
+        var prevLiteral: UInt8? = nil
+        while i < bytes.count {
+            let c = bytes[i]
+            if c == 0x5D && i > 0 {
+                let consumed = i + 2  // '[' ... ']'
+                let after = s.utf8.dropFirst(consumed)
+                return (set, Substring(after))
+            }
+            if c == 0x5C {
+                guard i + 1 < bytes.count else { return nil }
+                let e = bytes[i + 1]
+                switch e {
+                case 0x77: set.formUnion(asciiWord); prevLiteral = nil  // \w
+                case 0x64: for b in UInt8(0x30)...0x39 { set.insert(b) }; prevLiteral = nil  // \d
+                case 0x73: for b: UInt8 in [0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D] { set.insert(b) }; prevLiteral = nil
+                default:
+                    guard e < 0x80, !(e >= 0x30 && e <= 0x39), !(e | 0x20 >= 0x61 && e | 0x20 <= 0x7A) else { return nil }
+                    set.insert(e); prevLiteral = e
+                }
+                i += 2
+                continue
+            }
+            if c == 0x2D, let lo = prevLiteral, i + 1 < bytes.count, bytes[i + 1] != 0x5D {
+                let hi = bytes[i + 1]
+                guard hi < 0x80, hi != 0x5C, hi >= lo else { return nil }
+                for b in lo...hi { set.insert(b) }
+                prevLiteral = nil
+                i += 2
+                continue
+            }
+            if c == 0x5B { return nil }  // POSIX classes and the like
+            if c >= 0x80 {
+                // A non-ASCII member: skip its bytes (a range from or to it is not simple).
+                var j = i + 1
+                while j < bytes.count && bytes[j] & 0xC0 == 0x80 { j += 1 }
+                if j < bytes.count && bytes[j] == 0x2D && j + 1 < bytes.count && bytes[j + 1] != 0x5D { return nil }
+                prevLiteral = nil
+                i = j
+                continue
+            }
+            set.insert(c)
+            prevLiteral = c
+            i += 1
+        }
+        return nil
+    }
+}
+
+/// The compiled plan of a ``PatternSet``: the distinct start filters of its patterns (byte
+/// tables for one pass over a document) and the hash of start words.
+struct PatternPlan: Sendable {
+    /// Per pattern: -1 scan, or the index of its filter (bytes) or word group (words).
+    var slot: [Int] = []
+    var isWords: [Bool] = []
+    var filterCount = 0
+    var wordGroupCount = 0
+    /// Bit f of `startTable[b]`: byte b may start a match of filter f.
+    var startTable = [UInt64](repeating: 0, count: 256)
+    /// Bit f of `excludeTable[prev]`: a start after byte prev is ruled out for filter f ...
+    var excludeTable = [UInt64](repeating: 0, count: 256)
+    /// ... where bit f of `excludeAppliesTable[b]` is set for the candidate byte b.
+    var excludeAppliesTable = [UInt64](repeating: 0, count: 256)
+    /// Start words: open addressing over FNV-1a hashes; each entry a word and its groups' bits.
+    var wordKeys: [[UInt8]] = []
+    var wordMasks: [UInt64] = []
+    var wordTableMask = 0
+    /// Bit (len - 1) set for each length of a start word (1...32): a cheap test before hashing.
+    var wordLengths: UInt32 = 0
+    /// Bits of word groups by first letter (case as written).
+    var wordFirstLetter = [UInt64](repeating: 0, count: 256)
+
+    init() {}
+
+    init(_ patterns: [CompiledPattern]) {
+        var filters: [StartAnalysis] = []
+        var groups: [[[UInt8]]] = []
+        for p in patterns {
+            let a = p.start
+            switch a.kind {
+            case .scan:
+                slot.append(-1); isWords.append(false)
+            case .bytes:
+                if let f = filters.firstIndex(where: { $0.first == a.first && $0.excluded == a.excluded && $0.excludedOnlyBeforeWordCharacter == a.excludedOnlyBeforeWordCharacter }) {
+                    slot.append(f)
+                } else if filters.count < 64 {
+                    filters.append(a)
+                    slot.append(filters.count - 1)
+                } else {
+                    slot.append(-1)
+                }
+                isWords.append(false)
+            case .words:
+                let ws = Array(Set(a.words)).sorted { $0.lexicographicallyPrecedes($1) }
+                if let g = groups.firstIndex(of: ws) {
+                    slot.append(g)
+                } else if groups.count < 64 {
+                    groups.append(ws)
+                    slot.append(groups.count - 1)
+                } else {
+                    slot.append(-1)
+                }
+                isWords.append(slot.last! >= 0)
+            }
+        }
+        filterCount = filters.count
+        wordGroupCount = groups.count
+        for (f, a) in filters.enumerated() {
+            let bit = UInt64(1) << UInt64(f)
+            for b in 0..<256 {
+                if a.first.contains(UInt8(b)) { startTable[b] |= bit }
+                if a.excluded.contains(UInt8(b)) { excludeTable[b] |= bit }
+                if !a.excludedOnlyBeforeWordCharacter || StartAnalysis.asciiWord.contains(UInt8(b)) { excludeAppliesTable[b] |= bit }
+            }
+        }
+        var all: [[UInt8]: UInt64] = [:]
+        for (g, ws) in groups.enumerated() {
+            for w in ws where !w.isEmpty && w.count <= 32 {
+                all[w, default: 0] |= UInt64(1) << UInt64(g)
+                wordLengths |= 1 << UInt32(w.count - 1)
+                wordFirstLetter[Int(w[0])] |= UInt64(1) << UInt64(g)
+            }
+        }
+        var size = 16
+        while size < all.count * 4 { size *= 2 }
+        wordTableMask = size - 1
+        wordKeys = Array(repeating: [], count: size)
+        wordMasks = Array(repeating: 0, count: size)
+        for (w, m) in all {
+            var h = Self.hash(w[...]) & wordTableMask
+            while !wordKeys[h].isEmpty { h = (h + 1) & wordTableMask }
+            wordKeys[h] = w
+            wordMasks[h] = m
+        }
+    }
+
+    @inline(__always)
+    static func hash<C: Collection>(_ w: C) -> Int where C.Element == UInt8 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in w { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        return Int(truncatingIfNeeded: h ^ (h >> 29))
+    }
+
+    /// The groups whose start words include `text[at..<at+len]`.
+    @inline(__always)
+    func wordGroups(_ text: UnsafeBufferPointer<UInt8>, at: Int, length: Int) -> UInt64 {
+        var h = 0xcbf2_9ce4_8422_2325 as UInt64
+        for k in at..<(at + length) { h = (h ^ UInt64(text[k])) &* 0x0000_0100_0000_01B3 }
+        var slot = Int(truncatingIfNeeded: h ^ (h >> 29)) & wordTableMask
+        while true {
+            let key = wordKeys[slot]
+            if key.isEmpty { return 0 }
+            if key.count == length {
+                var same = true
+                key.withUnsafeBufferPointer { kb in
+                    for k in 0..<length where kb[k] != text[at + k] { same = false; break }
+                }
+                if same { return wordMasks[slot] }
+            }
+            slot = (slot + 1) & wordTableMask
+        }
+    }
+
+    /// Fills the candidate lists of a document: for each filter the positions that pass it, for
+    /// each word group the starts of its words. Lists are reused (cleared, capacity kept).
+    func candidates(in text: UnsafeBufferPointer<UInt8>, filters: inout [[Int32]], words: inout [[Int32]]) {
+        for i in filters.indices { filters[i].removeAll(keepingCapacity: true) }
+        for i in words.indices { words[i].removeAll(keepingCapacity: true) }
+        let n = text.count
+        if filterCount > 0 {
+            startTable.withUnsafeBufferPointer { st in
+            excludeTable.withUnsafeBufferPointer { ex in
+            excludeAppliesTable.withUnsafeBufferPointer { ap in
+                var prev: UInt8 = 0x20
+                for i in 0..<n {
+                    let b = text[i]
+                    var m = st[Int(b)]
+                    if m != 0 {
+                        m &= ~(ex[Int(prev)] & ap[Int(b)])
+                        while m != 0 {
+                            let f = m.trailingZeroBitCount
+                            filters[f].append(Int32(i))
+                            m &= m - 1
+                        }
+                    }
+                    prev = b
+                }
+            }}}
+        }
+        if wordGroupCount > 0 {
+            var i = 0
+            while i < n {
+                let b = text[i]
+                guard Self.isLetter(b) else { i += 1; continue }
+                var j = i + 1
+                while j < n && Self.isLetter(text[j]) { j += 1 }
+                let len = j - i
+                if len <= 32, wordLengths & (1 << UInt32(len - 1)) != 0, wordFirstLetter[Int(b)] != 0 {
+                    var m = wordGroups(text, at: i, length: len)
+                    while m != 0 {
+                        let g = m.trailingZeroBitCount
+                        words[g].append(Int32(i))
+                        m &= m - 1
+                    }
+                }
+                i = j
+            }
+        }
+    }
+
+    @inline(__always)
+    static func isLetter(_ b: UInt8) -> Bool { b | 0x20 >= 0x61 && b | 0x20 <= 0x7A }
+}
