@@ -185,6 +185,11 @@ public struct PatternDefinition: Sendable {
     /// then tries the pattern only at those words. Empty: the plan works out the start itself.
     public var startWords: [String] = []
     public var startWordsSource: [String] = []
+    /// Words every match starts right after, followed by one space (`start_after_words`): the
+    /// plan tries the pattern only there ("leader Xi": a cue word, then the name). Whole words of
+    /// ASCII letters; the author vouches for it, as for `start_words`.
+    public var startAfterWords: [String] = []
+    public var startAfterWordsSource: [String] = []
     /// `lead` as written in a pack file (list references and words), before expansion.
     public var leadSource: [String] = []
     /// Texts and the spans this pattern alone must give on them (`examples` in a file).
@@ -211,7 +216,7 @@ public struct PatternDefinition: Sendable {
     /// The keys a pattern may have in a file.
     public static let allowedKeys = [
         "name", "label", "labels", "regex", "flags", "group", "priority", "lang", "value", "requires", "description", "lead",
-        "match_limit", "depth_limit", "heap_limit", "examples", "not", "start_words",
+        "match_limit", "depth_limit", "heap_limit", "examples", "not", "start_words", "start_after_words",
     ]
 }
 

@@ -120,6 +120,19 @@ public enum PatternFile {
                             }
                         }
                         d.startWords = Array(Set(starts)).sorted()
+                        var after: [String] = []
+                        for w in d.startAfterWordsSource {
+                            for word in try ListExpansion.words(w, lists: lists) {
+                                guard !word.isEmpty, word.utf8.allSatisfy({ $0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A }) else {
+                                    throw ListExpansion.Failure(message: "start_after_words: '\(word)' is not a word of ASCII letters")
+                                }
+                                after.append(word)
+                            }
+                        }
+                        d.startAfterWords = Array(Set(after)).sorted()
+                        if !d.startWords.isEmpty && !d.startAfterWords.isEmpty {
+                            throw ListExpansion.Failure(message: "a pattern has either start_words or start_after_words")
+                        }
                         d.leadWords.sort { ($0.utf8.count, $0) > ($1.utf8.count, $1) }
                     } catch let error as ListExpansion.Failure {
                         errors.append(PatternFileError(file: d.file, line: d.line, pattern: d.name, kind: .syntax(error.message)))
@@ -409,6 +422,18 @@ public enum PatternFile {
                 }
             case .scalar(let s): def.startWordsSource = [s.string]
             default: throw fail(.invalidValue(key: "start_words", message: "expected words or {{list}} references"), v)
+            }
+        }
+        if let v = values["start_after_words"] {
+            guard pack else { throw fail(.invalidValue(key: "start_after_words", message: "only in a pack file (a mapping with 'patterns')"), v) }
+            switch v {
+            case .sequence(let seq):
+                for item in seq {
+                    guard let s = item.string, !s.isEmpty else { throw fail(.invalidValue(key: "start_after_words", message: "expected words or {{list}} references"), item) }
+                    def.startAfterWordsSource.append(s)
+                }
+            case .scalar(let s): def.startAfterWordsSource = [s.string]
+            default: throw fail(.invalidValue(key: "start_after_words", message: "expected words or {{list}} references"), v)
             }
         }
         if let v = values["requires"] {

@@ -1,4 +1,7 @@
 import CPCRE2
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Where matches of one pattern can start, worked out once when the set is compiled.
 ///
@@ -24,6 +27,8 @@ struct StartAnalysis: Sendable {
     /// The exclusion applies only where the candidate byte is an ASCII word character (`\b`).
     var excludedOnlyBeforeWordCharacter = false
     var words: [[UInt8]] = []
+    /// For `words`: the match starts right after the word and one space (`start_after_words`).
+    var afterWords = false
 
     static let asciiWord: ByteSet = {
         var s = ByteSet()
@@ -35,11 +40,17 @@ struct StartAnalysis: Sendable {
 
     init() {}
 
-    init(regex: String, code: PCRE2Code, startWords: [String]) {
+    init(regex: String, code: PCRE2Code, startWords: [String], startAfterWords: [String] = []) {
         if regex.contains("\\G") || regex.contains("(*") { return }
         if !startWords.isEmpty {
             kind = .words
             words = startWords.map { Array($0.utf8) }
+            return
+        }
+        if !startAfterWords.isEmpty {
+            kind = .words
+            afterWords = true
+            words = startAfterWords.map { Array($0.utf8) }
             return
         }
         guard var first = code.firstBytes else { return }
@@ -137,6 +148,57 @@ struct StartAnalysis: Sendable {
     }
 }
 
+/// Growable lists of candidate positions, one per filter or word group, reused across documents
+/// (the storage of each list only grows).
+final class CandidateLists {
+    let count: Int
+    // Raw storage (constant pointers: no exclusivity checks on the hot path).
+    let storage: UnsafeMutablePointer<UnsafeMutablePointer<Int32>>
+    let capacity: UnsafeMutablePointer<Int>
+    let counts: UnsafeMutablePointer<Int>
+
+    init(count: Int) {
+        self.count = count
+        storage = .allocate(capacity: max(1, count))
+        capacity = .allocate(capacity: max(1, count))
+        counts = .allocate(capacity: max(1, count))
+        for i in 0..<count {
+            (storage + i).initialize(to: .allocate(capacity: 256))
+            capacity[i] = 256
+            counts[i] = 0
+        }
+    }
+
+    deinit {
+        for i in 0..<count { storage[i].deallocate() }
+        storage.deallocate()
+        capacity.deallocate()
+        counts.deallocate()
+    }
+
+    func clear() { counts.update(repeating: 0, count: count) }
+
+    @inline(__always)
+    func append(_ list: Int, _ position: Int) {
+        let c = counts[list]
+        if c == capacity[list] { grow(list) }
+        storage[list][c] = Int32(truncatingIfNeeded: position)
+        counts[list] = c + 1
+    }
+
+    private func grow(_ list: Int) {
+        let bigger = UnsafeMutablePointer<Int32>.allocate(capacity: capacity[list] * 2)
+        bigger.update(from: storage[list], count: counts[list])
+        storage[list].deallocate()
+        storage[list] = bigger
+        capacity[list] *= 2
+    }
+
+    func buffer(_ list: Int) -> UnsafeBufferPointer<Int32> {
+        UnsafeBufferPointer(start: storage[list], count: counts[list])
+    }
+}
+
 /// The compiled plan of a ``PatternSet``: the distinct start filters of its patterns (byte
 /// tables for one pass over a document) and the hash of start words.
 struct PatternPlan: Sendable {
@@ -151,20 +213,23 @@ struct PatternPlan: Sendable {
     var excludeTable = [UInt64](repeating: 0, count: 256)
     /// ... where bit f of `excludeAppliesTable[b]` is set for the candidate byte b.
     var excludeAppliesTable = [UInt64](repeating: 0, count: 256)
-    /// Start words: open addressing over FNV-1a hashes; each entry a word and its groups' bits.
-    var wordKeys: [[UInt8]] = []
+    /// Start words: open addressing over FNV-1a hashes of the words (their bytes in `wordBytes`
+    /// from `wordOffset[slot]`, `wordLength[slot]`; length 0: empty slot), each with its groups' bits.
+    var wordBytes: [UInt8] = []
+    var wordOffset: [Int32] = []
+    var wordLength: [Int32] = []
     var wordMasks: [UInt64] = []
     var wordTableMask = 0
-    /// Bit (len - 1) set for each length of a start word (1...32): a cheap test before hashing.
-    var wordLengths: UInt32 = 0
-    /// Bits of word groups by first letter (case as written).
-    var wordFirstLetter = [UInt64](repeating: 0, count: 256)
+    /// Groups with a word of this first byte (as written) and length (1...32): `wordFirst[b * 32 + len - 1]`.
+    var wordFirst = [UInt64](repeating: 0, count: 256 * 32)
+    /// Word groups whose matches start after the word and a space.
+    var afterGroups: UInt64 = 0
 
     init() {}
 
     init(_ patterns: [CompiledPattern]) {
         var filters: [StartAnalysis] = []
-        var groups: [[[UInt8]]] = []
+        var groups: [([[UInt8]], Bool)] = []
         for p in patterns {
             let a = p.start
             switch a.kind {
@@ -182,10 +247,10 @@ struct PatternPlan: Sendable {
                 isWords.append(false)
             case .words:
                 let ws = Array(Set(a.words)).sorted { $0.lexicographicallyPrecedes($1) }
-                if let g = groups.firstIndex(of: ws) {
+                if let g = groups.firstIndex(where: { $0.0 == ws && $0.1 == a.afterWords }) {
                     slot.append(g)
                 } else if groups.count < 64 {
-                    groups.append(ws)
+                    groups.append((ws, a.afterWords))
                     slot.append(groups.count - 1)
                 } else {
                     slot.append(-1)
@@ -204,72 +269,57 @@ struct PatternPlan: Sendable {
             }
         }
         var all: [[UInt8]: UInt64] = [:]
-        for (g, ws) in groups.enumerated() {
+        for (g, (ws, after)) in groups.enumerated() {
+            if after { afterGroups |= UInt64(1) << UInt64(g) }
             for w in ws where !w.isEmpty && w.count <= 32 {
                 all[w, default: 0] |= UInt64(1) << UInt64(g)
-                wordLengths |= 1 << UInt32(w.count - 1)
-                wordFirstLetter[Int(w[0])] |= UInt64(1) << UInt64(g)
+                wordFirst[Int(w[0]) * 32 + w.count - 1] |= UInt64(1) << UInt64(g)
             }
         }
         var size = 16
         while size < all.count * 4 { size *= 2 }
         wordTableMask = size - 1
-        wordKeys = Array(repeating: [], count: size)
+        wordOffset = Array(repeating: 0, count: size)
+        wordLength = Array(repeating: 0, count: size)
         wordMasks = Array(repeating: 0, count: size)
-        for (w, m) in all {
-            var h = Self.hash(w[...]) & wordTableMask
-            while !wordKeys[h].isEmpty { h = (h + 1) & wordTableMask }
-            wordKeys[h] = w
+        for (w, m) in all.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+            var h = Self.hash(w) & wordTableMask
+            while wordLength[h] != 0 { h = (h + 1) & wordTableMask }
+            wordOffset[h] = Int32(wordBytes.count)
+            wordLength[h] = Int32(w.count)
             wordMasks[h] = m
+            wordBytes += w
         }
     }
 
-    @inline(__always)
-    static func hash<C: Collection>(_ w: C) -> Int where C.Element == UInt8 {
+    static func hash(_ w: [UInt8]) -> Int {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in w { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
         return Int(truncatingIfNeeded: h ^ (h >> 29))
     }
 
-    /// The groups whose start words include `text[at..<at+len]`.
-    @inline(__always)
-    func wordGroups(_ text: UnsafeBufferPointer<UInt8>, at: Int, length: Int) -> UInt64 {
-        var h = 0xcbf2_9ce4_8422_2325 as UInt64
-        for k in at..<(at + length) { h = (h ^ UInt64(text[k])) &* 0x0000_0100_0000_01B3 }
-        var slot = Int(truncatingIfNeeded: h ^ (h >> 29)) & wordTableMask
-        while true {
-            let key = wordKeys[slot]
-            if key.isEmpty { return 0 }
-            if key.count == length {
-                var same = true
-                key.withUnsafeBufferPointer { kb in
-                    for k in 0..<length where kb[k] != text[at + k] { same = false; break }
-                }
-                if same { return wordMasks[slot] }
-            }
-            slot = (slot + 1) & wordTableMask
-        }
-    }
-
-    /// Fills the candidate lists of a document: for each filter the positions that pass it, for
-    /// each word group the starts of its words. Lists are reused (cleared, capacity kept).
-    func candidates(in text: UnsafeBufferPointer<UInt8>, filters: inout [[Int32]], words: inout [[Int32]]) {
-        for i in filters.indices { filters[i].removeAll(keepingCapacity: true) }
-        for i in words.indices { words[i].removeAll(keepingCapacity: true) }
+    /// Fills the candidate lists of a document for the filters in `activeFilters` and the word
+    /// groups in `activeGroups` (bit masks): for each filter the positions that pass it, for each
+    /// word group the starts of its words (or, for `start_after_words`, the position after the
+    /// word and a space).
+    func candidates(in text: UnsafeBufferPointer<UInt8>, filters: CandidateLists, words: CandidateLists,
+                    activeFilters: UInt64 = ~0, activeGroups: UInt64 = ~0) {
+        filters.clear()
+        words.clear()
+        guard let base = text.baseAddress else { return }
         let n = text.count
-        if filterCount > 0 {
+        if filterCount > 0 && activeFilters != 0 {
             startTable.withUnsafeBufferPointer { st in
             excludeTable.withUnsafeBufferPointer { ex in
             excludeAppliesTable.withUnsafeBufferPointer { ap in
-                var prev: UInt8 = 0x20
+                var prev = 0x20
                 for i in 0..<n {
-                    let b = text[i]
-                    var m = st[Int(b)]
+                    let b = Int(base[i])
+                    var m = st[b] & activeFilters
                     if m != 0 {
-                        m &= ~(ex[Int(prev)] & ap[Int(b)])
+                        m &= ~(ex[prev] & ap[b])
                         while m != 0 {
-                            let f = m.trailingZeroBitCount
-                            filters[f].append(Int32(i))
+                            filters.append(m.trailingZeroBitCount, i)
                             m &= m - 1
                         }
                     }
@@ -277,24 +327,45 @@ struct PatternPlan: Sendable {
                 }
             }}}
         }
-        if wordGroupCount > 0 {
-            var i = 0
-            while i < n {
-                let b = text[i]
-                guard Self.isLetter(b) else { i += 1; continue }
-                var j = i + 1
-                while j < n && Self.isLetter(text[j]) { j += 1 }
-                let len = j - i
-                if len <= 32, wordLengths & (1 << UInt32(len - 1)) != 0, wordFirstLetter[Int(b)] != 0 {
-                    var m = wordGroups(text, at: i, length: len)
-                    while m != 0 {
-                        let g = m.trailingZeroBitCount
-                        words[g].append(Int32(i))
-                        m &= m - 1
+        if wordGroupCount > 0 && activeGroups != 0 {
+            wordFirst.withUnsafeBufferPointer { first in
+            wordBytes.withUnsafeBufferPointer { bytes in
+            wordOffset.withUnsafeBufferPointer { offsets in
+            wordLength.withUnsafeBufferPointer { lengths in
+            wordMasks.withUnsafeBufferPointer { masks in
+                var i = 0
+                while i < n {
+                    let b = base[i]
+                    guard Self.isLetter(b) else { i += 1; continue }
+                    var j = i + 1
+                    while j < n && Self.isLetter(base[j]) { j += 1 }
+                    let len = j - i
+                    if len <= 32, first[Int(b) * 32 + len - 1] & activeGroups != 0 {
+                        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+                        for k in i..<j { h = (h ^ UInt64(base[k])) &* 0x0000_0100_0000_01B3 }
+                        var slot = Int(truncatingIfNeeded: h ^ (h >> 29)) & wordTableMask
+                        var found: UInt64 = 0
+                        while lengths[slot] != 0 {
+                            if Int(lengths[slot]) == len && memcmp(bytes.baseAddress! + Int(offsets[slot]), base + i, len) == 0 {
+                                found = masks[slot]
+                                break
+                            }
+                            slot = (slot + 1) & wordTableMask
+                        }
+                        var m = found & activeGroups
+                        while m != 0 {
+                            let g = m.trailingZeroBitCount
+                            if afterGroups & (UInt64(1) << UInt64(g)) == 0 {
+                                words.append(g, i)
+                            } else if j < n && base[j] == 0x20 {
+                                words.append(g, j + 1)
+                            }
+                            m &= m - 1
+                        }
                     }
+                    i = j
                 }
-                i = j
-            }
+            }}}}}
         }
     }
 

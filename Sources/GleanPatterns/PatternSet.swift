@@ -184,28 +184,74 @@ public final class PatternSet: @unchecked Sendable {
                             into spans: inout [Span], warnings: inout [Warning]) {
         precondition(scratch.owner === self, "a PatternScratch is made for one PatternSet")
         let present = ByteSet.present(in: text)
-        let lowerLang = lang.lowercased()
-        var candidatesReady = false
+        if lang != scratch.lang {
+            // Which patterns apply to the language, worked out once per language in a row.
+            let lowerLang = lang.lowercased()
+            for i in compiled.indices { scratch.langApplies[i] = compiled[i].applies(toLowercasedLang: lowerLang) }
+            scratch.lang = lang
+        }
+        // Which patterns run on this document, and the filters and word groups they need.
+        var activeFilters: UInt64 = 0, activeGroups: UInt64 = 0
+        let runs = scratch.runs
         for i in compiled.indices {
             let p = compiled[i]
-            guard p.applies(toLowercasedLang: lowerLang), p.mayMatch(present: present, length: text.count),
-                  p.holdsRequiredString(text) else { continue }
+            runs[i] = scratch.langApplies[i] && p.mayMatch(present: present, length: text.count)
+                && p.holdsRequiredString(text)
+            guard runs[i] else { continue }
+            let slot = plan.slot[i]
+            if slot >= 0 {
+                if plan.isWords[i] { activeGroups |= UInt64(1) << UInt64(slot) } else { activeFilters |= UInt64(1) << UInt64(slot) }
+            }
+        }
+        if activeFilters | activeGroups != 0 {
+            plan.candidates(in: text, filters: scratch.filterCandidates, words: scratch.wordCandidates,
+                            activeFilters: activeFilters, activeGroups: activeGroups)
+        }
+        for i in compiled.indices where runs[i] {
+            let p = compiled[i]
             let slot = plan.slot[i]
             if slot < 0 {
                 p.run(in: text, context: scratch.contexts[i], matchData: scratch.matchData, spans: &spans, warnings: &warnings)
                 continue
             }
-            if !candidatesReady {
-                plan.candidates(in: text, filters: &scratch.filterCandidates, words: &scratch.wordCandidates)
-                candidatesReady = true
-            }
-            let list = plan.isWords[i] ? scratch.wordCandidates[slot] : scratch.filterCandidates[slot]
+            let list = plan.isWords[i] ? scratch.wordCandidates.buffer(slot) : scratch.filterCandidates.buffer(slot)
             if list.isEmpty { continue }
-            list.withUnsafeBufferPointer { c in
-                p.run(in: text, context: scratch.contexts[i], matchData: scratch.matchData, candidates: c,
-                      spans: &spans, warnings: &warnings)
+            p.run(in: text, context: scratch.contexts[i], matchData: scratch.matchData, candidates: list,
+                  spans: &spans, warnings: &warnings)
+        }
+    }
+
+    /// Per pattern, as the stage runs it over `texts` (one thread): candidate positions tried,
+    /// spans found and CPU seconds, for `glean patterns check --profile`.
+    public func planProfile(texts: [[UInt8]], lang: String = "en") -> [(name: String, plan: String, candidates: Int, spans: Int, seconds: Double)] {
+        let scratch = PatternScratch(for: self)
+        var out = definitions.enumerated().map { (name: $0.element.name, plan: planDescription(pattern: $0.offset), candidates: 0, spans: 0, seconds: 0.0) }
+        let lowerLang = lang.lowercased()
+        var spans: [Span] = []
+        var warnings: [Warning] = []
+        for text in texts {
+            text.withUnsafeBufferPointer { buf in
+                let present = ByteSet.present(in: buf)
+                plan.candidates(in: buf, filters: scratch.filterCandidates, words: scratch.wordCandidates)
+                for (i, p) in compiled.enumerated() {
+                    guard p.applies(toLowercasedLang: lowerLang), p.mayMatch(present: present, length: buf.count),
+                          p.holdsRequiredString(buf) else { continue }
+                    let slot = plan.slot[i]
+                    spans.removeAll(keepingCapacity: true)
+                    let c0 = threadCPUSeconds()
+                    if slot < 0 {
+                        p.run(in: buf, context: scratch.contexts[i], matchData: scratch.matchData, spans: &spans, warnings: &warnings)
+                    } else {
+                        let list = plan.isWords[i] ? scratch.wordCandidates.buffer(slot) : scratch.filterCandidates.buffer(slot)
+                        out[i].candidates += list.count
+                        p.run(in: buf, context: scratch.contexts[i], matchData: scratch.matchData, candidates: list, spans: &spans, warnings: &warnings)
+                    }
+                    out[i].seconds += threadCPUSeconds() - c0
+                    out[i].spans += spans.count
+                }
             }
         }
+        return out
     }
 
     /// How the plan starts each pattern, for `glean patterns check --plan` and tests: `scan`,
@@ -272,13 +318,21 @@ public final class PatternScratch: @unchecked Sendable {
     let contexts: [OpaquePointer]
     let jitStack: OpaquePointer?
     /// The plan's candidate positions for the current document (reused).
-    var filterCandidates: [[Int32]]
-    var wordCandidates: [[Int32]]
+    let filterCandidates: CandidateLists
+    let wordCandidates: CandidateLists
+    /// Which patterns run on the current document.
+    let runs: UnsafeMutableBufferPointer<Bool>
+    /// The language of the last document and which patterns apply to it.
+    var lang: String? = nil
+    var langApplies: [Bool]
 
     public init(for set: PatternSet) {
         owner = set
-        filterCandidates = Array(repeating: [], count: set.plan.filterCount)
-        wordCandidates = Array(repeating: [], count: set.plan.wordGroupCount)
+        runs = UnsafeMutableBufferPointer<Bool>.allocate(capacity: set.compiled.count)
+        runs.initialize(repeating: false)
+        langApplies = Array(repeating: false, count: set.compiled.count)
+        filterCandidates = CandidateLists(count: set.plan.filterCount)
+        wordCandidates = CandidateLists(count: set.plan.wordGroupCount)
         matchData = pcre2_match_data_create_8(UInt32(set.maxCaptures + 1), nil)!
         let stack = pcre2_jit_stack_create_8(32 * 1024, max(32 * 1024, set.limits.jitStackKiB * 1024), nil)
         jitStack = stack
@@ -294,6 +348,7 @@ public final class PatternScratch: @unchecked Sendable {
 
     deinit {
         for c in contexts { pcre2_match_context_free_8(c) }
+        runs.deallocate()
         pcre2_match_data_free_8(matchData)
         if let jitStack { pcre2_jit_stack_free_8(jitStack) }
     }
@@ -320,6 +375,8 @@ final class CompiledPattern: @unchecked Sendable {
     let requiredStrings: [[UInt8]]
     /// Lead words (UTF-8), longest first.
     let leadWords: [[UInt8]]
+    /// The lead words by their last byte (each list longest first).
+    let leadWordsByLastByte: [[[UInt8]]]
     /// Where its matches can start.
     let start: StartAnalysis
     /// The regex compiled anchored (`PCRE2_ANCHORED` at compile time: PCRE2's JIT ignores it
@@ -364,7 +421,10 @@ final class CompiledPattern: @unchecked Sendable {
         heapLimit = def.heapLimit ?? limits.heapLimit
         langs = def.lang.map { $0.lowercased() }
         leadWords = def.leadWords.map { Array($0.utf8) }
-        let analysis = StartAnalysis(regex: def.regex, code: code, startWords: def.startWords)
+        var byLast = [[[UInt8]]](repeating: [], count: 256)
+        for w in leadWords where !w.isEmpty { byLast[Int(w[w.count - 1])].append(w) }
+        leadWordsByLastByte = byLast
+        let analysis = StartAnalysis(regex: def.regex, code: code, startWords: def.startWords, startAfterWords: def.startAfterWords)
         let anchoredCode = analysis.kind == .scan ? nil
             : try? PCRE2Code(regex: def.regex, options: def.flags.compileOptions | UInt32(PCRE2_ANCHORED))
         anchored = anchoredCode
@@ -584,7 +644,7 @@ final class CompiledPattern: @unchecked Sendable {
                 priority = b.priority
             }
             guard s < e else { return }
-            if !leadWords.isEmpty { s = Self.leadStart(s, words: leadWords, in: text) }
+            if !leadWords.isEmpty, s >= 2 { s = Self.leadStart(s, words: leadWordsByLastByte[Int(text[s - 2])], in: text) }
             var groups: [NamedGroup] = []
             if !names.isEmpty {
                 for (number, groupName) in names where !branchNumbers.contains(number) {
@@ -609,7 +669,8 @@ final class CompiledPattern: @unchecked Sendable {
     /// first) that ends one space before `s` and starts at a word boundary.
     static func leadStart(_ s: Int, words: [[UInt8]], in text: UnsafeBufferPointer<UInt8>) -> Int {
         guard s >= 2, text[s - 1] == 0x20 else { return s }
-        for w in words where w.count + 1 <= s {
+        let last = text[s - 2]
+        for w in words where w.count + 1 <= s && w[w.count - 1] == last {
             let from = s - 1 - w.count
             var k = 0
             while k < w.count && text[from + k] == w[k] { k += 1 }

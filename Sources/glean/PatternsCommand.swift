@@ -30,6 +30,9 @@ struct PatternsCommand: ParsableCommand {
         @Flag(help: "Show how the compiled plan starts each pattern (scan, bytes or words).")
         var plan = false
 
+        @Option(help: "A JSONL corpus (a \"text\" field per line): show, per pattern, the candidate positions tried, spans and CPU time over it.")
+        var profile: String?
+
         func run() throws {
             var paths = files
             if defaultPack || files.isEmpty {
@@ -58,6 +61,19 @@ struct PatternsCommand: ParsableCommand {
                     if let v = b.value { bl += "\tvalue=\(v.rawValue)" }
                     print(bl)
                 }
+            }
+            if let profile {
+                var texts: [[UInt8]] = []
+                let data = (try? String(contentsOfFile: profile, encoding: .utf8)) ?? ""
+                for line in data.split(separator: "\n") {
+                    if let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], let t = obj["text"] as? String {
+                        texts.append(Array(t.utf8))
+                    }
+                }
+                let bytes = texts.reduce(0) { $0 + $1.count }
+                let rows = set.planProfile(texts: texts).sorted { $0.seconds > $1.seconds }
+                print("pattern\tplan\tcandidates\tspans\tseconds (\(texts.count) texts, \(bytes) bytes)")
+                for r in rows { print("\(r.name)\t\(r.plan)\t\(r.candidates)\t\(r.spans)\t\(String(format: "%.4f", r.seconds))") }
             }
             let examples = set.definitions.reduce(0) { $0 + $1.examples.count + $1.counterExamples.count }
             printErr("\(set.count) patterns OK, \(examples) examples and counter-examples pass")
