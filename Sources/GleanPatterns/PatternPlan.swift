@@ -224,6 +224,8 @@ struct PatternPlan: Sendable {
     var wordFirst = [UInt64](repeating: 0, count: 256 * 32)
     /// Word groups whose matches start after the word and a space.
     var afterGroups: UInt64 = 0
+    /// Filters that may start at an ASCII letter right after another one.
+    var innerLetterFilters: UInt64 = 0
 
     init() {}
 
@@ -267,6 +269,11 @@ struct PatternPlan: Sendable {
                 if a.excluded.contains(UInt8(b)) { excludeTable[b] |= bit }
                 if !a.excludedOnlyBeforeWordCharacter || StartAnalysis.asciiWord.contains(UInt8(b)) { excludeAppliesTable[b] |= bit }
             }
+            for c in UInt8(0x41)...0x7A where Self.isLetter(c) && a.first.contains(c) {
+                // A letter after a letter: ruled out only if every letter is excluded before it.
+                let lettersExcluded = (UInt8(0x41)...0x7A).allSatisfy { !Self.isLetter($0) || a.excluded.contains($0) }
+                if !lettersExcluded { innerLetterFilters |= bit }
+            }
         }
         var all: [[UInt8]: UInt64] = [:]
         for (g, (ws, after)) in groups.enumerated() {
@@ -308,65 +315,88 @@ struct PatternPlan: Sendable {
         words.clear()
         guard let base = text.baseAddress else { return }
         let n = text.count
-        if filterCount > 0 && activeFilters != 0 {
-            startTable.withUnsafeBufferPointer { st in
-            excludeTable.withUnsafeBufferPointer { ex in
-            excludeAppliesTable.withUnsafeBufferPointer { ap in
-                var prev = 0x20
-                for i in 0..<n {
-                    let b = Int(base[i])
-                    var m = st[b] & activeFilters
-                    if m != 0 {
-                        m &= ~(ex[prev] & ap[b])
-                        while m != 0 {
-                            filters.append(m.trailingZeroBitCount, i)
-                            m &= m - 1
-                        }
+        let activeFilters = filterCount > 0 ? activeFilters : 0
+        let activeGroups = wordGroupCount > 0 ? activeGroups : 0
+        // Inside a run of ASCII letters no active filter can start (each rules out a letter before
+        // a letter), so a run is looked at once, at its first letter.
+        let skipInner = activeFilters & innerLetterFilters == 0
+        startTable.withUnsafeBufferPointer { st in
+        excludeTable.withUnsafeBufferPointer { ex in
+        excludeAppliesTable.withUnsafeBufferPointer { ap in
+        wordFirst.withUnsafeBufferPointer { first in
+        wordBytes.withUnsafeBufferPointer { bytes in
+        wordOffset.withUnsafeBufferPointer { offsets in
+        wordLength.withUnsafeBufferPointer { lengths in
+        wordMasks.withUnsafeBufferPointer { masks in
+            var prev = 0x20
+            var i = 0
+            while i < n {
+                let b = Int(base[i])
+                var m = st[b] & activeFilters
+                if m != 0 {
+                    m &= ~(ex[prev] & ap[b])
+                    while m != 0 {
+                        filters.append(m.trailingZeroBitCount, i)
+                        m &= m - 1
                     }
+                }
+                guard Self.isLetter(UInt8(truncatingIfNeeded: b)) else {
                     prev = b
+                    i += 1
+                    continue
                 }
-            }}}
-        }
-        if wordGroupCount > 0 && activeGroups != 0 {
-            wordFirst.withUnsafeBufferPointer { first in
-            wordBytes.withUnsafeBufferPointer { bytes in
-            wordOffset.withUnsafeBufferPointer { offsets in
-            wordLength.withUnsafeBufferPointer { lengths in
-            wordMasks.withUnsafeBufferPointer { masks in
-                var i = 0
-                while i < n {
-                    let b = base[i]
-                    guard Self.isLetter(b) else { i += 1; continue }
-                    var j = i + 1
-                    while j < n && Self.isLetter(base[j]) { j += 1 }
-                    let len = j - i
-                    if len <= 32, first[Int(b) * 32 + len - 1] & activeGroups != 0 {
-                        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-                        for k in i..<j { h = (h ^ UInt64(base[k])) &* 0x0000_0100_0000_01B3 }
-                        var slot = Int(truncatingIfNeeded: h ^ (h >> 29)) & wordTableMask
-                        var found: UInt64 = 0
-                        while lengths[slot] != 0 {
-                            if Int(lengths[slot]) == len && memcmp(bytes.baseAddress! + Int(offsets[slot]), base + i, len) == 0 {
-                                found = masks[slot]
-                                break
-                            }
-                            slot = (slot + 1) & wordTableMask
-                        }
-                        var m = found & activeGroups
-                        while m != 0 {
-                            let g = m.trailingZeroBitCount
-                            if afterGroups & (UInt64(1) << UInt64(g)) == 0 {
-                                words.append(g, i)
-                            } else if j < n && base[j] == 0x20 {
-                                words.append(g, j + 1)
-                            }
-                            m &= m - 1
-                        }
+                // A run of letters: hash it as it is scanned.
+                var h = (0xcbf2_9ce4_8422_2325 ^ UInt64(b)) &* 0x0000_0100_0000_01B3
+                var j = i + 1
+                if skipInner {
+                    while j < n {
+                        let c = base[j]
+                        guard Self.isLetter(c) else { break }
+                        h = (h ^ UInt64(c)) &* 0x0000_0100_0000_01B3
+                        j += 1
                     }
-                    i = j
+                } else {
+                    while j < n {
+                        let c = Int(base[j])
+                        guard Self.isLetter(UInt8(truncatingIfNeeded: c)) else { break }
+                        var m = st[c] & activeFilters
+                        if m != 0 {
+                            m &= ~(ex[Int(base[j - 1])] & ap[c])
+                            while m != 0 {
+                                filters.append(m.trailingZeroBitCount, j)
+                                m &= m - 1
+                            }
+                        }
+                        h = (h ^ UInt64(c)) &* 0x0000_0100_0000_01B3
+                        j += 1
+                    }
                 }
-            }}}}}
-        }
+                let len = j - i
+                if activeGroups != 0, len <= 32, first[b * 32 + len - 1] & activeGroups != 0 {
+                    var slot = Int(truncatingIfNeeded: h ^ (h >> 29)) & wordTableMask
+                    var found: UInt64 = 0
+                    while lengths[slot] != 0 {
+                        if Int(lengths[slot]) == len && memcmp(bytes.baseAddress! + Int(offsets[slot]), base + i, len) == 0 {
+                            found = masks[slot]
+                            break
+                        }
+                        slot = (slot + 1) & wordTableMask
+                    }
+                    var g = found & activeGroups
+                    while g != 0 {
+                        let k = g.trailingZeroBitCount
+                        if afterGroups & (UInt64(1) << UInt64(k)) == 0 {
+                            words.append(k, i)
+                        } else if j < n && base[j] == 0x20 {
+                            words.append(k, j + 1)
+                        }
+                        g &= g - 1
+                    }
+                }
+                prev = Int(base[j - 1])
+                i = j
+            }
+        }}}}}}}}
     }
 
     @inline(__always)

@@ -324,13 +324,14 @@ public final class PatternScratch: @unchecked Sendable {
     let runs: UnsafeMutableBufferPointer<Bool>
     /// The language of the last document and which patterns apply to it.
     var lang: String? = nil
-    var langApplies: [Bool]
+    let langApplies: UnsafeMutableBufferPointer<Bool>
 
     public init(for set: PatternSet) {
         owner = set
         runs = UnsafeMutableBufferPointer<Bool>.allocate(capacity: set.compiled.count)
         runs.initialize(repeating: false)
-        langApplies = Array(repeating: false, count: set.compiled.count)
+        langApplies = UnsafeMutableBufferPointer<Bool>.allocate(capacity: set.compiled.count)
+        langApplies.initialize(repeating: false)
         filterCandidates = CandidateLists(count: set.plan.filterCount)
         wordCandidates = CandidateLists(count: set.plan.wordGroupCount)
         matchData = pcre2_match_data_create_8(UInt32(set.maxCaptures + 1), nil)!
@@ -349,6 +350,7 @@ public final class PatternScratch: @unchecked Sendable {
     deinit {
         for c in contexts { pcre2_match_context_free_8(c) }
         runs.deallocate()
+        langApplies.deallocate()
         pcre2_match_data_free_8(matchData)
         if let jitStack { pcre2_jit_stack_free_8(jitStack) }
     }
