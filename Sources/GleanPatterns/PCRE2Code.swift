@@ -143,6 +143,24 @@ struct ByteSet: Sendable, Equatable {
         }
     }
 
+    mutating func remove(_ byte: UInt8) {
+        let bit = ~(UInt64(1) << UInt64(byte & 63))
+        switch byte >> 6 {
+        case 0: words.0 &= bit
+        case 1: words.1 &= bit
+        case 2: words.2 &= bit
+        default: words.3 &= bit
+        }
+    }
+
+    mutating func formUnion(_ o: ByteSet) {
+        words = (words.0 | o.words.0, words.1 | o.words.1, words.2 | o.words.2, words.3 | o.words.3)
+    }
+
+    func isSubset(of o: ByteSet) -> Bool {
+        (words.0 & ~o.words.0) | (words.1 & ~o.words.1) | (words.2 & ~o.words.2) | (words.3 & ~o.words.3) == 0
+    }
+
     func contains(_ byte: UInt8) -> Bool {
         let bit = UInt64(1) << UInt64(byte & 63)
         switch byte >> 6 {

@@ -88,8 +88,13 @@ public enum PatternGroup: Sendable, Hashable, CustomStringConvertible {
 ///   `09:57:30`; a group `word` holding "noon" or "midnight" gives `12:00` or `00:00`.
 /// - `year`: group `year` (or the whole match) as 4 digits.
 /// - `number`: the matched text without thousands separators (`1,234.5` -> `1234.5`).
+/// - `era`: group `year` (1 to 4 digits) and an optional group `era` (BC, BCE, B.C., AD, CE ...)
+///   give an ISO 8601 year in astronomical numbering: "300 BC" -> `-0299`, "AD 43" -> `0043`.
+/// - `century`: group `century` (an ordinal, "4th" or "fourth") and an optional `era` give the
+///   century as an ISO 8601 interval of years: "the 4th century" -> `0301/0400`, "the 5th
+///   century BC" -> `-0499/-0400`.
 public enum ValueKind: String, Sendable, CaseIterable {
-    case date, time, year, number
+    case date, time, year, number, era, century
 }
 
 /// A branch of a pattern that labels its own matches: when the named group `group` takes part in
@@ -167,6 +172,30 @@ public struct PatternDefinition: Sendable {
     public var depthLimit: UInt32? = nil
     /// In KiB, as PCRE2 counts it.
     public var heapLimit: UInt32? = nil
+    /// The regex as written in a pack file, before `{{list}}` expansion (nil in a flat file).
+    public var source: String? = nil
+    /// Words before a match that belong to the entity (`lead: '{{modifiers}}'` in a pack file):
+    /// when the text before the match is one of them and a space, with a word boundary before
+    /// it, the span starts at that word (the longest one that fits). "about 60" with lead word
+    /// "about" gives "about 60" while the match is "60". Sorted longest first.
+    public var leadWords: [String] = []
+    /// Words every match starts with (`start_words` in a pack file, expanded): each match starts
+    /// at a run of ASCII letters, not preceded by one, that is one of these (the leading letters of
+    /// each listed word: "Jan." gives "Jan"). The author vouches for it, as for `requires`; the plan
+    /// then tries the pattern only at those words. Empty: the plan works out the start itself.
+    public var startWords: [String] = []
+    public var startWordsSource: [String] = []
+    /// Words every match starts right after, followed by one space (`start_after_words`): the
+    /// plan tries the pattern only there ("leader Xi": a cue word, then the name). Whole words of
+    /// ASCII letters; the author vouches for it, as for `start_words`.
+    public var startAfterWords: [String] = []
+    public var startAfterWordsSource: [String] = []
+    /// `lead` as written in a pack file (list references and words), before expansion.
+    public var leadSource: [String] = []
+    /// Texts and the spans this pattern alone must give on them (`examples` in a file).
+    public var examples: [PatternExample] = []
+    /// Texts on which this pattern alone must give no span (`not` in a file).
+    public var counterExamples: [PatternCounterExample] = []
     /// Where the pattern was defined (file and 1-based line), for messages.
     public var file: String = ""
     public var line: Int? = nil
@@ -187,6 +216,30 @@ public struct PatternDefinition: Sendable {
     /// The keys a pattern may have in a file.
     public static let allowedKeys = [
         "name", "label", "labels", "regex", "flags", "group", "priority", "lang", "value", "requires", "description", "lead",
-        "match_limit", "depth_limit", "heap_limit",
+        "match_limit", "depth_limit", "heap_limit", "examples", "not", "start_words", "start_after_words",
     ]
+}
+
+/// An example of a pattern: a text and the spans the pattern alone must give on it, in text
+/// order (each its matched text, and where given its normalised value).
+///
+/// ```yaml
+/// examples:
+///   - {text: "Filed 2023-03-02.", span: 2023-03-02, value: 2023-03-02}
+///   - {text: "4pm and 5pm", spans: [4pm, {text: 5pm, value: "17:00"}]}
+/// ```
+public struct PatternExample: Sendable, Equatable {
+    public struct Expected: Sendable, Equatable {
+        public var text: String
+        public var value: String?
+    }
+    public var text: String
+    public var spans: [Expected]
+    public var line: Int?
+}
+
+/// A counter-example: a text on which the pattern alone gives no span (`not: [text]`).
+public struct PatternCounterExample: Sendable, Equatable {
+    public var text: String
+    public var line: Int?
 }

@@ -24,6 +24,8 @@ public struct PatternFileError: Error, CustomStringConvertible, Sendable, Equata
         case regex(message: String, offset: Int)
         /// `group` names a capture group that the regex does not have.
         case unknownGroup(String)
+        /// An example or counter-example of the pattern fails: what was expected and found.
+        case example(String)
     }
 
     /// The file, as it was given.
@@ -58,6 +60,7 @@ public struct PatternFileError: Error, CustomStringConvertible, Sendable, Equata
             s += "duplicate pattern name (first defined at \(f)\(l.map { ":\($0)" } ?? ""))"
         case .regex(let m, let o): s += "PCRE2: \(m) at offset \(o) in the regex"
         case .unknownGroup(let g): s += "group '\(g)' does not exist in the regex"
+        case .example(let m): s += m
         }
         return s
     }

@@ -25,6 +25,15 @@ public struct PatternLimits: Sendable, Equatable {
     public var depthLimit: UInt32 = 100_000
     public var heapLimit: UInt32 = 100_000
     public var jitStackKiB: Int = 4096
+    /// The work one pattern may do on one document, in PCRE2 match-limit units per byte of the
+    /// document (at least `documentWorkMinimum`), for what the per-call limits miss: a regex whose
+    /// every call stays under `matchLimit` but that is called at every position of a long text
+    /// (a recursion such as `(?<r>a(?&r)?b|a)` over 100,000 a's). Each call first runs under
+    /// `firstCallLimit`; a call that needs more is run again under a larger limit and what it
+    /// was granted is counted against the document's budget, so total work stays linear in the text.
+    public var documentWorkPerByte: UInt64 = 256
+    public var documentWorkMinimum: UInt64 = 10_000_000
+    public var firstCallLimit: UInt32 = 1024
     public init() {}
 }
 
@@ -59,6 +68,8 @@ public final class PatternSet: @unchecked Sendable {
     let compiled: [CompiledPattern]
     /// The largest capture count of any pattern (match data is sized for it).
     let maxCaptures: Int
+    /// Where each pattern can start (``StartAnalysis``), as tables for one pass over a document.
+    let plan: PatternPlan
 
     /// Compiles definitions; the first bad one throws (with its file and line).
     public init(definitions: [PatternDefinition], limits: PatternLimits = PatternLimits()) throws(PatternFileError) {
@@ -76,6 +87,7 @@ public final class PatternSet: @unchecked Sendable {
         self.limits = limits
         self.compiled = compiled
         self.maxCaptures = compiled.map(\.code.captureCount).max() ?? 0
+        self.plan = PatternPlan(compiled)
     }
 
     /// Parses and compiles the text of one pattern file.
@@ -85,9 +97,80 @@ public final class PatternSet: @unchecked Sendable {
 
     /// Loads and compiles pattern files, in order; names must be unique across all of them.
     public convenience init(files: [String], limits: PatternLimits = PatternLimits()) throws(PatternFileError) {
-        var defs: [PatternDefinition] = []
-        for f in files { defs += try PatternFile.load(path: f) }
-        try self.init(definitions: defs, limits: limits)
+        try self.init(definitions: PatternFile.loadPack(paths: files), limits: limits)
+    }
+
+    /// Checks pattern files as `glean patterns check` does: every fault of every file (not only
+    /// the first), every pattern compiled on its own, then every example and counter-example of
+    /// the patterns that compiled. Returns the set of the good patterns (nil if none) and the faults.
+    public static func check(files: [String], limits: PatternLimits = PatternLimits()) -> (set: PatternSet?, errors: [PatternFileError]) {
+        let (defs, readErrors) = PatternFile.checkPack(paths: files)
+        var errors = readErrors
+        var good: [PatternDefinition] = []
+        var firstSeen: [String: PatternDefinition] = [:]
+        for d in defs {
+            if let first = firstSeen[d.name] {
+                errors.append(PatternFileError(file: d.file, line: d.line, pattern: d.name,
+                                               kind: .duplicateName(firstFile: first.file, firstLine: first.line)))
+                continue
+            }
+            firstSeen[d.name] = d
+            do {
+                _ = try CompiledPattern(d, limits: limits)
+                good.append(d)
+            } catch {
+                errors.append(error)
+            }
+        }
+        guard !good.isEmpty, let set = try? PatternSet(definitions: good, limits: limits) else { return (nil, errors) }
+        errors += set.checkExamples()
+        return (set, errors)
+    }
+
+    /// Runs every pattern's `examples` and `not` (each pattern alone on each text): one fault per
+    /// failing example, naming the file and line of the example.
+    public func checkExamples() -> [PatternFileError] {
+        var out: [PatternFileError] = []
+        let scratch = PatternScratch(for: self)
+        for (i, d) in definitions.enumerated() {
+            func fail(_ line: Int?, _ m: String) {
+                out.append(PatternFileError(file: d.file, line: line ?? d.line, pattern: d.name, kind: .example(m)))
+            }
+            for ex in d.examples {
+                let (spans, warnings) = self.spans(ofPattern: i, in: ex.text, scratch: scratch)
+                let bytes = Array(ex.text.utf8)
+                let found = spans.map { (text: String(decoding: bytes[$0.matchStart..<$0.matchEnd], as: UTF8.self), value: $0.value) }
+                let ok = found.count == ex.spans.count && zip(found, ex.spans).allSatisfy { f, e in
+                    f.text == e.text && (e.value == nil || e.value == f.value)
+                }
+                if !ok {
+                    func show(_ t: String, _ v: String?) -> String { "'\(t)'" + (v.map { " (value \($0))" } ?? "") }
+                    fail(ex.line, "example \"\(ex.text)\": expected \(ex.spans.map { show($0.text, $0.value) }.joined(separator: ", ")), found \(found.isEmpty ? "nothing" : found.map { show($0.text, $0.value) }.joined(separator: ", "))")
+                }
+                for w in warnings { fail(ex.line, "example \"\(ex.text)\": warning \(w.reason)") }
+            }
+            for ce in d.counterExamples {
+                let (spans, _) = self.spans(ofPattern: i, in: ce.text, scratch: scratch)
+                if !spans.isEmpty {
+                    let bytes = Array(ce.text.utf8)
+                    let found = spans.map { "'" + String(decoding: bytes[$0.matchStart..<$0.matchEnd], as: UTF8.self) + "'" }
+                    fail(ce.line, "counter-example \"\(ce.text)\": expected nothing, found \(found.joined(separator: ", "))")
+                }
+            }
+        }
+        return out
+    }
+
+    /// The spans of one pattern alone on a text (its language ignored): for examples and tests.
+    public func spans(ofPattern index: Int, in text: String, scratch: PatternScratch? = nil) -> (spans: [Span], warnings: [Warning]) {
+        let scratch = scratch ?? PatternScratch(for: self)
+        var spans: [Span] = []
+        var warnings: [Warning] = []
+        let bytes = Array(text.utf8)
+        bytes.withUnsafeBufferPointer { buf in
+            compiled[index].run(in: buf, context: scratch.contexts[index], matchData: scratch.matchData, spans: &spans, warnings: &warnings)
+        }
+        return (spans, warnings)
     }
 
     /// The number of patterns.
@@ -101,12 +184,85 @@ public final class PatternSet: @unchecked Sendable {
                             into spans: inout [Span], warnings: inout [Warning]) {
         precondition(scratch.owner === self, "a PatternScratch is made for one PatternSet")
         let present = ByteSet.present(in: text)
-        let lowerLang = lang.lowercased()
+        if lang != scratch.lang {
+            // Which patterns apply to the language, worked out once per language in a row.
+            let lowerLang = lang.lowercased()
+            for i in compiled.indices { scratch.langApplies[i] = compiled[i].applies(toLowercasedLang: lowerLang) }
+            scratch.lang = lang
+        }
+        // Which patterns run on this document, and the filters and word groups they need.
+        var activeFilters: UInt64 = 0, activeGroups: UInt64 = 0
+        let runs = scratch.runs
         for i in compiled.indices {
             let p = compiled[i]
-            guard p.applies(toLowercasedLang: lowerLang), p.mayMatch(present: present, length: text.count),
-                  p.holdsRequiredString(text) else { continue }
-            p.run(in: text, context: scratch.contexts[i], matchData: scratch.matchData, spans: &spans, warnings: &warnings)
+            runs[i] = scratch.langApplies[i] && p.mayMatch(present: present, length: text.count)
+                && p.holdsRequiredString(text)
+            guard runs[i] else { continue }
+            let slot = plan.slot[i]
+            if slot >= 0 {
+                if plan.isWords[i] { activeGroups |= UInt64(1) << UInt64(slot) } else { activeFilters |= UInt64(1) << UInt64(slot) }
+            }
+        }
+        if activeFilters | activeGroups != 0 {
+            plan.candidates(in: text, filters: scratch.filterCandidates, words: scratch.wordCandidates,
+                            activeFilters: activeFilters, activeGroups: activeGroups)
+        }
+        for i in compiled.indices where runs[i] {
+            let p = compiled[i]
+            let slot = plan.slot[i]
+            if slot < 0 {
+                p.run(in: text, context: scratch.contexts[i], matchData: scratch.matchData, spans: &spans, warnings: &warnings)
+                continue
+            }
+            let list = plan.isWords[i] ? scratch.wordCandidates.buffer(slot) : scratch.filterCandidates.buffer(slot)
+            if list.isEmpty { continue }
+            p.run(in: text, context: scratch.contexts[i], matchData: scratch.matchData, candidates: list,
+                  spans: &spans, warnings: &warnings)
+        }
+    }
+
+    /// Per pattern, as the stage runs it over `texts` (one thread): candidate positions tried,
+    /// spans found and CPU seconds, for `glean patterns check --profile`.
+    public func planProfile(texts: [[UInt8]], lang: String = "en") -> [(name: String, plan: String, candidates: Int, spans: Int, seconds: Double)] {
+        let scratch = PatternScratch(for: self)
+        var out = definitions.enumerated().map { (name: $0.element.name, plan: planDescription(pattern: $0.offset), candidates: 0, spans: 0, seconds: 0.0) }
+        let lowerLang = lang.lowercased()
+        var spans: [Span] = []
+        var warnings: [Warning] = []
+        for text in texts {
+            text.withUnsafeBufferPointer { buf in
+                let present = ByteSet.present(in: buf)
+                plan.candidates(in: buf, filters: scratch.filterCandidates, words: scratch.wordCandidates)
+                for (i, p) in compiled.enumerated() {
+                    guard p.applies(toLowercasedLang: lowerLang), p.mayMatch(present: present, length: buf.count),
+                          p.holdsRequiredString(buf) else { continue }
+                    let slot = plan.slot[i]
+                    spans.removeAll(keepingCapacity: true)
+                    let c0 = threadCPUSeconds()
+                    if slot < 0 {
+                        p.run(in: buf, context: scratch.contexts[i], matchData: scratch.matchData, spans: &spans, warnings: &warnings)
+                    } else {
+                        let list = plan.isWords[i] ? scratch.wordCandidates.buffer(slot) : scratch.filterCandidates.buffer(slot)
+                        out[i].candidates += list.count
+                        p.run(in: buf, context: scratch.contexts[i], matchData: scratch.matchData, candidates: list, spans: &spans, warnings: &warnings)
+                    }
+                    out[i].seconds += threadCPUSeconds() - c0
+                    out[i].spans += spans.count
+                }
+            }
+        }
+        return out
+    }
+
+    /// How the plan starts each pattern, for `glean patterns check --plan` and tests: `scan`,
+    /// `bytes` (with the number of start bytes) or `words`.
+    public func planDescription(pattern index: Int) -> String {
+        let a = compiled[index].start
+        switch (a.kind, plan.slot[index] >= 0) {
+        case (.scan, _), (_, false): return "scan"
+        case (.bytes, true):
+            return "bytes(\(a.first.count)\(a.excluded.isEmpty ? "" : ", not after \(a.excluded.count)"))"
+        case (.words, true): return "words(\(Set(a.words).count))"
         }
     }
 
@@ -135,12 +291,17 @@ public final class PatternSet: @unchecked Sendable {
 
     /// The raw global matches of one pattern (whole match and chosen group, UTF-8 byte offsets),
     /// with no prefilter: for differential tests against other PCRE2 front ends.
+    /// `group` is the span as the stage makes it (lead words included).
     public func rawMatches(pattern index: Int, in text: UnsafeBufferPointer<UInt8>, scratch: PatternScratch)
         -> (matches: [(whole: Range<Int>, group: Range<Int>?)], warning: Warning?) {
         var out: [(Range<Int>, Range<Int>?)] = []
         let p = compiled[index]
-        let warning = p.forEachMatch(in: text, context: scratch.contexts[index], matchData: scratch.matchData) { whole, ov in
-            out.append((whole, p.spanRange(ov)?.range))
+        let warning = p.forEachMatch(in: text, context: scratch.contexts[index], matchData: scratch.matchData, candidates: nil) { whole, ov in
+            var g = p.spanRange(ov)?.range
+            if let r = g, !r.isEmpty, !p.leadWords.isEmpty {
+                g = CompiledPattern.leadStart(r.lowerBound, words: p.leadWords, in: text)..<r.upperBound
+            }
+            out.append((whole, g))
         }
         return (out, warning)
     }
@@ -156,9 +317,23 @@ public final class PatternScratch: @unchecked Sendable {
     let matchData: OpaquePointer
     let contexts: [OpaquePointer]
     let jitStack: OpaquePointer?
+    /// The plan's candidate positions for the current document (reused).
+    let filterCandidates: CandidateLists
+    let wordCandidates: CandidateLists
+    /// Which patterns run on the current document.
+    let runs: UnsafeMutableBufferPointer<Bool>
+    /// The language of the last document and which patterns apply to it.
+    var lang: String? = nil
+    let langApplies: UnsafeMutableBufferPointer<Bool>
 
     public init(for set: PatternSet) {
         owner = set
+        runs = UnsafeMutableBufferPointer<Bool>.allocate(capacity: set.compiled.count)
+        runs.initialize(repeating: false)
+        langApplies = UnsafeMutableBufferPointer<Bool>.allocate(capacity: set.compiled.count)
+        langApplies.initialize(repeating: false)
+        filterCandidates = CandidateLists(count: set.plan.filterCount)
+        wordCandidates = CandidateLists(count: set.plan.wordGroupCount)
         matchData = pcre2_match_data_create_8(UInt32(set.maxCaptures + 1), nil)!
         let stack = pcre2_jit_stack_create_8(32 * 1024, max(32 * 1024, set.limits.jitStackKiB * 1024), nil)
         jitStack = stack
@@ -174,6 +349,8 @@ public final class PatternScratch: @unchecked Sendable {
 
     deinit {
         for c in contexts { pcre2_match_context_free_8(c) }
+        runs.deallocate()
+        langApplies.deallocate()
         pcre2_match_data_free_8(matchData)
         if let jitStack { pcre2_jit_stack_free_8(jitStack) }
     }
@@ -198,6 +375,18 @@ final class CompiledPattern: @unchecked Sendable {
     let requiredAnyByte: ByteSet?
     /// Declared `requires` otherwise: searched in the text.
     let requiredStrings: [[UInt8]]
+    /// Lead words (UTF-8), longest first.
+    let leadWords: [[UInt8]]
+    /// The lead words by their last byte (each list longest first).
+    let leadWordsByLastByte: [[[UInt8]]]
+    /// Where its matches can start.
+    let start: StartAnalysis
+    /// The regex compiled anchored (`PCRE2_ANCHORED` at compile time: PCRE2's JIT ignores it
+    /// at match time), for the plan's calls at candidate positions; nil: the plan scans.
+    let anchored: PCRE2Code?
+    let firstCallLimit: UInt32
+    let workPerByte: UInt64
+    let workMinimum: UInt64
 
     init(_ def: PatternDefinition, limits: PatternLimits) throws(PatternFileError) {
         self.def = def
@@ -233,6 +422,18 @@ final class CompiledPattern: @unchecked Sendable {
         depthLimit = def.depthLimit ?? limits.depthLimit
         heapLimit = def.heapLimit ?? limits.heapLimit
         langs = def.lang.map { $0.lowercased() }
+        leadWords = def.leadWords.map { Array($0.utf8) }
+        var byLast = [[[UInt8]]](repeating: [], count: 256)
+        for w in leadWords where !w.isEmpty { byLast[Int(w[w.count - 1])].append(w) }
+        leadWordsByLastByte = byLast
+        let analysis = StartAnalysis(regex: def.regex, code: code, startWords: def.startWords, startAfterWords: def.startAfterWords)
+        let anchoredCode = analysis.kind == .scan ? nil
+            : try? PCRE2Code(regex: def.regex, options: def.flags.compileOptions | UInt32(PCRE2_ANCHORED))
+        anchored = anchoredCode
+        start = anchoredCode == nil ? StartAnalysis() : analysis
+        firstCallLimit = min(limits.firstCallLimit, def.matchLimit ?? limits.matchLimit)
+        workPerByte = limits.documentWorkPerByte
+        workMinimum = limits.documentWorkMinimum
         let req = def.requires.map { Array($0.utf8) }
         if !req.isEmpty && req.allSatisfy({ $0.count == 1 }) {
             var set = ByteSet()
@@ -314,21 +515,71 @@ final class CompiledPattern: @unchecked Sendable {
     /// PCRE2's global matching (as `pcre2test /g` and pcre2demo do it), calling `body` with the
     /// whole match and the ovector for each non-empty match. Returns a warning if a limit or
     /// another matching error stopped it.
+    ///
+    /// With `candidates` (ascending positions where a match can start, ``StartAnalysis``) PCRE2
+    /// runs anchored at each candidate at or after the end of the previous match instead of
+    /// searching: the same matches, since no match starts elsewhere.
     @inline(__always)
     func forEachMatch(in text: UnsafeBufferPointer<UInt8>, context: OpaquePointer, matchData: OpaquePointer,
+                      candidates: UnsafeBufferPointer<Int32>?,
                       _ body: (Range<Int>, UnsafeMutablePointer<Int>) -> Void) -> Warning? {
         guard let base = text.baseAddress else { return nil }
         let length = text.count
         let ov = pcre2_get_ovector_pointer_8(matchData)!
+        var budget = max(workMinimum, workPerByte &* UInt64(length))
+        // One match call under the budget: first under a small limit; a call that needs more is
+        // run again under larger ones, and what it was granted is counted.
+        @inline(__always)
+        func call(_ start: Int, _ options: UInt32, anchoredCode: Bool = false) -> Int32 {
+            var limit = firstCallLimit
+            pcre2_set_match_limit_8(context, limit)
+            let code = anchoredCode ? anchored! : self.code
+            while true {
+                let rc: Int32
+                if code.jit {
+                    rc = pcre2_jit_match_8(code.code, base, length, start, options, matchData, context)
+                } else {
+                    rc = pcre2_match_8(code.code, base, length, start, options | UInt32(PCRE2_NO_UTF_CHECK), matchData, context)
+                }
+                if limit != firstCallLimit { budget -= min(budget, UInt64(limit)) }
+                guard rc == PCRE2_ERROR_MATCHLIMIT, limit < matchLimit else { return rc }
+                if budget == 0 { return budgetExceeded }
+                limit = UInt32(min(UInt64(matchLimit), UInt64(limit) * 8, budget))
+                pcre2_set_match_limit_8(context, limit)
+            }
+        }
+        if let candidates {
+            var next = 0
+            for c in candidates {
+                let p = Int(c)
+                if p < next { continue }
+                var rc = call(p, 0, anchoredCode: true)
+                if rc == PCRE2_ERROR_NOMATCH { continue }
+                if rc < 0 { return Warning(stage: "patterns", name: def.name, reason: Self.reason(rc)) }
+                if ov[0] == ov[1] && ov[0] == p {
+                    // An empty match: global matching tries a non-empty one at the same place.
+                    rc = call(p, UInt32(PCRE2_NOTEMPTY_ATSTART), anchoredCode: true)
+                    if rc == PCRE2_ERROR_NOMATCH { continue }
+                    if rc < 0 { return Warning(stage: "patterns", name: def.name, reason: Self.reason(rc)) }
+                }
+                let s = ov[0], e = ov[1]
+                if s > e {
+                    return Warning(stage: "patterns", name: def.name, reason: "match start after its end (\\K in an assertion)")
+                }
+                if s == e {
+                    // Empty but not at the start of the attempt (\\K): global matching goes on after it.
+                    next = e == p ? p + 1 : e
+                    continue
+                }
+                body(s..<e, ov)
+                next = e
+            }
+            return nil
+        }
         var start = 0
         var options: UInt32 = 0
         while start <= length {
-            let rc: Int32
-            if code.jit {
-                rc = pcre2_jit_match_8(code.code, base, length, start, options, matchData, context)
-            } else {
-                rc = pcre2_match_8(code.code, base, length, start, options | UInt32(PCRE2_NO_UTF_CHECK), matchData, context)
-            }
+            let rc = call(start, options)
             if rc == PCRE2_ERROR_NOMATCH {
                 if options == 0 { break }
                 // After an empty match no non-empty one starts here: step one whole character.
@@ -358,6 +609,9 @@ final class CompiledPattern: @unchecked Sendable {
         return nil
     }
 
+    /// The code ``forEachMatch`` returns when the document's work budget is spent.
+    let budgetExceeded: Int32 = -10_000
+
     /// The span of one match: the chosen group (or the branch that matched), its start moved back
     /// to the lead group's when that is set and earlier; nil when the group is unset.
     @inline(__always)
@@ -377,11 +631,12 @@ final class CompiledPattern: @unchecked Sendable {
     }
 
     func run(in text: UnsafeBufferPointer<UInt8>, context: OpaquePointer, matchData: OpaquePointer,
-             spans: inout [Span], warnings: inout [Warning]) {
+             candidates: UnsafeBufferPointer<Int32>? = nil, spans: inout [Span], warnings: inout [Warning]) {
         let names = code.names
-        let warning = forEachMatch(in: text, context: context, matchData: matchData) { _, ov in
+        let warning = forEachMatch(in: text, context: context, matchData: matchData, candidates: candidates) { _, ov in
             guard let r = spanRange(ov) else { return }
-            let s = r.range.lowerBound, e = r.range.upperBound, bi = r.branch
+            var s = r.range.lowerBound
+            let e = r.range.upperBound, bi = r.branch
             var label = def.label, name = def.name, kind = def.value, priority = def.priority
             if bi >= 0 {
                 let b = branches[bi]
@@ -391,6 +646,7 @@ final class CompiledPattern: @unchecked Sendable {
                 priority = b.priority
             }
             guard s < e else { return }
+            if !leadWords.isEmpty, s >= 2 { s = Self.leadStart(s, words: leadWordsByLastByte[Int(text[s - 2])], in: text) }
             var groups: [NamedGroup] = []
             if !names.isEmpty {
                 for (number, groupName) in names where !branchNumbers.contains(number) {
@@ -411,13 +667,57 @@ final class CompiledPattern: @unchecked Sendable {
         if let warning { warnings.append(warning) }
     }
 
+    /// The start of a span moved back over a lead word: the longest of `words` (sorted longest
+    /// first) that ends one space before `s` and starts at a word boundary.
+    static func leadStart(_ s: Int, words: [[UInt8]], in text: UnsafeBufferPointer<UInt8>) -> Int {
+        guard s >= 2, text[s - 1] == 0x20 else { return s }
+        let last = text[s - 2]
+        for w in words where w.count + 1 <= s && w[w.count - 1] == last {
+            let from = s - 1 - w.count
+            var k = 0
+            while k < w.count && text[from + k] == w[k] { k += 1 }
+            guard k == w.count else { continue }
+            if from > 0 && WordCharacter.endsWithWordCharacter(text, before: from) { continue }
+            return from
+        }
+        return s
+    }
+
     static func reason(_ rc: Int32) -> String {
         switch rc {
         case PCRE2_ERROR_MATCHLIMIT: "match limit exceeded (catastrophic backtracking?); pattern stopped on this text"
         case PCRE2_ERROR_DEPTHLIMIT: "depth limit exceeded; pattern stopped on this text"
         case PCRE2_ERROR_HEAPLIMIT: "heap limit exceeded; pattern stopped on this text"
         case PCRE2_ERROR_JIT_STACKLIMIT: "JIT stack limit exceeded; pattern stopped on this text"
+        case -10_000: "work budget for this document exceeded (a regex that is slow at many positions, such as a recursion); pattern stopped on this text"
         default: "PCRE2: \(PCRE2Code.message(rc)); pattern stopped on this text"
+        }
+    }
+}
+
+/// Word characters as PCRE2's `\b` sees them with UCP: letters, digits, marks and connector
+/// punctuation (`_`).
+enum WordCharacter {
+    /// Whether the character that ends at `before` (exclusive) in valid UTF-8 is a word character.
+    static func endsWithWordCharacter(_ text: UnsafeBufferPointer<UInt8>, before end: Int) -> Bool {
+        guard end > 0 else { return false }
+        let last = text[end - 1]
+        if last < 0x80 {
+            return (last >= 0x30 && last <= 0x39) || (last | 0x20 >= 0x61 && last | 0x20 <= 0x7A) || last == 0x5F
+        }
+        var start = end - 1
+        while start > 0 && text[start] & 0xC0 == 0x80 { start -= 1 }
+        var decoder = UTF8()
+        var it = UnsafeBufferPointer(rebasing: text[start..<end]).makeIterator()
+        guard case .scalarValue(let scalar) = decoder.decode(&it) else { return false }
+        let p = scalar.properties
+        switch p.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+             .decimalNumber, .letterNumber, .otherNumber, .nonspacingMark, .spacingMark, .enclosingMark,
+             .connectorPunctuation:
+            return true
+        default:
+            return false
         }
     }
 }

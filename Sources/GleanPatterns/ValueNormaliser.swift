@@ -9,6 +9,16 @@ enum ValueNormaliser {
             let y = g("year") ?? text
             guard y.utf8.count == 4, y.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
             return y
+        case .era:
+            guard let ys = g("year"), (1...4).contains(ys.utf8.count), let y = Int(ys), y > 0 else { return nil }
+            return isBeforeCommonEra(g("era")) ? astronomical(1 - y) : astronomical(y)
+        case .century:
+            guard let cs = g("century"), let c = ordinalNumber(cs), (1...40).contains(c) else { return nil }
+            if isBeforeCommonEra(g("era")) {
+                // The 5th century BC: 500 BC to 401 BC, astronomical -499 to -400.
+                return astronomical(1 - c * 100) + "/" + astronomical(1 - (c - 1) * 100 - 1)
+            }
+            return astronomical((c - 1) * 100 + 1) + "/" + astronomical(c * 100)
         case .number:
             let cleaned = String(text.unicodeScalars.filter { $0 != "," && $0 != "\u{202F}" && $0 != "\u{00A0}" })
             guard !cleaned.isEmpty, cleaned.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) || $0 == "." || $0 == "-" }) else { return nil }
@@ -51,6 +61,25 @@ enum ValueNormaliser {
             }
             return s
         }
+    }
+
+    /// BC, BCE, B.C., B.C.E. (any case); nil or AD/CE is the common era.
+    static func isBeforeCommonEra(_ era: String?) -> Bool {
+        guard let e = era?.uppercased().filter({ $0 != "." && $0 != " " }) else { return false }
+        return e == "BC" || e == "BCE"
+    }
+
+    /// An ISO 8601 year: four digits, a minus sign before the year 0.
+    static func astronomical(_ y: Int) -> String { y < 0 ? "-" + pad(-y, 4) : pad(y, 4) }
+
+    static let ordinalWords = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+                               "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
+                               "eighteenth", "nineteenth", "twentieth", "twenty-first"]
+
+    /// "4th" -> 4, "fourth" -> 4, "Twenty-first" -> 21.
+    static func ordinalNumber(_ s: String) -> Int? {
+        if let n = Int(String(s.prefix { $0.isASCII && $0.isNumber })) { return n }
+        return ordinalWords.firstIndex(of: s.lowercased()).map { $0 + 1 }
     }
 
     static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]

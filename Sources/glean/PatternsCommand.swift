@@ -12,8 +12,10 @@ struct PatternsCommand: ParsableCommand {
         subcommands: [Check.self, Test.self]
     )
 
-    /// `glean patterns check FILE...`: validates the files together (names unique across them),
-    /// then lists each pattern (and its labelled branches, indented). Exit status 2 on the first error, which names file and line.
+    /// `glean patterns check FILE...`: validates the files together (names unique across them,
+    /// lists shared), runs every pattern's `examples` and `not`, then lists each pattern (and its
+    /// labelled branches, indented). Every fault is reported, each naming file and line; exit
+    /// status 2 if there is any.
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Validate pattern files and list their patterns.",
@@ -25,10 +27,29 @@ struct PatternsCommand: ParsableCommand {
         @Flag(name: .customLong("default"), help: "Check the default pack.")
         var defaultPack = false
 
+        @Flag(help: "Show how the compiled plan starts each pattern (scan, bytes or words).")
+        var plan = false
+
+        @Option(help: "A JSONL corpus (a \"text\" field per line): show, per pattern, the candidate positions tried, spans and CPU time over it.")
+        var profile: String?
+
         func run() throws {
-            let set = try loadSet(files: files, defaultPack: defaultPack)
-            for d in set.definitions {
+            var paths = files
+            if defaultPack || files.isEmpty {
+                do { paths = try PatternSet.defaultPackFiles() + files } catch {
+                    printErr("error: \(error)")
+                    throw ExitCode(2)
+                }
+            }
+            let (checked, errors) = PatternSet.check(files: paths)
+            for e in errors { printErr("error: \(e)") }
+            guard errors.isEmpty, let set = checked else {
+                printErr("\(errors.count) error\(errors.count == 1 ? "" : "s")")
+                throw ExitCode(2)
+            }
+            for (i, d) in set.definitions.enumerated() {
                 var line = "\(d.name)\t\(d.label)"
+                if plan { line += "\tplan=\(set.planDescription(pattern: i))" }
                 if !d.flags.isEmpty { line += "\tflags=\(d.flags.names.joined(separator: ","))" }
                 if d.group != .whole { line += "\tgroup=\(d.group)" }
                 if d.priority != 0 { line += "\tpriority=\(d.priority)" }
@@ -41,7 +62,21 @@ struct PatternsCommand: ParsableCommand {
                     print(bl)
                 }
             }
-            printErr("\(set.count) patterns OK")
+            if let profile {
+                var texts: [[UInt8]] = []
+                let data = (try? String(contentsOfFile: profile, encoding: .utf8)) ?? ""
+                for line in data.split(separator: "\n") {
+                    if let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], let t = obj["text"] as? String {
+                        texts.append(Array(t.utf8))
+                    }
+                }
+                let bytes = texts.reduce(0) { $0 + $1.count }
+                let rows = set.planProfile(texts: texts).sorted { $0.seconds > $1.seconds }
+                print("pattern\tplan\tcandidates\tspans\tseconds (\(texts.count) texts, \(bytes) bytes)")
+                for r in rows { print("\(r.name)\t\(r.plan)\t\(r.candidates)\t\(r.spans)\t\(String(format: "%.4f", r.seconds))") }
+            }
+            let examples = set.definitions.reduce(0) { $0 + $1.examples.count + $1.counterExamples.count }
+            printErr("\(set.count) patterns OK, \(examples) examples and counter-examples pass")
         }
     }
 

@@ -202,7 +202,98 @@ struct RandomPatterns {
         if chance(0.3) { flags.insert(.caseless) }
         if chance(0.15) { flags.insert(.noUCP) }
         if chance(0.1) { flags.insert(.dotall) }
-        return (sequence(depth: 0), flags)
+        // Leading assertions that the plan's start analysis reads (\\b, one-character lookbehinds).
+        let prefix = chance(0.4) ? pick(["\\b", "(?<![\\w.,$-])", "(?<![0-9])", "\\b(?<![A-Z'])", "(?<![\\w'’-])", "(?J)\\b", "(?<![a-z])\\b"]) : ""
+        return (prefix + sequence(depth: 0), flags)
+    }
+}
+
+/// Random texts built from the words, digits and punctuation that the default pack's pieces
+/// start and end on, so that the plan's candidate positions are dense and varied.
+struct RandomTexts {
+    var rng: TestRandom
+    static let atoms = ["about", "About", "more than", "60", "1,234.5", "2023", "1999", "-", "–", "/", ".", ",", ":", "$", "US$", "€", "%",
+                        "per cent", "million", "a", "an", "the", "one", "two", "Two", "twenty-one", "hundred", "first", "Second",
+                        "week", "days", "years", "hours", "ago", "km", "kilometres", "March", "May", "Thursday", "Christmas", "New Year's",
+                        "Mr", "Dr.", "President", "minister", "leader", "Xi", "Jinping", "Smith", "Émile", "Ökoworld", "Group",
+                        "Bureau", "of", "Meteorology", "Pty", "Ltd", "Party", "The", "4pm", "10", "a.m.", "12:30", "#tag", "@name",
+                        "x@y.com", "www.a.org", "192.168.0.1", "(02)", "9999", "'", "’", "\"", "(", ")", "this", "last", "next", "morning",
+                        "night", "yesterday", "today", "overnight", "early", "1980s", "6-4", "18", "Razzano", "number"]
+    mutating func text() -> String {
+        var out = ""
+        for _ in 0..<Int.random(in: 5...60, using: &rng) {
+            out += Self.atoms[Int.random(in: 0..<Self.atoms.count, using: &rng)]
+            let r = Int.random(in: 0..<10, using: &rng)
+            out += r < 7 ? " " : r < 8 ? "" : r < 9 ? ", " : ". "
+        }
+        return out
+    }
+}
+
+@Suite("Differential: the compiled plan against plain global matching")
+struct PlanDifferentialTests {
+    /// Every piece of the pack: the stage's spans (plan: candidates, anchored matching) equal
+    /// the chosen groups of PCRE2's plain global matching, offsets included.
+    static func comparePlan(_ pack: PatternSet, on texts: [String], _ context: String) -> Int {
+        let scratch = PatternScratch(for: pack)
+        var spansSeen = 0
+        for text in texts {
+            let bytes = Array(text.utf8)
+            var spans: [Span] = []
+            var warnings: [Warning] = []
+            bytes.withUnsafeBufferPointer { pack.findMatches(in: $0, lang: "en", scratch: scratch, into: &spans, warnings: &warnings) }
+            for (p, def) in pack.definitions.enumerated() {
+                let raw = bytes.withUnsafeBufferPointer { pack.rawMatches(pattern: p, in: $0, scratch: scratch) }
+                guard raw.warning == nil, !warnings.contains(where: { $0.name == def.name }) else { continue }
+                let plain = raw.matches.compactMap(\.group).filter { !$0.isEmpty }
+                let planned = spans.filter { $0.name == def.name }.map { $0.matchStart..<$0.matchEnd }
+                spansSeen += planned.count
+                #expect(planned == plain, "\(context): \(def.name) (\(pack.planDescription(pattern: p))): plan \(planned), plain \(plain) on \(text)")
+            }
+        }
+        return spansSeen
+    }
+
+    @Test("the default pack on the news corpus: plan == plain")
+    func defaultPackOnNews() throws {
+        let texts = DifferentialCorpus.subjects.lines
+        try #require(!texts.isEmpty)
+        let n = Self.comparePlan(defaultPack, on: texts, DifferentialCorpus.subjects.source)
+        print("plan == plain on \(texts.count) lines of \(DifferentialCorpus.subjects.source): \(n) spans")
+        #expect(n > 1000)
+    }
+
+    @Test("the default pack on random texts: plan == plain")
+    func defaultPackOnRandomTexts() {
+        var gen = RandomTexts(rng: TestRandom("the default pack on random texts: plan == plain"))
+        let texts = (0..<400).map { _ in gen.text() }
+        let n = Self.comparePlan(defaultPack, on: texts, gen.rng.label)
+        #expect(n > 100)
+    }
+
+    @Test("random packs of several random patterns on random texts and news: plan == plain")
+    func randomPacks() throws {
+        let rng = TestRandom("random packs: plan == plain")
+        var gen = RandomPatterns(rng: rng)
+        var texts = RandomTexts(rng: rng)
+        let news = Array(DifferentialCorpus.subjects.lines.prefix(60))
+        var packs = 0
+        for k in 0..<40 {
+            var defs: [PatternDefinition] = []
+            var attempts = 0
+            while defs.count < 6 && attempts < 200 {
+                attempts += 1
+                let (regex, flags) = gen.pattern()
+                var def = PatternDefinition(name: "p\(k)-\(defs.count)", label: "R", regex: regex, flags: flags)
+                def.file = "random"
+                if (try? PatternSet(definitions: [def])) != nil { defs.append(def) }
+            }
+            let pack = try PatternSet(definitions: defs)
+            packs += 1
+            let sample = (0..<10).map { _ in texts.text() } + news.shuffled(using: &texts.rng).prefix(5)
+            _ = Self.comparePlan(pack, on: sample, "\(rng.label) pack \(k)")
+        }
+        #expect(packs == 40)
     }
 }
 
@@ -279,6 +370,18 @@ struct DifferentialTests {
                 #expect(ours == expected, "\(seed): /\(def.regex)/ flags \(def.flags.names) on line \(s + 1): ours \(ours), pcre2test \(expected)\n\(line)")
             }
             if any { withMatches += 1 }
+            // The stage (the compiled plan) gives the spans of exactly these matches.
+            for line in lines {
+                let bytes = Array(line.utf8)
+                let raw = bytes.withUnsafeBufferPointer { set.rawMatches(pattern: 0, in: $0, scratch: scratch) }
+                guard raw.warning == nil else { continue }
+                var spans: [Span] = []
+                var warnings: [Warning] = []
+                bytes.withUnsafeBufferPointer { set.findMatches(in: $0, lang: "en", scratch: scratch, into: &spans, warnings: &warnings) }
+                guard warnings.isEmpty else { continue }
+                #expect(spans.map { $0.matchStart..<$0.matchEnd } == raw.matches.compactMap(\.group).filter { !$0.isEmpty },
+                        "\(seed): plan (\(set.planDescription(pattern: 0))) differs from plain matching for /\(def.regex)/ on \(line)")
+            }
         }
         print("random patterns (\(seed)): \(chosen.count) patterns, \(withMatches) with matches, \(compared) pattern-line pairs compared")
         #expect(withMatches > chosen.count / 3, "\(seed): too few random patterns matched anything")

@@ -9,7 +9,7 @@ struct ModelsAndThreadsTests {
     @Test("the default pack is found from the test binary, and GLEAN_MODELS overrides the search")
     func locate() throws {
         let found = try #require(ModelsDirectory.locate(containing: "patterns", environment: [:]))
-        #expect(FileManager.default.fileExists(atPath: found.appendingPathComponent("patterns/default.yaml").path))
+        #expect(FileManager.default.fileExists(atPath: found.appendingPathComponent("patterns/dates.yaml").path))
         let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         #expect(found.standardizedFileURL.path == repo.appendingPathComponent("Models").standardizedFileURL.path)
 

@@ -1,0 +1,404 @@
+import CPCRE2
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where matches of one pattern can start, worked out once when the set is compiled.
+///
+/// - `bytes`: the first byte of every match is in `first` (PCRE2's own analysis of the compiled
+///   pattern, `PCRE2_INFO_FIRSTBITMAP` / `FIRSTCODEUNIT`, less UTF-8 continuation bytes), and
+///   where the regex begins with `\b` or with one-character negative lookbehinds
+///   (`(?<![\w.,])`), a position whose previous byte is one that the regex rules out is not a
+///   start either (`excluded`, applied to every candidate or, for `\b`, only to ASCII word
+///   characters).
+/// - `words`: the pattern declares `start_words`: every match starts at a run of ASCII letters
+///   (not preceded by one) that is one of these words; runs are looked up in a hash of words.
+/// - `scan`: nothing is known (or the regex uses `\G` or backtracking verbs, whose meaning
+///   depends on where a search starts): PCRE2's plain global matching.
+///
+/// For `bytes` and `words` the set runs PCRE2 anchored (`PCRE2_ANCHORED`) at each candidate
+/// position at or after the end of the previous match, which gives exactly the matches of plain
+/// global matching (leftmost, non-overlapping), since no match can start elsewhere.
+struct StartAnalysis: Sendable {
+    enum Kind: Sendable { case scan, bytes, words }
+    var kind: Kind = .scan
+    var first = ByteSet()
+    var excluded = ByteSet()
+    /// The exclusion applies only where the candidate byte is an ASCII word character (`\b`).
+    var excludedOnlyBeforeWordCharacter = false
+    var words: [[UInt8]] = []
+    /// For `words`: the match starts right after the word and one space (`start_after_words`).
+    var afterWords = false
+
+    static let asciiWord: ByteSet = {
+        var s = ByteSet()
+        for b in UInt8(0x30)...0x39 { s.insert(b) }
+        for b in UInt8(0x41)...0x5A { s.insert(b); s.insert(b + 0x20) }
+        s.insert(0x5F)
+        return s
+    }()
+
+    init() {}
+
+    init(regex: String, code: PCRE2Code, startWords: [String], startAfterWords: [String] = []) {
+        if regex.contains("\\G") || regex.contains("(*") { return }
+        if !startWords.isEmpty {
+            kind = .words
+            words = startWords.map { Array($0.utf8) }
+            return
+        }
+        if !startAfterWords.isEmpty {
+            kind = .words
+            afterWords = true
+            words = startAfterWords.map { Array($0.utf8) }
+            return
+        }
+        guard var first = code.firstBytes else { return }
+        for b in UInt8(0x80)...0xBF where first.contains(b) { first.remove(b) }
+        self.first = first
+        kind = .bytes
+        // Leading assertions on the previous character.
+        var rest = Substring(regex)
+        if rest.hasPrefix("(?J)") { rest = rest.dropFirst(4) }
+        var excluded = ByteSet()
+        var wordRule = false
+        while true {
+            if rest.hasPrefix("\\b") {
+                wordRule = true
+                rest = rest.dropFirst(2)
+                continue
+            }
+            if rest.hasPrefix("(?<!["), let (cls, after) = Self.charClass(rest.dropFirst(4)), after.hasPrefix(")") {
+                excluded.formUnion(cls)
+                rest = after.dropFirst()
+                continue
+            }
+            break
+        }
+        var onlyWord = false
+        if wordRule {
+            if excluded.isEmpty {
+                // \b: no start between two ASCII word characters.
+                excluded = Self.asciiWord
+                onlyWord = true
+            } else if first.isSubset(of: Self.asciiWord) {
+                // Every candidate is an ASCII word character: \b rules out a word character before it.
+                excluded.formUnion(Self.asciiWord)
+            }
+        }
+        self.excluded = excluded
+        excludedOnlyBeforeWordCharacter = onlyWord
+    }
+
+    /// The ASCII members of a simple character class `[...]` at the start of `s` (not negated;
+    /// literals, ranges, `\w \d \s` and escaped punctuation; non-ASCII members are left out,
+    /// which only makes the exclusion smaller) and what follows its `]`; nil if not simple.
+    static func charClass(_ s: Substring) -> (ByteSet, Substring)? {
+        var bytes = Array(s.utf8)
+        guard bytes.first == 0x5B else { return nil }
+        bytes.removeFirst()
+        if bytes.first == 0x5E { return nil }
+        var set = ByteSet()
+        var i = 0
+        var prevLiteral: UInt8? = nil
+        while i < bytes.count {
+            let c = bytes[i]
+            if c == 0x5D && i > 0 {
+                let consumed = i + 2  // '[' ... ']'
+                let after = s.utf8.dropFirst(consumed)
+                return (set, Substring(after))
+            }
+            if c == 0x5C {
+                guard i + 1 < bytes.count else { return nil }
+                let e = bytes[i + 1]
+                switch e {
+                case 0x77: set.formUnion(asciiWord); prevLiteral = nil  // \w
+                case 0x64: for b in UInt8(0x30)...0x39 { set.insert(b) }; prevLiteral = nil  // \d
+                case 0x73: for b: UInt8 in [0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D] { set.insert(b) }; prevLiteral = nil
+                default:
+                    guard e < 0x80, !(e >= 0x30 && e <= 0x39), !(e | 0x20 >= 0x61 && e | 0x20 <= 0x7A) else { return nil }
+                    set.insert(e); prevLiteral = e
+                }
+                i += 2
+                continue
+            }
+            if c == 0x2D, let lo = prevLiteral, i + 1 < bytes.count, bytes[i + 1] != 0x5D {
+                let hi = bytes[i + 1]
+                guard hi < 0x80, hi != 0x5C, hi >= lo else { return nil }
+                for b in lo...hi { set.insert(b) }
+                prevLiteral = nil
+                i += 2
+                continue
+            }
+            if c == 0x5B { return nil }  // POSIX classes and the like
+            if c >= 0x80 {
+                // A non-ASCII member: skip its bytes (a range from or to it is not simple).
+                var j = i + 1
+                while j < bytes.count && bytes[j] & 0xC0 == 0x80 { j += 1 }
+                if j < bytes.count && bytes[j] == 0x2D && j + 1 < bytes.count && bytes[j + 1] != 0x5D { return nil }
+                prevLiteral = nil
+                i = j
+                continue
+            }
+            set.insert(c)
+            prevLiteral = c
+            i += 1
+        }
+        return nil
+    }
+}
+
+/// Growable lists of candidate positions, one per filter or word group, reused across documents
+/// (the storage of each list only grows).
+final class CandidateLists {
+    let count: Int
+    // Raw storage (constant pointers: no exclusivity checks on the hot path).
+    let storage: UnsafeMutablePointer<UnsafeMutablePointer<Int32>>
+    let capacity: UnsafeMutablePointer<Int>
+    let counts: UnsafeMutablePointer<Int>
+
+    init(count: Int) {
+        self.count = count
+        storage = .allocate(capacity: max(1, count))
+        capacity = .allocate(capacity: max(1, count))
+        counts = .allocate(capacity: max(1, count))
+        for i in 0..<count {
+            (storage + i).initialize(to: .allocate(capacity: 256))
+            capacity[i] = 256
+            counts[i] = 0
+        }
+    }
+
+    deinit {
+        for i in 0..<count { storage[i].deallocate() }
+        storage.deallocate()
+        capacity.deallocate()
+        counts.deallocate()
+    }
+
+    func clear() { counts.update(repeating: 0, count: count) }
+
+    @inline(__always)
+    func append(_ list: Int, _ position: Int) {
+        let c = counts[list]
+        if c == capacity[list] { grow(list) }
+        storage[list][c] = Int32(truncatingIfNeeded: position)
+        counts[list] = c + 1
+    }
+
+    private func grow(_ list: Int) {
+        let bigger = UnsafeMutablePointer<Int32>.allocate(capacity: capacity[list] * 2)
+        bigger.update(from: storage[list], count: counts[list])
+        storage[list].deallocate()
+        storage[list] = bigger
+        capacity[list] *= 2
+    }
+
+    func buffer(_ list: Int) -> UnsafeBufferPointer<Int32> {
+        UnsafeBufferPointer(start: storage[list], count: counts[list])
+    }
+}
+
+/// The compiled plan of a ``PatternSet``: the distinct start filters of its patterns (byte
+/// tables for one pass over a document) and the hash of start words.
+struct PatternPlan: Sendable {
+    /// Per pattern: -1 scan, or the index of its filter (bytes) or word group (words).
+    var slot: [Int] = []
+    var isWords: [Bool] = []
+    var filterCount = 0
+    var wordGroupCount = 0
+    /// Bit f of `startTable[b]`: byte b may start a match of filter f.
+    var startTable = [UInt64](repeating: 0, count: 256)
+    /// Bit f of `excludeTable[prev]`: a start after byte prev is ruled out for filter f ...
+    var excludeTable = [UInt64](repeating: 0, count: 256)
+    /// ... where bit f of `excludeAppliesTable[b]` is set for the candidate byte b.
+    var excludeAppliesTable = [UInt64](repeating: 0, count: 256)
+    /// Start words: open addressing over FNV-1a hashes of the words (their bytes in `wordBytes`
+    /// from `wordOffset[slot]`, `wordLength[slot]`; length 0: empty slot), each with its groups' bits.
+    var wordBytes: [UInt8] = []
+    var wordOffset: [Int32] = []
+    var wordLength: [Int32] = []
+    var wordMasks: [UInt64] = []
+    var wordTableMask = 0
+    /// Groups with a word of this first byte (as written) and length (1...32): `wordFirst[b * 32 + len - 1]`.
+    var wordFirst = [UInt64](repeating: 0, count: 256 * 32)
+    /// Word groups whose matches start after the word and a space.
+    var afterGroups: UInt64 = 0
+    /// Filters that may start at an ASCII letter right after another one.
+    var innerLetterFilters: UInt64 = 0
+
+    init() {}
+
+    init(_ patterns: [CompiledPattern]) {
+        var filters: [StartAnalysis] = []
+        var groups: [([[UInt8]], Bool)] = []
+        for p in patterns {
+            let a = p.start
+            switch a.kind {
+            case .scan:
+                slot.append(-1); isWords.append(false)
+            case .bytes:
+                if let f = filters.firstIndex(where: { $0.first == a.first && $0.excluded == a.excluded && $0.excludedOnlyBeforeWordCharacter == a.excludedOnlyBeforeWordCharacter }) {
+                    slot.append(f)
+                } else if filters.count < 64 {
+                    filters.append(a)
+                    slot.append(filters.count - 1)
+                } else {
+                    slot.append(-1)
+                }
+                isWords.append(false)
+            case .words:
+                let ws = Array(Set(a.words)).sorted { $0.lexicographicallyPrecedes($1) }
+                if let g = groups.firstIndex(where: { $0.0 == ws && $0.1 == a.afterWords }) {
+                    slot.append(g)
+                } else if groups.count < 64 {
+                    groups.append((ws, a.afterWords))
+                    slot.append(groups.count - 1)
+                } else {
+                    slot.append(-1)
+                }
+                isWords.append(slot.last! >= 0)
+            }
+        }
+        filterCount = filters.count
+        wordGroupCount = groups.count
+        for (f, a) in filters.enumerated() {
+            let bit = UInt64(1) << UInt64(f)
+            for b in 0..<256 {
+                if a.first.contains(UInt8(b)) { startTable[b] |= bit }
+                if a.excluded.contains(UInt8(b)) { excludeTable[b] |= bit }
+                if !a.excludedOnlyBeforeWordCharacter || StartAnalysis.asciiWord.contains(UInt8(b)) { excludeAppliesTable[b] |= bit }
+            }
+            for c in UInt8(0x41)...0x7A where Self.isLetter(c) && a.first.contains(c) {
+                // A letter after a letter: ruled out only if every letter is excluded before it.
+                let lettersExcluded = (UInt8(0x41)...0x7A).allSatisfy { !Self.isLetter($0) || a.excluded.contains($0) }
+                if !lettersExcluded { innerLetterFilters |= bit }
+            }
+        }
+        var all: [[UInt8]: UInt64] = [:]
+        for (g, (ws, after)) in groups.enumerated() {
+            if after { afterGroups |= UInt64(1) << UInt64(g) }
+            for w in ws where !w.isEmpty && w.count <= 32 {
+                all[w, default: 0] |= UInt64(1) << UInt64(g)
+                wordFirst[Int(w[0]) * 32 + w.count - 1] |= UInt64(1) << UInt64(g)
+            }
+        }
+        var size = 16
+        while size < all.count * 4 { size *= 2 }
+        wordTableMask = size - 1
+        wordOffset = Array(repeating: 0, count: size)
+        wordLength = Array(repeating: 0, count: size)
+        wordMasks = Array(repeating: 0, count: size)
+        for (w, m) in all.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+            var h = Self.hash(w) & wordTableMask
+            while wordLength[h] != 0 { h = (h + 1) & wordTableMask }
+            wordOffset[h] = Int32(wordBytes.count)
+            wordLength[h] = Int32(w.count)
+            wordMasks[h] = m
+            wordBytes += w
+        }
+    }
+
+    static func hash(_ w: [UInt8]) -> Int {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in w { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        return Int(truncatingIfNeeded: h ^ (h >> 29))
+    }
+
+    /// Fills the candidate lists of a document for the filters in `activeFilters` and the word
+    /// groups in `activeGroups` (bit masks): for each filter the positions that pass it, for each
+    /// word group the starts of its words (or, for `start_after_words`, the position after the
+    /// word and a space).
+    func candidates(in text: UnsafeBufferPointer<UInt8>, filters: CandidateLists, words: CandidateLists,
+                    activeFilters: UInt64 = ~0, activeGroups: UInt64 = ~0) {
+        filters.clear()
+        words.clear()
+        guard let base = text.baseAddress else { return }
+        let n = text.count
+        let activeFilters = filterCount > 0 ? activeFilters : 0
+        let activeGroups = wordGroupCount > 0 ? activeGroups : 0
+        // Inside a run of ASCII letters no active filter can start (each rules out a letter before
+        // a letter), so a run is looked at once, at its first letter.
+        let skipInner = activeFilters & innerLetterFilters == 0
+        startTable.withUnsafeBufferPointer { st in
+        excludeTable.withUnsafeBufferPointer { ex in
+        excludeAppliesTable.withUnsafeBufferPointer { ap in
+        wordFirst.withUnsafeBufferPointer { first in
+        wordBytes.withUnsafeBufferPointer { bytes in
+        wordOffset.withUnsafeBufferPointer { offsets in
+        wordLength.withUnsafeBufferPointer { lengths in
+        wordMasks.withUnsafeBufferPointer { masks in
+            var prev = 0x20
+            var i = 0
+            while i < n {
+                let b = Int(base[i])
+                var m = st[b] & activeFilters
+                if m != 0 {
+                    m &= ~(ex[prev] & ap[b])
+                    while m != 0 {
+                        filters.append(m.trailingZeroBitCount, i)
+                        m &= m - 1
+                    }
+                }
+                guard Self.isLetter(UInt8(truncatingIfNeeded: b)) else {
+                    prev = b
+                    i += 1
+                    continue
+                }
+                // A run of letters: hash it as it is scanned.
+                var h = (0xcbf2_9ce4_8422_2325 ^ UInt64(b)) &* 0x0000_0100_0000_01B3
+                var j = i + 1
+                if skipInner {
+                    while j < n {
+                        let c = base[j]
+                        guard Self.isLetter(c) else { break }
+                        h = (h ^ UInt64(c)) &* 0x0000_0100_0000_01B3
+                        j += 1
+                    }
+                } else {
+                    while j < n {
+                        let c = Int(base[j])
+                        guard Self.isLetter(UInt8(truncatingIfNeeded: c)) else { break }
+                        var m = st[c] & activeFilters
+                        if m != 0 {
+                            m &= ~(ex[Int(base[j - 1])] & ap[c])
+                            while m != 0 {
+                                filters.append(m.trailingZeroBitCount, j)
+                                m &= m - 1
+                            }
+                        }
+                        h = (h ^ UInt64(c)) &* 0x0000_0100_0000_01B3
+                        j += 1
+                    }
+                }
+                let len = j - i
+                if activeGroups != 0, len <= 32, first[b * 32 + len - 1] & activeGroups != 0 {
+                    var slot = Int(truncatingIfNeeded: h ^ (h >> 29)) & wordTableMask
+                    var found: UInt64 = 0
+                    while lengths[slot] != 0 {
+                        if Int(lengths[slot]) == len && memcmp(bytes.baseAddress! + Int(offsets[slot]), base + i, len) == 0 {
+                            found = masks[slot]
+                            break
+                        }
+                        slot = (slot + 1) & wordTableMask
+                    }
+                    var g = found & activeGroups
+                    while g != 0 {
+                        let k = g.trailingZeroBitCount
+                        if afterGroups & (UInt64(1) << UInt64(k)) == 0 {
+                            words.append(k, i)
+                        } else if j < n && base[j] == 0x20 {
+                            words.append(k, j + 1)
+                        }
+                        g &= g - 1
+                    }
+                }
+                prev = Int(base[j - 1])
+                i = j
+            }
+        }}}}}}}}
+    }
+
+    @inline(__always)
+    static func isLetter(_ b: UInt8) -> Bool { b | 0x20 >= 0x61 && b | 0x20 <= 0x7A }
+}
