@@ -17,7 +17,12 @@ struct AnnotateCommand: ParsableCommand {
             is the annotated text, and every record loads with spaCy's Doc.from_json.
 
             Exit status: 0 every record annotated; 1 some records failed (each has an error record); \
-            2 usage or configuration error (nothing written); 130/143 interrupted.
+            2 usage or configuration error, an input that cannot be opened, or a write failure (the \
+            target is not replaced); 129/130/143 interrupted by SIGHUP/SIGINT/SIGTERM (131 SIGQUIT).
+
+            A file or directory output is written beside its target and renamed into place when \
+            complete; an interrupted run keeps the partial output and OUTPUT.glean-checkpoint, and \
+            the same command with --resume continues it.
             """
     )
 
@@ -66,6 +71,9 @@ struct AnnotateCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "No progress bar and no summary (errors are still reported).")
     var quiet = false
 
+    @Flag(help: "Continue an interrupted run from OUTPUT.glean-checkpoint (same inputs, models and options; starts afresh when there is none).")
+    var resume = false
+
     @OptionGroup(title: "Models")
     var models: ModelOptions
 
@@ -74,6 +82,7 @@ struct AnnotateCommand: ParsableCommand {
         if let limit, limit < 0 { throw ValidationError("--limit must not be negative") }
         if let maxErrors, maxErrors < 1 { throw ValidationError("--max-errors must be at least 1") }
         if OffsetUnit(rawValue: offsets) == nil { throw ValidationError("--offsets must be codepoint, utf16 or utf8") }
+        if resume, output == "-" { throw ValidationError("--resume needs -o FILE or -o DIR/ (stdout cannot be resumed)") }
     }
 
     func run() throws {
@@ -109,6 +118,8 @@ struct AnnotateCommand: ParsableCommand {
         options.maxErrors = maxErrors
         options.textLines = lines
         options.progress = !quiet && isatty(2) != 0
+        options.resume = resume
+        try RunPreflight.check(options, otherOutputs: summaryJson.map { [("--summary-json", $0)] } ?? [])
 
         let annotator = try Annotator(configuration: config)
         let pipeline = Pipeline(annotator: annotator, options: options)
@@ -116,16 +127,20 @@ struct AnnotateCommand: ParsableCommand {
         let summary = try pipeline.run()
         signals.forEach { $0.cancel() }
 
-        if let summaryJson {
-            try SummaryReport.json(summary, configuration: config, options: options)
-                .write(to: URL(fileURLWithPath: summaryJson))
+        if let summaryJson, summary.signal == nil {
+            let sink = try OutputSink(path: summaryJson)
+            try sink.write([UInt8](SummaryReport.json(summary, configuration: config, options: options)))
+            try sink.commit()
         }
         if !quiet {
             FileHandle.standardError.write(Data(SummaryReport.text(summary).utf8))
         } else if summary.statistics.errors > 0 {
             FileHandle.standardError.write(Data("glean: \(summary.statistics.errors) records failed; see \(summary.errorsDescription ?? "stderr")\n".utf8))
         }
-        if let signal = summary.signal { throw ExitCode(128 + signal) }
+        if let signal = summary.signal {
+            FileHandle.standardError.write(Data(Self.interruptedMessage(signal: signal, checkpoint: summary.checkpointPath).utf8))
+            throw ExitCode(128 + signal)
+        }
         if summary.statistics.errors > 0 || summary.stoppedEarly != nil { throw ExitCode(1) }
     }
 
@@ -139,15 +154,53 @@ struct AnnotateCommand: ParsableCommand {
         return .file(output)
     }
 
-    /// SIGINT and SIGTERM stop the reader; the batches in flight are finished, then glean exits
-    /// with 128 + the signal's number.
+    /// SIGINT, SIGTERM, SIGHUP and SIGQUIT stop the reader; the batches in flight are finished
+    /// and written, the checkpoint is saved, and glean exits with 128 + the signal's number. When
+    /// the reader is blocked (a FIFO with no writer, a terminal) or a large record is still in
+    /// flight after a grace period, or at a second signal, the writer stops at once instead: what
+    /// was written is synced and checkpointed, the rest dropped, and the process exits from here.
     static func installSignalHandlers(_ pipeline: Pipeline) -> [DispatchSourceSignal] {
-        [SIGINT, SIGTERM].map { sig in
+        let grace = ProcessInfo.processInfo.environment["GLEAN_STOP_GRACE_SECONDS"].flatMap(Double.init) ?? 2
+        let received = SignalCount()
+        return [SIGINT, SIGTERM, SIGHUP, SIGQUIT].map { sig in
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { pipeline.requestStop("interrupted", signal: sig) }
+            source.setEventHandler {
+                pipeline.requestStop("interrupted", signal: sig)
+                let abandonNow = {
+                    let (finished, checkpoint) = pipeline.abandon()
+                    guard finished else { return }
+                    FileHandle.standardError.write(Data(interruptedMessage(signal: sig, checkpoint: checkpoint).utf8))
+                    _exit(128 + sig)
+                }
+                if received.increment() > 1 {
+                    abandonNow()
+                } else {
+                    DispatchQueue.global().asyncAfter(deadline: .now() + grace, execute: abandonNow)
+                }
+            }
             source.resume()
             return source
         }
+    }
+
+    static func interruptedMessage(signal: Int32, checkpoint: String?) -> String {
+        let name = [SIGINT: "SIGINT", SIGTERM: "SIGTERM", SIGHUP: "SIGHUP", SIGQUIT: "SIGQUIT"][signal] ?? "signal \(signal)"
+        if let checkpoint {
+            return "glean: interrupted by \(name); the output was not replaced; the partial output and \(checkpoint) are kept: run the same command with --resume to continue\n"
+        }
+        return "glean: interrupted by \(name); the output is incomplete\n"
+    }
+}
+
+/// Signals received so far (from Dispatch's signal queues).
+final class SignalCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func increment() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        count += 1
+        return count
     }
 }
