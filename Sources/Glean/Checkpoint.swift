@@ -73,7 +73,7 @@ public struct ResumeError: Error, CustomStringConvertible {
 /// intact, without a temporary file beside it. Both slots are allocated when the file is
 /// created, so later writes need no new disk space (a checkpoint can be written on a full disk).
 public final class CheckpointFile {
-    public static let slotSize = 64 * 1024
+    public static let slotSize = 32 * 1024
     public let path: String
     private var fd: Int32
     private var generation: Int
@@ -102,9 +102,14 @@ public final class CheckpointFile {
         }
         fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw OutputError("\(path): cannot create the checkpoint: \(String(cString: strerror(errno)))") }
-        let zeros = [UInt8](repeating: 0, count: 2 * Self.slotSize)
-        try zeros.withUnsafeBytes { try writeFully($0, at: 0) }
-        if fsync(fd) != 0 { throw OutputError("\(path): cannot flush the checkpoint: \(String(cString: strerror(errno)))") }
+        do {
+            let zeros = [UInt8](repeating: 0, count: 2 * Self.slotSize)
+            try zeros.withUnsafeBytes { try writeFully($0, at: 0) }
+            if fsync(fd) != 0 { throw OutputError("\(path): cannot flush the checkpoint: \(String(cString: strerror(errno)))") }
+        } catch {
+            remove()
+            throw error
+        }
     }
 
     /// Opens an existing checkpoint to continue writing it; nil when there is none.

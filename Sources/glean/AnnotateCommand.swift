@@ -162,6 +162,8 @@ struct AnnotateCommand: ParsableCommand {
     static func installSignalHandlers(_ pipeline: Pipeline) -> [DispatchSourceSignal] {
         let grace = ProcessInfo.processInfo.environment["GLEAN_STOP_GRACE_SECONDS"].flatMap(Double.init) ?? 2
         let received = SignalCount()
+        // A file size limit (RLIMIT_FSIZE) is a write error (EFBIG) naming the file, not a kill.
+        signal(SIGXFSZ, SIG_IGN)
         return [SIGINT, SIGTERM, SIGHUP, SIGQUIT].map { sig in
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
