@@ -176,20 +176,28 @@ final class OrderedWriter: @unchecked Sendable {
                 sink = try OutputSink(path: outputPath(forInput: result.fileIndex))
                 sinkFileIndex = result.fileIndex
             }
-            var output = result.output.withUnsafeBytes { Array($0) }
             var errors = result.errors
             var batchStatistics = result.statistics
-            if let max = options.maxErrors, statistics.errors + result.statistics.errors >= max, let cuts = result.cuts,
-               let cut = cuts.first(where: { statistics.errors + $0.errors >= max }) {
-                // End the output at the record that brings the error count to --max-errors.
-                output.removeSubrange(cut.outputEnd...)
-                errors.removeSubrange(cut.errorsEnd...)
-                batchStatistics = cut.statistics
+            if result.cuts == nil {
+                try result.output.withUnsafeBytes { try sink?.write($0) }
+            } else {
+                // With --max-errors: end the output at the record that brings the error count to N,
+                // then compress what is kept.
+                var outputEnd = result.output.count
+                if let max = options.maxErrors, let cut = result.cuts?.first(where: { statistics.errors + $0.errors >= max }) {
+                    outputEnd = cut.outputEnd
+                    errors.removeSubrange(cut.errorsEnd...)
+                    batchStatistics = cut.statistics
+                }
+                try result.output.withUnsafeBytes { all in
+                    let kept = UnsafeBufferPointer(rebasing: all[0..<outputEnd])
+                    if let format = pipelineCompression(result.fileIndex) {
+                        try sink?.write(BlockCompressor.compress(kept, as: format))
+                    } else {
+                        try sink?.write(kept)
+                    }
+                }
             }
-            if result.cuts != nil, let format = pipelineCompression(result.fileIndex) {
-                output = BlockCompressor.compress(output, as: format)
-            }
-            try sink?.write(output)
             if !errors.isEmpty {
                 if let errorsPath {
                     if errorSink == nil { errorSink = try OutputSink(path: errorsPath) }

@@ -60,6 +60,13 @@ public struct ResolvedOutput: Equatable, Sendable {
     public var identity: FileIdentity?
 
     public static func resolve(_ given: String) throws -> ResolvedOutput {
+        // What the path leads to, symlinks followed: a pipe behind /dev/stdout is special
+        // (its link, /proc/self/fd/1 -> "pipe:[…]", names no file).
+        var followed = stat()
+        if stat(given, &followed) == 0, (followed.st_mode & S_IFMT) != S_IFREG, (followed.st_mode & S_IFMT) != S_IFDIR {
+            return ResolvedOutput(path: given, kind: .special, mode: nil,
+                                  identity: FileIdentity(device: UInt64(followed.st_dev), inode: UInt64(followed.st_ino)))
+        }
         var path = given
         for _ in 0..<40 {
             var st = stat()

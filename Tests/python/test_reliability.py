@@ -422,3 +422,11 @@ def test_a_full_disk_is_a_clear_error_and_resume_continues_once_space_is_back(tm
     assert run([data, "-o", ref]).returncode == 0
     assert sha256(out) == sha256(ref)
     assert listing(small_disk) == ["out.jsonl"]
+
+
+def test_dev_stdout_as_output_is_written_directly(tmp_path):
+    r = subprocess.run([GLEAN, "annotate", "-q", str(NEWS), "-o", "/dev/stdout"], capture_output=True, timeout=300, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    ref = tmp_path / "ref.jsonl"
+    assert run([NEWS, "-o", ref]).returncode == 0
+    assert r.stdout == ref.read_bytes()
