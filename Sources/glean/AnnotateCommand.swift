@@ -170,10 +170,19 @@ struct AnnotateCommand: ParsableCommand {
             source.setEventHandler {
                 pipeline.requestStop("interrupted", signal: sig)
                 let abandonNow = {
-                    let (finished, checkpoint) = pipeline.abandon()
-                    guard finished else { return }
-                    FileHandle.standardError.write(Data(interruptedMessage(signal: sig, checkpoint: checkpoint).utf8))
-                    _exit(128 + sig)
+                    // The writer may itself be blocked (a FIFO or pipe output nobody reads): then
+                    // exit anyway after a while; the checkpoint on disk is the last one written.
+                    let done = DispatchSemaphore(value: 0)
+                    DispatchQueue.global().async {
+                        let (finished, checkpoint) = pipeline.abandon()
+                        guard finished else { done.signal(); return }
+                        FileHandle.standardError.write(Data(interruptedMessage(signal: sig, checkpoint: checkpoint).utf8))
+                        _exit(128 + sig)
+                    }
+                    if done.wait(timeout: .now() + 10) == .timedOut {
+                        FileHandle.standardError.write(Data("glean: interrupted; the output could not be flushed\n".utf8))
+                        _exit(128 + sig)
+                    }
                 }
                 if received.increment() > 1 {
                     abandonNow()

@@ -430,3 +430,17 @@ def test_dev_stdout_as_output_is_written_directly(tmp_path):
     ref = tmp_path / "ref.jsonl"
     assert run([NEWS, "-o", ref]).returncode == 0
     assert r.stdout == ref.read_bytes()
+
+
+def test_sigterm_ends_a_run_whose_fifo_output_nobody_reads(tmp_path, corpus):
+    fifo = tmp_path / "out.jsonl"
+    os.mkfifo(fifo)
+    # Opened for reading (so glean's open succeeds) but never read: glean's writes block.
+    holder = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    p = subprocess.Popen([GLEAN, "annotate", "-q", str(corpus), "-o", str(fifo)], stderr=subprocess.PIPE)
+    time.sleep(2.0)
+    p.send_signal(signal.SIGTERM)
+    try:
+        assert wait_for(p, 60) == 143
+    finally:
+        os.close(holder)
