@@ -444,3 +444,40 @@ def test_sigterm_ends_a_run_whose_fifo_output_nobody_reads(tmp_path, corpus):
         assert wait_for(p, 60) == 143
     finally:
         os.close(holder)
+
+
+def test_sigint_while_a_large_record_is_annotated(tmp_path):
+    # One record of about 24 MB: reading it is quick, annotating it takes a while; the signal
+    # lands while it is in flight, and the run stops without waiting for it.
+    data = tmp_path / "big.jsonl"
+    text = "Flights from Sydney resumed at 4pm on 3 May 2021, said Qantas. " * 380_000
+    data.write_text(json.dumps({"id": "big", "text": text}) + "\n")
+    out = tmp_path / "out.jsonl"
+    p = subprocess.Popen([GLEAN, "annotate", "-q", str(data), "-o", str(out), "--threads", "1"], stderr=subprocess.PIPE)
+    time.sleep(1.5)
+    p.send_signal(signal.SIGINT)
+    status = wait_for(p, 120)
+    if status in (0, 1):
+        pytest.fail("the record was annotated before the signal; make it larger")
+    assert status == 130
+    assert not out.exists()
+    assert listing(tmp_path) == [".out.jsonl.glean-partial", "big.jsonl", "out.jsonl.glean-checkpoint"]
+
+
+def test_errors_through_a_symlink_and_to_a_fifo(tmp_path):
+    data = tmp_path / "in.jsonl"
+    data.write_text(records(5, bad={2}))
+    (tmp_path / "real.err").write_text("old\n")
+    (tmp_path / "link.err").symlink_to("real.err")
+    r = run([data, "-o", tmp_path / "out.jsonl", "--errors", tmp_path / "link.err"])
+    assert r.returncode == 1, r.stderr
+    assert (tmp_path / "link.err").is_symlink()
+    assert [json.loads(l)["line"] for l in (tmp_path / "real.err").read_text().splitlines()] == [2]
+    fifo = tmp_path / "err.fifo"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    r = run([data, "-o", tmp_path / "out2.jsonl", "--errors", fifo])
+    got = reader.communicate(timeout=60)[0]
+    assert r.returncode == 1, r.stderr
+    assert [json.loads(l)["line"] for l in got.decode().splitlines()] == [2]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
