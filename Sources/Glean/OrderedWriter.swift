@@ -283,7 +283,7 @@ final class OrderedWriter: @unchecked Sendable {
             closed = true
             progress?.finish()
             if checkpoint != nil {
-                keepForResume()
+                keepForResume(save: failure == nil)
             } else {
                 try? sink?.close()
                 try? errorSink?.close()
