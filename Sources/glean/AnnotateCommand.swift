@@ -86,6 +86,8 @@ struct AnnotateCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Before anything else, so that no signal is lost while the models load.
+        StopSignals.install()
         var config = AnnotatorConfiguration()
         config.textField = textField
         config.idField = idField
@@ -123,9 +125,9 @@ struct AnnotateCommand: ParsableCommand {
 
         let annotator = try Annotator(configuration: config)
         let pipeline = Pipeline(annotator: annotator, options: options)
-        let signals = Self.installSignalHandlers(pipeline)
+        StopSignals.attach(pipeline)
         let summary = try pipeline.run()
-        signals.forEach { $0.cancel() }
+
 
         if let summaryJson, summary.signal == nil {
             let sink = try OutputSink(path: summaryJson)
@@ -154,47 +156,6 @@ struct AnnotateCommand: ParsableCommand {
         return .file(output)
     }
 
-    /// SIGINT, SIGTERM, SIGHUP and SIGQUIT stop the reader; the batches in flight are finished
-    /// and written, the checkpoint is saved, and glean exits with 128 + the signal's number. When
-    /// the reader is blocked (a FIFO with no writer, a terminal) or a large record is still in
-    /// flight after a grace period, or at a second signal, the writer stops at once instead: what
-    /// was written is synced and checkpointed, the rest dropped, and the process exits from here.
-    static func installSignalHandlers(_ pipeline: Pipeline) -> [DispatchSourceSignal] {
-        let grace = ProcessInfo.processInfo.environment["GLEAN_STOP_GRACE_SECONDS"].flatMap(Double.init) ?? 2
-        let received = SignalCount()
-        // A file size limit (RLIMIT_FSIZE) is a write error (EFBIG) naming the file, not a kill.
-        signal(SIGXFSZ, SIG_IGN)
-        return [SIGINT, SIGTERM, SIGHUP, SIGQUIT].map { sig in
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler {
-                pipeline.requestStop("interrupted", signal: sig)
-                let abandonNow = {
-                    // The writer may itself be blocked (a FIFO or pipe output nobody reads): then
-                    // exit anyway after a while; the checkpoint on disk is the last one written.
-                    let done = DispatchSemaphore(value: 0)
-                    DispatchQueue.global().async {
-                        let (finished, checkpoint) = pipeline.abandon()
-                        guard finished else { done.signal(); return }
-                        FileHandle.standardError.write(Data(interruptedMessage(signal: sig, checkpoint: checkpoint).utf8))
-                        _exit(128 + sig)
-                    }
-                    if done.wait(timeout: .now() + 10) == .timedOut {
-                        FileHandle.standardError.write(Data("glean: interrupted; the output could not be flushed\n".utf8))
-                        _exit(128 + sig)
-                    }
-                }
-                if received.increment() > 1 {
-                    abandonNow()
-                } else {
-                    DispatchQueue.global().asyncAfter(deadline: .now() + grace, execute: abandonNow)
-                }
-            }
-            source.resume()
-            return source
-        }
-    }
-
     static func interruptedMessage(signal: Int32, checkpoint: String?) -> String {
         let name = [SIGINT: "SIGINT", SIGTERM: "SIGTERM", SIGHUP: "SIGHUP", SIGQUIT: "SIGQUIT"][signal] ?? "signal \(signal)"
         if let checkpoint {
@@ -204,14 +165,93 @@ struct AnnotateCommand: ParsableCommand {
     }
 }
 
-/// Signals received so far (from Dispatch's signal queues).
-final class SignalCount: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-    func increment() -> Int {
+/// SIGINT, SIGTERM, SIGHUP and SIGQUIT stop the reader; the batches in flight are finished and
+/// written, the checkpoint is saved, and glean exits with 128 + the signal's number. When the
+/// reader is blocked (a FIFO with no writer, a terminal) or a large record is still in flight
+/// after a grace period (`GLEAN_STOP_GRACE_SECONDS`, 2 s), or at a second signal, the writer
+/// stops at once instead: what was written is synced and checkpointed, the rest dropped, and the
+/// process exits from here.
+///
+/// The handler itself only writes the signal's number to a pipe (async-signal-safe, installed
+/// with sigaction before the models load, so no signal is lost); a thread reads the pipe and
+/// does the rest. A signal before the pipeline exists exits at once: nothing was written.
+enum StopSignals {
+    static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
+    nonisolated(unsafe) static var pipeFDs: [Int32] = [-1, -1]
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var pipeline: Pipeline?
+    nonisolated(unsafe) private static var received = 0
+
+    static func install() {
+        // A file size limit (RLIMIT_FSIZE) is a write error (EFBIG) naming the file, not a kill.
+        signal(SIGXFSZ, SIG_IGN)
+        guard pipe(&pipeFDs) == 0 else { return }
+        _ = fcntl(pipeFDs[0], F_SETFD, FD_CLOEXEC)
+        _ = fcntl(pipeFDs[1], F_SETFD, FD_CLOEXEC)
+        signalWriteFD = pipeFDs[1]
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { sig in
+            var byte = UInt8(truncatingIfNeeded: sig)
+            _ = write(signalWriteFD, &byte, 1)
+        }
+        action.sa_flags = SA_RESTART
+        sigemptyset(&action.sa_mask)
+        for sig in signals { sigaction(sig, &action, nil) }
+        let readFD = pipeFDs[0]
+        let thread = Thread {
+            var byte: UInt8 = 0
+            while true {
+                let n = read(readFD, &byte, 1)
+                if n < 0, errno == EINTR { continue }
+                guard n == 1 else { return }
+                handle(Int32(byte))
+            }
+        }
+        thread.start()
+    }
+
+    static func attach(_ p: Pipeline) {
         lock.lock()
-        defer { lock.unlock() }
-        count += 1
-        return count
+        pipeline = p
+        lock.unlock()
+    }
+
+    private static func handle(_ sig: Int32) {
+        lock.lock()
+        let p = pipeline
+        received += 1
+        let count = received
+        lock.unlock()
+        guard let p else {
+            FileHandle.standardError.write(Data("glean: interrupted before any output was written\n".utf8))
+            _exit(128 + sig)
+        }
+        p.requestStop("interrupted", signal: sig)
+        let grace = ProcessInfo.processInfo.environment["GLEAN_STOP_GRACE_SECONDS"].flatMap(Double.init) ?? 2
+        if count > 1 {
+            abandon(p, sig)
+        } else {
+            DispatchQueue.global().asyncAfter(deadline: .now() + grace) { abandon(p, sig) }
+        }
+    }
+
+    /// Stops the writer now and exits; returns when the run had already finished by itself.
+    private static func abandon(_ p: Pipeline, _ sig: Int32) {
+        // The writer may itself be blocked (a FIFO or pipe output nobody reads): then exit anyway
+        // after a while; the checkpoint on disk is the last one written.
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            let (finished, checkpoint) = p.abandon()
+            guard finished else { done.signal(); return }
+            FileHandle.standardError.write(Data(AnnotateCommand.interruptedMessage(signal: sig, checkpoint: checkpoint).utf8))
+            _exit(128 + sig)
+        }
+        if done.wait(timeout: .now() + 10) == .timedOut {
+            FileHandle.standardError.write(Data("glean: interrupted; the output could not be flushed\n".utf8))
+            _exit(128 + sig)
+        }
     }
 }
+
+/// The write end of the signal pipe, for the C signal handler (which captures nothing).
+nonisolated(unsafe) var signalWriteFD: Int32 = -1
