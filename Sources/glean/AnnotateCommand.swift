@@ -197,6 +197,12 @@ enum StopSignals {
         action.sa_flags = SA_RESTART
         sigemptyset(&action.sa_mask)
         for sig in signals { sigaction(sig, &action, nil) }
+        // A parent may have started glean with these signals blocked (the mask is inherited
+        // across exec): unblock them, before any other thread exists, so that they arrive.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        for sig in signals { sigaddset(&unblock, sig) }
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         let readFD = pipeFDs[0]
         let thread = Thread {
             var byte: UInt8 = 0
