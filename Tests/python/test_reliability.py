@@ -481,3 +481,16 @@ def test_errors_through_a_symlink_and_to_a_fifo(tmp_path):
     assert r.returncode == 1, r.stderr
     assert [json.loads(l)["line"] for l in got.decode().splitlines()] == [2]
     assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_sigterm_arrives_when_the_parent_started_glean_with_it_blocked(tmp_path):
+    # The signal mask is inherited across exec; some runners start children with signals blocked.
+    fifo = tmp_path / "in.jsonl"
+    os.mkfifo(fifo)
+    out = tmp_path / "out.jsonl"
+    p = subprocess.Popen([GLEAN, "annotate", "-q", str(fifo), "-o", str(out)], stderr=subprocess.PIPE,
+                         preexec_fn=lambda: signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT}))
+    time.sleep(1.0)
+    p.send_signal(signal.SIGTERM)
+    assert wait_for(p) == 143
+    assert not out.exists()
