@@ -4,7 +4,14 @@ import GleanCore
 import GleanIO
 
 /// Receives batch results in any order and writes them in input order, on one serial queue.
-/// Also keeps the running totals, the progress bar and the `--max-errors` check.
+/// Also keeps the running totals, the progress bar, the `--max-errors` check and the checkpoint.
+///
+/// Outputs are written to partial files beside their targets and renamed into place when the
+/// run completes (in `-o DIR/` mode each finished output is closed, so that one file descriptor
+/// is open at a time). Beside a file or directory output the checkpoint records, at batch
+/// boundaries (at most every ``PipelineOptions/checkpointInterval`` seconds), what was written
+/// and how far the inputs were read; an interrupted run (a signal, a write failure, a kill)
+/// leaves the partial files and the checkpoint, and `--resume` continues from there.
 final class OrderedWriter: @unchecked Sendable {
     private let queue = DispatchQueue(label: "glean.writer")
     private let options: PipelineOptions
@@ -14,35 +21,81 @@ final class OrderedWriter: @unchecked Sendable {
     private var statistics = RunStatistics()
     private var failure: Error?
     private var maxErrorsReached = false
+    /// Set by finish or abandon: nothing more is written.
+    private var closed = false
 
     private var sink: OutputSink?
     private var sinkFileIndex = -1
-    private var committed: [OutputSink] = []
+    /// Directory mode: outputs finished and closed, renamed into place by finish.
+    private var finishedOutputs: [(partial: String, target: String)] = []
     private var errorSink: OutputSink?
     private let errorsPath: String?
     private let progress: ProgressBar?
 
-    init(options: PipelineOptions, pipeline: Pipeline) throws {
+    private var checkpoint: CheckpointFile?
+    private var state = CheckpointState()
+    private var lastCheckpoint = DispatchTime.now()
+    /// Where the reader starts: the state of the checkpoint resumed from, or nil.
+    let resumedFrom: CheckpointState?
+
+    init(options: PipelineOptions, pipeline: Pipeline, fingerprint: [String: String]) throws {
         self.options = options
         self.pipeline = pipeline
-        switch options.output {
-        case .stdout:
-            sink = OutputSink()
-            errorsPath = options.errorsPath
-        case .file(let path):
-            sink = try OutputSink(path: path)
-            errorsPath = options.errorsPath ?? Self.errorsPath(beside: path)
-        case .directory(let dir):
-            var d = dir
-            while d.count > 1, d.hasSuffix("/") { d.removeLast() }
-            errorsPath = options.errorsPath ?? d + ".errors.jsonl"
-        }
         if options.progress {
             let total = options.inputs.reduce(Int64(0)) { $0 + ($1.size ?? 0) }
             let known = options.inputs.allSatisfy { $0.size != nil }
             progress = ProgressBar(totalBytes: known ? total : nil)
         } else {
             progress = nil
+        }
+        errorsPath = Self.errorsPath(for: options)
+        state.fingerprint = fingerprint
+        let checkpointPath = try CheckpointFile.path(for: options.output)
+        var resumed: CheckpointState?
+        if options.resume {
+            guard let checkpointPath else {
+                throw ResumeError("--resume needs a file or directory output (not stdout, a FIFO or a device)")
+            }
+            if let stored = try CheckpointFile.load(checkpointPath) {
+                try RunFingerprint.check(stored: stored.fingerprint, current: fingerprint, checkpoint: checkpointPath)
+                resumed = stored
+            }
+        }
+        resumedFrom = resumed
+        if let resumed, let checkpointPath {
+            state = resumed
+            statistics = resumed.statistics.runStatistics
+            try openResumed(resumed)
+            checkpoint = try CheckpointFile(continuing: checkpointPath)
+        } else {
+            try removeLeftovers(checkpointPath: checkpointPath)
+            if case .file(let path) = options.output {
+                sink = try OutputSink(path: path)
+            } else if case .stdout = options.output {
+                sink = OutputSink()
+            }
+            if let checkpointPath {
+                do {
+                    checkpoint = try CheckpointFile(creating: checkpointPath)
+                    try checkpoint?.write(state)
+                } catch {
+                    sink?.discard()
+                    checkpoint?.remove()
+                    throw error
+                }
+            }
+        }
+    }
+
+    /// The errors file: `--errors`, else beside a file or directory output, else nil (stderr).
+    static func errorsPath(for options: PipelineOptions) -> String? {
+        switch options.output {
+        case .stdout: return options.errorsPath
+        case .file(let path): return options.errorsPath ?? errorsPath(beside: path)
+        case .directory(let dir):
+            var d = dir
+            while d.count > 1, d.hasSuffix("/") { d.removeLast() }
+            return options.errorsPath ?? d + ".errors.jsonl"
         }
     }
 
@@ -52,6 +105,52 @@ final class OrderedWriter: @unchecked Sendable {
         for suffix in [".gz", ".zst", ".zstd"] where base.hasSuffix(suffix) { base.removeLast(suffix.count) }
         for suffix in [".jsonl", ".ndjson", ".json"] where base.hasSuffix(suffix) { base.removeLast(suffix.count); break }
         return base + ".errors.jsonl"
+    }
+
+    private func outputPath(forInput index: Int) -> String {
+        guard case .directory(let dir) = options.output else { return "" }
+        return (dir as NSString).appendingPathComponent(Self.outputName(for: options.inputs[index].relativePath))
+    }
+
+    /// A fresh run: the checkpoint and partial files an interrupted run left are removed (the
+    /// partial files are Glean's own, under names it reserves).
+    private func removeLeftovers(checkpointPath: String?) throws {
+        guard let checkpointPath else { return }
+        var partials: [String] = []
+        switch options.output {
+        case .file(let p): partials.append(try ResolvedOutput.resolve(p).partialPath)
+        case .directory: partials += try options.inputs.indices.map { try ResolvedOutput.resolve(outputPath(forInput: $0)).partialPath }
+        case .stdout: break
+        }
+        if let errorsPath, let e = try? ResolvedOutput.resolve(errorsPath), e.kind != .special { partials.append(e.partialPath) }
+        for p in partials { unlink(p) }
+        unlink(checkpointPath)
+    }
+
+    /// Reopens the partial files of an interrupted run, cut to the checkpoint's lengths.
+    private func openResumed(_ s: CheckpointState) throws {
+        switch options.output {
+        case .stdout: break
+        case .file(let path):
+            sink = try OutputSink(path: path, resumeAt: s.fileIndex >= 0 ? s.outputBytes : 0)
+        case .directory:
+            for i in 0..<max(0, s.fileIndex) {
+                let resolved = try ResolvedOutput.resolve(outputPath(forInput: i))
+                guard FileManager.default.fileExists(atPath: resolved.partialPath) else {
+                    throw ResumeError("cannot resume: \(resolved.partialPath) is missing; run again without --resume to start afresh")
+                }
+                finishedOutputs.append((resolved.partialPath, resolved.path))
+            }
+            if s.fileIndex >= 0 {
+                sink = try OutputSink(path: outputPath(forInput: s.fileIndex), resumeAt: s.outputBytes)
+                sinkFileIndex = s.fileIndex
+            }
+        }
+        if s.errorsBytes > 0, let errorsPath {
+            errorSink = try OutputSink(path: errorsPath, resumeAt: s.errorsBytes)
+        } else if let errorsPath, let e = try? ResolvedOutput.resolve(errorsPath), e.kind != .special {
+            unlink(e.partialPath)
+        }
     }
 
     func accept(_ result: BatchResult, written: @escaping @Sendable (BatchResult) -> Void) {
@@ -66,34 +165,89 @@ final class OrderedWriter: @unchecked Sendable {
     }
 
     private func write(_ result: BatchResult) {
-        // After --max-errors is reached nothing more is written (batches already in flight are dropped).
-        guard failure == nil, !maxErrorsReached else { return }
-        statistics.add(result.statistics)
-        progress?.update(statistics)
+        // After --max-errors, a failure or the end nothing more is written (batches in flight are dropped).
+        guard !closed, failure == nil, !maxErrorsReached else { return }
         do {
-            if case .directory(let dir) = options.output, result.fileIndex != sinkFileIndex {
-                if let sink { committed.append(sink) }
-                let relative = options.inputs[result.fileIndex].relativePath
-                sink = try OutputSink(path: (dir as NSString).appendingPathComponent(Self.outputName(for: relative)))
+            if case .directory = options.output, result.fileIndex != sinkFileIndex {
+                if let sink, let partial = sink.partialPath, let target = sink.target {
+                    try sink.close()
+                    finishedOutputs.append((partial, target))
+                }
+                sink = try OutputSink(path: outputPath(forInput: result.fileIndex))
                 sinkFileIndex = result.fileIndex
             }
-            try result.output.withUnsafeBytes { try sink?.write($0) }
-            if !result.errors.isEmpty {
+            var errors = result.errors
+            var batchStatistics = result.statistics
+            if result.cuts == nil {
+                try result.output.withUnsafeBytes { try sink?.write($0) }
+            } else {
+                // With --max-errors: end the output at the record that brings the error count to N,
+                // then compress what is kept.
+                var outputEnd = result.output.count
+                if let max = options.maxErrors, let cut = result.cuts?.first(where: { statistics.errors + $0.errors >= max }) {
+                    outputEnd = cut.outputEnd
+                    errors.removeSubrange(cut.errorsEnd...)
+                    batchStatistics = cut.statistics
+                }
+                try result.output.withUnsafeBytes { all in
+                    let kept = UnsafeBufferPointer(rebasing: all[0..<outputEnd])
+                    if let format = pipelineCompression(result.fileIndex) {
+                        try sink?.write(BlockCompressor.compress(kept, as: format))
+                    } else {
+                        try sink?.write(kept)
+                    }
+                }
+            }
+            if !errors.isEmpty {
                 if let errorsPath {
                     if errorSink == nil { errorSink = try OutputSink(path: errorsPath) }
-                    try errorSink?.write(result.errors)
+                    try errorSink?.write(errors)
                 } else {
-                    FileHandle.standardError.write(Data(result.errors))
+                    FileHandle.standardError.write(Data(errors))
                 }
+            }
+            statistics.add(batchStatistics)
+            progress?.update(statistics)
+            if result.fileIndex != state.fileIndex {
+                state.fileIndex = result.fileIndex
+                state.batchesOfFile = 0
+            }
+            state.batchesOfFile += 1
+            state.recordsRead += result.recordCount
+            state.nextOffset = result.nextOffset
+            state.nextLine = result.nextLine
+            if let max = options.maxErrors, statistics.errors >= max {
+                maxErrorsReached = true
+                pipeline.requestStop("--max-errors \(max) reached")
+            }
+            if checkpoint != nil, !maxErrorsReached,
+               Double(DispatchTime.now().uptimeNanoseconds - lastCheckpoint.uptimeNanoseconds) / 1e9 >= options.checkpointInterval {
+                try saveCheckpoint()
             }
         } catch {
             failure = error
             pipeline.requestStop("write failed: \(error)")
         }
-        if let max = options.maxErrors, statistics.errors >= max {
-            maxErrorsReached = true
-            pipeline.requestStop("--max-errors \(max) reached")
+    }
+
+    private func pipelineCompression(_ fileIndex: Int) -> CompressionFormat? {
+        switch options.output {
+        case .stdout: return nil
+        case .file(let path): return CompressionFormat.fromName(path)
+        case .directory: return CompressionFormat.fromName(options.inputs[fileIndex].relativePath)
         }
+    }
+
+    /// Syncs the partial files, then records in the checkpoint what they hold.
+    private func saveCheckpoint() throws {
+        guard let checkpoint else { return }
+        try sink?.sync()
+        try errorSink?.sync()
+        state.outputBytes = sink?.bytesWritten ?? 0
+        state.errorsBytes = errorSink?.bytesWritten ?? 0
+        state.statistics = StoredStatistics(statistics)
+        try checkpoint.write(state)
+        lastCheckpoint = DispatchTime.now()
     }
 
     /// Output name for an input in directory mode: `a/b.txt.gz` -> `a/b.jsonl.gz`.
@@ -111,27 +265,72 @@ final class OrderedWriter: @unchecked Sendable {
         return base + ".jsonl" + compression
     }
 
-    /// Commits the outputs (or discards them after an interruption) and returns the totals.
+    /// Keeps the partial files and the checkpoint, closed, for `--resume`.
+    private func keepForResume(save: Bool = true) {
+        // After a write failure the last checkpoint stands: it describes bytes known to be written.
+        if save { try? saveCheckpoint() }
+        try? sink?.close()
+        try? errorSink?.close()
+        checkpoint?.keep()
+    }
+
+    /// Stops writing now (a signal while the reader is blocked or a record is in flight): the
+    /// batches written so far are synced and checkpointed, later ones dropped. Returns the path
+    /// of the checkpoint kept, or nil when the run had already finished.
+    func abandon() -> (finished: Bool, checkpoint: String?) {
+        queue.sync {
+            guard !closed else { return (false, nil) }
+            closed = true
+            progress?.finish()
+            if checkpoint != nil {
+                keepForResume(save: failure == nil)
+            } else {
+                try? sink?.close()
+                try? errorSink?.close()
+            }
+            return (true, checkpoint?.path)
+        }
+    }
+
+    /// Commits the outputs, or after an interruption or a write failure keeps them as partial
+    /// files beside the checkpoint, and returns the totals.
     func finish(interrupted: Bool) throws -> RunSummary {
         try queue.sync {
+            closed = true
             progress?.finish()
-            if let sink { committed.append(sink) }
+            var summary = RunSummary()
             if let failure {
-                committed.forEach { $0.discard() }
+                if checkpoint != nil {
+                    keepForResume(save: false)
+                    throw OutputError("\(failure); the output was not replaced; the partial output and \(checkpoint!.path) are kept: run the same command with --resume once the cause is fixed")
+                }
+                sink?.discard()
                 errorSink?.discard()
                 throw failure
             }
             if interrupted {
-                for s in committed where s.path != nil { s.discard() }
+                if checkpoint != nil {
+                    keepForResume()
+                    summary.checkpointPath = checkpoint?.path
+                } else {
+                    try? sink?.close()
+                    try? errorSink?.close()
+                }
             } else {
-                for s in committed { try s.commit() }
+                do {
+                    try sink?.close()
+                    try errorSink?.close()
+                    for (partial, target) in finishedOutputs where rename(partial, target) != 0 {
+                        throw OutputError("\(target): cannot rename the finished output into place: \(String(cString: strerror(errno)))")
+                    }
+                    try sink?.commit()
+                    try errorSink?.commit()
+                } catch {
+                    if checkpoint != nil { keepForResume(save: false) }
+                    throw error
+                }
+                checkpoint?.remove()
             }
-            try errorSink?.commit()
-            if errorSink == nil, let errorsPath, !interrupted, FileManager.default.fileExists(atPath: errorsPath) {
-                // A stale errors file from an earlier run would be misread as this run's.
-                try? FileManager.default.removeItem(atPath: errorsPath)
-            }
-            var summary = RunSummary()
             summary.statistics = statistics
             switch options.output {
             case .stdout: summary.outputDescription = "stdout"

@@ -30,6 +30,12 @@ public struct PipelineOptions: Sendable {
     public var progress = false
     /// Batches in flight per worker thread: bounds memory however large the corpus.
     public var batchesInFlightPerThread = 4
+    /// Continue an interrupted run from its checkpoint (`--resume`); without a checkpoint the
+    /// run starts afresh.
+    public var resume = false
+    /// Seconds between checkpoints (each fsyncs the partial output); 0: after every batch.
+    /// `GLEAN_CHECKPOINT_SECONDS` overrides the default of 1.
+    public var checkpointInterval = ProcessInfo.processInfo.environment["GLEAN_CHECKPOINT_SECONDS"].flatMap(Double.init) ?? 1
 
     public init() {}
 }
@@ -45,6 +51,8 @@ public struct RunSummary: Sendable {
     public var signal: Int32? = nil
     public var outputDescription = "stdout"
     public var errorsDescription: String? = nil
+    /// The checkpoint kept by an interrupted run, for `--resume`.
+    public var checkpointPath: String? = nil
 
     /// Megabytes (10^6 bytes) of document text per second.
     public var megabytesPerSecond: Double { seconds > 0 ? Double(statistics.textBytes) / 1e6 / seconds : 0 }
@@ -81,10 +89,27 @@ public final class Pipeline {
         return stopReason != nil
     }
 
+    private var activeWriter: OrderedWriter?
+
+    /// Stops writing at once, keeping the partial output and the checkpoint (a signal while the
+    /// reader is blocked on input or a large record is in flight). `finished` is false when the
+    /// run had already ended by itself.
+    public func abandon() -> (finished: Bool, checkpoint: String?) {
+        stopLock.lock()
+        let writer = activeWriter
+        stopLock.unlock()
+        return writer?.abandon() ?? (false, nil)
+    }
+
     public func run() throws -> RunSummary {
         let started = DispatchTime.now()
         let threads = max(1, options.threads)
-        let writer = try OrderedWriter(options: options, pipeline: self)
+        try RunPreflight.check(options)
+        let writer = try OrderedWriter(options: options, pipeline: self,
+                                       fingerprint: RunFingerprint.items(configuration: annotator.configuration, options: options))
+        stopLock.lock()
+        activeWriter = writer
+        stopLock.unlock()
         let workerSlots = DispatchSemaphore(value: threads)
         let inFlight = DispatchSemaphore(value: threads * max(1, options.batchesInFlightPerThread))
         let workQueue = DispatchQueue(label: "glean.workers", attributes: .concurrent)
@@ -93,24 +118,30 @@ public final class Pipeline {
         // Make one context up front so that a configuration error surfaces before any output.
         contexts.put(try contexts.take())
 
+        // A resumed run re-reads the batches the checkpoint says were written, and skips them.
+        let resume = writer.resumedFrom
         var sequence = 0
-        var submitted = 0
-        var readFailure: Error?
+        var submitted = resume?.recordsRead ?? 0
         fileLoop: for (fileIndex, file) in options.inputs.enumerated() {
             if shouldStop { break }
+            if let resume, fileIndex < resume.fileIndex { continue }
+            let skip = resume.map { $0.fileIndex == fileIndex ? $0.batchesOfFile : 0 } ?? 0
+            // Where the next record starts, for the error record of a read that fails.
+            var nextLine = 1
+            var nextOffset = 0
             let reader: RecordReader
             do {
                 reader = try RecordReader(file: file, fileIndex: fileIndex, wholeFile: file.format == .text && !options.textLines)
             } catch {
-                readFailure = error
-                break
+                if skip == 0 { submit(RecordBatch(sequence: sequence, fileIndex: fileIndex, data: [], records: []), failure: "\(error)") }
+                continue
             }
             var batchesOfFile = 0
             while !shouldStop {
                 var batch: RecordBatch
                 do {
                     guard let next = try reader.nextBatch(sequence: sequence) else {
-                        if batchesOfFile > 0 { break }
+                        if batchesOfFile > 0 || skip > 0 { break }
                         // An empty file still gets its (empty) output file.
                         batch = RecordBatch(sequence: sequence, fileIndex: fileIndex, data: [], records: [])
                         batchesOfFile += 1
@@ -119,9 +150,23 @@ public final class Pipeline {
                     }
                     batch = next
                 } catch {
-                    readFailure = error
-                    break fileLoop
+                    // The input failed in the middle (an I/O error): one error record for it, then the next input.
+                    if batchesOfFile >= skip {
+                        submit(RecordBatch(sequence: sequence, fileIndex: fileIndex, data: [], records: []),
+                               failure: "\(error); the rest of the file cannot be read", line: nextLine, offset: nextOffset)
+                    }
+                    continue fileLoop
                 }
+                if let last = batch.records.last {
+                    nextLine = last.line + 1
+                    nextOffset = last.offset + (last.end - last.start) + 1
+                }
+                if batchesOfFile < skip {
+                    batchesOfFile += 1
+                    if batch.readError != nil { break }
+                    continue
+                }
+                batch.sequence = sequence
                 if let limit = options.limit, submitted + batch.records.count >= limit {
                     batch.records.removeLast(submitted + batch.records.count - limit)
                     submitted = limit
@@ -136,13 +181,17 @@ public final class Pipeline {
             }
         }
 
-        func submit(_ batch: RecordBatch) {
+        func submit(_ batch: RecordBatch, failure: String? = nil, line: Int = 1, offset: Int = 0) {
             sequence += 1
             inFlight.wait()
             workerSlots.wait()
             group.enter()
             workQueue.async {
-                let result = contexts.process(batch)
+                var result = contexts.process(batch, failure: failure.map { ($0, line, offset) })
+                if let last = batch.records.last {
+                    result.nextLine = last.line + 1
+                    result.nextOffset = last.offset + (last.end - last.start) + 1
+                }
                 workerSlots.signal()
                 writer.accept(result) { done in
                     contexts.recycle(done.output)
@@ -154,7 +203,6 @@ public final class Pipeline {
 
         group.wait()
         var summary = try writer.finish(interrupted: stopSignal != nil)
-        if let readFailure { throw readFailure }
         summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         summary.threads = threads
         summary.files = options.inputs.count
@@ -173,6 +221,21 @@ struct BatchResult {
     /// The rendered records (compressed when the output is), written without a copy.
     var output: JSONWriter
     var errors: [UInt8]
+    var statistics: RunStatistics
+    /// Records of the batch (for `--limit` on resume) and where the next one starts.
+    var recordCount = 0
+    var nextOffset = 0
+    var nextLine = 1
+    /// With `--max-errors`: after each record, the uncompressed output and errors lengths and
+    /// the counts so far, so that the writer can end the output at the record that reaches N.
+    var cuts: [RecordCut]? = nil
+}
+
+/// The state of a batch's result after one record (see ``BatchResult/cuts``).
+struct RecordCut {
+    var outputEnd: Int
+    var errorsEnd: Int
+    var errors: Int
     var statistics: RunStatistics
 }
 
@@ -220,13 +283,14 @@ final class WorkerContextPool: @unchecked Sendable {
     }
 
     /// Decodes, annotates and renders a batch; compresses it when the output is compressed.
-    func process(_ batch: RecordBatch) -> BatchResult {
+    func process(_ batch: RecordBatch, failure: (reason: String, line: Int, offset: Int)? = nil) -> BatchResult {
         let file = options.inputs[batch.fileIndex]
         var output = takeBuffer(capacity: batch.data.count * 12 + 4096)
         var errors = JSONWriter(capacity: 0)
         var stats = RunStatistics()
         stats.inputBytes = batch.sourceBytes
         stats.blank = batch.blankLines
+        var cuts: [RecordCut]? = options.maxErrors == nil ? nil : []
         do {
             let worker = try take()
             defer { put(worker) }
@@ -236,12 +300,19 @@ final class WorkerContextPool: @unchecked Sendable {
                 for r in batch.records {
                     processor.process(UnsafeBufferPointer(rebasing: data[r.start..<r.end]), line: r.line, offset: r.offset,
                                       output: &output, errors: &errors, stats: &stats)
+                    if cuts != nil {
+                        cuts!.append(RecordCut(outputEnd: output.count, errorsEnd: errors.count, errors: stats.errors, statistics: stats))
+                    }
                 }
             }
             if let e = batch.readError {
                 stats.errors += 1
                 processor.writeError(reason: "\(e.reason); the rest of the file cannot be read",
                                      id: nil, line: e.line, offset: e.offset, into: &errors)
+            }
+            if let failure {
+                stats.errors += 1
+                processor.writeError(reason: failure.reason, id: nil, line: failure.line, offset: failure.offset, into: &errors)
             }
         } catch {
             // A worker that cannot be made fails every record of the batch, each with an error record.
@@ -251,12 +322,14 @@ final class WorkerContextPool: @unchecked Sendable {
                                   line: r.line, offset: r.offset, into: &errors)
             }
         }
-        if let format = outputCompression(for: batch.fileIndex) {
+        // With --max-errors the writer compresses, after it has cut the batch.
+        if cuts == nil, let format = outputCompression(for: batch.fileIndex) {
             let compressed = output.withUnsafeBytes { BlockCompressor.compress($0, as: format) }
             output = JSONWriter(capacity: compressed.count)
             output.raw(compressed)
         }
-        return BatchResult(sequence: batch.sequence, fileIndex: batch.fileIndex, output: output, errors: errors.bytes, statistics: stats)
+        return BatchResult(sequence: batch.sequence, fileIndex: batch.fileIndex, output: output, errors: errors.bytes, statistics: stats,
+                           recordCount: batch.records.count, cuts: cuts)
     }
 
     func outputCompression(for fileIndex: Int) -> CompressionFormat? {

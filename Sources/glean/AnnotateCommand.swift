@@ -17,7 +17,12 @@ struct AnnotateCommand: ParsableCommand {
             is the annotated text, and every record loads with spaCy's Doc.from_json.
 
             Exit status: 0 every record annotated; 1 some records failed (each has an error record); \
-            2 usage or configuration error (nothing written); 130/143 interrupted.
+            2 usage or configuration error, an input that cannot be opened, or a write failure (the \
+            target is not replaced); 129/130/143 interrupted by SIGHUP/SIGINT/SIGTERM (131 SIGQUIT).
+
+            A file or directory output is written beside its target and renamed into place when \
+            complete; an interrupted run keeps the partial output and OUTPUT.glean-checkpoint, and \
+            the same command with --resume continues it.
             """
     )
 
@@ -66,6 +71,9 @@ struct AnnotateCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "No progress bar and no summary (errors are still reported).")
     var quiet = false
 
+    @Flag(help: "Continue an interrupted run from OUTPUT.glean-checkpoint (same inputs, models and options; starts afresh when there is none).")
+    var resume = false
+
     @OptionGroup(title: "Models")
     var models: ModelOptions
 
@@ -74,9 +82,12 @@ struct AnnotateCommand: ParsableCommand {
         if let limit, limit < 0 { throw ValidationError("--limit must not be negative") }
         if let maxErrors, maxErrors < 1 { throw ValidationError("--max-errors must be at least 1") }
         if OffsetUnit(rawValue: offsets) == nil { throw ValidationError("--offsets must be codepoint, utf16 or utf8") }
+        if resume, output == "-" { throw ValidationError("--resume needs -o FILE or -o DIR/ (stdout cannot be resumed)") }
     }
 
     func run() throws {
+        // Before anything else, so that no signal is lost while the models load.
+        StopSignals.install()
         var config = AnnotatorConfiguration()
         config.textField = textField
         config.idField = idField
@@ -110,16 +121,19 @@ struct AnnotateCommand: ParsableCommand {
         options.maxErrors = maxErrors
         options.textLines = lines
         options.progress = !quiet && isatty(2) != 0
+        options.resume = resume
+        try RunPreflight.check(options, otherOutputs: summaryJson.map { [("--summary-json", $0)] } ?? [])
 
         let annotator = try Annotator(configuration: config)
         let pipeline = Pipeline(annotator: annotator, options: options)
-        let signals = Self.installSignalHandlers(pipeline)
+        StopSignals.attach(pipeline)
         let summary = try pipeline.run()
-        signals.forEach { $0.cancel() }
 
-        if let summaryJson {
-            try SummaryReport.json(summary, configuration: config, options: options)
-                .write(to: URL(fileURLWithPath: summaryJson))
+
+        if let summaryJson, summary.signal == nil {
+            let sink = try OutputSink(path: summaryJson)
+            try sink.write([UInt8](SummaryReport.json(summary, configuration: config, options: options)))
+            try sink.commit()
         }
         if !quiet {
             FileHandle.standardError.write(Data(SummaryReport.text(summary).utf8))
@@ -127,7 +141,10 @@ struct AnnotateCommand: ParsableCommand {
             FileHandle.standardError.write(Data("glean: \(summary.statistics.errors) records failed; see \(summary.errorsDescription ?? "stderr")\n".utf8))
             FileHandle.standardError.write(Data(SummaryReport.failureLines(summary.statistics).map { $0 + "\n" }.joined().utf8))
         }
-        if let signal = summary.signal { throw ExitCode(128 + signal) }
+        if let signal = summary.signal {
+            FileHandle.standardError.write(Data(Self.interruptedMessage(signal: signal, checkpoint: summary.checkpointPath).utf8))
+            throw ExitCode(128 + signal)
+        }
         if summary.statistics.errors > 0 || summary.stoppedEarly != nil { throw ExitCode(1) }
     }
 
@@ -141,15 +158,108 @@ struct AnnotateCommand: ParsableCommand {
         return .file(output)
     }
 
-    /// SIGINT and SIGTERM stop the reader; the batches in flight are finished, then glean exits
-    /// with 128 + the signal's number.
-    static func installSignalHandlers(_ pipeline: Pipeline) -> [DispatchSourceSignal] {
-        [SIGINT, SIGTERM].map { sig in
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { pipeline.requestStop("interrupted", signal: sig) }
-            source.resume()
-            return source
+    static func interruptedMessage(signal: Int32, checkpoint: String?) -> String {
+        let name = [SIGINT: "SIGINT", SIGTERM: "SIGTERM", SIGHUP: "SIGHUP", SIGQUIT: "SIGQUIT"][signal] ?? "signal \(signal)"
+        if let checkpoint {
+            return "glean: interrupted by \(name); the output was not replaced; the partial output and \(checkpoint) are kept: run the same command with --resume to continue\n"
+        }
+        return "glean: interrupted by \(name); the output is incomplete\n"
+    }
+}
+
+/// SIGINT, SIGTERM, SIGHUP and SIGQUIT stop the reader; the batches in flight are finished and
+/// written, the checkpoint is saved, and glean exits with 128 + the signal's number. When the
+/// reader is blocked (a FIFO with no writer, a terminal) or a large record is still in flight
+/// after a grace period (`GLEAN_STOP_GRACE_SECONDS`, 2 s), or at a second signal, the writer
+/// stops at once instead: what was written is synced and checkpointed, the rest dropped, and the
+/// process exits from here.
+///
+/// The handler itself only writes the signal's number to a pipe (async-signal-safe, installed
+/// with sigaction before the models load, so no signal is lost); a thread reads the pipe and
+/// does the rest. A signal before the pipeline exists exits at once: nothing was written.
+enum StopSignals {
+    static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
+    nonisolated(unsafe) static var pipeFDs: [Int32] = [-1, -1]
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var pipeline: Pipeline?
+    nonisolated(unsafe) private static var received = 0
+
+    static func install() {
+        // A file size limit (RLIMIT_FSIZE) is a write error (EFBIG) naming the file, not a kill.
+        signal(SIGXFSZ, SIG_IGN)
+        guard pipe(&pipeFDs) == 0 else { return }
+        _ = fcntl(pipeFDs[0], F_SETFD, FD_CLOEXEC)
+        _ = fcntl(pipeFDs[1], F_SETFD, FD_CLOEXEC)
+        signalWriteFD = pipeFDs[1]
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { sig in
+            var byte = UInt8(truncatingIfNeeded: sig)
+            _ = write(signalWriteFD, &byte, 1)
+        }
+        action.sa_flags = SA_RESTART
+        sigemptyset(&action.sa_mask)
+        for sig in signals { sigaction(sig, &action, nil) }
+        // A parent may have started glean with these signals blocked (the mask is inherited
+        // across exec): unblock them, before any other thread exists, so that they arrive.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        for sig in signals { sigaddset(&unblock, sig) }
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
+        let readFD = pipeFDs[0]
+        let thread = Thread {
+            var byte: UInt8 = 0
+            while true {
+                let n = read(readFD, &byte, 1)
+                if n < 0, errno == EINTR { continue }
+                guard n == 1 else { return }
+                handle(Int32(byte))
+            }
+        }
+        thread.start()
+    }
+
+    static func attach(_ p: Pipeline) {
+        lock.lock()
+        pipeline = p
+        lock.unlock()
+    }
+
+    private static func handle(_ sig: Int32) {
+        lock.lock()
+        let p = pipeline
+        received += 1
+        let count = received
+        lock.unlock()
+        guard let p else {
+            FileHandle.standardError.write(Data("glean: interrupted before any output was written\n".utf8))
+            _exit(128 + sig)
+        }
+        p.requestStop("interrupted", signal: sig)
+        let grace = ProcessInfo.processInfo.environment["GLEAN_STOP_GRACE_SECONDS"].flatMap(Double.init) ?? 2
+        if count > 1 {
+            abandon(p, sig)
+        } else {
+            DispatchQueue.global().asyncAfter(deadline: .now() + grace) { abandon(p, sig) }
+        }
+    }
+
+    /// Stops the writer now and exits; returns when the run had already finished by itself.
+    private static func abandon(_ p: Pipeline, _ sig: Int32) {
+        // The writer may itself be blocked (a FIFO or pipe output nobody reads): then exit anyway
+        // after a while; the checkpoint on disk is the last one written.
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            let (finished, checkpoint) = p.abandon()
+            guard finished else { done.signal(); return }
+            FileHandle.standardError.write(Data(AnnotateCommand.interruptedMessage(signal: sig, checkpoint: checkpoint).utf8))
+            _exit(128 + sig)
+        }
+        if done.wait(timeout: .now() + 10) == .timedOut {
+            FileHandle.standardError.write(Data("glean: interrupted; the output could not be flushed\n".utf8))
+            _exit(128 + sig)
         }
     }
 }
+
+/// The write end of the signal pipe, for the C signal handler (which captures nothing).
+nonisolated(unsafe) var signalWriteFD: Int32 = -1

@@ -41,6 +41,12 @@ struct GleanCommand: ParsableCommand {
         } catch let error as InputError {
             FileHandle.standardError.write(Data("glean: \(error)\n".utf8))
             Foundation.exit(2)
+        } catch let error as OutputError {
+            FileHandle.standardError.write(Data("glean: \(error)\n".utf8))
+            Foundation.exit(2)
+        } catch let error as ResumeError {
+            FileHandle.standardError.write(Data("glean: \(error)\n".utf8))
+            Foundation.exit(2)
         } catch {
             let code = exitCode(for: error)
             let message = fullMessage(for: error)

@@ -153,7 +153,9 @@ struct CLITests {
         p.terminate()  // SIGTERM
         p.waitUntilExit()
         #expect(p.terminationStatus == 143)
-        // An interrupted run leaves neither a partial output nor a temporary file.
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["big.jsonl"])
+        // An interrupted run leaves the target untouched, and beside it only the partial output
+        // and the checkpoint for --resume (no temporary file).
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+                == [".out.jsonl.glean-partial", "big.jsonl", "out.jsonl.glean-checkpoint"])
     }
 }

@@ -164,7 +164,8 @@ enum PipelineRun {
         var out = scratch.read(output) ?? []
         if output.hasSuffix(".gz") { out = try tool(["gzip", "-dc", scratch.path(output)]) }
         if output.hasSuffix(".zst") { out = try tool(["zstd", "-dcq", scratch.path(output)]) }
-        let errorBytes = scratch.read(errors ?? defaultErrorsName(output)) ?? []
+        // A run without errors writes no errors file (and leaves an earlier run's as it was).
+        let errorBytes = summary.statistics.errors > 0 ? scratch.read(errors ?? defaultErrorsName(output)) ?? [] : []
         let outcome = Outcome(summary: summary, output: out, records: try jsonLines(out),
                               errors: errorBytes, errorRecords: try jsonLines(errorBytes))
         try checkRecords(outcome.records, unit: config.offsets)
