@@ -19,7 +19,7 @@ final class OrderedWriter: @unchecked Sendable {
     private var sinkFileIndex = -1
     private var committed: [OutputSink] = []
     private var errorSink: OutputSink?
-    private let errorsPath: String?
+    private var errorsPath: String?
     private let progress: ProgressBar?
 
     init(options: PipelineOptions, pipeline: Pipeline) throws {
@@ -35,8 +35,12 @@ final class OrderedWriter: @unchecked Sendable {
         case .directory(let dir):
             var d = dir
             while d.count > 1, d.hasSuffix("/") { d.removeLast() }
-            errorsPath = options.errorsPath ?? d + ".errors.jsonl"
+            // Shards writing into one directory must not share (and replace) one errors file.
+            let shardSuffix = options.shard.map { ".shard-\($0.index)-of-\($0.count)" } ?? ""
+            errorsPath = options.errorsPath ?? d + shardSuffix + ".errors.jsonl"
         }
+        // --inline-errors: error records are part of the output; no errors file is touched.
+        if options.inlineErrors { errorsPath = nil }
         if options.progress {
             let total = options.inputs.reduce(Int64(0)) { $0 + ($1.size ?? 0) }
             let known = options.inputs.allSatisfy { $0.size != nil }
@@ -138,7 +142,8 @@ final class OrderedWriter: @unchecked Sendable {
             case .file(let p): summary.outputDescription = p
             case .directory(let d): summary.outputDescription = d
             }
-            summary.errorsDescription = statistics.errors > 0 ? (errorsPath ?? "stderr") : nil
+            summary.errorsDescription = statistics.errors > 0
+                ? (options.inlineErrors ? "the error lines in \(summary.outputDescription)" : errorsPath ?? "stderr") : nil
             return summary
         }
     }
