@@ -6,6 +6,8 @@
 #   data:    unicode-data (UAX #29 conformance files), wamerican (word list), iso-codes
 #   tools:   zstd, pcre2-utils (pcre2test, for cross-checking patterns), python3-venv
 #   corpora: fortunes-zh, fortunes-ru, fortunes-de (multilingual text, see corpora/README.md)
+#   cluster: openjdk-17-jre-headless (PySpark's JVM, Tests/python/test_spark.py), binutils
+#            (strip and objdump for scripts/release.sh)
 #
 # Usage: sudo scripts/setup-system.sh   (or as root)
 set -euo pipefail
@@ -15,6 +17,7 @@ PACKAGES=(
   unicode-data wamerican iso-codes
   zstd pcre2-utils python3-venv
   fortunes-zh fortunes-ru fortunes-de
+  openjdk-17-jre-headless binutils
 )
 
 missing=()

@@ -2,9 +2,10 @@
 working directory with a clean environment, needing nothing from the build tree or the Swift
 toolchain, and annotates exactly as the build tree's binary does.
 
-The archive is GLEAN_ARCHIVE, else the newest dist/glean-*-linux-*.tar.gz. Without one the tests
-skip, unless GLEAN_REQUIRE_RELEASE=1 (scripts/test.sh's release phase builds the archive and sets
-it), which makes a missing archive a failure.
+The archive is GLEAN_ARCHIVE. Without it the tests skip, unless GLEAN_REQUIRE_RELEASE=1, which
+makes a missing archive a failure (scripts/test.sh's release phase builds the archive and sets
+both):
+    GLEAN_ARCHIVE=$(scripts/release.sh | tail -1) .venv/bin/python -m pytest Tests/python/test_release.py
 """
 
 import os
@@ -24,14 +25,13 @@ SHIPPED = ("libicuuc.so", "libicui18n.so", "libicudata.so", "libpcre2-8.so", "li
 
 
 def archive_path():
+    # Only an archive named explicitly: one left in dist/ by an older build would be compared
+    # with a newer build tree.
     if os.environ.get("GLEAN_ARCHIVE"):
         return Path(os.environ["GLEAN_ARCHIVE"]).resolve()
-    found = sorted((ROOT / "dist").glob("glean-*-linux-*.tar.gz"), key=lambda p: p.stat().st_mtime)
-    if found:
-        return found[-1]
     if os.environ.get("GLEAN_REQUIRE_RELEASE") == "1":
-        pytest.fail("no release archive: run scripts/release.sh", pytrace=False)
-    pytest.skip("no release archive in dist/: run scripts/release.sh")
+        pytest.fail("GLEAN_ARCHIVE is not set: run scripts/release.sh and point it at the archive", pytrace=False)
+    pytest.skip("GLEAN_ARCHIVE is not set (scripts/test.sh's release phase sets it after scripts/release.sh)")
 
 
 @pytest.fixture(scope="module")
