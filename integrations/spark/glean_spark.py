@@ -259,6 +259,8 @@ def annotate(spark, inputs, output, glean=None, threads=1, glean_args=(), entiti
         per_file.append(rdd)
         partition_files += [path] * rdd.getNumPartitions()
     lines = sc.union(per_file) if len(per_file) > 1 else per_file[0]
+    # Shipped once per executor, not inside every task's closure.
+    partition_files = sc.broadcast(partition_files)
 
     command = ["glean", "annotate", "--inline-errors", "--quiet", "--threads", str(threads),
                "--id-field", id_field, "--text-field", text_field, *glean_args]
@@ -266,7 +268,7 @@ def annotate(spark, inputs, output, glean=None, threads=1, glean_args=(), entiti
 
     def run_partition(index, records):
         cmd = [find_glean(glean_path)] + command[1:]
-        source = partition_files[index]
+        source = partition_files.value[index]
         for offset, line_number, out in pipe_partition(cmd, records):
             error = is_error_line(out)
             if error:
@@ -286,7 +288,7 @@ def annotate(spark, inputs, output, glean=None, threads=1, glean_args=(), entiti
         counts["records"] = annotated.count() - counts["errors"]
         if entities:
             def rows(index, items):
-                source = partition_files[index]
+                source = partition_files.value[index]
                 for error, line_number, out in items:
                     if not error:
                         yield from entity_rows(out, source, line_number, id_field, text_field)
