@@ -5,8 +5,9 @@
 2. the pipe: the same records fed through glean's stdin and read back from its stdout by
    glean_spark.pipe_partition (what each Spark task does), against glean reading the file itself;
    the difference per record is the cost of the pipe;
-3. Spark: glean_spark.annotate in local mode with 1 and 2 executor threads (one glean thread per
-   task), the SparkSession already started (its start-up is reported apart).
+3. Spark: glean_spark.annotate in local mode with 1 and 2 executor threads (--threads: other
+   counts, e.g. 1,2,4,8,16 on a bigger machine), one glean thread per task and two partitions
+   per thread, the SparkSession already started (its start-up is reported apart).
 
 The corpus is corpora/public/news.jsonl repeated (--copies, each copy with its own ids).
 Wall times on a busy machine are noisy: CPU seconds (user + sys of glean and of this Python
@@ -42,6 +43,28 @@ def cpu_self():
     return r.ru_utime + r.ru_stime
 
 
+def tree_cpu(root):
+    """CPU seconds of process `root` and its live descendants, with the children they reaped
+    (the JVM, PySpark's daemon and workers, and through them every glean process)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    stats = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            # After the name: state ppid ... utime(14) stime(15) cutime(16) cstime(17), 1-based.
+            stats[int(entry)] = (int(fields[1]), sum(int(f) for f in fields[11:15]))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        if pid in stats:
+            total += stats[pid][1]
+        todo += [child for child, (ppid, _) in stats.items() if ppid == pid]
+    return total / ticks
+
+
 def timed(fn):
     c0, s0, t0 = cpu_children(), cpu_self(), time.perf_counter()
     result = fn()
@@ -66,7 +89,10 @@ def main():
     parser.add_argument("--copies", type=int, default=8)
     parser.add_argument("--glean", default=str(ROOT / ".build" / "release" / "glean"))
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the fastest is kept")
+    parser.add_argument("--threads", default="1,2",
+                        help="glean --threads and Spark local[N] values to measure, comma-separated (default 1,2)")
     args = parser.parse_args()
+    thread_counts = [int(t) for t in args.threads.split(",")]
     glean = os.path.abspath(args.glean)
     work = Path(tempfile.mkdtemp(prefix="glean-bench-"))
     try:
@@ -89,7 +115,7 @@ def main():
                       for _ in range(args.repeat))
         print(f"{'glean start-up (annotate an empty stdin: models loaded)':58s} {startup[0]:7.2f} s wall"
               f"  cpu {startup[1]:6.2f} s")
-        for threads in (1, 2):
+        for threads in thread_counts:
             best(f"glean annotate FILE --threads {threads}",
                  lambda: subprocess.run([glean, "annotate", str(corpus), "-o", "/dev/null", "--quiet",
                                          "--threads", str(threads)], check=True))
@@ -114,22 +140,24 @@ def main():
 
         from pyspark.sql import SparkSession
         os.environ["PYSPARK_PYTHON"] = sys.executable
-        for threads in (1, 2):
+        for threads in thread_counts:
             t0 = time.perf_counter()
             spark = (SparkSession.builder.master(f"local[{threads}]").appName("glean-bench")
                      .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false").getOrCreate())
             spark.sparkContext.setLogLevel("ERROR")
             start = time.perf_counter() - t0
+            jvm = spark.sparkContext._gateway.proc.pid
             runs = []
             for i in range(args.repeat):
                 out = work / f"spark-{threads}-{i}"
-                t0 = time.perf_counter()
+                c0, s0, t0 = tree_cpu(jvm), cpu_self(), time.perf_counter()
                 glean_spark.annotate(spark, [str(corpus)], str(out), glean=glean, min_partitions=2 * threads)
-                runs.append(time.perf_counter() - t0)
+                runs.append((time.perf_counter() - t0, tree_cpu(jvm) - c0 + cpu_self() - s0))
                 shutil.rmtree(out)
-            wall = min(runs)
+            wall, cpu = min(runs)
             label = f"Spark local[{threads}], {2 * threads} partitions (session start {start:.1f} s)"
-            print(f"{label:58s} {wall:7.2f} s wall {n / wall:8.0f} rec/s {mb / wall:6.2f} MB/s")
+            print(f"{label:58s} {wall:7.2f} s wall {n / wall:8.0f} rec/s {mb / wall:6.2f} MB/s"
+                  f"  cpu: JVM + Python + glean {cpu / n * 1e6:4.0f} us/rec")
             spark.stop()
     finally:
         shutil.rmtree(work, ignore_errors=True)
