@@ -7,6 +7,8 @@
 #   tools:   zstd, pcre2-utils (pcre2test, for cross-checking patterns), python3-venv
 #   corpora: fortunes-zh, fortunes-ru, fortunes-de (multilingual text, see corpora/README.md)
 #   browser: chromium (headless, for the test of `glean render`'s page, Tests/python/test_render.py)
+#   cluster: openjdk-17-jre-headless (PySpark's JVM, Tests/python/test_spark.py), binutils
+#            (strip and objdump for scripts/release.sh)
 #
 # Usage: sudo scripts/setup-system.sh   (or as root)
 set -euo pipefail
@@ -17,6 +19,7 @@ PACKAGES=(
   zstd pcre2-utils python3-venv
   fortunes-zh fortunes-ru fortunes-de
   chromium
+  openjdk-17-jre-headless binutils
 )
 
 missing=()

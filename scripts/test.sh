@@ -48,3 +48,9 @@ done_phase
 phase "python tests (spaCy as the consumer, reference implementations)"
 GLEAN_REQUIRE_PUBLIC=1 GLEAN_BIN="$PWD/.build/release/glean" .venv/bin/python -m pytest -q Tests/python
 done_phase
+
+phase "release archive (static Swift runtime; unpacked elsewhere, run with a clean environment, and by spark-submit --archives)"
+archive="$(scripts/release.sh | tail -1)"
+GLEAN_ARCHIVE="$PWD/$archive" GLEAN_REQUIRE_RELEASE=1 GLEAN_BIN="$PWD/.build/release/glean" \
+  .venv/bin/python -m pytest -q Tests/python/test_release.py
+done_phase

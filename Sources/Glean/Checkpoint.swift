@@ -211,6 +211,7 @@ public enum RunFingerprint {
         "text_field": "--text-field", "id_field": "--id-field", "lang": "--lang", "offsets": "--offsets",
         "emit": "--emit", "resolution": "the resolution policy", "labels": "--labels", "limit": "--limit",
         "max_errors": "--max-errors", "lines": "--lines", "formats": "--format", "output": "-o", "errors": "--errors",
+        "shard": "--shard", "inline_errors": "--inline-errors", "batch_size": "--batch-size", "propagation": "--no-default-names",
     ]
 
     public static func items(configuration c: AnnotatorConfiguration, options o: PipelineOptions) -> [String: String] {
@@ -238,6 +239,9 @@ public enum RunFingerprint {
             "limit": o.limit.map(String.init) ?? "(none)", "max_errors": o.maxErrors.map(String.init) ?? "(none)",
             "lines": String(o.textLines), "formats": String(CheckpointFile.fnv1a(Array(formats.utf8)), radix: 16),
             "output": "\(o.output)", "errors": o.errorsPath ?? "(default)",
+            "shard": o.shard.map { "\($0.index)/\($0.count) by \($0.unit.rawValue)" } ?? "(none)",
+            "inline_errors": String(o.inlineErrors), "batch_size": String(o.batchRecords),
+            "propagation": String(c.propagation),
         ]
     }
 

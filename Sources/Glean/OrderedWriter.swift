@@ -29,7 +29,7 @@ final class OrderedWriter: @unchecked Sendable {
     /// Directory mode: outputs finished and closed, renamed into place by finish.
     private var finishedOutputs: [(partial: String, target: String)] = []
     private var errorSink: OutputSink?
-    private let errorsPath: String?
+    private var errorsPath: String?
     private let progress: ProgressBar?
 
     private var checkpoint: CheckpointFile?
@@ -89,13 +89,17 @@ final class OrderedWriter: @unchecked Sendable {
 
     /// The errors file: `--errors`, else beside a file or directory output, else nil (stderr).
     static func errorsPath(for options: PipelineOptions) -> String? {
+        // --inline-errors: error records are part of the output; no errors file is touched.
+        if options.inlineErrors { return nil }
         switch options.output {
         case .stdout: return options.errorsPath
         case .file(let path): return options.errorsPath ?? errorsPath(beside: path)
         case .directory(let dir):
             var d = dir
             while d.count > 1, d.hasSuffix("/") { d.removeLast() }
-            return options.errorsPath ?? d + ".errors.jsonl"
+            // Shards writing into one directory must not share (and replace) one errors file.
+            let shardSuffix = options.shard.map { ".shard-\($0.index)-of-\($0.count)" } ?? ""
+            return options.errorsPath ?? d + shardSuffix + ".errors.jsonl"
         }
     }
 
@@ -337,7 +341,8 @@ final class OrderedWriter: @unchecked Sendable {
             case .file(let p): summary.outputDescription = p
             case .directory(let d): summary.outputDescription = d
             }
-            summary.errorsDescription = statistics.errors > 0 ? (errorsPath ?? "stderr") : nil
+            summary.errorsDescription = statistics.errors > 0
+                ? (options.inlineErrors ? "the error lines in \(summary.outputDescription)" : errorsPath ?? "stderr") : nil
             return summary
         }
     }

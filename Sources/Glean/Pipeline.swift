@@ -36,6 +36,13 @@ public struct PipelineOptions: Sendable {
     /// Seconds between checkpoints (each fsyncs the partial output); 0: after every batch.
     /// `GLEAN_CHECKPOINT_SECONDS` overrides the default of 1.
     public var checkpointInterval = ProcessInfo.processInfo.environment["GLEAN_CHECKPOINT_SECONDS"].flatMap(Double.init) ?? 1
+    /// Records per batch at most (`--batch-size`). A batch also ends early when the input has
+    /// no more bytes ready (a pipe that trickles), so a filter never waits for a full batch.
+    public var batchRecords = 512
+    /// Only this share of the records (`--shard K/N`), resolved to by-file or by-record.
+    public var shard: Shard? = nil
+    /// Error records go into the output in the failed record's place (`--inline-errors`).
+    public var inlineErrors = false
 
     public init() {}
 }
@@ -124,6 +131,7 @@ public final class Pipeline {
         var submitted = resume?.recordsRead ?? 0
         fileLoop: for (fileIndex, file) in options.inputs.enumerated() {
             if shouldStop { break }
+            if let shard = options.shard, !shard.owns(fileIndex: fileIndex) { continue }
             if let resume, fileIndex < resume.fileIndex { continue }
             let skip = resume.map { $0.fileIndex == fileIndex ? $0.batchesOfFile : 0 } ?? 0
             // Where the next record starts, for the error record of a read that fails.
@@ -132,6 +140,7 @@ public final class Pipeline {
             let reader: RecordReader
             do {
                 reader = try RecordReader(file: file, fileIndex: fileIndex, wholeFile: file.format == .text && !options.textLines)
+                reader.maxBatchRecords = max(1, options.batchRecords)
             } catch {
                 if skip == 0 { submit(RecordBatch(sequence: sequence, fileIndex: fileIndex, data: [], records: []), failure: "\(error)") }
                 continue
@@ -149,6 +158,7 @@ public final class Pipeline {
                         break
                     }
                     batch = next
+                    options.shard?.filter(&batch)
                 } catch {
                     // The input failed in the middle (an I/O error): one error record for it, then the next input.
                     if batchesOfFile >= skip {
@@ -287,6 +297,15 @@ final class WorkerContextPool: @unchecked Sendable {
         let file = options.inputs[batch.fileIndex]
         var output = takeBuffer(capacity: batch.data.count * 12 + 4096)
         var errors = JSONWriter(capacity: 0)
+        // With --inline-errors each record's error record goes through `scratch` into `output`.
+        var scratch = JSONWriter(capacity: 0)
+        let inline = options.inlineErrors
+        let idField = annotator.configuration.idField
+        func placeInline() {
+            guard inline, scratch.count > 0 else { return }
+            scratch.withUnsafeBytes { InlineErrors.append($0, idField: idField, to: &output) }
+            scratch.removeAll()
+        }
         var stats = RunStatistics()
         stats.inputBytes = batch.sourceBytes
         stats.blank = batch.blankLines
@@ -298,8 +317,13 @@ final class WorkerContextPool: @unchecked Sendable {
                                             sourceName: file.isStdin ? "<stdin>" : file.path)
             batch.data.withUnsafeBufferPointer { data in
                 for r in batch.records {
-                    processor.process(UnsafeBufferPointer(rebasing: data[r.start..<r.end]), line: r.line, offset: r.offset,
-                                      output: &output, errors: &errors, stats: &stats)
+                    let record = UnsafeBufferPointer(rebasing: data[r.start..<r.end])
+                    if inline {
+                        processor.process(record, line: r.line, offset: r.offset, output: &output, errors: &scratch, stats: &stats)
+                        placeInline()
+                    } else {
+                        processor.process(record, line: r.line, offset: r.offset, output: &output, errors: &errors, stats: &stats)
+                    }
                     if cuts != nil {
                         cuts!.append(RecordCut(outputEnd: output.count, errorsEnd: errors.count, errors: stats.errors, statistics: stats))
                     }
@@ -307,19 +331,30 @@ final class WorkerContextPool: @unchecked Sendable {
             }
             if let e = batch.readError {
                 stats.errors += 1
-                processor.writeError(reason: "\(e.reason); the rest of the file cannot be read",
-                                     id: nil, line: e.line, offset: e.offset, into: &errors)
+                let reason = "\(e.reason); the rest of the file cannot be read"
+                if inline {
+                    processor.writeError(reason: reason, id: nil, line: e.line, offset: e.offset, into: &scratch)
+                    placeInline()
+                } else {
+                    processor.writeError(reason: reason, id: nil, line: e.line, offset: e.offset, into: &errors)
+                }
             }
             if let failure {
                 stats.errors += 1
-                processor.writeError(reason: failure.reason, id: nil, line: failure.line, offset: failure.offset, into: &errors)
+                if inline {
+                    processor.writeError(reason: failure.reason, id: nil, line: failure.line, offset: failure.offset, into: &scratch)
+                    placeInline()
+                } else {
+                    processor.writeError(reason: failure.reason, id: nil, line: failure.line, offset: failure.offset, into: &errors)
+                }
             }
         } catch {
             // A worker that cannot be made fails every record of the batch, each with an error record.
             for r in batch.records {
                 stats.errors += 1
                 ErrorRecord.write(source: file.isStdin ? "<stdin>" : file.path, reason: "\(error)", id: nil,
-                                  line: r.line, offset: r.offset, into: &errors)
+                                  line: r.line, offset: r.offset, into: &scratch)
+                if inline { placeInline() } else { errors.raw(scratch.bytes); scratch.removeAll() }
             }
         }
         // With --max-errors the writer compresses, after it has cut the batch.

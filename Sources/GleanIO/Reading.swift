@@ -66,6 +66,14 @@ final class ByteSource {
         compressedBytesRead += Int64(n)
     }
 
+    /// True when a read would block: nothing is buffered and the descriptor (a pipe, a
+    /// terminal, a socket) has no bytes ready. Never true for a regular file.
+    var wouldBlock: Bool {
+        if rawStart < rawEnd || rawEOF { return false }
+        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return poll(&p, 1, 0) == 0
+    }
+
     /// Appends up to `maximum` bytes of content to `buffer`; returns how many (0 at the end).
     func read(into buffer: inout [UInt8], maximum: Int, offset: Int) throws -> Int {
         while true {
@@ -207,6 +215,9 @@ public final class RecordReader {
                 continue
             }
             if eof { break }
+            // Input that trickles (a pipe filter): hand out what is complete rather than wait
+            // for a full batch, so that each answer can come back before the next line is sent.
+            if !batch.records.isEmpty, source.wouldBlock { break }
             do {
                 let n = try source.read(into: &data, maximum: 1 << 18, offset: dataOffset + data.count)
                 if n == 0 { eof = true }

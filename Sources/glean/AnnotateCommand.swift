@@ -74,6 +74,18 @@ struct AnnotateCommand: ParsableCommand {
     @Flag(help: "Continue an interrupted run from OUTPUT.glean-checkpoint (same inputs, models and options; starts afresh when there is none).")
     var resume = false
 
+    @Flag(help: "Write each failed record's error record into the output in its place, as {\"error\":{...}} (with the record's id at the top level), so that every non-blank input line gives one output line; no errors file.")
+    var inlineErrors = false
+
+    @Option(help: ArgumentHelp("Annotate only share K of N (K from 0): by file when there are at least N inputs, else by record; line numbers stay absolute.", valueName: "K/N"))
+    var shard: String?
+
+    @Option(help: "How --shard splits the inputs: auto, file or record.")
+    var shardBy = "auto"
+
+    @Option(help: "Records per batch at most (a batch also ends when piped input has no more lines ready).")
+    var batchSize = 512
+
     @OptionGroup(title: "Models")
     var models: ModelOptions
 
@@ -83,6 +95,9 @@ struct AnnotateCommand: ParsableCommand {
         if let maxErrors, maxErrors < 1 { throw ValidationError("--max-errors must be at least 1") }
         if OffsetUnit(rawValue: offsets) == nil { throw ValidationError("--offsets must be codepoint, utf16 or utf8") }
         if resume, output == "-" { throw ValidationError("--resume needs -o FILE or -o DIR/ (stdout cannot be resumed)") }
+        if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
+        if ShardUnit(rawValue: shardBy) == nil { throw ValidationError("--shard-by must be auto, file or record") }
+        if inlineErrors, errors != nil { throw ValidationError("--inline-errors writes errors into the output; it cannot be used with --errors") }
     }
 
     func run() throws {
@@ -121,6 +136,18 @@ struct AnnotateCommand: ParsableCommand {
         options.maxErrors = maxErrors
         options.textLines = lines
         options.progress = !quiet && isatty(2) != 0
+        options.batchRecords = batchSize
+        options.inlineErrors = inlineErrors
+        if let shard {
+            do {
+                options.shard = try Shard(parsing: shard, unit: ShardUnit(rawValue: shardBy)!).resolved(inputs: options.inputs.count)
+            } catch let error as ConfigurationError {
+                throw UsageError(error.description)
+            }
+            if options.shard?.unit == .record, case .directory = options.output {
+                throw UsageError("--shard \(shard) splits by record here, and every shard would write the same files under -o DIR/; use --shard-by file (at most one shard per input file)")
+            }
+        }
         options.resume = resume
         try RunPreflight.check(options, otherOutputs: summaryJson.map { [("--summary-json", $0)] } ?? [])
 
