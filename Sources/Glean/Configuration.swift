@@ -57,6 +57,8 @@ public struct AnnotatorConfiguration: Sendable {
     public var stages: [any AnnotationStage] = []
     /// Keep only entities with these labels (nil: all).
     public var labels: Set<String>? = nil
+    /// What the records are printed as (`--output-format`); JSONL by default.
+    public var outputFormat: OutputFormat = .jsonl
 
     public init() {}
 }

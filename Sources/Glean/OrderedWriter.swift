@@ -3,8 +3,8 @@ import Foundation
 import GleanCore
 import GleanIO
 
-/// Receives batch results in any order and writes them in input order, on one serial queue.
-/// Also keeps the running totals, the progress bar and the `--max-errors` check.
+/// Receives batch results in any order and writes them in input order, on one serial queue,
+/// through the output format's ``OutputAssembler`` (one per output). Also keeps the running totals, the progress bar and the `--max-errors` check.
 final class OrderedWriter: @unchecked Sendable {
     private let queue = DispatchQueue(label: "glean.writer")
     private let options: PipelineOptions
@@ -16,6 +16,9 @@ final class OrderedWriter: @unchecked Sendable {
     private var maxErrorsReached = false
 
     private var sink: OutputSink?
+    /// The output format's assembler for the open sink (a CSV header, a DocBin gathered whole).
+    private var assembler: (any OutputAssembler)?
+    private let outputFormat: OutputFormat
     private var sinkFileIndex = -1
     private var committed: [OutputSink] = []
     private var errorSink: OutputSink?
@@ -25,6 +28,7 @@ final class OrderedWriter: @unchecked Sendable {
     init(options: PipelineOptions, pipeline: Pipeline) throws {
         self.options = options
         self.pipeline = pipeline
+        outputFormat = pipeline.annotator.configuration.outputFormat
         switch options.output {
         case .stdout:
             sink = OutputSink()
@@ -44,13 +48,36 @@ final class OrderedWriter: @unchecked Sendable {
         } else {
             progress = nil
         }
+        if let sink { try open(sink, path: sink.path) }
+    }
+
+    /// Starts an output: a fresh assembler, and its header (compressed as the output is).
+    private func open(_ sink: OutputSink, path: String?) throws {
+        let a = outputFormat.makeAssembler()
+        assembler = a
+        try writeFramed(a.header(), to: sink, path: path)
+    }
+
+    /// Ends the open output with the assembler's trailer (a DocBin).
+    private func close(_ sink: OutputSink, path: String?) throws {
+        if let a = assembler { try writeFramed(a.finish(), to: sink, path: path) }
+        assembler = nil
+    }
+
+    private func writeFramed(_ bytes: [UInt8], to sink: OutputSink, path: String?) throws {
+        guard !bytes.isEmpty else { return }
+        if outputFormat.allowsCompression, let path, let format = CompressionFormat.fromName(path) {
+            try sink.write(BlockCompressor.compress(bytes, as: format))
+        } else {
+            try sink.write(bytes)
+        }
     }
 
     /// `out.jsonl.gz` -> `out.errors.jsonl`.
     static func errorsPath(beside path: String) -> String {
         var base = path
         for suffix in [".gz", ".zst", ".zstd"] where base.hasSuffix(suffix) { base.removeLast(suffix.count) }
-        for suffix in [".jsonl", ".ndjson", ".json"] where base.hasSuffix(suffix) { base.removeLast(suffix.count); break }
+        for suffix in [".jsonl", ".ndjson", ".json", ".spacy", ".csv", ".tsv"] where base.hasSuffix(suffix) { base.removeLast(suffix.count); break }
         return base + ".errors.jsonl"
     }
 
@@ -72,12 +99,24 @@ final class OrderedWriter: @unchecked Sendable {
         progress?.update(statistics)
         do {
             if case .directory(let dir) = options.output, result.fileIndex != sinkFileIndex {
-                if let sink { committed.append(sink) }
+                if let sink {
+                    try close(sink, path: sink.path)
+                    committed.append(sink)
+                }
                 let relative = options.inputs[result.fileIndex].relativePath
-                sink = try OutputSink(path: (dir as NSString).appendingPathComponent(Self.outputName(for: relative)))
+                let path = (dir as NSString).appendingPathComponent(Self.outputName(for: relative, format: outputFormat))
+                let fresh = try OutputSink(path: path)
+                sink = fresh
+                try open(fresh, path: path)
                 sinkFileIndex = result.fileIndex
             }
-            try result.output.withUnsafeBytes { try sink?.write($0) }
+            try result.output.withUnsafeBytes { batch in
+                if let replaced = assembler?.consume(batch) {
+                    if !replaced.isEmpty { try sink?.write(replaced) }
+                } else {
+                    try sink?.write(batch)
+                }
+            }
             if !result.errors.isEmpty {
                 if let errorsPath {
                     if errorSink == nil { errorSink = try OutputSink(path: errorsPath) }
@@ -97,7 +136,8 @@ final class OrderedWriter: @unchecked Sendable {
     }
 
     /// Output name for an input in directory mode: `a/b.txt.gz` -> `a/b.jsonl.gz`.
-    static func outputName(for relative: String) -> String {
+    /// With `--output-format spacy` (no compression): `a/b.txt.gz` -> `a/b.spacy`.
+    static func outputName(for relative: String, format: OutputFormat = .jsonl) -> String {
         var base = relative
         var compression = ""
         for suffix in [".gz", ".zst", ".zstd"] where base.hasSuffix(suffix) {
@@ -108,14 +148,19 @@ final class OrderedWriter: @unchecked Sendable {
             base.removeLast(suffix.count)
             break
         }
-        return base + ".jsonl" + compression
+        return base + format.directorySuffix + (format.allowsCompression ? compression : "")
     }
 
     /// Commits the outputs (or discards them after an interruption) and returns the totals.
     func finish(interrupted: Bool) throws -> RunSummary {
         try queue.sync {
             progress?.finish()
-            if let sink { committed.append(sink) }
+            if let sink {
+                if failure == nil, !interrupted {
+                    do { try close(sink, path: sink.path) } catch { failure = error }
+                }
+                committed.append(sink)
+            }
             if let failure {
                 committed.forEach { $0.discard() }
                 errorSink?.discard()

@@ -389,29 +389,16 @@ public struct JSONWriter {
     public mutating func int(_ value: Int) {
         if value == .min { rawText(String(value)); return }  // -Int.min overflows
         unique()
-        buffer.reserve(20)
+        buffer.reserve(21)
+        var p = buffer.storage + buffer.count
         var v = value
         if v < 0 {
-            buffer.storage[buffer.count] = UInt8(ascii: "-")
+            p[0] = UInt8(ascii: "-")
+            p += 1
             buffer.count += 1
             v = -v
         }
-        if v < 10 {
-            buffer.storage[buffer.count] = UInt8(truncatingIfNeeded: 48 + v)
-            buffer.count += 1
-            return
-        }
-        var digits = 0
-        var t = v
-        while t > 0 { digits += 1; t /= 10 }
-        let p = buffer.storage + buffer.count
-        var k = digits - 1
-        while v > 0 {
-            p[k] = UInt8(truncatingIfNeeded: 48 + v % 10)
-            v /= 10
-            k -= 1
-        }
-        buffer.count += digits
+        buffer.count += Self.digits(v, at: p)
     }
 
     /// Reserves `maximum` bytes and lets `body` write into them through a pointer; `body`
@@ -425,16 +412,52 @@ public struct JSONWriter {
         buffer.count += written
     }
 
+    /// "00" "01" ... "99": two digits per lookup.
+    @usableFromInline @inline(__always)
+    static var digitPairs: UnsafePointer<UInt8> {
+        ("00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899" as StaticString).utf8Start
+    }
+
+    /// How many decimal digits a non-negative `value` has.
+    @inlinable @inline(__always)
+    public static func digitCount(_ value: Int) -> Int {
+        if value < 10 { return 1 }
+        if value < 100 { return 2 }
+        if value < 1000 { return 3 }
+        if value < 10_000 { return 4 }
+        if value < 100_000 { return 5 }
+        if value < 1_000_000 { return 6 }
+        if value < 10_000_000 { return 7 }
+        if value < 100_000_000 { return 8 }
+        var n = 9
+        var t = value / 1_000_000_000
+        while t > 0 { n += 1; t /= 10 }
+        return n
+    }
+
     /// Writes the decimal digits of a non-negative `value` at `p`; returns how many (at most 20).
+    /// Two digits per step, from a table of digit pairs.
     @inlinable @inline(__always)
     public static func digits(_ value: Int, at p: UnsafeMutablePointer<UInt8>) -> Int {
-        if value < 10 { p[0] = UInt8(truncatingIfNeeded: 48 + value); return 1 }
-        var n = 0
-        var t = value
-        while t > 0 { n += 1; t /= 10 }
-        var v = value
-        var k = n - 1
-        while v > 0 { p[k] = UInt8(truncatingIfNeeded: 48 + v % 10); v /= 10; k -= 1 }
+        let n = digitCount(value)
+        let pairs = digitPairs
+        var v = UInt(bitPattern: value)
+        var k = n
+        while v >= 100 {
+            let q = v / 100
+            let r = Int(v &- q &* 100) &* 2
+            k &-= 2
+            p[k] = pairs[r]
+            p[k &+ 1] = pairs[r &+ 1]
+            v = q
+        }
+        if v >= 10 {
+            let r = Int(v) &* 2
+            p[0] = pairs[r]
+            p[1] = pairs[r &+ 1]
+        } else {
+            p[0] = UInt8(truncatingIfNeeded: 48 &+ v)
+        }
         return n
     }
 
