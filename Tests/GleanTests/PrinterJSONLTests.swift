@@ -20,6 +20,46 @@ struct PrinterJSONLTests {
         }
     }
 
+    /// The word-at-a-time string escaper against a byte-by-byte reference (RFC 8259's escapes),
+    /// on random strings dense in quotes, backslashes, control characters and non-ASCII text.
+    @Test func stringEscapesMatchANaiveReference() {
+        var rng = TestRandom("escapes")
+        let alphabet: [String] = ["a", "b", " ", "\"", "\\", "\n", "\t", "\r", "\u{0}", "\u{1F}", "\u{7F}", "é", "東", "🙂", "/", "\u{8}", "\u{C}"]
+        func reference(_ s: String) -> String {
+            var out = "\""
+            for u in s.utf8 {
+                switch u {
+                case 0x22: out += "\\\""
+                case 0x5C: out += "\\\\"
+                case 0x0A: out += "\\n"
+                case 0x0D: out += "\\r"
+                case 0x09: out += "\\t"
+                case 0x08: out += "\\b"
+                case 0x0C: out += "\\f"
+                case 0..<0x20: out += String(format: "\\u%04x", u)
+                default: out.unicodeScalars.append(Unicode.Scalar(u))  // ASCII; multi-byte handled below
+                }
+            }
+            return out + "\""
+        }
+        var w = JSONWriter(capacity: 8)
+        for _ in 0..<3000 {
+            var s = ""
+            for _ in 0..<Int(rng.next() % 40) { s += alphabet[Int(rng.next() % UInt64(alphabet.count))] }
+            if rng.next() % 4 == 0 { s = String(repeating: "plain text ", count: Int(rng.next() % 5)) + s }
+            w.removeAll()
+            w.string(s)
+            var bytes: [UInt8] = []
+            // The reference on bytes: escapes for the special bytes, every other byte as is.
+            bytes.append(0x22)
+            for u in s.utf8 {
+                if u < 0x20 || u == 0x22 || u == 0x5C { bytes += Array(reference(String(UnicodeScalar(u))).utf8.dropFirst().dropLast()) } else { bytes.append(u) }
+            }
+            bytes.append(0x22)
+            #expect(w.bytes == bytes, "\(rng.label): \(s.debugDescription)")
+        }
+    }
+
     @Test(arguments: [OffsetUnit.codepoint, .utf16, .utf8])
     func onePassOffsetsEqualTheTable(unit: OffsetUnit) throws {
         var rng = TestRandom("offsets-\(unit)")
