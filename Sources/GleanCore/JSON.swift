@@ -274,9 +274,11 @@ public struct JSONScanner {
 /// first `count` are initialised. Every write first calls `reserve`, which checks it.
 @usableFromInline
 final class ByteStorage {
-    @usableFromInline var storage: UnsafeMutablePointer<UInt8>
-    @usableFromInline var count = 0
-    @usableFromInline var capacity: Int
+    // Only the writer that owns this storage touches it (JSONWriter copies it before a write
+    // when it is shared), so the run-time exclusivity checks, one per access, are left out.
+    @exclusivity(unchecked) @usableFromInline var storage: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) @usableFromInline var count = 0
+    @exclusivity(unchecked) @usableFromInline var capacity: Int
 
     init(capacity: Int) {
         self.capacity = max(capacity, 64)

@@ -60,6 +60,22 @@ struct PrinterJSONLTests {
         }
     }
 
+    /// The token ids' decimal counter against Swift's formatting, over every carry up to 10^6
+    /// and the last ones before 10^8.
+    @Test func decimalCounterCountsLikeSwift() {
+        var counter = DecimalCounter()
+        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: 8)
+        defer { p.deallocate() }
+        for i in 0..<1_000_000 {
+            let n = counter.write(to: p)
+            if String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self) != String(i) {
+                Issue.record("counter wrote \(String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)) for \(i)")
+                return
+            }
+            counter.increment()
+        }
+    }
+
     @Test(arguments: [OffsetUnit.codepoint, .utf16, .utf8])
     func onePassOffsetsEqualTheTable(unit: OffsetUnit) throws {
         var rng = TestRandom("offsets-\(unit)")

@@ -155,17 +155,42 @@ public final class JSONLPrinter: Printer {
                 tokens.withUnsafeBufferPointer { tokens in
                     out.withReserved(n * perToken + 16) { p in
                         var w = 0
+                        // The id as ASCII digits, counted up in place (ids below 10^8 fit a word).
+                        var id = DecimalCounter()
+                        let countedIDs = n <= 100_000_000
+                        // Where the previous token's end was written, to reuse its digits when
+                        // this token starts there or one unit later (most tokens do).
+                        var previousEnd = -1, previousEndAt = 0, previousEndLength = 0
                         for i in 0..<n {
                             // `,{"id":`, without the comma before the first token.
                             fragments.copy(i == 0 ? fragments.idFirst : fragments.id, to: p + w)
                             w &+= i == 0 ? 6 : 7
-                            w &+= JSONWriter.digits(i, at: p + w)
+                            if countedIDs {
+                                w &+= id.write(to: p + w)
+                                id.increment()
+                            } else {
+                                w &+= JSONWriter.digits(i, at: p + w)
+                            }
                             fragments.copy16(fragments.start, to: p + w)
                             w &+= 9
-                            w &+= JSONWriter.digits(starts[i], at: p + w)
+                            let start = starts[i]
+                            if previousEndLength <= 8, start == previousEnd {
+                                fragments.copy(p + previousEndAt, to: p + w)
+                                w &+= previousEndLength
+                            } else if previousEndLength > 0, previousEndLength <= 8, start == previousEnd &+ 1,
+                                      p[previousEndAt &+ previousEndLength &- 1] != UInt8(ascii: "9") {
+                                fragments.copy(p + previousEndAt, to: p + w)
+                                w &+= previousEndLength
+                                p[w &- 1] &+= 1
+                            } else {
+                                w &+= JSONWriter.digits(start, at: p + w)
+                            }
                             fragments.copy(fragments.end, to: p + w)
                             w &+= 7
-                            w &+= JSONWriter.digits(ends[i], at: p + w)
+                            previousEnd = ends[i]
+                            previousEndAt = w
+                            previousEndLength = JSONWriter.digits(previousEnd, at: p + w)
+                            w &+= previousEndLength
                             let kind = Int(tokens[i].kind.rawValue)
                             fragments.copySuffix(kind, to: p + w)
                             w &+= fragments.suffixLength[kind]
@@ -323,6 +348,37 @@ struct DocumentOffsets {
     }
 }
 
+/// A non-negative integer below 10^8 as ASCII digits in one word, incremented in place.
+struct DecimalCounter {
+    /// The digits, most significant first, in the low `length` bytes (little-endian).
+    private var digits: UInt64 = UInt64(UInt8(ascii: "0"))
+    private var length = 1
+
+    /// Writes the digits at `p` (an 8-byte store: the caller reserves 8 bytes); returns how many.
+    @inline(__always) func write(to p: UnsafeMutablePointer<UInt8>) -> Int {
+        UnsafeMutableRawPointer(p).storeBytes(of: digits.littleEndian, as: UInt64.self)
+        return length
+    }
+
+    @inline(__always) mutating func increment() {
+        var k = length - 1
+        while k >= 0 {
+            let shift = UInt64(k * 8)
+            let digit = (digits >> shift) & 0xFF
+            if digit != UInt64(UInt8(ascii: "9")) {
+                digits &+= 1 << shift
+                return
+            }
+            digits = (digits & ~(0xFF << shift)) | (UInt64(UInt8(ascii: "0")) << shift)
+            k -= 1
+        }
+        // 9...9 + 1: a leading 1 and one more digit.
+        precondition(length < 8, "DecimalCounter holds numbers below 10^8")
+        digits = (digits << 8) | UInt64(UInt8(ascii: "1"))
+        length += 1
+    }
+}
+
 /// The fixed parts of a token record, padded so that each is copied as whole 8-byte words.
 final class TokenFragments: @unchecked Sendable {
     static let shared = TokenFragments()
@@ -363,7 +419,7 @@ final class TokenFragments: @unchecked Sendable {
     }
 
     @inline(__always) func copy(_ fragment: UnsafeMutablePointer<UInt8>, to p: UnsafeMutablePointer<UInt8>) {
-        UnsafeMutableRawPointer(p).storeBytes(of: UnsafeRawPointer(fragment).load(as: UInt64.self), as: UInt64.self)
+        UnsafeMutableRawPointer(p).storeBytes(of: UnsafeRawPointer(fragment).loadUnaligned(as: UInt64.self), as: UInt64.self)
     }
 
     @inline(__always) func copy16(_ fragment: UnsafeMutablePointer<UInt8>, to p: UnsafeMutablePointer<UInt8>) {

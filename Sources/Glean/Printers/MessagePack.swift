@@ -70,13 +70,17 @@ struct MessagePackWriter {
 /// as `spacy.strings.hash_string` computes it. `"Sydney"` hashes to 64914885292384134.
 enum MurmurHash64A {
     static func hash<C: Collection>(_ data: C, seed: UInt64 = 1) -> UInt64 where C.Element == UInt8 {
+        Array(data).withUnsafeBufferPointer { hash($0, seed: seed) }
+    }
+
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>, seed: UInt64 = 1) -> UInt64 {
         let m: UInt64 = 0xc6a4_a793_5bd1_e995
         let r: UInt64 = 47
-        let bytes = Array(data)
         let len = bytes.count
         var h = seed ^ (UInt64(len) &* m)
         let blocks = len / 8
-        bytes.withUnsafeBytes { raw in
+        if let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
             for i in 0..<blocks {
                 var k = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self))
                 k = k &* m
