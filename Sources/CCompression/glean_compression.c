@@ -25,6 +25,39 @@ size_t glean_gzip_compress(const uint8_t *src, size_t length, uint8_t *dst, size
     return rc == Z_STREAM_END ? written : 0;
 }
 
+size_t glean_zlib_bound(size_t length) {
+    // compressBound plus a margin per 1 GiB chunk fed to deflate.
+    return (size_t)compressBound(0) + length + length / 1000 + 64 * (length / (1u << 30) + 1) + 64;
+}
+
+size_t glean_zlib_compress(const uint8_t *src, size_t length, uint8_t *dst, size_t capacity, int level) {
+    z_stream s;
+    memset(&s, 0, sizeof s);
+    if (deflateInit(&s, level) != Z_OK) return 0;
+    size_t in_left = length, out_left = capacity;
+    s.next_in = (Bytef *)src;
+    s.next_out = dst;
+    int rc = Z_OK;
+    while (rc == Z_OK) {
+        // zlib counts in uInt: feed at most 1 GiB at a time.
+        const size_t chunk = 1u << 30;
+        if (s.avail_in == 0) {
+            s.avail_in = (uInt)(in_left < chunk ? in_left : chunk);
+            in_left -= s.avail_in;
+        }
+        if (s.avail_out == 0) {
+            if (out_left == 0) break;
+            s.avail_out = (uInt)(out_left < chunk ? out_left : chunk);
+            out_left -= s.avail_out;
+        }
+        rc = deflate(&s, in_left == 0 ? Z_FINISH : Z_NO_FLUSH);
+        if (rc == Z_BUF_ERROR) rc = Z_OK;
+    }
+    size_t written = (size_t)s.total_out;
+    deflateEnd(&s);
+    return rc == Z_STREAM_END ? written : 0;
+}
+
 size_t glean_zstd_compress(const uint8_t *src, size_t length, uint8_t *dst, size_t capacity, int level) {
     size_t n = ZSTD_compress(dst, capacity, src, length, level);
     return ZSTD_isError(n) ? 0 : n;

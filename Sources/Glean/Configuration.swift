@@ -60,6 +60,8 @@ public struct AnnotatorConfiguration: Sendable {
     /// In-document propagation after resolution (GleanNames' `Propagation`): later surnames
     /// and acronyms take the entity named in full earlier.
     public var propagation = true
+    /// What the records are printed as (`--output-format`); JSONL by default.
+    public var outputFormat: OutputFormat = .jsonl
 
     public init() {}
 }

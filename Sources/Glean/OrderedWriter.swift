@@ -3,15 +3,18 @@ import Foundation
 import GleanCore
 import GleanIO
 
-/// Receives batch results in any order and writes them in input order, on one serial queue.
-/// Also keeps the running totals, the progress bar, the `--max-errors` check and the checkpoint.
+/// Receives batch results in any order and writes them in input order, on one serial queue,
+/// through the output format's ``OutputAssembler`` (one per output: a CSV header, a DocBin
+/// gathered whole). Also keeps the running totals, the progress bar, the `--max-errors` check
+/// and the checkpoint.
 ///
 /// Outputs are written to partial files beside their targets and renamed into place when the
 /// run completes (in `-o DIR/` mode each finished output is closed, so that one file descriptor
 /// is open at a time). Beside a file or directory output the checkpoint records, at batch
 /// boundaries (at most every ``PipelineOptions/checkpointInterval`` seconds), what was written
 /// and how far the inputs were read; an interrupted run (a signal, a write failure, a kill)
-/// leaves the partial files and the checkpoint, and `--resume` continues from there.
+/// leaves the partial files and the checkpoint, and `--resume` continues from there. A spaCy
+/// DocBin is one blob written when its output completes, so it has no checkpoint.
 final class OrderedWriter: @unchecked Sendable {
     private let queue = DispatchQueue(label: "glean.writer")
     private let options: PipelineOptions
@@ -25,6 +28,9 @@ final class OrderedWriter: @unchecked Sendable {
     private var closed = false
 
     private var sink: OutputSink?
+    /// The output format's assembler for the open sink (a CSV header, a DocBin gathered whole).
+    private var assembler: (any OutputAssembler)?
+    private let outputFormat: OutputFormat
     private var sinkFileIndex = -1
     /// Directory mode: outputs finished and closed, renamed into place by finish.
     private var finishedOutputs: [(partial: String, target: String)] = []
@@ -41,6 +47,7 @@ final class OrderedWriter: @unchecked Sendable {
     init(options: PipelineOptions, pipeline: Pipeline, fingerprint: [String: String]) throws {
         self.options = options
         self.pipeline = pipeline
+        outputFormat = pipeline.annotator.configuration.outputFormat
         if options.progress {
             let total = options.inputs.reduce(Int64(0)) { $0 + ($1.size ?? 0) }
             let known = options.inputs.allSatisfy { $0.size != nil }
@@ -50,7 +57,8 @@ final class OrderedWriter: @unchecked Sendable {
         }
         errorsPath = Self.errorsPath(for: options)
         state.fingerprint = fingerprint
-        let checkpointPath = try CheckpointFile.path(for: options.output)
+        // A DocBin is written whole when its output completes: nothing to resume from.
+        let checkpointPath = outputFormat == .spacy ? nil : try CheckpointFile.path(for: options.output)
         var resumed: CheckpointState?
         if options.resume {
             guard let checkpointPath else {
@@ -74,6 +82,7 @@ final class OrderedWriter: @unchecked Sendable {
             } else if case .stdout = options.output {
                 sink = OutputSink()
             }
+            if let sink { try open(sink, path: sink.path) }
             if let checkpointPath {
                 do {
                     checkpoint = try CheckpointFile(creating: checkpointPath)
@@ -103,17 +112,39 @@ final class OrderedWriter: @unchecked Sendable {
         }
     }
 
+    /// Starts an output: a fresh assembler, and its header (compressed as the output is).
+    private func open(_ sink: OutputSink, path: String?) throws {
+        let a = outputFormat.makeAssembler()
+        assembler = a
+        try writeFramed(a.header(), to: sink, path: path)
+    }
+
+    /// Ends the open output with the assembler's trailer (a DocBin).
+    private func close(_ sink: OutputSink, path: String?) throws {
+        if let a = assembler { try writeFramed(a.finish(), to: sink, path: path) }
+        assembler = nil
+    }
+
+    private func writeFramed(_ bytes: [UInt8], to sink: OutputSink, path: String?) throws {
+        guard !bytes.isEmpty else { return }
+        if outputFormat.allowsCompression, let path, let format = CompressionFormat.fromName(path) {
+            try sink.write(BlockCompressor.compress(bytes, as: format))
+        } else {
+            try sink.write(bytes)
+        }
+    }
+
     /// `out.jsonl.gz` -> `out.errors.jsonl`.
     static func errorsPath(beside path: String) -> String {
         var base = path
         for suffix in [".gz", ".zst", ".zstd"] where base.hasSuffix(suffix) { base.removeLast(suffix.count) }
-        for suffix in [".jsonl", ".ndjson", ".json"] where base.hasSuffix(suffix) { base.removeLast(suffix.count); break }
+        for suffix in [".jsonl", ".ndjson", ".json", ".spacy", ".csv", ".tsv"] where base.hasSuffix(suffix) { base.removeLast(suffix.count); break }
         return base + ".errors.jsonl"
     }
 
     private func outputPath(forInput index: Int) -> String {
         guard case .directory(let dir) = options.output else { return "" }
-        return (dir as NSString).appendingPathComponent(Self.outputName(for: options.inputs[index].relativePath))
+        return (dir as NSString).appendingPathComponent(Self.outputName(for: options.inputs[index].relativePath, format: outputFormat))
     }
 
     /// A fresh run: the checkpoint and partial files an interrupted run left are removed (the
@@ -150,6 +181,8 @@ final class OrderedWriter: @unchecked Sendable {
                 sinkFileIndex = s.fileIndex
             }
         }
+        // The header of a resumed output is already in its partial file.
+        if sink != nil { assembler = outputFormat.makeAssembler() }
         if s.errorsBytes > 0, let errorsPath {
             errorSink = try OutputSink(path: errorsPath, resumeAt: s.errorsBytes)
         } else if let errorsPath, let e = try? ResolvedOutput.resolve(errorsPath), e.kind != .special {
@@ -174,16 +207,20 @@ final class OrderedWriter: @unchecked Sendable {
         do {
             if case .directory = options.output, result.fileIndex != sinkFileIndex {
                 if let sink, let partial = sink.partialPath, let target = sink.target {
+                    try close(sink, path: sink.path)
                     try sink.close()
                     finishedOutputs.append((partial, target))
                 }
-                sink = try OutputSink(path: outputPath(forInput: result.fileIndex))
+                let path = outputPath(forInput: result.fileIndex)
+                let fresh = try OutputSink(path: path)
+                sink = fresh
+                try open(fresh, path: path)
                 sinkFileIndex = result.fileIndex
             }
             var errors = result.errors
             var batchStatistics = result.statistics
             if result.cuts == nil {
-                try result.output.withUnsafeBytes { try sink?.write($0) }
+                try result.output.withUnsafeBytes { try writeBatch($0) }
             } else {
                 // With --max-errors: end the output at the record that brings the error count to N,
                 // then compress what is kept.
@@ -195,10 +232,10 @@ final class OrderedWriter: @unchecked Sendable {
                 }
                 try result.output.withUnsafeBytes { all in
                     let kept = UnsafeBufferPointer(rebasing: all[0..<outputEnd])
-                    if let format = pipelineCompression(result.fileIndex) {
-                        try sink?.write(BlockCompressor.compress(kept, as: format))
+                    if outputFormat.allowsCompression, let format = pipelineCompression(result.fileIndex) {
+                        try BlockCompressor.compress(kept, as: format).withUnsafeBufferPointer { try writeBatch($0) }
                     } else {
-                        try sink?.write(kept)
+                        try writeBatch(kept)
                     }
                 }
             }
@@ -234,6 +271,15 @@ final class OrderedWriter: @unchecked Sendable {
         }
     }
 
+    /// One batch into the open output, through its assembler (a DocBin gathers it instead).
+    private func writeBatch(_ batch: UnsafeBufferPointer<UInt8>) throws {
+        if let replaced = assembler?.consume(batch) {
+            if !replaced.isEmpty { try sink?.write(replaced) }
+        } else {
+            try sink?.write(batch)
+        }
+    }
+
     private func pipelineCompression(_ fileIndex: Int) -> CompressionFormat? {
         switch options.output {
         case .stdout: return nil
@@ -255,7 +301,8 @@ final class OrderedWriter: @unchecked Sendable {
     }
 
     /// Output name for an input in directory mode: `a/b.txt.gz` -> `a/b.jsonl.gz`.
-    static func outputName(for relative: String) -> String {
+    /// With `--output-format spacy` (no compression): `a/b.txt.gz` -> `a/b.spacy`.
+    static func outputName(for relative: String, format: OutputFormat = .jsonl) -> String {
         var base = relative
         var compression = ""
         for suffix in [".gz", ".zst", ".zstd"] where base.hasSuffix(suffix) {
@@ -266,7 +313,7 @@ final class OrderedWriter: @unchecked Sendable {
             base.removeLast(suffix.count)
             break
         }
-        return base + ".jsonl" + compression
+        return base + format.directorySuffix + (format.allowsCompression ? compression : "")
     }
 
     /// Keeps the partial files and the checkpoint, closed, for `--resume`.
@@ -303,6 +350,9 @@ final class OrderedWriter: @unchecked Sendable {
             closed = true
             progress?.finish()
             var summary = RunSummary()
+            if failure == nil, !interrupted, let sink {
+                do { try close(sink, path: sink.path) } catch { failure = error }
+            }
             if let failure {
                 if checkpoint != nil {
                     keepForResume(save: false)

@@ -66,8 +66,9 @@ public struct RunSummary: Sendable {
 }
 
 /// The concurrent, ordered pipeline: one reader (I/O, decompression, line splitting) on the
-/// calling thread, `threads` workers on Dispatch (decode, annotate, render, compress), one writer
-/// (a serial queue) that emits batches in input order. At most `threads ×
+/// calling thread, `threads` workers on Dispatch (decode, annotate, print, compress: see
+/// ``RecordProcessor``), one writer (a serial queue) that emits batches in input order, through
+/// the ``OutputAssembler`` of the output format. At most `threads ×
 /// batchesInFlightPerThread` batches exist at once, so memory stays flat; the output is
 /// byte-identical for any number of threads.
 public final class Pipeline {
@@ -314,7 +315,7 @@ final class WorkerContextPool: @unchecked Sendable {
             let worker = try take()
             defer { put(worker) }
             let processor = RecordProcessor(worker: worker, format: file.format,
-                                            sourceName: file.isStdin ? "<stdin>" : file.path)
+                                            sourceName: file.isStdin ? "<stdin>" : file.path, textLines: options.textLines)
             batch.data.withUnsafeBufferPointer { data in
                 for r in batch.records {
                     let record = UnsafeBufferPointer(rebasing: data[r.start..<r.end])
@@ -368,6 +369,7 @@ final class WorkerContextPool: @unchecked Sendable {
     }
 
     func outputCompression(for fileIndex: Int) -> CompressionFormat? {
+        guard annotator.configuration.outputFormat.allowsCompression else { return nil }
         switch options.output {
         case .stdout: return nil
         case .file(let path): return CompressionFormat.fromName(path)

@@ -274,9 +274,11 @@ public struct JSONScanner {
 /// first `count` are initialised. Every write first calls `reserve`, which checks it.
 @usableFromInline
 final class ByteStorage {
-    @usableFromInline var storage: UnsafeMutablePointer<UInt8>
-    @usableFromInline var count = 0
-    @usableFromInline var capacity: Int
+    // Only the writer that owns this storage touches it (JSONWriter copies it before a write
+    // when it is shared), so the run-time exclusivity checks, one per access, are left out.
+    @exclusivity(unchecked) @usableFromInline var storage: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) @usableFromInline var count = 0
+    @exclusivity(unchecked) @usableFromInline var capacity: Int
 
     init(capacity: Int) {
         self.capacity = max(capacity, 64)
@@ -389,29 +391,16 @@ public struct JSONWriter {
     public mutating func int(_ value: Int) {
         if value == .min { rawText(String(value)); return }  // -Int.min overflows
         unique()
-        buffer.reserve(20)
+        buffer.reserve(21)
+        var p = buffer.storage + buffer.count
         var v = value
         if v < 0 {
-            buffer.storage[buffer.count] = UInt8(ascii: "-")
+            p[0] = UInt8(ascii: "-")
+            p += 1
             buffer.count += 1
             v = -v
         }
-        if v < 10 {
-            buffer.storage[buffer.count] = UInt8(truncatingIfNeeded: 48 + v)
-            buffer.count += 1
-            return
-        }
-        var digits = 0
-        var t = v
-        while t > 0 { digits += 1; t /= 10 }
-        let p = buffer.storage + buffer.count
-        var k = digits - 1
-        while v > 0 {
-            p[k] = UInt8(truncatingIfNeeded: 48 + v % 10)
-            v /= 10
-            k -= 1
-        }
-        buffer.count += digits
+        buffer.count += Self.digits(v, at: p)
     }
 
     /// Reserves `maximum` bytes and lets `body` write into them through a pointer; `body`
@@ -425,61 +414,123 @@ public struct JSONWriter {
         buffer.count += written
     }
 
-    /// Writes the decimal digits of a non-negative `value` at `p`; returns how many (at most 20).
+    /// "00" "01" ... "99": two digits per lookup.
+    @usableFromInline @inline(__always)
+    static var digitPairs: UnsafePointer<UInt8> {
+        ("00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899" as StaticString).utf8Start
+    }
+
+    /// How many decimal digits a non-negative `value` has.
     @inlinable @inline(__always)
-    public static func digits(_ value: Int, at p: UnsafeMutablePointer<UInt8>) -> Int {
-        if value < 10 { p[0] = UInt8(truncatingIfNeeded: 48 + value); return 1 }
-        var n = 0
-        var t = value
+    public static func digitCount(_ value: Int) -> Int {
+        if value < 10 { return 1 }
+        if value < 100 { return 2 }
+        if value < 1000 { return 3 }
+        if value < 10_000 { return 4 }
+        if value < 100_000 { return 5 }
+        if value < 1_000_000 { return 6 }
+        if value < 10_000_000 { return 7 }
+        if value < 100_000_000 { return 8 }
+        var n = 9
+        var t = value / 1_000_000_000
         while t > 0 { n += 1; t /= 10 }
-        var v = value
-        var k = n - 1
-        while v > 0 { p[k] = UInt8(truncatingIfNeeded: 48 + v % 10); v /= 10; k -= 1 }
         return n
     }
 
-    static let escapeTable: [UInt8] = {
-        // 0: copy; 1: needs an escape.
-        var t = [UInt8](repeating: 0, count: 256)
-        for c in 0..<0x20 { t[c] = 1 }
-        t[Int(UInt8(ascii: "\""))] = 1
-        t[Int(UInt8(ascii: "\\"))] = 1
-        return t
-    }()
-
-    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-
-    /// Writes `s` as a quoted, escaped JSON string. `s` must be valid UTF-8.
-    public mutating func string(_ s: UnsafeBufferPointer<UInt8>) {
-        byte(UInt8(ascii: "\""))
-        Self.escapeTable.withUnsafeBufferPointer { table in
-            var i = 0
-            let n = s.count
-            while i < n {
-                var j = i
-                while j < n, table[Int(s[j])] == 0 { j += 1 }
-                if j > i { buffer.append(s.baseAddress! + i, j - i) }
-                guard j < n else { break }
-                let c = s[j]
-                switch c {
-                case UInt8(ascii: "\""): raw("\\\"")
-                case UInt8(ascii: "\\"): raw("\\\\")
-                case 0x0A: raw("\\n")
-                case 0x0D: raw("\\r")
-                case 0x09: raw("\\t")
-                case 0x08: raw("\\b")
-                case 0x0C: raw("\\f")
-                default:
-                    raw("\\u00")
-                    byte(Self.hexDigits[Int(c >> 4)])
-                    byte(Self.hexDigits[Int(c & 0xF)])
-                }
-                i = j + 1
-            }
+    /// Writes the decimal digits of a non-negative `value` at `p`; returns how many (at most 20).
+    /// Two digits per step, from a table of digit pairs.
+    @inlinable @inline(__always)
+    public static func digits(_ value: Int, at p: UnsafeMutablePointer<UInt8>) -> Int {
+        let n = digitCount(value)
+        let pairs = digitPairs
+        var v = UInt(bitPattern: value)
+        var k = n
+        while v >= 100 {
+            let q = v / 100
+            let r = Int(v &- q &* 100) &* 2
+            k &-= 2
+            p[k] = pairs[r]
+            p[k &+ 1] = pairs[r &+ 1]
+            v = q
         }
-        byte(UInt8(ascii: "\""))
+        if v >= 10 {
+            let r = Int(v) &* 2
+            p[0] = pairs[r]
+            p[1] = pairs[r &+ 1]
+        } else {
+            p[0] = UInt8(truncatingIfNeeded: 48 &+ v)
+        }
+        return n
     }
 
+    /// Per byte: "1" where a JSON string needs an escape (`"`, `\\`, control characters).
+    @usableFromInline @inline(__always)
+    static var escapeTable: UnsafePointer<UInt8> {
+        ("1111111111111111111111111111111100100000000000000000000000000000000000000000000000000000000010000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000" as StaticString).utf8Start
+    }
+
+    /// Writes `s` at `p` as a quoted, escaped JSON string; returns how many bytes (at most
+    /// `6 * s.count + 2`). Eight bytes at a time while none needs an escape.
+    @inlinable
+    public static func escaped(_ s: UnsafeBufferPointer<UInt8>, at p: UnsafeMutablePointer<UInt8>) -> Int {
+        p[0] = UInt8(ascii: "\"")
+        var w = 1
+        guard let src = s.baseAddress else { p[1] = UInt8(ascii: "\""); return 2 }
+        let n = s.count
+        var i = 0
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let table = escapeTable
+        let hex = ("0123456789abcdef" as StaticString).utf8Start
+        while i < n {
+            // A word with no byte < 0x20, no `"` and no `\` is copied whole.
+            while i &+ 8 <= n {
+                let v = UnsafeRawPointer(src + i).loadUnaligned(as: UInt64.self)
+                let quote = v ^ (ones &* 0x22), backslash = v ^ (ones &* 0x5C)
+                let special = ((v &- ones &* 0x20) & ~v) | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
+                if special & highs != 0 { break }
+                UnsafeMutableRawPointer(p + w).storeBytes(of: v, as: UInt64.self)
+                w &+= 8
+                i &+= 8
+            }
+            // Then byte by byte up to the end of the word that held a special byte.
+            let stop = min(n, i &+ 8)
+            while i < stop {
+                let c = src[i]
+                i &+= 1
+                if table[Int(c)] == UInt8(ascii: "0") { p[w] = c; w &+= 1; continue }
+                p[w] = UInt8(ascii: "\\")
+                switch c {
+                case UInt8(ascii: "\""): p[w &+ 1] = c; w &+= 2
+                case UInt8(ascii: "\\"): p[w &+ 1] = c; w &+= 2
+                case 0x0A: p[w &+ 1] = UInt8(ascii: "n"); w &+= 2
+                case 0x0D: p[w &+ 1] = UInt8(ascii: "r"); w &+= 2
+                case 0x09: p[w &+ 1] = UInt8(ascii: "t"); w &+= 2
+                case 0x08: p[w &+ 1] = UInt8(ascii: "b"); w &+= 2
+                case 0x0C: p[w &+ 1] = UInt8(ascii: "f"); w &+= 2
+                default:
+                    p[w &+ 1] = UInt8(ascii: "u"); p[w &+ 2] = UInt8(ascii: "0"); p[w &+ 3] = UInt8(ascii: "0")
+                    p[w &+ 4] = hex[Int(c >> 4)]; p[w &+ 5] = hex[Int(c & 0xF)]
+                    w &+= 6
+                }
+            }
+        }
+        p[w] = UInt8(ascii: "\"")
+        return w &+ 1
+    }
+
+    /// Writes `s` as a quoted, escaped JSON string. `s` must be valid UTF-8.
+    @inlinable
+    public mutating func string(_ s: UnsafeBufferPointer<UInt8>) {
+        let maximum = 6 &* s.count &+ 2
+        unique()
+        buffer.reserve(maximum)
+        let storage = buffer.storage
+        let count = buffer.count
+        buffer.count = count &+ Self.escaped(s, at: storage + count)
+    }
+
+    @inlinable
     public mutating func string(_ s: String) {
         var s = s
         s.withUTF8 { string($0) }

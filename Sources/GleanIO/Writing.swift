@@ -23,6 +23,18 @@ public enum BlockCompressor {
         return out
     }
 
+    /// One zlib stream (RFC 1950), as Python's `zlib.compress` writes: spaCy's `.spacy` files.
+    public static func zlib(_ src: UnsafeBufferPointer<UInt8>, level: Int = 6) -> [UInt8] {
+        let bound = glean_zlib_bound(src.count)
+        var out = [UInt8](repeating: 0, count: bound)
+        let n = out.withUnsafeMutableBufferPointer { dst in
+            glean_zlib_compress(src.baseAddress ?? UnsafePointer(dst.baseAddress!), src.count, dst.baseAddress!, dst.count, Int32(level))
+        }
+        precondition(n > 0, "compression into a buffer of the library's bound cannot fail")
+        out.removeLast(out.count - n)
+        return out
+    }
+
     public static var zlibVersion: String { String(cString: glean_zlib_version()) }
     public static var zstdVersion: String {
         let v = glean_zstd_version()

@@ -29,7 +29,7 @@ struct AnnotateCommand: ParsableCommand {
     @Argument(help: "Input files or directories, or - for stdin.")
     var inputs: [String] = []
 
-    @Option(name: .shortAndLong, help: "Output: a file (replaced atomically; .gz/.zst compress), - for stdout, or DIR/ for one output per input file.")
+    @Option(name: .shortAndLong, help: "Output: a file (replaced atomically; .gz/.zst compress; .spacy, .csv, .tsv choose the format), - for stdout, or DIR/ for one output per input file.")
     var output: String = "-"
 
     @Option(help: "Errors file (default: OUTPUT.errors.jsonl beside a file output; stderr for stdout).")
@@ -64,6 +64,9 @@ struct AnnotateCommand: ParsableCommand {
 
     @Option(help: "Input format for stdin or files with other names: jsonl or text.")
     var format: String?
+
+    @Option(help: "Output format: jsonl (default), compact (tokens as columns), spacy (DocBin), entities (one row per entity). Default: by the output's extension (.spacy, .csv, .tsv), else jsonl.")
+    var outputFormat: String?
 
     @Option(help: "Write the end summary as JSON to this file.")
     var summaryJson: String?
@@ -130,6 +133,13 @@ struct AnnotateCommand: ParsableCommand {
         }
         if options.inputs.isEmpty { throw UsageError("no input files found in \(inputs.joined(separator: " "))") }
         options.output = try outputTarget(for: options.inputs)
+        if case .file(let path) = options.output {
+            config.outputFormat = try OutputFormat(name: outputFormat, outputPath: path)
+        } else {
+            config.outputFormat = try OutputFormat(name: outputFormat, outputPath: nil)
+        }
+        // A DocBin holds the tokens of every document.
+        if config.outputFormat == .spacy { config.emit.insert(.tokens) }
         options.errorsPath = errors
         options.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
         options.limit = limit

@@ -754,11 +754,14 @@ struct PipelineTests {
         let whole = try PipelineRun.run([input], in: scratch, output: "whole.jsonl", errors: "whole.err")
         #expect(whole.records.count == 1)
         #expect(whole.records.first?.string("text") == content)
-        #expect(whole.records.first?.keys == ["text", "tokens", "sents", "ents"])
+        // Records made from text files carry their file (and their line with --lines).
+        #expect(whole.records.first?.keys == ["text", "file", "tokens", "sents", "ents"])
+        #expect(whole.records.first?.string("file") == input)
         let byLine = try PipelineRun.run([input], in: scratch, output: "lines.jsonl", errors: "lines.err") { _, options in
             options.textLines = true
         }
         #expect(byLine.records.map { $0.string("text") } == ["First line here.", "Second line.", "Fourth, after a blank.", "no final LF"])
+        #expect(byLine.records.map { $0.raw("line") } == ["1", "2", "4", "5"])
         // Invalid UTF-8 in a text file is repaired with a warning.
         let broken = scratch.write("broken.txt", Array("bad ".utf8) + [0xFF] + Array(" byte".utf8))
         let r = try #require(try PipelineRun.run([broken], in: scratch, output: "broken.jsonl", errors: "broken.err").records.first)

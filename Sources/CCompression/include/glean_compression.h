@@ -18,6 +18,9 @@ size_t glean_zstd_bound(size_t length);
 /// written, or 0 on failure.
 size_t glean_gzip_compress(const uint8_t *src, size_t length, uint8_t *dst, size_t capacity, int level);
 size_t glean_zstd_compress(const uint8_t *src, size_t length, uint8_t *dst, size_t capacity, int level);
+/// Compresses `length` bytes into one zlib stream (RFC 1950, what Python's zlib.compress writes).
+size_t glean_zlib_bound(size_t length);
+size_t glean_zlib_compress(const uint8_t *src, size_t length, uint8_t *dst, size_t capacity, int level);
 
 /// A streaming decompressor for gzip (any number of concatenated members) or zstd (any number of
 /// frames). Invariant: used by one thread at a time.
