@@ -28,6 +28,9 @@ public struct PipelineOptions: Sendable {
     public var textLines = false
     /// Show a progress bar on stderr (the CLI sets it when stderr is a terminal).
     public var progress = false
+    /// The longest record read into memory (bytes): a longer one becomes one error record and
+    /// reading goes on with the next line (`--max-record-bytes`).
+    public var maxRecordBytes = RecordReader.defaultMaxRecordBytes
     /// Batches in flight per worker thread: bounds memory however large the corpus.
     public var batchesInFlightPerThread = 4
 
@@ -101,6 +104,7 @@ public final class Pipeline {
             let reader: RecordReader
             do {
                 reader = try RecordReader(file: file, fileIndex: fileIndex, wholeFile: file.format == .text && !options.textLines)
+                reader.maxRecordBytes = options.maxRecordBytes
             } catch {
                 readFailure = error
                 break
@@ -234,6 +238,11 @@ final class WorkerContextPool: @unchecked Sendable {
                                             sourceName: file.isStdin ? "<stdin>" : file.path)
             batch.data.withUnsafeBufferPointer { data in
                 for r in batch.records {
+                    if let failure = r.failure {
+                        stats.errors += 1
+                        processor.writeError(reason: failure, id: nil, line: r.line, offset: r.offset, into: &errors)
+                        continue
+                    }
                     processor.process(UnsafeBufferPointer(rebasing: data[r.start..<r.end]), line: r.line, offset: r.offset,
                                       output: &output, errors: &errors, stats: &stats)
                 }

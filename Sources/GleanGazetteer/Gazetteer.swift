@@ -382,6 +382,21 @@ final class GazetteerImage: @unchecked Sendable {
 
     deinit { release() }
 
+    // MARK: The automaton for long names
+
+    private let automatonLock = NSLock()
+    private var automatonState: (built: Bool, value: GazetteerAutomaton?) = (false, nil)
+
+    /// The Aho-Corasick automaton over the trie when some name is longer than
+    /// ``GazetteerAutomaton/walkDepth`` tokens (built once, on first use), else nil: then the walk
+    /// from each token costs at most that many steps.
+    func automaton() -> GazetteerAutomaton? {
+        automatonLock.lock()
+        defer { automatonLock.unlock() }
+        if !automatonState.built { automatonState = (true, GazetteerAutomaton.build(self)) }
+        return automatonState.value
+    }
+
     // MARK: Reading the sections
 
     /// The child (node id with the has-entries and has-children bits) of `parent` (a node id)
@@ -489,16 +504,24 @@ final class GazetteerImage: @unchecked Sendable {
         return c
     }
 
+    /// Appends the matches in `tokens` to `spans`; returns the trie steps taken (the work
+    /// counter: at most `walkDepth` per token with the walk, a constant per token amortized with
+    /// the automaton).
+    @discardableResult
     func findMatches(text: [UInt8], tokens: [Token], allowed: [Bool]?, cache: UnsafeMutablePointer<GazetteerScratch.Slot>?,
                      names: UnsafeMutablePointer<GazetteerScratch.Names>?,
-                     spansCache: UnsafeMutablePointer<GazetteerScratch.NodeSpans>?, into spans: inout [Span]) {
+                     spansCache: UnsafeMutablePointer<GazetteerScratch.NodeSpans>?, into spans: inout [Span],
+                     automaton forced: GazetteerAutomaton? = nil) -> Int {
         let n = tokens.count
-        guard n > 0, !text.isEmpty else { return }
+        guard n > 0, !text.isEmpty else { return 0 }
+        var steps = 0
+        var usedAutomaton = false
+        let firstNew = spans.count
         text.withUnsafeBufferPointer { textBuffer in
             tokens.withUnsafeBufferPointer { toks in
                 withUnsafeTemporaryAllocation(of: UInt64.self, capacity: n) { keys in
                     withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * n) { index in
-                        withUnsafeTemporaryAllocation(of: Bool.self, capacity: n) { caps in
+                        withUnsafeTemporaryAllocation(of: Int32.self, capacity: n + 1) { caps in
                             let base = textBuffer.baseAddress!
                             let length = textBuffer.count
                             // Pass 1: key every non-space token; list those that can start a
@@ -506,6 +529,7 @@ final class GazetteerImage: @unchecked Sendable {
                             let candidates = index.baseAddress! + n
                             var m = 0
                             var c = 0
+                            caps[0] = 0
                             for t in 0..<n {
                                 let token = toks[t]
                                 if token.kind == .space { continue }
@@ -513,13 +537,23 @@ final class GazetteerImage: @unchecked Sendable {
                                 let (key, capital) = TokenKey.key(base + token.start, token.end - token.start,
                                                                   readable: length - token.start, options: foldOptions)
                                 keys[m] = key
-                                caps[m] = capital
+                                caps[m + 1] = caps[m] &+ (capital ? 1 : 0)
                                 index[m] = Int32(truncatingIfNeeded: t)
                                 candidates[c] = Int32(truncatingIfNeeded: m)
                                 c &+= passesFilter(key) ? 1 : 0
                                 m += 1
                             }
-                            // Pass 2: walk the trie from each candidate.
+                            // Pass 2: walk the trie from each candidate; with names longer
+                            // than `GazetteerAutomaton.walkDepth` tokens, the automaton instead.
+                            if let automaton = forced ?? automaton() {
+                                usedAutomaton = true
+                                steps += automaton.run(keys: keys, count: m, image: self, cache: cache) { s, e, node in
+                                    emit(from: s, to: e, nodeID: node, keys: keys, index: index, caps: caps,
+                                         tokens: toks, allowed: allowed, names: names, spansCache: spansCache, into: &spans)
+                                }
+                                return
+                            }
+                            var walked = 0
                             for k in 0..<c {
                                 let s = Int(candidates[k])
                                 var current = rootChild(keys[s], cache)
@@ -532,24 +566,34 @@ final class GazetteerImage: @unchecked Sendable {
                                     guard current & GLZ.hasChildrenBit != 0 else { break }
                                     e += 1
                                     if e >= m { break }
+                                    walked &+= 1
                                     current = cachedChild(current & GLZ.nodeMask, keys[e], cache)
                                 }
                             }
+                            steps += c + walked
                         }
                     }
                 }
             }
         }
+        if usedAutomaton, spans.count - firstNew > 1 {
+            // The automaton finds matches by end; the walk's order is by start, then length.
+            let sorted = spans[firstNew...].enumerated().sorted {
+                ($0.element.firstToken, $0.element.endToken, $0.offset) < ($1.element.firstToken, $1.element.endToken, $1.offset)
+            }
+            spans.replaceSubrange(firstNew..., with: sorted.map(\.element))
+        }
+        return steps
     }
 
     /// Spans for a match of non-space tokens s...e ending at a node with entries.
     private func emit(from s: Int, to e: Int, nodeID: UInt32,
                       keys: UnsafeMutableBufferPointer<UInt64>, index: UnsafeMutableBufferPointer<Int32>,
-                      caps: UnsafeMutableBufferPointer<Bool>, tokens: UnsafeBufferPointer<Token>,
+                      caps: UnsafeMutableBufferPointer<Int32>, tokens: UnsafeBufferPointer<Token>,
                       allowed: [Bool]?, names: UnsafeMutablePointer<GazetteerScratch.Names>?,
                       spansCache: UnsafeMutablePointer<GazetteerScratch.NodeSpans>?, into spans: inout [Span]) {
-        var lowercaseOccurrence = true
-        if smart { for k in s...e where caps[k] { lowercaseOccurrence = false; break } }
+        // caps[k] counts the capitalised tokens before token k.
+        let lowercaseOccurrence = !smart || caps[e + 1] == caps[s]
         let firstToken = Int(index[s]), lastToken = Int(index[e])
         let start = tokens[firstToken].start, end = tokens[lastToken].end
         // A node matched recently: copy its ready spans.
