@@ -38,15 +38,15 @@ final class GazetteerAutomaton: @unchecked Sendable {
         var key = [UInt64](repeating: 0, count: n)
         var entries = [Bool](repeating: false, count: n)
         var seen = [Bool](repeating: false, count: n)
-        for s in 0..<image.slotCount {
-            let slot = image.slots + s &* GLZ.slotSize
-            let c = slot.load(fromByteOffset: 12, as: UInt32.self)
-            let id = Int(c & GLZ.nodeMask)
-            guard c != 0, id > 0, id < n, !seen[id] else { continue }
+        let slots = image.slotView
+        for s in 0..<slots.count {
+            let slot = slots[s]
+            let id = Int(slot.child & GLZ.nodeMask)
+            guard slot.child != 0, id > 0, id < n, !seen[id] else { continue }
             seen[id] = true
-            parent[id] = slot.load(fromByteOffset: 8, as: UInt32.self)
-            key[id] = slot.load(as: UInt64.self)
-            entries[id] = c & GLZ.hasEntriesBit != 0
+            parent[id] = slot.parent
+            key[id] = slot.key
+            entries[id] = slot.child & GLZ.hasEntriesBit != 0
         }
         // The compiler numbers a node after its parent; a node that breaks this (a damaged or
         // crafted file) is left unreachable rather than followed.

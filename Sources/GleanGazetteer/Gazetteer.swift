@@ -288,6 +288,8 @@ final class GazetteerImage: @unchecked Sendable {
         }
         try self.init(base: UnsafeRawPointer(p), size: size, origin: path, verifyChecksum: verifyChecksum,
                       release: { munmap(p, size) })
+        // A file that matches nothing is a mistake, not a gazetteer: say so rather than load it.
+        guard entryCount > 0 else { throw GazetteerFileError(path: path, reason: "no entries: the compiled gazetteer is empty") }
     }
 
     convenience init(copying bytes: [UInt8], origin: String, verifyChecksum: Bool) throws {
@@ -349,6 +351,15 @@ final class GazetteerImage: @unchecked Sendable {
             let actual = GLZ.imageChecksum(base, size)
             guard actual == checksum else { throw fail("corrupt: checksum mismatch (the file was damaged or altered)") }
         }
+        // The structure, whatever the checksum says (a crafted file can carry a right one).
+        if let broken = GLZValidator.validate(
+            slots: SlotView(base: base + offsets[0], count: slotCount), nodes: NodeView(base: base + offsets[1], count: nodeCount),
+            entries: EntryView(base: base + offsets[2], count: entryCount), labels: LabelView(base: base + offsets[3], count: labelCount),
+            poolSize: Int(poolSize), longestProbe: Int(u32(GLZ.longestProbeOffset)), names: Int(u32(GLZ.nameCountOffset)),
+            filter: (base + offsets[4]).assumingMemoryBound(to: UInt8.self), filterLog2: filterLog2,
+            edgeFilter: (base + Int(edgeOffset)).assumingMemoryBound(to: UInt8.self), edgeLog2: edgeLog2) {
+            throw fail(broken)
+        }
         self.base = base
         self.size = size
         self.release = release
@@ -373,8 +384,7 @@ final class GazetteerImage: @unchecked Sendable {
         self.stringPoolSize = Int(poolSize)
         var labels: [String] = []
         for k in 0..<labelCount {
-            let o = Int(UInt32(littleEndian: (base + offsets[3]).load(fromByteOffset: 8 * k, as: UInt32.self)))
-            let n = Int(UInt32(littleEndian: (base + offsets[3]).load(fromByteOffset: 8 * k + 4, as: UInt32.self)))
+            let (o, n) = LabelView(base: base + offsets[3], count: labelCount)[k]
             labels.append(o + n <= Int(poolSize) ? String(decoding: UnsafeBufferPointer(start: strings + o, count: n), as: UTF8.self) : "?")
         }
         self.labels = labels
@@ -411,11 +421,12 @@ final class GazetteerImage: @unchecked Sendable {
     func probe(_ parent: UInt32, _ key: UInt64, _ h: UInt64) -> UInt32 {
         var s = GLZ.slotIndex(h, count: slotCount)
         var probes = 0
+        let table = slotView
         while probes <= longestProbe && probes < slotCount {
-            let slot = slots + s &* 16
-            let c = slot.load(fromByteOffset: 12, as: UInt32.self)
+            let c = table.child(s)
             if c == 0 { return 0 }
-            if slot.load(as: UInt64.self) == key && slot.load(fromByteOffset: 8, as: UInt32.self) == parent {
+            let slot = table[s]
+            if slot.key == key && slot.parent == parent {
                 let id = c & GLZ.nodeMask
                 return id != 0 && Int(id) < nodeCount ? c : 0
             }
@@ -426,11 +437,14 @@ final class GazetteerImage: @unchecked Sendable {
         return 0
     }
 
+    var slotView: SlotView { SlotView(base: slots, count: slotCount) }
+    var nodeView: NodeView { NodeView(base: nodes, count: nodeCount) }
+    var entryView: EntryView { EntryView(base: entries, count: entryCount) }
+
     @inline(__always)
     func node(_ n: UInt32) -> (first: Int, count: Int, hasChildren: Bool) {
-        let p = nodes + Int(n) &* 8
-        let info = p.load(fromByteOffset: 4, as: UInt32.self)
-        return (Int(p.load(as: UInt32.self)), Int(info >> 1), info & 1 != 0)
+        let r = nodeView[Int(n)]
+        return (r.first, r.entries, r.hasChildren)
     }
 
     @inline(__always)
@@ -455,16 +469,14 @@ final class GazetteerImage: @unchecked Sendable {
     /// Entry `k` (k < entryCount), without its strings.
     @inline(__always)
     func entryFlags(_ k: Int) -> (label: Int, capital: Bool) {
-        let p = entries + k &* 20
-        return (Int(p.load(fromByteOffset: 16, as: UInt16.self)), p.load(fromByteOffset: 18, as: UInt16.self) & 1 != 0)
+        let r = entryView[k]
+        return (r.label, r.capital)
     }
 
     func entry(_ k: Int) -> Entry {
-        let p = entries + k &* 20
-        let flags = entryFlags(k)
-        return Entry(alias: string(p.load(as: UInt32.self), p.load(fromByteOffset: 4, as: UInt32.self)),
-                     kbId: string(p.load(fromByteOffset: 8, as: UInt32.self), p.load(fromByteOffset: 12, as: UInt32.self)),
-                     label: flags.label, capital: flags.capital)
+        let r = entryView[k]
+        return Entry(alias: string(r.aliasOffset, r.aliasLength), kbId: string(r.kbOffset, r.kbLength),
+                     label: r.label, capital: r.capital)
     }
 
     // MARK: Matching
@@ -642,11 +654,11 @@ final class GazetteerImage: @unchecked Sendable {
                 }
                 if l == flags.label { existing = firstSpan + j; break }
             }
-            let p = entries + k &* 20
-            let kbLength = p.load(fromByteOffset: 12, as: UInt32.self)
+            let record = entryView[k]
+            let kbLength = record.kbLength
             if existing >= 0 {
                 guard kbLength > 0 else { continue }
-                let id = string(p.load(fromByteOffset: 8, as: UInt32.self), kbLength)
+                let id = string(record.kbOffset, kbLength)
                 if spans[existing].kbId.isEmpty {
                     spans[existing].kbId = id
                 } else if spans[existing].kbIds.isEmpty {
@@ -662,8 +674,8 @@ final class GazetteerImage: @unchecked Sendable {
                 alias = cached.alias
                 id = cached.kbId
             } else {
-                alias = string(p.load(as: UInt32.self), p.load(fromByteOffset: 4, as: UInt32.self))
-                id = kbLength > 0 ? string(p.load(fromByteOffset: 8, as: UInt32.self), kbLength) : ""
+                alias = string(record.aliasOffset, record.aliasLength)
+                id = kbLength > 0 ? string(record.kbOffset, kbLength) : ""
                 names?[k & (GazetteerScratch.namesCount - 1)] = GazetteerScratch.Names(entry: k, alias: alias, kbId: id)
             }
             var span = Span(matchStart: start, matchEnd: end, label: labels[flags.label], kbId: id, source: .gazetteer, name: alias)
