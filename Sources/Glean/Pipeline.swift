@@ -202,7 +202,14 @@ final class WorkerContextPool: @unchecked Sendable {
         return try annotator.makeWorker()
     }
 
+    /// Buffers larger than this (grown by one huge record) are freed, not kept: a corpus with one
+    /// large document does not hold its output's size for the rest of the run.
+    static let largestPooledBuffer = 16 << 20
+    /// The first reservation of a batch's output, whatever its input size (it grows as needed).
+    static let largestFirstReservation = 8 << 20
+
     func recycle(_ buffer: JSONWriter) {
+        guard buffer.capacity <= Self.largestPooledBuffer else { return }
         var b = buffer
         b.removeAll()
         lock.lock()
@@ -226,7 +233,7 @@ final class WorkerContextPool: @unchecked Sendable {
     /// Decodes, annotates and renders a batch; compresses it when the output is compressed.
     func process(_ batch: RecordBatch) -> BatchResult {
         let file = options.inputs[batch.fileIndex]
-        var output = takeBuffer(capacity: batch.data.count * 12 + 4096)
+        var output = takeBuffer(capacity: min(batch.data.count * 12, Self.largestFirstReservation) + 4096)
         var errors = JSONWriter(capacity: 0)
         var stats = RunStatistics()
         stats.inputBytes = batch.sourceBytes
