@@ -40,6 +40,13 @@ GLEAN_SANITIZER=1 ASAN_OPTIONS=detect_leaks=0:halt_on_error=1 swift test --skip-
   --skip EndToEndTests
 done_phase
 
+phase "fuzzers: a short run of each libFuzzer target (Fuzz/README.md)"
+Fuzz/build.sh
+for target in record annotate glz gazetteer; do
+  Fuzz/run.sh "$target" "${GLEAN_FUZZ_SECONDS:-20}"
+done
+done_phase
+
 phase "python environment"
 scripts/setup-python.sh
 done_phase
