@@ -124,3 +124,32 @@ def test_gzip_bomb_is_read_with_bounded_memory(tmp_path):
     records = [json.loads(line) for line in errors.read_text().splitlines()]
     assert [r["line"] for r in records] == [2]
     assert peak < 10 * limit + 100_000_000, f"peak RSS {peak}"
+
+
+def summary_of(tmp_path, content, name="in.jsonl", extra=()):
+    doc = tmp_path / name
+    doc.write_bytes(content)
+    summary = tmp_path / "summary.json"
+    status, _, _, lines, stderr = run_streaming(["annotate", str(doc), "--summary-json", str(summary), "-q", *extra])
+    return status, lines, json.loads(summary.read_text()), stderr
+
+
+def test_blank_lines_of_the_last_batch_are_counted(tmp_path):
+    status, lines, summary, stderr = summary_of(tmp_path, b'{"text": "a"}\n\n   \n\t\n')
+    assert status == 0, stderr
+    assert lines == 1 and summary["blank_lines"] == 3
+    status, lines, summary, _ = summary_of(tmp_path, b"\n\n")
+    assert lines == 0 and summary["blank_lines"] == 2
+
+
+def test_byte_order_mark_and_gzip_trailing_garbage(tmp_path):
+    status, lines, summary, stderr = summary_of(tmp_path, b'\xef\xbb\xbf{"text": "a"}\n{"text": "b"}\n')
+    assert status == 0 and lines == 2, stderr
+    body = b"".join(b'{"id": %d, "text": "record %d"}\n' % (k, k) for k in range(47))
+    compressed = zlib.compressobj(6, zlib.DEFLATED, 31)
+    gz = compressed.compress(body) + compressed.flush() + b"trailing garbage"
+    status, lines, summary, stderr = summary_of(tmp_path, gz, name="g.jsonl.gz", extra=("--errors", str(tmp_path / "e.jsonl")))
+    assert status == 1, stderr
+    assert lines == 47  # every intact record, as gzip -d keeps them
+    errors = (tmp_path / "e.jsonl").read_text().splitlines()
+    assert len(errors) == 1 and json.loads(errors[0])["line"] == 48
