@@ -43,6 +43,9 @@ func readAll(_ file: InputFile, wholeFile: Bool = false, maxRecordBytes: Int? = 
     return result
 }
 
+/// Under a sanitizer build (`GLEAN_SANITIZER=1`, scripts/test.sh) the large inputs are smaller.
+let sanitized = ProcessInfo.processInfo.environment["GLEAN_SANITIZER"] == "1"
+
 @Suite("Reading records")
 struct ReadingTests {
     /// One line of `size` bytes (no newline in it), then a short line.
@@ -58,7 +61,7 @@ struct ReadingTests {
     func longLineIsLinear(_ compression: CompressionFormat?) throws {
         let dir = ScratchDirectory()
         var counts: [(scanned: Int, moved: Int)] = []
-        for size in [6 << 20, 12 << 20] {
+        for size in sanitized ? [1 << 20, 2 << 20] : [6 << 20, 12 << 20] {
             let plain = Self.longLine(size)
             let bytes = compression.map { BlockCompressor.compress(plain, as: $0) } ?? plain
             let name = "long\(size).jsonl" + (compression == .gzip ? ".gz" : compression == .zstd ? ".zst" : "")
@@ -70,9 +73,9 @@ struct ReadingTests {
             #expect(result.bytesMoved <= 3 * plain.count, "copies by growth: \(result.bytesMoved) for \(plain.count) bytes")
             counts.append((result.bytesScanned, result.bytesMoved))
         }
-        // Twice the input: about twice the work, not four times.
+        // Twice the input: about twice the scanning, not four times (the copies are bounded by
+        // 3x the input above, at every size).
         #expect(Double(counts[1].scanned) / Double(counts[0].scanned) < 2.2)
-        #expect(Double(counts[1].moved + 1) / Double(counts[0].moved + 1) < 2.6)
     }
 
     @Test("a UTF-8 byte order mark at the start of a JSONL file is skipped")
@@ -163,7 +166,8 @@ struct ReadingTests {
     @Test("a gzip bomb of one line is skipped with bounded memory")
     func gzipBomb() throws {
         let dir = ScratchDirectory()
-        let plain = [UInt8](repeating: 0x41, count: 64 << 20) + Array("\n{}\n".utf8)
+        let size = sanitized ? 16 << 20 : 64 << 20
+        let plain = [UInt8](repeating: 0x41, count: size) + Array("\n{}\n".utf8)
         let bomb = BlockCompressor.compress(plain, as: .gzip, level: 9)
         let reader = try RecordReader(file: dir.write("bomb.jsonl.gz", bomb), fileIndex: 0, wholeFile: false)
         reader.maxRecordBytes = 1 << 20
@@ -175,7 +179,7 @@ struct ReadingTests {
         }
         #expect(records.count == 2)
         #expect(records[0].failure != nil && records[1].failure == nil)
-        #expect(records[1].offset == (64 << 20) + 1)
+        #expect(records[1].offset == size + 1)
         #expect(largest < 8 << 20, "batch buffers stay near the limit: \(largest)")
     }
 }
