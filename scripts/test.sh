@@ -24,16 +24,27 @@ phase "swift tests"
 GLEAN_BIN="$PWD/.build/release/glean" swift test
 done_phase
 
-phase "thread sanitizer: the concurrent pipeline's tests"
+# The sanitizer phases run every unit and pipeline suite (core, IO, segmenter, patterns,
+# gazetteer, pipeline); the end-to-end suite drives the release binary, not the sanitized build,
+# so it is left out. GLEAN_SANITIZER=1 tells the few heavy tests (stress sizes) to run smaller.
+phase "thread sanitizer: all unit and pipeline tests"
 swift build --build-tests --sanitize=thread --scratch-path .build-tsan
-TSAN_OPTIONS=halt_on_error=1 swift test --skip-build --sanitize=thread --scratch-path .build-tsan --filter 'GleanTests'
+GLEAN_SANITIZER=1 TSAN_OPTIONS=halt_on_error=1 swift test --skip-build --sanitize=thread --scratch-path .build-tsan \
+  --skip EndToEndTests
 done_phase
 
-phase "address sanitizer: core, segmenter and pipeline tests"
+phase "address sanitizer: all unit and pipeline tests"
 swift build --build-tests --sanitize=address --scratch-path .build-asan
 # Leak checking is off: the only reports come from Foundation's Process and the test runner.
-ASAN_OPTIONS=detect_leaks=0:halt_on_error=1 swift test --skip-build --sanitize=address --scratch-path .build-asan \
-  --filter 'GleanCoreTests|GleanSegmentTests|GleanTests'
+GLEAN_SANITIZER=1 ASAN_OPTIONS=detect_leaks=0:halt_on_error=1 swift test --skip-build --sanitize=address --scratch-path .build-asan \
+  --skip EndToEndTests
+done_phase
+
+phase "fuzzers: a short run of each libFuzzer target (Fuzz/README.md)"
+Fuzz/build.sh
+for target in record annotate glz gazetteer; do
+  Fuzz/run.sh "$target" "${GLEAN_FUZZ_SECONDS:-20}"
+done
 done_phase
 
 phase "python environment"

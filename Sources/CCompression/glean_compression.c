@@ -115,6 +115,9 @@ int glean_decoder_step(glean_decoder *d, const uint8_t *src, size_t length, size
             if (rc == Z_BUF_ERROR) break;
             if (rc != Z_OK) {
                 snprintf(d->message, sizeof d->message, "corrupt gzip data (%s)", d->z.msg ? d->z.msg : "inflate failed");
+                // What was decoded before the damage is kept (as `gzip -d` keeps it).
+                *consumed = length - d->z.avail_in;
+                *produced = capacity - d->z.avail_out;
                 return -1;
             }
             d->boundary = 0;
@@ -130,6 +133,8 @@ int glean_decoder_step(glean_decoder *d, const uint8_t *src, size_t length, size
         size_t rc = ZSTD_decompressStream(d->zstd, &out, &in);
         if (ZSTD_isError(rc)) {
             snprintf(d->message, sizeof d->message, "corrupt zstd data (%s)", ZSTD_getErrorName(rc));
+            *consumed = in.pos;
+            *produced = out.pos;
             return -1;
         }
         // A call that makes no progress (no input left) says nothing about where the stream

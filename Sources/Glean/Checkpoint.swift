@@ -211,7 +211,7 @@ public enum RunFingerprint {
         "text_field": "--text-field", "id_field": "--id-field", "lang": "--lang", "offsets": "--offsets",
         "emit": "--emit", "resolution": "the resolution policy", "labels": "--labels", "limit": "--limit",
         "max_errors": "--max-errors", "lines": "--lines", "formats": "--format", "output": "-o", "errors": "--errors",
-        "shard": "--shard", "inline_errors": "--inline-errors", "batch_size": "--batch-size", "propagation": "--no-default-names", "output_format": "--output-format",
+        "shard": "--shard", "inline_errors": "--inline-errors", "batch_size": "--batch-size", "propagation": "--no-default-names", "output_format": "--output-format", "max_record_bytes": "--max-record-bytes",
     ]
 
     public static func items(configuration c: AnnotatorConfiguration, options o: PipelineOptions) -> [String: String] {
@@ -241,7 +241,7 @@ public enum RunFingerprint {
             "output": "\(o.output)", "errors": o.errorsPath ?? "(default)",
             "shard": o.shard.map { "\($0.index)/\($0.count) by \($0.unit.rawValue)" } ?? "(none)",
             "inline_errors": String(o.inlineErrors), "batch_size": String(o.batchRecords),
-            "propagation": String(c.propagation), "output_format": "\(c.outputFormat)",
+            "propagation": String(c.propagation), "output_format": "\(c.outputFormat)", "max_record_bytes": String(o.maxRecordBytes),
         ]
     }
 

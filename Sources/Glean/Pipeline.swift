@@ -28,6 +28,9 @@ public struct PipelineOptions: Sendable {
     public var textLines = false
     /// Show a progress bar on stderr (the CLI sets it when stderr is a terminal).
     public var progress = false
+    /// The longest record read into memory (bytes): a longer one becomes one error record and
+    /// reading goes on with the next line (`--max-record-bytes`).
+    public var maxRecordBytes = RecordReader.defaultMaxRecordBytes
     /// Batches in flight per worker thread: bounds memory however large the corpus.
     public var batchesInFlightPerThread = 4
     /// Continue an interrupted run from its checkpoint (`--resume`); without a checkpoint the
@@ -142,6 +145,7 @@ public final class Pipeline {
             do {
                 reader = try RecordReader(file: file, fileIndex: fileIndex, wholeFile: file.format == .text && !options.textLines)
                 reader.maxBatchRecords = max(1, options.batchRecords)
+                reader.maxRecordBytes = options.maxRecordBytes
             } catch {
                 if skip == 0 { submit(RecordBatch(sequence: sequence, fileIndex: fileIndex, data: [], records: []), failure: "\(error)") }
                 continue
@@ -272,7 +276,14 @@ final class WorkerContextPool: @unchecked Sendable {
         return try annotator.makeWorker()
     }
 
+    /// Buffers larger than this (grown by one huge record) are freed, not kept: a corpus with one
+    /// large document does not hold its output's size for the rest of the run.
+    static let largestPooledBuffer = 16 << 20
+    /// The first reservation of a batch's output, whatever its input size (it grows as needed).
+    static let largestFirstReservation = 8 << 20
+
     func recycle(_ buffer: JSONWriter) {
+        guard buffer.capacity <= Self.largestPooledBuffer else { return }
         var b = buffer
         b.removeAll()
         lock.lock()
@@ -296,7 +307,7 @@ final class WorkerContextPool: @unchecked Sendable {
     /// Decodes, annotates and renders a batch; compresses it when the output is compressed.
     func process(_ batch: RecordBatch, failure: (reason: String, line: Int, offset: Int)? = nil) -> BatchResult {
         let file = options.inputs[batch.fileIndex]
-        var output = takeBuffer(capacity: batch.data.count * 12 + 4096)
+        var output = takeBuffer(capacity: min(batch.data.count * 12, Self.largestFirstReservation) + 4096)
         var errors = JSONWriter(capacity: 0)
         // With --inline-errors each record's error record goes through `scratch` into `output`.
         var scratch = JSONWriter(capacity: 0)
@@ -318,12 +329,23 @@ final class WorkerContextPool: @unchecked Sendable {
                                             sourceName: file.isStdin ? "<stdin>" : file.path, textLines: options.textLines)
             batch.data.withUnsafeBufferPointer { data in
                 for r in batch.records {
-                    let record = UnsafeBufferPointer(rebasing: data[r.start..<r.end])
-                    if inline {
-                        processor.process(record, line: r.line, offset: r.offset, output: &output, errors: &scratch, stats: &stats)
-                        placeInline()
+                    if let failure = r.failure {
+                        // A record over --max-record-bytes: its error record, in its place.
+                        stats.errors += 1
+                        if inline {
+                            processor.writeError(reason: failure, id: nil, line: r.line, offset: r.offset, into: &scratch)
+                            placeInline()
+                        } else {
+                            processor.writeError(reason: failure, id: nil, line: r.line, offset: r.offset, into: &errors)
+                        }
                     } else {
-                        processor.process(record, line: r.line, offset: r.offset, output: &output, errors: &errors, stats: &stats)
+                        let record = UnsafeBufferPointer(rebasing: data[r.start..<r.end])
+                        if inline {
+                            processor.process(record, line: r.line, offset: r.offset, output: &output, errors: &scratch, stats: &stats)
+                            placeInline()
+                        } else {
+                            processor.process(record, line: r.line, offset: r.offset, output: &output, errors: &errors, stats: &stats)
+                        }
                     }
                     if cuts != nil {
                         cuts!.append(RecordCut(outputEnd: output.count, errorsEnd: errors.count, errors: stats.errors, statistics: stats))

@@ -40,28 +40,100 @@ public enum ResolutionPolicy: String, Sendable, CaseIterable {
     case longest
 
     /// The non-overlapping winners among `candidates` (token-aligned), sorted by start.
+    ///
+    /// O(n log n) in the number of candidates, whatever their overlaps: the accepted token
+    /// ranges are marked in a ``TakenTokens`` set over the candidates' own boundaries.
     public func resolve(_ candidates: [Span]) -> [Span] {
+        var steps = 0
+        return resolve(candidates, steps: &steps)
+    }
+
+    /// The same, adding to `steps` the elementary steps taken (sort comparisons, set steps): the
+    /// work counter that tests hold to n log n.
+    public func resolve(_ candidates: [Span], steps: inout Int) -> [Span] {
         guard candidates.count > 1 else { return candidates }
+        var comparisons = 0
         let order = candidates.indices.sorted { a, b in
+            comparisons += 1
             let x = candidates[a], y = candidates[b]
             if x.tokenLength != y.tokenLength { return x.tokenLength > y.tokenLength }
             if x.firstToken != y.firstToken { return x.firstToken < y.firstToken }
             if x.priority != y.priority { return x.priority > y.priority }
             return a < b
         }
-        // Accepted token ranges, kept sorted by start, for an overlap test by binary search.
-        var taken: [(first: Int, end: Int)] = []
+        steps += comparisons
+        var taken = TakenTokens(boundaries: candidates.flatMap { [$0.firstToken, $0.endToken] })
         var winners: [Span] = []
         for index in order {
             let s = candidates[index]
-            var lo = 0, hi = taken.count
-            while lo < hi { let mid = (lo + hi) / 2; if taken[mid].first < s.endToken { lo = mid + 1 } else { hi = mid } }
-            // taken[lo-1] is the last range starting before s ends: it overlaps if it ends after s starts.
-            if lo > 0, taken[lo - 1].end > s.firstToken { continue }
-            taken.insert((s.firstToken, s.endToken), at: lo)
+            if taken.anyTaken(s.firstToken, s.endToken) { continue }
+            taken.take(s.firstToken, s.endToken)
             winners.append(s)
         }
+        steps += taken.steps
         winners.sort { $0.firstToken < $1.firstToken }
         return winners
+    }
+}
+
+/// A set of taken token ranges, for "is any token of [first, end) taken?" and "take [first,
+/// end)" in O(log n) each, where the ranges' ends are among `boundaries`.
+///
+/// The boundaries, sorted and deduplicated, cut the token line into cells (cell i is
+/// [b[i], b[i+1])); a Fenwick tree counts the taken cells. A taken range covers whole cells,
+/// and ranges are taken only when no cell of theirs is, so every cell is taken at most once:
+/// n candidates cost O(n log n) in all. `TakenTokens(boundaries: [0, 2, 5])`, `take(0, 2)`:
+/// `anyTaken(1, 5)` is true, `anyTaken(2, 5)` false.
+struct TakenTokens {
+    private let bounds: [Int]
+    private var tree: [Int32]
+    private var taken: [Bool]
+    /// Elementary steps taken so far (binary-search and tree steps), for work tests.
+    private(set) var steps = 0
+
+    init(boundaries: [Int]) {
+        var b = boundaries.sorted()
+        var unique = 0
+        for v in b where unique == 0 || b[unique - 1] != v { b[unique] = v; unique += 1 }
+        b.removeLast(b.count - unique)
+        bounds = b
+        tree = [Int32](repeating: 0, count: b.count + 1)
+        taken = [Bool](repeating: false, count: b.count)
+        steps = b.count
+    }
+
+    /// Index of `value` among the boundaries (it must be one).
+    private mutating func cell(_ value: Int) -> Int {
+        var lo = 0, hi = bounds.count
+        while lo < hi {
+            steps += 1
+            let mid = (lo + hi) / 2
+            if bounds[mid] < value { lo = mid + 1 } else { hi = mid }
+        }
+        assert(lo < bounds.count && bounds[lo] == value, "a range end that is not a boundary")
+        return lo
+    }
+
+    /// Taken cells among the first `n`.
+    private mutating func prefix(_ n: Int) -> Int32 {
+        var i = n, sum: Int32 = 0
+        while i > 0 { steps += 1; sum += tree[i]; i &= i - 1 }
+        return sum
+    }
+
+    mutating func anyTaken(_ first: Int, _ end: Int) -> Bool {
+        guard first < end else { return false }
+        let a = cell(first), b = cell(end)
+        return prefix(b) - prefix(a) > 0
+    }
+
+    mutating func take(_ first: Int, _ end: Int) {
+        guard first < end else { return }
+        let a = cell(first), b = cell(end)
+        for c in a..<b where !taken[c] {
+            taken[c] = true
+            var i = c + 1
+            while i < tree.count { steps += 1; tree[i] += 1; i += i & -i }
+        }
     }
 }

@@ -288,6 +288,8 @@ final class GazetteerImage: @unchecked Sendable {
         }
         try self.init(base: UnsafeRawPointer(p), size: size, origin: path, verifyChecksum: verifyChecksum,
                       release: { munmap(p, size) })
+        // A file that matches nothing is a mistake, not a gazetteer: say so rather than load it.
+        guard entryCount > 0 else { throw GazetteerFileError(path: path, reason: "no entries: the compiled gazetteer is empty") }
     }
 
     convenience init(copying bytes: [UInt8], origin: String, verifyChecksum: Bool) throws {
@@ -349,6 +351,15 @@ final class GazetteerImage: @unchecked Sendable {
             let actual = GLZ.imageChecksum(base, size)
             guard actual == checksum else { throw fail("corrupt: checksum mismatch (the file was damaged or altered)") }
         }
+        // The structure, whatever the checksum says (a crafted file can carry a right one).
+        if let broken = GLZValidator.validate(
+            slots: SlotView(base: base + offsets[0], count: slotCount), nodes: NodeView(base: base + offsets[1], count: nodeCount),
+            entries: EntryView(base: base + offsets[2], count: entryCount), labels: LabelView(base: base + offsets[3], count: labelCount),
+            poolSize: Int(poolSize), longestProbe: Int(u32(GLZ.longestProbeOffset)), names: Int(u32(GLZ.nameCountOffset)),
+            filter: (base + offsets[4]).assumingMemoryBound(to: UInt8.self), filterLog2: filterLog2,
+            edgeFilter: (base + Int(edgeOffset)).assumingMemoryBound(to: UInt8.self), edgeLog2: edgeLog2) {
+            throw fail(broken)
+        }
         self.base = base
         self.size = size
         self.release = release
@@ -373,14 +384,28 @@ final class GazetteerImage: @unchecked Sendable {
         self.stringPoolSize = Int(poolSize)
         var labels: [String] = []
         for k in 0..<labelCount {
-            let o = Int(UInt32(littleEndian: (base + offsets[3]).load(fromByteOffset: 8 * k, as: UInt32.self)))
-            let n = Int(UInt32(littleEndian: (base + offsets[3]).load(fromByteOffset: 8 * k + 4, as: UInt32.self)))
+            let (o, n) = LabelView(base: base + offsets[3], count: labelCount)[k]
             labels.append(o + n <= Int(poolSize) ? String(decoding: UnsafeBufferPointer(start: strings + o, count: n), as: UTF8.self) : "?")
         }
         self.labels = labels
     }
 
     deinit { release() }
+
+    // MARK: The automaton for long names
+
+    private let automatonLock = NSLock()
+    private var automatonState: (built: Bool, value: GazetteerAutomaton?) = (false, nil)
+
+    /// The Aho-Corasick automaton over the trie when some name is longer than
+    /// ``GazetteerAutomaton/walkDepth`` tokens (built once, on first use), else nil: then the walk
+    /// from each token costs at most that many steps.
+    func automaton() -> GazetteerAutomaton? {
+        automatonLock.lock()
+        defer { automatonLock.unlock() }
+        if !automatonState.built { automatonState = (true, GazetteerAutomaton.build(self)) }
+        return automatonState.value
+    }
 
     // MARK: Reading the sections
 
@@ -396,11 +421,12 @@ final class GazetteerImage: @unchecked Sendable {
     func probe(_ parent: UInt32, _ key: UInt64, _ h: UInt64) -> UInt32 {
         var s = GLZ.slotIndex(h, count: slotCount)
         var probes = 0
+        let table = slotView
         while probes <= longestProbe && probes < slotCount {
-            let slot = slots + s &* 16
-            let c = slot.load(fromByteOffset: 12, as: UInt32.self)
+            let c = table.child(s)
             if c == 0 { return 0 }
-            if slot.load(as: UInt64.self) == key && slot.load(fromByteOffset: 8, as: UInt32.self) == parent {
+            let slot = table[s]
+            if slot.key == key && slot.parent == parent {
                 let id = c & GLZ.nodeMask
                 return id != 0 && Int(id) < nodeCount ? c : 0
             }
@@ -411,11 +437,14 @@ final class GazetteerImage: @unchecked Sendable {
         return 0
     }
 
+    var slotView: SlotView { SlotView(base: slots, count: slotCount) }
+    var nodeView: NodeView { NodeView(base: nodes, count: nodeCount) }
+    var entryView: EntryView { EntryView(base: entries, count: entryCount) }
+
     @inline(__always)
     func node(_ n: UInt32) -> (first: Int, count: Int, hasChildren: Bool) {
-        let p = nodes + Int(n) &* 8
-        let info = p.load(fromByteOffset: 4, as: UInt32.self)
-        return (Int(p.load(as: UInt32.self)), Int(info >> 1), info & 1 != 0)
+        let r = nodeView[Int(n)]
+        return (r.first, r.entries, r.hasChildren)
     }
 
     @inline(__always)
@@ -440,16 +469,14 @@ final class GazetteerImage: @unchecked Sendable {
     /// Entry `k` (k < entryCount), without its strings.
     @inline(__always)
     func entryFlags(_ k: Int) -> (label: Int, capital: Bool) {
-        let p = entries + k &* 20
-        return (Int(p.load(fromByteOffset: 16, as: UInt16.self)), p.load(fromByteOffset: 18, as: UInt16.self) & 1 != 0)
+        let r = entryView[k]
+        return (r.label, r.capital)
     }
 
     func entry(_ k: Int) -> Entry {
-        let p = entries + k &* 20
-        let flags = entryFlags(k)
-        return Entry(alias: string(p.load(as: UInt32.self), p.load(fromByteOffset: 4, as: UInt32.self)),
-                     kbId: string(p.load(fromByteOffset: 8, as: UInt32.self), p.load(fromByteOffset: 12, as: UInt32.self)),
-                     label: flags.label, capital: flags.capital)
+        let r = entryView[k]
+        return Entry(alias: string(r.aliasOffset, r.aliasLength), kbId: string(r.kbOffset, r.kbLength),
+                     label: r.label, capital: r.capital)
     }
 
     // MARK: Matching
@@ -489,16 +516,24 @@ final class GazetteerImage: @unchecked Sendable {
         return c
     }
 
+    /// Appends the matches in `tokens` to `spans`; returns the trie steps taken (the work
+    /// counter: at most `walkDepth` per token with the walk, a constant per token amortized with
+    /// the automaton).
+    @discardableResult
     func findMatches(text: [UInt8], tokens: [Token], allowed: [Bool]?, cache: UnsafeMutablePointer<GazetteerScratch.Slot>?,
                      names: UnsafeMutablePointer<GazetteerScratch.Names>?,
-                     spansCache: UnsafeMutablePointer<GazetteerScratch.NodeSpans>?, into spans: inout [Span]) {
+                     spansCache: UnsafeMutablePointer<GazetteerScratch.NodeSpans>?, into spans: inout [Span],
+                     automaton forced: GazetteerAutomaton? = nil) -> Int {
         let n = tokens.count
-        guard n > 0, !text.isEmpty else { return }
+        guard n > 0, !text.isEmpty else { return 0 }
+        var steps = 0
+        var usedAutomaton = false
+        let firstNew = spans.count
         text.withUnsafeBufferPointer { textBuffer in
             tokens.withUnsafeBufferPointer { toks in
                 withUnsafeTemporaryAllocation(of: UInt64.self, capacity: n) { keys in
                     withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * n) { index in
-                        withUnsafeTemporaryAllocation(of: Bool.self, capacity: n) { caps in
+                        withUnsafeTemporaryAllocation(of: Int32.self, capacity: n + 1) { caps in
                             let base = textBuffer.baseAddress!
                             let length = textBuffer.count
                             // Pass 1: key every non-space token; list those that can start a
@@ -506,6 +541,7 @@ final class GazetteerImage: @unchecked Sendable {
                             let candidates = index.baseAddress! + n
                             var m = 0
                             var c = 0
+                            caps[0] = 0
                             for t in 0..<n {
                                 let token = toks[t]
                                 if token.kind == .space { continue }
@@ -513,13 +549,23 @@ final class GazetteerImage: @unchecked Sendable {
                                 let (key, capital) = TokenKey.key(base + token.start, token.end - token.start,
                                                                   readable: length - token.start, options: foldOptions)
                                 keys[m] = key
-                                caps[m] = capital
+                                caps[m + 1] = caps[m] &+ (capital ? 1 : 0)
                                 index[m] = Int32(truncatingIfNeeded: t)
                                 candidates[c] = Int32(truncatingIfNeeded: m)
                                 c &+= passesFilter(key) ? 1 : 0
                                 m += 1
                             }
-                            // Pass 2: walk the trie from each candidate.
+                            // Pass 2: walk the trie from each candidate; with names longer
+                            // than `GazetteerAutomaton.walkDepth` tokens, the automaton instead.
+                            if let automaton = forced ?? automaton() {
+                                usedAutomaton = true
+                                steps += automaton.run(keys: keys, count: m, image: self, cache: cache) { s, e, node in
+                                    emit(from: s, to: e, nodeID: node, keys: keys, index: index, caps: caps,
+                                         tokens: toks, allowed: allowed, names: names, spansCache: spansCache, into: &spans)
+                                }
+                                return
+                            }
+                            var walked = 0
                             for k in 0..<c {
                                 let s = Int(candidates[k])
                                 var current = rootChild(keys[s], cache)
@@ -532,24 +578,34 @@ final class GazetteerImage: @unchecked Sendable {
                                     guard current & GLZ.hasChildrenBit != 0 else { break }
                                     e += 1
                                     if e >= m { break }
+                                    walked &+= 1
                                     current = cachedChild(current & GLZ.nodeMask, keys[e], cache)
                                 }
                             }
+                            steps += c + walked
                         }
                     }
                 }
             }
         }
+        if usedAutomaton, spans.count - firstNew > 1 {
+            // The automaton finds matches by end; the walk's order is by start, then length.
+            let sorted = spans[firstNew...].enumerated().sorted {
+                ($0.element.firstToken, $0.element.endToken, $0.offset) < ($1.element.firstToken, $1.element.endToken, $1.offset)
+            }
+            spans.replaceSubrange(firstNew..., with: sorted.map(\.element))
+        }
+        return steps
     }
 
     /// Spans for a match of non-space tokens s...e ending at a node with entries.
     private func emit(from s: Int, to e: Int, nodeID: UInt32,
                       keys: UnsafeMutableBufferPointer<UInt64>, index: UnsafeMutableBufferPointer<Int32>,
-                      caps: UnsafeMutableBufferPointer<Bool>, tokens: UnsafeBufferPointer<Token>,
+                      caps: UnsafeMutableBufferPointer<Int32>, tokens: UnsafeBufferPointer<Token>,
                       allowed: [Bool]?, names: UnsafeMutablePointer<GazetteerScratch.Names>?,
                       spansCache: UnsafeMutablePointer<GazetteerScratch.NodeSpans>?, into spans: inout [Span]) {
-        var lowercaseOccurrence = true
-        if smart { for k in s...e where caps[k] { lowercaseOccurrence = false; break } }
+        // caps[k] counts the capitalised tokens before token k.
+        let lowercaseOccurrence = !smart || caps[e + 1] == caps[s]
         let firstToken = Int(index[s]), lastToken = Int(index[e])
         let start = tokens[firstToken].start, end = tokens[lastToken].end
         // A node matched recently: copy its ready spans.
@@ -598,11 +654,11 @@ final class GazetteerImage: @unchecked Sendable {
                 }
                 if l == flags.label { existing = firstSpan + j; break }
             }
-            let p = entries + k &* 20
-            let kbLength = p.load(fromByteOffset: 12, as: UInt32.self)
+            let record = entryView[k]
+            let kbLength = record.kbLength
             if existing >= 0 {
                 guard kbLength > 0 else { continue }
-                let id = string(p.load(fromByteOffset: 8, as: UInt32.self), kbLength)
+                let id = string(record.kbOffset, kbLength)
                 if spans[existing].kbId.isEmpty {
                     spans[existing].kbId = id
                 } else if spans[existing].kbIds.isEmpty {
@@ -618,8 +674,8 @@ final class GazetteerImage: @unchecked Sendable {
                 alias = cached.alias
                 id = cached.kbId
             } else {
-                alias = string(p.load(as: UInt32.self), p.load(fromByteOffset: 4, as: UInt32.self))
-                id = kbLength > 0 ? string(p.load(fromByteOffset: 8, as: UInt32.self), kbLength) : ""
+                alias = string(record.aliasOffset, record.aliasLength)
+                id = kbLength > 0 ? string(record.kbOffset, kbLength) : ""
                 names?[k & (GazetteerScratch.namesCount - 1)] = GazetteerScratch.Names(entry: k, alias: alias, kbId: id)
             }
             var span = Span(matchStart: start, matchEnd: end, label: labels[flags.label], kbId: id, source: .gazetteer, name: alias)

@@ -38,7 +38,7 @@ public struct GazetteerSourceError: Error, CustomStringConvertible, Equatable {
 /// Reads gazetteer sources: TSV and spaCy EntityRuler `patterns.jsonl`.
 ///
 /// TSV: one `name<TAB>label[<TAB>kb_id]` per line, UTF-8; blank lines and lines starting with `#`
-/// are skipped. JSONL (`.jsonl`, `.ndjson`, `.json` lines): `{"label": "GPE", "pattern": "New
+/// are skipped; an empty name is read as such and then dropped by the compiler (`no tokens`). JSONL (`.jsonl`, `.ndjson`, `.json` lines): `{"label": "GPE", "pattern": "New
 /// York", "id": "Q60"}`, or a token-list pattern whose every token is `{"ORTH": "..."}` or
 /// `{"LOWER": "..."}`; anything else (other token attributes, operators, missing label) is an error
 /// naming the file and line. The case of ORTH/LOWER is then governed by the gazetteer's
@@ -95,7 +95,8 @@ public enum GazetteerSources {
                 }
                 let name = text(fields[0]).trimmingCharacters(in: .whitespaces)
                 let label = text(fields[1]).trimmingCharacters(in: .whitespaces)
-                guard !name.isEmpty else { throw GazetteerSourceError(file: file, line: lineNumber, reason: "empty name") }
+                // An empty name is kept here and dropped by the compiler ("no tokens"), which
+                // reports it, as `glean compile --dropped` says.
                 guard !label.isEmpty else { throw GazetteerSourceError(file: file, line: lineNumber, reason: "empty label") }
                 let kbId = fields.count == 3 ? text(fields[2]).trimmingCharacters(in: .whitespaces) : ""
                 entries.append(GazetteerEntry(name: name, label: label, kbId: kbId))

@@ -73,20 +73,28 @@ final class ByteSource {
         var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         return poll(&p, 1, 0) == 0
     }
+    /// A decoding error found after some output of the same step: reported by the next read, so
+    /// that the records decoded before it (a gzip member followed by garbage) are kept.
+    private var deferredError: ReadError?
+    /// Bytes moved when `read(into:)` grew a buffer (the work counter of the growth policy).
+    private(set) var bytesMovedByGrowth = 0
 
     /// Appends up to `maximum` bytes of content to `buffer`; returns how many (0 at the end).
+    /// Grows `buffer` geometrically, so that appending N bytes in steps costs O(N) copies.
     func read(into buffer: inout [UInt8], maximum: Int, offset: Int) throws -> Int {
+        if let e = deferredError { deferredError = nil; throw e }
         while true {
             if rawStart == rawEnd { try fillRaw() }
             guard let decoder else {
                 let n = min(maximum, rawEnd - rawStart)
+                reserve(&buffer, extra: n)
                 buffer.append(contentsOf: raw[rawStart..<(rawStart + n)])
                 rawStart += n
                 if n > 0 || rawEOF { return n }
                 continue
             }
             let before = buffer.count
-            buffer.reserveCapacity(before + maximum)
+            reserve(&buffer, extra: maximum)
             var consumed = 0
             var produced = 0
             let rc = raw.withUnsafeBufferPointer { src in
@@ -100,7 +108,9 @@ final class ByteSource {
             buffer.removeLast(maximum - produced)
             rawStart += consumed
             if rc < 0 {
-                throw ReadError(path: path, offset: offset + produced, reason: String(cString: glean_decoder_error(decoder)))
+                let error = ReadError(path: path, offset: offset + produced, reason: String(cString: glean_decoder_error(decoder)))
+                if produced > 0 { deferredError = error; return produced }
+                throw error
             }
             if produced > 0 { return produced }
             if rawEOF && rawStart == rawEnd {
@@ -117,6 +127,16 @@ final class ByteSource {
             }
         }
     }
+
+    /// Makes room for `extra` more bytes, at least doubling the capacity when it must grow
+    /// (`reserveCapacity` alone allocates exactly what is asked, which makes repeated appends
+    /// quadratic).
+    private func reserve(_ buffer: inout [UInt8], extra: Int) {
+        let needed = buffer.count + extra
+        guard buffer.capacity < needed else { return }
+        bytesMovedByGrowth += buffer.count
+        buffer.reserveCapacity(max(needed, buffer.capacity * 2))
+    }
 }
 
 /// A record's place in a batch's bytes and in its source.
@@ -128,6 +148,17 @@ public struct RecordRef: Sendable {
     public var line: Int
     /// Byte offset of the record in the (decompressed) source.
     public var offset: Int
+    /// Why the record cannot be annotated although the file goes on (it is longer than
+    /// ``RecordReader/maxRecordBytes``: its bytes were skipped, `start == end`), or nil.
+    public var failure: String? = nil
+
+    public init(start: Int, end: Int, line: Int, offset: Int, failure: String? = nil) {
+        self.start = start
+        self.end = end
+        self.line = line
+        self.offset = offset
+        self.failure = failure
+    }
 }
 
 /// A run of records from one input file, the unit of work handed to a worker.
@@ -155,7 +186,15 @@ public struct RecordBatch: Sendable {
 ///
 /// JSONL and `--lines`: records are split on LF only; a CR before the LF is dropped; a final line
 /// without LF is a record; a line that is empty or only spaces and tabs is not a record (no
-/// output, no error) but keeps its line number. Whole-file text: the file is one record, line 1.
+/// output, no error) but keeps its line number. A UTF-8 byte order mark (EF BB BF) at the start
+/// of a JSONL file is skipped, as jq and Python's json do. Whole-file text: the file is one
+/// record, line 1.
+///
+/// Limits. A record longer than ``maxRecordBytes`` (a missing newline in a huge file, a
+/// decompression bomb) is not held in memory: its bytes are skipped up to the next LF and it
+/// becomes a record with a ``RecordRef/failure`` (one error record), and reading goes on with
+/// the next line. Work is linear in the input: each byte is searched for LF once, and buffers
+/// grow geometrically (``bytesScanned``, ``bytesMoved`` count both).
 ///
 /// ```swift
 /// let reader = try RecordReader(file: input, fileIndex: 0, wholeFile: false)
@@ -172,9 +211,19 @@ public final class RecordReader {
     private var nextLine = 1
     private var finished = false
     private var lastReported: Int64 = 0
+    private var startChecked = false
 
     public var maxBatchBytes = 1 << 20
     public var maxBatchRecords = 512
+    /// The longest record read into memory (bytes, its LF excluded); see the type's Limits.
+    public var maxRecordBytes = RecordReader.defaultMaxRecordBytes
+    public static let defaultMaxRecordBytes = 1 << 30
+
+    /// Work counters: bytes searched for a line feed, and bytes copied by buffer growth and by
+    /// carrying an unfinished line into the next batch. Both stay proportional to the input.
+    public private(set) var bytesScanned = 0
+    public var bytesMoved: Int { carried + source.bytesMovedByGrowth }
+    private var carried = 0
 
     public init(file: InputFile, fileIndex: Int, wholeFile: Bool) throws {
         self.file = file
@@ -183,6 +232,8 @@ public final class RecordReader {
         source = try ByteSource(file: file)
     }
 
+    static let readStep = 1 << 18
+
     /// The next batch, or nil at the end of the file.
     public func nextBatch(sequence: Int) throws -> RecordBatch? {
         guard !finished else { return nil }
@@ -190,59 +241,149 @@ public final class RecordReader {
         if wholeFile {
             finished = true
             var data: [UInt8] = []
+            var failure: String?
             do {
-                while try source.read(into: &data, maximum: 1 << 20, offset: data.count) > 0 {}
+                while try source.read(into: &data, maximum: Self.readStep, offset: data.count) > 0 {
+                    if data.count > maxRecordBytes {
+                        failure = Self.tooLong(maxRecordBytes, skipped: nil)
+                        data = []
+                        break
+                    }
+                }
             } catch var error as ReadError {
                 error.line = 1
                 batch.readError = error
             }
-            batch.records.append(RecordRef(start: 0, end: data.count, line: 1, offset: 0))
+            batch.records.append(RecordRef(start: 0, end: data.count, line: 1, offset: 0, failure: failure))
             batch.data = data
             batch.sourceBytes = progressDelta()
             return batch
         }
         var data = pending
-        var dataOffset = pendingOffset  // source offset of data[0]
+        var dataOffset = pendingOffset  // source offset of data[0] (and of what follows `scan`)
         var scan = 0
+        var searched = 0  // data[scan..<searched] holds no LF
         var eof = false
         data.reserveCapacity(maxBatchBytes + 65536)
+
+        /// Reads more into `data`; false at the end of the file or on a read error (then in the batch).
+        func readMore() -> Bool {
+            do {
+                if try source.read(into: &data, maximum: Self.readStep, offset: dataOffset + data.count) == 0 { eof = true }
+            } catch let error as ReadError {
+                fail(error)
+            } catch {
+                fail(ReadError(path: file.path, offset: dataOffset + data.count, reason: "\(error)"))
+            }
+            return !eof
+        }
+        func fail(_ e: ReadError) {
+            var error = e
+            error.line = nextLine
+            batch.readError = error
+            finished = true
+            eof = true
+        }
+
+        if !startChecked {
+            startChecked = true
+            if file.format == .jsonl {
+                while data.count < 3 && readMore() {}
+                if data.count >= 3, data[0] == 0xEF, data[1] == 0xBB, data[2] == 0xBF { scan = 3; searched = 3 }
+            }
+        }
         while batch.records.count < maxBatchRecords {
-            // Find the next LF from `scan`.
-            if let lf = Self.findLF(data, from: scan) {
+            // Find the next LF, searching only bytes not searched before.
+            if let lf = Self.findLF(data, from: searched) {
+                bytesScanned += lf + 1 - searched
                 addRecord(&batch, data, from: scan, to: lf, sourceOffset: dataOffset + scan)
                 scan = lf + 1
+                searched = scan
                 if scan >= maxBatchBytes { break }
                 continue
             }
+            bytesScanned += data.count - searched
+            searched = data.count
             if eof { break }
+            if data.count - scan > maxRecordBytes + 1 {  // + 1: a CR before the LF is not counted
+                skipLongRecord(&batch, &data, from: scan, dataOffset: &dataOffset, eof: &eof)
+                searched = scan
+                continue
+            }
             // Input that trickles (a pipe filter): hand out what is complete rather than wait
             // for a full batch, so that each answer can come back before the next line is sent.
             if !batch.records.isEmpty, source.wouldBlock { break }
-            do {
-                let n = try source.read(into: &data, maximum: 1 << 18, offset: dataOffset + data.count)
-                if n == 0 { eof = true }
-            } catch var error as ReadError {
-                error.line = nextLine
-                batch.readError = error
-                finished = true
-                eof = true
-                break
-            }
-            if eof, scan < data.count {
+            if !readMore(), batch.readError == nil, scan < data.count {
                 addRecord(&batch, data, from: scan, to: data.count, sourceOffset: dataOffset + scan)
                 scan = data.count
+                searched = scan
             }
         }
         if eof && scan >= data.count { finished = true }
         // Keep the unfinished tail for the next batch.
         pending = Array(data[scan...])
+        carried += pending.count
         pendingOffset = dataOffset + scan
-        dataOffset = 0
         data.removeSubrange(scan...)
         batch.data = data
         batch.sourceBytes = progressDelta()
-        if batch.records.isEmpty && batch.readError == nil && finished { return nil }
+        if batch.records.isEmpty && batch.readError == nil && batch.blankLines == 0 && finished { return nil }
         return batch
+    }
+
+    static func tooLong(_ limit: Int, skipped: Int?) -> String {
+        let what = skipped.map { "\($0) bytes" } ?? "over \(limit) bytes"
+        return "record too long: \(what), over the limit of \(limit) bytes (--max-record-bytes); skipped"
+    }
+
+    /// The record starting at `data[start]` is over the limit: drops what was read of it, reads
+    /// on (into a small buffer, not kept) up to its LF, and adds it as a failed record. What
+    /// follows the LF stays in `data` at `start`; `dataOffset` moves so that offsets stay right.
+    private func skipLongRecord(_ batch: inout RecordBatch, _ data: inout [UInt8], from start: Int,
+                                dataOffset: inout Int, eof: inout Bool) {
+        let recordOffset = dataOffset + start
+        var skipped = data.count - start
+        data.removeSubrange(start...)
+        var chunk: [UInt8] = []
+        chunk.reserveCapacity(Self.readStep)
+        var readError: ReadError?
+        while true {
+            chunk.removeAll(keepingCapacity: true)
+            let n: Int
+            do {
+                n = try source.read(into: &chunk, maximum: Self.readStep, offset: recordOffset + skipped)
+            } catch let error as ReadError {
+                readError = error
+                break
+            } catch {
+                readError = ReadError(path: file.path, offset: recordOffset + skipped, reason: "\(error)")
+                break
+            }
+            if n == 0 { eof = true; break }
+            if let lf = Self.findLF(chunk, from: 0) {
+                bytesScanned += lf + 1
+                var end = lf
+                if end > 0, chunk[end - 1] == 0x0D { end -= 1 }
+                skipped += end
+                data.append(contentsOf: chunk[(lf + 1)...])
+                // Bytes from `start` in data now come from after the record, its CR and its LF.
+                dataOffset = recordOffset + skipped + (lf - end) + 1 - start
+                break
+            }
+            bytesScanned += chunk.count
+            skipped += chunk.count
+        }
+        let line = nextLine
+        nextLine += 1
+        batch.records.append(RecordRef(start: start, end: start, line: line, offset: recordOffset,
+                                       failure: Self.tooLong(maxRecordBytes, skipped: skipped)))
+        if let readError {
+            var error = readError
+            error.line = nextLine
+            batch.readError = error
+            finished = true
+            eof = true
+        }
     }
 
     static func findLF(_ data: [UInt8], from: Int) -> Int? {
@@ -266,6 +407,11 @@ public final class RecordReader {
         if end > from, data[end - 1] == 0x0D { end -= 1 }
         var blank = true
         for i in from..<end where data[i] != 0x20 && data[i] != 0x09 { blank = false; break }
+        if end - from > maxRecordBytes {
+            batch.records.append(RecordRef(start: from, end: from, line: line, offset: sourceOffset,
+                                           failure: Self.tooLong(maxRecordBytes, skipped: end - from)))
+            return
+        }
         if blank { batch.blankLines += 1; return }
         batch.records.append(RecordRef(start: from, end: end, line: line, offset: sourceOffset))
     }

@@ -59,6 +59,9 @@ struct AnnotateCommand: ParsableCommand {
     @Option(help: "Stop with status 1 once N records have failed.")
     var maxErrors: Int?
 
+    @Option(help: "Longest record read (bytes; a document of a whole .txt file included): a longer one is skipped to the next line as one error record.")
+    var maxRecordBytes: Int = 1 << 30
+
     @Flag(help: ".txt inputs: one document per line instead of one per file.")
     var lines = false
 
@@ -96,6 +99,7 @@ struct AnnotateCommand: ParsableCommand {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if let limit, limit < 0 { throw ValidationError("--limit must not be negative") }
         if let maxErrors, maxErrors < 1 { throw ValidationError("--max-errors must be at least 1") }
+        if maxRecordBytes < 1 { throw ValidationError("--max-record-bytes must be at least 1") }
         if OffsetUnit(rawValue: offsets) == nil { throw ValidationError("--offsets must be codepoint, utf16 or utf8") }
         if resume, output == "-" { throw ValidationError("--resume needs -o FILE or -o DIR/ (stdout cannot be resumed)") }
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
@@ -145,6 +149,7 @@ struct AnnotateCommand: ParsableCommand {
         options.limit = limit
         options.maxErrors = maxErrors
         options.textLines = lines
+        options.maxRecordBytes = maxRecordBytes
         options.progress = !quiet && isatty(2) != 0
         options.batchRecords = batchSize
         options.inlineErrors = inlineErrors

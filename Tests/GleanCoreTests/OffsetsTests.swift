@@ -54,3 +54,40 @@ struct OffsetsTests {
         }
     }
 }
+
+/// The compact mapper against the table of one entry per byte it replaced, at every byte offset
+/// (inside characters too) of random valid UTF-8, for both non-identity units.
+struct OffsetsTableTests {
+    static func table(_ text: [UInt8], utf16: Bool) -> [Int] {
+        var t = [Int](repeating: 0, count: text.count + 1)
+        var units = 0, i = 0
+        while i < text.count {
+            let c = text[i]
+            let len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4
+            for k in 0..<len where i + k <= text.count { t[i + k] = units }
+            units += utf16 && len == 4 ? 2 : 1
+            i += len
+        }
+        t[text.count] = units
+        return t
+    }
+
+    @Test func everyByteOffsetAgreesWithAByteTable() {
+        var rng = TestRandom("OffsetsTableTests.everyByteOffset")
+        let pool: [Unicode.Scalar] = ["a", " ", "é", "中", "😀", "\u{10FFFF}", "\u{7F}", "\u{80}", "\u{7FF}", "\u{800}", "\u{FFFF}"]
+        for _ in 0..<400 {
+            var s = String.UnicodeScalarView()
+            for _ in 0..<Int.random(in: 1...90, using: &rng) { s.append(pool.randomElement(using: &rng)!) }
+            let bytes = Array(String(s).utf8)
+            for unit in [OffsetUnit.codepoint, .utf16] {
+                let expected = Self.table(bytes, utf16: unit == .utf16)
+                let viaArray = OffsetMapper(text: bytes, unit: unit)
+                let viaPointer = bytes.withUnsafeBufferPointer { OffsetMapper(text: $0, unit: unit) }
+                for o in 0...bytes.count {
+                    #expect(viaArray(o) == expected[o], "\(unit) at \(o) of \(bytes) \(rng.label)")
+                    #expect(viaPointer(o) == expected[o], "\(unit) at \(o) \(rng.label)")
+                }
+            }
+        }
+    }
+}

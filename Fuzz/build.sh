@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets in Fuzz/Targets: the package's library modules with coverage
+# instrumentation and AddressSanitizer (`swift build --sanitize=fuzzer --sanitize=address`, debug,
+# so that `@testable import` works), then each target file linked against their objects.
+#   Fuzz/build.sh            -> .build-fuzz/fuzzers/{record,annotate,glz,gazetteer}
+#   Fuzz/build.sh glz        -> only that one
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scratch=.build-fuzz
+swift build --target Glean --sanitize=fuzzer --sanitize=address --scratch-path "$scratch" >&2
+bin="$scratch/debug"
+out="$scratch/fuzzers"
+mkdir -p "$out"
+objects=()
+for module in GleanCore GleanIO GleanSegment GleanPatterns GleanGazetteer Glean Yams CYaml CICUShim CCompression; do
+  objects+=($(find "$bin/$module.build" -name '*.o'))
+done
+# The C targets' module maps are found through the debug modules' recorded clang options,
+# except the system library PCRE2's.
+flags=(-sanitize=fuzzer,address -parse-as-library -g -I "$bin/Modules" -I "$bin"
+       -Xcc -fmodule-map-file="$PWD/Sources/CPCRE2/module.modulemap"
+       -lpcre2-8 -licui18n -licuuc -licudata -lz -lzstd)
+targets=("$@")
+[ ${#targets[@]} -eq 0 ] && targets=(record annotate glz gazetteer)
+for t in "${targets[@]}"; do
+  echo "fuzz target $t" >&2
+  swiftc "${flags[@]}" -module-name "Fuzz_$t" Fuzz/Targets/Invariants.swift "Fuzz/Targets/$t.swift" "${objects[@]}" -o "$out/$t"
+done
