@@ -31,9 +31,13 @@ public final class Segmenter {
     private var breakers: [String: (word: Breaker, sentence: Breaker)] = [:]
     private var boundaries = [Int32](repeating: 0, count: 4096)
     private var statuses = [Int32](repeating: 0, count: 4096)
-    /// Pure-ASCII documents use ``ASCIIWordBreak`` (ICU's rules, checked against ICU by tests);
-    /// off, every document goes through ICU.
+    /// Word fast paths: pure-ASCII documents use ``ASCIIWordBreak``, other alphabetic ones
+    /// (Latin, Greek, Cyrillic ...) ``AlphabeticWordBreak`` (ICU's rules, checked against ICU by
+    /// tests); off, every document goes through ICU's word iterator.
     public var fastASCII = true
+    /// Sentence fast path: ICU's sentence rules run only around candidate terminators
+    /// (``SentenceCandidates``, the same boundaries); off, ICU walks every character.
+    public var fastSentences = true
 
     public convenience init() throws {
         self.init(prototypes: SegmenterPrototypes())
@@ -60,17 +64,31 @@ public final class Segmenter {
         let clitics = CliticRules.forLanguage(lang)
         var tokens: [Token] = []
         tokens.reserveCapacity(document.text.count / 4 + 4)
-        let useFastPath = fastASCII && document.text.withUnsafeBufferPointer { UTF8Validation.isASCII($0) }
+        let isASCII = fastASCII && document.text.withUnsafeBufferPointer { UTF8Validation.isASCII($0) }
         try document.text.withUnsafeBufferPointer { text in
             var builder = TokenBuilder(text: text, clitics: clitics)
             var previous = 0
-            if useFastPath {
+            if isASCII {
                 ASCIIWordBreak.segments(text) { end, status in
                     builder.addUniformSegment(previous, end, status: status, into: &tokens)
                     previous = end
                 }
                 builder.finish(into: &tokens)
                 return
+            }
+            if fastASCII {
+                let done = AlphabeticWordBreak.segments(text) { end, status in
+                    builder.addSegment(previous, end, status: status, into: &tokens)
+                    previous = end
+                }
+                if done {
+                    builder.finish(into: &tokens)
+                    return
+                }
+                // A character the fast path does not implement: ICU runs on the whole text.
+                tokens.removeAll(keepingCapacity: true)
+                builder = TokenBuilder(text: text, clitics: clitics)
+                previous = 0
             }
             try word.setText(text)
             while true {
@@ -110,6 +128,29 @@ public final class Segmenter {
             text.withUnsafeBufferPointer { b in ASCIIWordBreak.segments(b) { result.append(($0, $1)) } }
             return result
         }
+        return try icuWordSegments(text, lang: lang)
+    }
+
+    /// Word segments from ``AlphabeticWordBreak``, or nil where it gives the text to ICU.
+    func alphabeticWordSegments(_ text: [UInt8]) -> [(end: Int, status: Int32)]? {
+        var result: [(end: Int, status: Int32)] = []
+        let done = text.withUnsafeBufferPointer { b in AlphabeticWordBreak.segments(b) { result.append(($0, $1)) } }
+        return done ? result : nil
+    }
+
+    /// Sentence boundaries from the fast path (``SentenceCandidates``), 0 and the end included.
+    func fastSentenceBoundaries(_ text: [UInt8], lang: String = "en") throws -> [Int] {
+        let breaker = try breakers(for: SegmenterPrototypes.normalizedLanguage(lang)).sentence
+        var result = [0]
+        try text.withUnsafeBufferPointer { buffer in
+            try breaker.setText(buffer)
+            SentenceCandidates.boundaries(buffer, breaker: breaker) { result.append($0) }
+        }
+        return result
+    }
+
+    func icuWordSegments(_ text: [UInt8], lang: String = "en") throws -> [(end: Int, status: Int32)] {
+        var result: [(end: Int, status: Int32)] = []
         let breaker = try breakers(for: SegmenterPrototypes.normalizedLanguage(lang)).word
         try text.withUnsafeBufferPointer { buffer in
             try breaker.setText(buffer)
@@ -146,25 +187,36 @@ public final class Segmenter {
         try text.withUnsafeBufferPointer { buffer in
             try breaker.setText(buffer)
             var t = 0
-            while true {
-                let n = glean_breaker_next(breaker.handle, &boundaries, nil, Int32(boundaries.count))
-                if n == 0 { break }
-                for k in 0..<Int(n) {
-                    let end = Int(boundaries[k])
-                    let first = t
-                    while t < tokens.count, tokens[t].start < end { t += 1 }
-                    guard t > first else { continue }
-                    if let last = sentences.last,
-                       (last.firstToken..<last.endToken).allSatisfy({ tokens[$0].kind == .space })
-                        || rules.keepsTogether(buffer, tokens, endingAt: last.endToken, nextFirst: first) {
-                        // A sentence of whitespace only (text that starts with a blank line) joins the
-                        // next, and so does one cut after a title ("Dr." before a name).
-                        sentences[sentences.count - 1] = Sentence(start: last.start, end: tokens[t - 1].end,
-                                                                  firstToken: last.firstToken, endToken: t)
-                    } else {
-                        sentences.append(Sentence(start: tokens[first].start, end: tokens[t - 1].end,
-                                                  firstToken: first, endToken: t))
-                    }
+            // Whether the last sentence holds a token that is not whitespace.
+            var lastHasText = false
+            func boundary(_ end: Int) {
+                let first = t
+                var hasText = false
+                while t < tokens.count, tokens[t].start < end {
+                    if tokens[t].kind != .space { hasText = true }
+                    t += 1
+                }
+                guard t > first else { return }
+                if let last = sentences.last,
+                   !lastHasText || rules.keepsTogether(buffer, tokens, endingAt: last.endToken, nextFirst: first) {
+                    // A sentence of whitespace only (text that starts with a blank line) joins the
+                    // next, and so does one cut after a title ("Dr." before a name).
+                    sentences[sentences.count - 1] = Sentence(start: last.start, end: tokens[t - 1].end,
+                                                              firstToken: last.firstToken, endToken: t)
+                    lastHasText = lastHasText || hasText
+                } else {
+                    sentences.append(Sentence(start: tokens[first].start, end: tokens[t - 1].end,
+                                              firstToken: first, endToken: t))
+                    lastHasText = hasText
+                }
+            }
+            if fastSentences {
+                SentenceCandidates.boundaries(buffer, breaker: breaker, boundary)
+            } else {
+                while true {
+                    let n = glean_breaker_next(breaker.handle, &boundaries, nil, Int32(boundaries.count))
+                    if n == 0 { break }
+                    for k in 0..<Int(n) { boundary(Int(boundaries[k])) }
                 }
             }
             // Tokens after ICU's last boundary cannot exist, but never leave one out.
