@@ -103,6 +103,14 @@ int32_t glean_sentence_candidate(uint32_t c) {
     }
 }
 
+int32_t glean_sentence_stop(uint32_t c) {
+    switch (u_getIntPropertyValue((UChar32)c, UCHAR_SENTENCE_BREAK)) {
+        case U_SB_STERM: case U_SB_ATERM: case U_SB_SEP: case U_SB_CR: case U_SB_LF:
+        case U_SB_OLETTER: case U_SB_UPPER: case U_SB_LOWER: return 1;
+        default: return 0;
+    }
+}
+
 int32_t glean_word_break(uint32_t c) {
     switch (u_getIntPropertyValue((UChar32)c, UCHAR_WORD_BREAK)) {
         case U_WB_OTHER: return GLEAN_WB_OTHER;

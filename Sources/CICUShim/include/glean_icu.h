@@ -44,6 +44,9 @@ int32_t glean_breaker_following(glean_breaker *breaker, int32_t offset);
 /// (Sentence_Break STerm, ATerm, Sep, CR or LF): every sentence boundary but the text's end
 /// follows one of them.
 int32_t glean_sentence_candidate(uint32_t codepoint);
+/// Whether the code point ends the look-ahead of UAX #29's rule SB8 (Sentence_Break OLetter,
+/// Upper, Lower, Sep, CR, LF, STerm or ATerm).
+int32_t glean_sentence_stop(uint32_t codepoint);
 
 /// The Unicode Word_Break property of a code point, in Glean's own numbering.
 enum {
