@@ -47,6 +47,16 @@ public final class Segmenter {
         self.prototypes = prototypes
     }
 
+    private var lastLanguage: (given: String, normalized: String) = ("en", "en")
+
+    /// ``SegmenterPrototypes/normalizedLanguage(_:)``, remembering the last answer (documents of
+    /// a corpus mostly share one language).
+    private func normalizedLanguage(_ lang: String) -> String {
+        if lang == lastLanguage.given { return lastLanguage.normalized }
+        lastLanguage = (lang, SegmenterPrototypes.normalizedLanguage(lang))
+        return lastLanguage.normalized
+    }
+
     private func breakers(for lang: String) throws -> (word: Breaker, sentence: Breaker) {
         if let b = breakers[lang] { return b }
         let b = try prototypes.clones(for: lang)
@@ -59,7 +69,7 @@ public final class Segmenter {
         guard document.text.count < Int(Int32.max) else {
             throw SegmenterError(description: "text of \(document.text.count) bytes is over ICU's 2 GiB limit")
         }
-        let lang = SegmenterPrototypes.normalizedLanguage(document.lang)
+        let lang = normalizedLanguage(document.lang)
         let word = try breakers(for: lang).word
         let clitics = CliticRules.forLanguage(lang)
         var tokens: [Token] = []
@@ -69,8 +79,8 @@ public final class Segmenter {
             var builder = TokenBuilder(text: text, clitics: clitics)
             var previous = 0
             if isASCII {
-                ASCIIWordBreak.segments(text) { end, status in
-                    builder.addUniformSegment(previous, end, status: status, into: &tokens)
+                ASCIIWordBreak.segments(text) { end, status, apostrophe in
+                    builder.addUniformSegment(previous, end, status: status, mayHoldClitic: apostrophe, into: &tokens)
                     previous = end
                 }
                 builder.finish(into: &tokens)
@@ -108,8 +118,8 @@ public final class Segmenter {
 
     /// Fills `document.sentences` from its tokens (``segment(_:sentences:)`` calls it).
     public func addSentences(_ document: inout Document) throws {
-        let sentence = try breakers(for: SegmenterPrototypes.normalizedLanguage(document.lang)).sentence
-        let lang = SegmenterPrototypes.normalizedLanguage(document.lang)
+        let lang = normalizedLanguage(document.lang)
+        let sentence = try breakers(for: lang).sentence
         document.sentences = try sentenceSpans(document.text, tokens: document.tokens, breaker: sentence,
                                                rules: SentenceRules.forLanguage(lang))
     }
@@ -125,7 +135,7 @@ public final class Segmenter {
     public func wordSegments(_ text: [UInt8], lang: String = "en", fastPath: Bool) throws -> [(end: Int, status: Int32)] {
         var result: [(end: Int, status: Int32)] = []
         if fastPath {
-            text.withUnsafeBufferPointer { b in ASCIIWordBreak.segments(b) { result.append(($0, $1)) } }
+            text.withUnsafeBufferPointer { b in ASCIIWordBreak.segments(b) { end, status, _ in result.append((end, status)) } }
             return result
         }
         return try icuWordSegments(text, lang: lang)
@@ -286,12 +296,12 @@ struct TokenBuilder {
     /// A segment of ASCII text from ``ASCIIWordBreak``: all whitespace or none (its rules never
     /// join a whitespace byte with another kind), so one byte tells which.
     @inline(__always)
-    mutating func addUniformSegment(_ start: Int, _ end: Int, status: Int32, into tokens: inout [Token]) {
+    mutating func addUniformSegment(_ start: Int, _ end: Int, status: Int32, mayHoldClitic: Bool, into tokens: inout [Token]) {
         if asciiWhitespace[Int(text[start])] {
             if whitespaceStart < 0 { whitespaceStart = start }
         } else {
             if whitespaceStart >= 0 { emitWhitespace(whitespaceStart, start, into: &tokens) }
-            emitPiece(start, end, status: status, into: &tokens)
+            emitPiece(start, end, status: status, mayHoldClitic: mayHoldClitic, into: &tokens)
         }
     }
 
@@ -306,9 +316,10 @@ struct TokenBuilder {
         if s < end { tokens.append(Token(start: s, end: end, kind: .space)) }
     }
 
-    func emitPiece(_ start: Int, _ end: Int, status: Int32, into tokens: inout [Token]) {
+    @inline(__always)
+    func emitPiece(_ start: Int, _ end: Int, status: Int32, mayHoldClitic: Bool = true, into tokens: inout [Token]) {
         let kind = kindOf(start, status: status)
-        if kind == .word, let split = clitics.splitPoint(text, start, end) {
+        if kind == .word, mayHoldClitic, let split = clitics.splitPoint(text, start, end) {
             tokens.append(Token(start: start, end: split, kind: .word))
             tokens.append(Token(start: split, end: end, kind: .word))
         } else {
@@ -316,6 +327,7 @@ struct TokenBuilder {
         }
     }
 
+    @inline(__always)
     func kindOf(_ start: Int, status: Int32) -> TokenKind {
         switch status {
         case 100..<200: return .number
@@ -403,6 +415,15 @@ public struct CliticRules: Sendable {
 /// left." is one sentence. Multi-dot forms ("U.S.") stay ICU's call: they end sentences too often.
 public struct SentenceRules: Sendable {
     let titles: Set<[UInt8]>
+    /// The longest title's length in bytes, and whether all start with a capital ASCII letter.
+    let maxTitleLength: Int
+    let capitalTitles: Bool
+
+    init(titles: Set<[UInt8]>) {
+        self.titles = titles
+        maxTitleLength = titles.map(\.count).max() ?? 0
+        capitalTitles = titles.allSatisfy { $0.first.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") } ?? false }
+    }
 
     public static let english = SentenceRules(titles: Set([
         "Dr", "St", "Gen", "Lt", "Col", "Sgt", "Capt", "Cpl", "Pte", "Maj", "Brig", "Adm", "Cmdr", "Gov", "Sen",
@@ -423,7 +444,10 @@ public struct SentenceRules: Sendable {
         guard last >= 1, tokens[last].end - tokens[last].start == 1, text[tokens[last].start] == UInt8(ascii: "."),
               tokens[last - 1].end == tokens[last].start else { return false }
         let word = tokens[last - 1]
-        guard titles.contains(Array(text[word.start..<word.end])) else { return false }
+        // Titles are short capitalised words: test that before building the key.
+        guard word.end - word.start <= maxTitleLength,
+              !capitalTitles || (text[word.start] >= UInt8(ascii: "A") && text[word.start] <= UInt8(ascii: "Z")),
+              titles.contains(Array(text[word.start..<word.end])) else { return false }
         var next = nextFirst
         while next < tokens.count, tokens[next].kind == .space { next += 1 }
         guard next < tokens.count else { return false }

@@ -56,7 +56,7 @@ enum SentenceCandidates {
 
     /// How far before a candidate ICU starts: enough for the word before a terminator, which
     /// the rules (SB7) and the abbreviation suppressions ("Ph.D.", "U.S.") read.
-    static let lookBehind = 24
+    static let lookBehind = 8
 
     /// ICU's sentence boundaries of the valid UTF-8 `text`, in order, the end of the text last
     /// (none for an empty text). The breaker's text is set to pieces of `text`.
