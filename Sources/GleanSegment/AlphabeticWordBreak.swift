@@ -1,4 +1,5 @@
 import CICUShim
+import GleanCore
 
 /// ICU 72's word-break rules for alphabetic text (ASCII, Latin with diacritics, Greek, Cyrillic,
 /// Armenian, general punctuation), as a hand-written scanner over UTF-8: the tokenizer's fast
@@ -10,7 +11,8 @@ import CICUShim
 /// Accepted: the code points of U+0080..U+07FF, U+1E00..U+1FFF and U+2000..U+218F whose Unicode
 /// Word_Break property is ALetter, Numeric, ExtendNumLet, MidNumLet, MidLetter, MidNum, Newline,
 /// WSegSpace or Other; given up on: everything else (combining marks and other Extend, Format, ZWJ,
-/// Hebrew letters, quotes of their own class, CJK, complex scripts, astral planes). The rules for
+/// Hebrew letters, quotes of their own class, CJK, complex scripts, astral planes, and whitespace
+/// that joins words such as U+202F, so that every segment is all whitespace or none). The rules for
 /// what it accepts are those of ``ASCIIWordBreak``, with MidLetter (U+00B7, U+0387 ...) joining
 /// letters only and every WSegSpace character joining a run of spaces.
 ///
@@ -25,6 +27,14 @@ enum AlphabeticWordBreak {
     static let complex: UInt8 = 11
 
     static func fromICU(_ c: UInt32) -> UInt8 {
+        let cls = wordBreakClass(c)
+        // The tokenizer takes a segment to be all whitespace or none: a whitespace character
+        // that joins others (U+202F is ExtendNumLet) goes to ICU and the general path.
+        if Whitespace.contains(c), cls != space, cls != other, cls != newline { return complex }
+        return cls
+    }
+
+    static func wordBreakClass(_ c: UInt32) -> UInt8 {
         switch glean_word_break(c) {
         case Int32(GLEAN_WB_OTHER): other
         case Int32(GLEAN_WB_ALETTER): letter

@@ -88,7 +88,7 @@ public final class Segmenter {
             }
             if fastASCII {
                 let done = AlphabeticWordBreak.segments(text) { end, status in
-                    builder.addSegment(previous, end, status: status, into: &tokens)
+                    builder.addUniformSegment(previous, end, status: status, into: &tokens)
                     previous = end
                 }
                 if done {
@@ -302,6 +302,21 @@ struct TokenBuilder {
         } else {
             if whitespaceStart >= 0 { emitWhitespace(whitespaceStart, start, into: &tokens) }
             emitPiece(start, end, status: status, mayHoldClitic: mayHoldClitic, into: &tokens)
+        }
+    }
+
+    /// A segment of UTF-8 text from ``AlphabeticWordBreak``: all whitespace or none, as in
+    /// ASCII (its space runs are WSegSpace characters, all of them ``Whitespace``; every other
+    /// whitespace character stands alone), so its first character tells which.
+    @inline(__always)
+    mutating func addUniformSegment(_ start: Int, _ end: Int, status: Int32, into tokens: inout [Token]) {
+        let c = text[start]
+        let isSpace = c < 0x80 ? asciiWhitespace[Int(c)] : Whitespace.contains(UTF8Validation.decode(text, start).scalar)
+        if isSpace {
+            if whitespaceStart < 0 { whitespaceStart = start }
+        } else {
+            if whitespaceStart >= 0 { emitWhitespace(whitespaceStart, start, into: &tokens) }
+            emitPiece(start, end, status: status, into: &tokens)
         }
     }
 

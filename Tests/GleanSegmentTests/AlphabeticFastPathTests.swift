@@ -34,6 +34,30 @@ struct AlphabeticFastPathTests {
         #expect(accepted > 10_000, "the fast path accepted only \(accepted) of 20000 strings")
     }
 
+    /// Whole tokens and sentences (whitespace, clitics, kinds) with and without the fast paths.
+    @Test func tokensMatchTheICUPath() throws {
+        var rng = TestRandom("AlphabeticFastPathTests.tokensMatchTheICUPath")
+        let seed = rng.label
+        let fast = try Segmenter()
+        let slow = try Segmenter()
+        slow.fastASCII = false
+        slow.fastSentences = false
+        let extra = ["\u{202F}", "\u{1680}", "\u{2000}", "n’t", "’s", "'s", "don't", ". ", "Dr. ", "A"]
+        for lang in ["en", "ru"] {
+            for _ in 0..<5_000 {
+                let length = Int(rng.next() % 20)
+                let pool = Self.alphabet + extra
+                let text = Array((0..<length).map { _ in pool[Int(rng.next() % UInt64(pool.count))] }.joined().utf8)
+                var a = Document(text: text, lang: lang), b = Document(text: text, lang: lang)
+                try fast.segment(&a)
+                try slow.segment(&b)
+                let same = a.tokens == b.tokens && a.sentences == b.sentences
+                #expect(same, "seed \(seed), \(lang): \(String(decoding: text, as: UTF8.self).debugDescription)")
+                if !same { return }
+            }
+        }
+    }
+
     /// Every code point the fast path accepts, between letters, digits, spaces and itself.
     @Test func everyAcceptedCharacterMatchesICU() throws {
         let segmenter = try Segmenter()
