@@ -92,8 +92,6 @@ public struct BenchmarkRow: Sendable {
     public var threads = 1
     /// Median over the one-thread row of the same kind.
     public var speedup: Double? = nil
-    /// Whether the figure is computed from other rows rather than timed.
-    public var derived = false
 
     /// The median round (the mean of the two middle ones for an even count).
     public var median: Double {
@@ -363,16 +361,6 @@ public final class Benchmark {
             })
         }
         documents = []
-        // What the record path spends outside the stages: decoding and writing.
-        if options.only == nil, let record = report.stages.first(where: { $0.id == "record" }) {
-            let parts = report.stages.filter { ["tokens", "sentences", "resolution"].contains($0.id) || $0.id.hasPrefix("stage-") }
-            if parts.count >= 2 {
-                let rest = max(0, record.median - parts.reduce(0) { $0 + $1.median })
-                report.stages.append(BenchmarkRow(id: "decode-write", name: "decode + write (record minus the stages)", rounds: [rest],
-                                                  bytes: textBytes, counts: record.counts, derived: true))
-            }
-        }
-
         if options.endToEnd {
             // To /dev/null per thread count (the annotation work), then once to a real file with
             // all threads (what writing the output costs on this machine's file system).
@@ -413,7 +401,7 @@ extension BenchmarkReport {
         func row(_ r: BenchmarkRow) -> String {
             let name = r.name.count < 44 ? r.name + String(repeating: " ", count: 44 - r.name.count) : r.name
             return name + String(format: " %9.1f MB/s %8.3f s  ", r.megabytesPerSecond, r.median) + r.counts.description
-                + (r.speedup.map { String(format: "  speed-up %.2fx", $0) } ?? "") + (r.derived ? "  (derived)" : "")
+                + (r.speedup.map { String(format: "  speed-up %.2fx", $0) } ?? "")
         }
         out += "row (one thread)                               throughput   median  counts\n"
         for r in stages { out += row(r) + "\n" }
@@ -469,7 +457,6 @@ extension BenchmarkReport {
                     w.rawText(String(format: "%.6f", s))
                 }
                 w.raw("],\"counts\":"); counts(r.counts)
-                if r.derived { w.raw(",\"derived\":true") }
                 if let s = r.speedup { w.raw(",\"speedup\":"); w.rawText(String(format: "%.3f", s)) }
                 w.byte(UInt8(ascii: "}"))
             }
