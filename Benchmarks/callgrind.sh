@@ -8,7 +8,7 @@
 # stage-1 ..., resolution, pipeline-1 (see `glean bench --help`). Only the row's rounds are
 # counted (callgrind collects inside Benchmark.timedRound: one warm-up round and one timed
 # round); the script prints the instructions per round and per byte of document text, and
-# leaves the profile in Benchmarks/results/callgrind.ROW.out for `callgrind_annotate`.
+# leaves the profile in .build/callgrind/ROW.out for `callgrind_annotate`.
 # Environment: GLEAN_BIN (default .build/release/glean), SIZE (MB of JSONL, default 2).
 # Default corpus: the bench's (corpora/sample/news.jsonl plus corpora/public/news.jsonl).
 set -euo pipefail
@@ -23,8 +23,8 @@ command -v valgrind >/dev/null || { echo "valgrind is not installed (apt-get ins
 # (the symbol table stays, so the profile still names functions).
 stripped="$bin.callgrind"
 objcopy --strip-debug "$bin" "$stripped"
-mkdir -p Benchmarks/results
-out="Benchmarks/results/callgrind.$row.out"
+mkdir -p .build/callgrind
+out=".build/callgrind/$row.out"
 json="$(mktemp)"
 trap 'rm -f "$json"' EXIT
 valgrind --tool=callgrind --callgrind-out-file="$out" --collect-atstart=no --toggle-collect='*timedRound*' \
