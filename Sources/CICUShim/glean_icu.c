@@ -91,6 +91,43 @@ int32_t glean_breaker_next(glean_breaker *breaker, int32_t *boundaries, int32_t 
     return count;
 }
 
+int32_t glean_breaker_following(glean_breaker *breaker, int32_t offset) {
+    int32_t next = ubrk_following(breaker->iterator, offset);
+    return next == UBRK_DONE ? -1 : next;
+}
+
+int32_t glean_sentence_candidate(uint32_t c) {
+    switch (u_getIntPropertyValue((UChar32)c, UCHAR_SENTENCE_BREAK)) {
+        case U_SB_STERM: case U_SB_ATERM: case U_SB_SEP: case U_SB_CR: case U_SB_LF: return 1;
+        default: return 0;
+    }
+}
+
+int32_t glean_sentence_stop(uint32_t c) {
+    switch (u_getIntPropertyValue((UChar32)c, UCHAR_SENTENCE_BREAK)) {
+        case U_SB_STERM: case U_SB_ATERM: case U_SB_SEP: case U_SB_CR: case U_SB_LF:
+        case U_SB_OLETTER: case U_SB_UPPER: case U_SB_LOWER: return 1;
+        default: return 0;
+    }
+}
+
+int32_t glean_word_break(uint32_t c) {
+    switch (u_getIntPropertyValue((UChar32)c, UCHAR_WORD_BREAK)) {
+        case U_WB_OTHER: return GLEAN_WB_OTHER;
+        case U_WB_ALETTER: return GLEAN_WB_ALETTER;
+        case U_WB_NUMERIC: return GLEAN_WB_NUMERIC;
+        case U_WB_EXTENDNUMLET: return GLEAN_WB_EXTENDNUMLET;
+        case U_WB_MIDNUMLET: return GLEAN_WB_MIDNUMLET;
+        case U_WB_MIDLETTER: return GLEAN_WB_MIDLETTER;
+        case U_WB_MIDNUM: return GLEAN_WB_MIDNUM;
+        case U_WB_CR: return GLEAN_WB_CR;
+        case U_WB_NEWLINE: return GLEAN_WB_NEWLINE;
+        case U_WB_WSEGSPACE: return GLEAN_WB_WSEGSPACE;
+        case U_WB_LF: return GLEAN_WB_LF;
+        default: return GLEAN_WB_COMPLEX;
+    }
+}
+
 int32_t glean_char_class(uint32_t c) {
     if (u_hasBinaryProperty((UChar32)c, UCHAR_IDEOGRAPHIC)) return GLEAN_CHAR_IDEOGRAPHIC;
     UErrorCode status = U_ZERO_ERROR;

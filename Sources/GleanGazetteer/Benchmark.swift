@@ -14,17 +14,22 @@ public struct GazetteerBenchmarkResult: Sendable {
     public var loadSecondsWithoutChecksum: Double
     /// Compile time as CPU time of the compiling thread (less sensitive to other load).
     public var compileCPUSeconds: Double
-    /// Matching throughput over tokenized text (UTF-8 bytes of text per second of the matching
-    /// thread's CPU time / 10^6): MB/s per core.
+    /// Matching throughput over tokenized text (UTF-8 bytes of text / 10^6 per second of the
+    /// median round, one thread).
     public var matchMBps: Double
     public var textBytes: Int
     public var matches: Int
-    /// Folding and keying the tokens alone, MB/s per core (the part of matching that does not
+    /// Folding and keying the tokens alone, MB/s (median round) (the part of matching that does not
     /// depend on the dictionary's size).
     public var keyMBps: Double
     /// A byte loop counting spaces over the same text, MB/s: a yardstick of the machine's state
     /// (on a quiet machine of the project's kind it runs at about 2,800 MB/s).
     public var byteLoopMBps: Double
+}
+
+/// A matching round found other matches than the first: the benchmark would hide lost work.
+public struct GazetteerBenchmarkError: Error, CustomStringConvertible {
+    public var description: String
 }
 
 /// Entry points for the gazetteer benchmark: synthetic dictionaries built from real names, and a
@@ -66,8 +71,10 @@ public enum GazetteerBenchmark {
         return result
     }
 
-    /// Compiles `entries`, writes the image to a temporary file, maps it back, and matches the
-    /// tokenized `documents` (repeatedly, for at least `minimumSeconds`).
+    /// Compiles `entries` (once), writes the image to a temporary file, maps it back (five times),
+    /// and matches the tokenized `documents` (at least three rounds and `minimumSeconds`); load
+    /// and matching figures are the median round, every matching round checked to find the same
+    /// matches.
     public static func measure(entries: [GazetteerEntry], documents: [Document], tokenize: NameTokenizer,
                                options: GazetteerCompileOptions = GazetteerCompileOptions(),
                                minimumSeconds: Double = 1.0) throws -> GazetteerBenchmarkResult {
@@ -83,59 +90,78 @@ public enum GazetteerBenchmark {
         defer { try? FileManager.default.removeItem(atPath: path) }
         image = []
         var gazetteer: Gazetteer? = nil
-        let loadFast = try clock.measure { gazetteer = try Gazetteer.load(path: path, verifyChecksum: false) }
-        gazetteer = nil
-        let load = try clock.measure { gazetteer = try Gazetteer.load(path: path, verifyChecksum: true) }
+        // Loads, matching and the yardsticks: the median of the rounds, wall-clock.
+        var loadFast: [Double] = [], load: [Double] = []
+        for _ in 0..<5 {
+            gazetteer = nil
+            loadFast.append(seconds(try clock.measure { gazetteer = try Gazetteer.load(path: path, verifyChecksum: false) }))
+            gazetteer = nil
+            load.append(seconds(try clock.measure { gazetteer = try Gazetteer.load(path: path, verifyChecksum: true) }))
+        }
         let g = gazetteer!
         let textBytes = documents.reduce(0) { $0 + $1.text.count }
         var spans: [Span] = []
         spans.reserveCapacity(1 << 16)
-        var matches = 0
-        var rounds = 0
+        var matchTimes: [Double] = []
+        var matches: Int? = nil
         let scratch = GazetteerScratch()
         var elapsed = 0.0
         repeat {
-            let before = threadCPUSeconds()
-            for d in documents {
-                spans.removeAll(keepingCapacity: true)
-                g.findMatches(in: d, into: &spans, scratch: scratch)
-                matches += spans.count
+            var n = 0
+            let t = seconds(clock.measure {
+                for d in documents {
+                    spans.removeAll(keepingCapacity: true)
+                    g.findMatches(in: d, into: &spans, scratch: scratch)
+                    n += spans.count
+                }
+            })
+            // Every round must find the same matches: a faster round cannot have lost some.
+            if let matches, matches != n {
+                throw GazetteerBenchmarkError(description: "gazetteer benchmark: \(n) matches in a round, \(matches) in the first")
             }
-            elapsed += threadCPUSeconds() - before
-            rounds += 1
-        } while elapsed < minimumSeconds
+            matches = n
+            matchTimes.append(t)
+            elapsed += t
+        } while elapsed < minimumSeconds || matchTimes.count < 3
+        let rounds = matchTimes.count
         // Yardsticks over the same text: keying the tokens alone, and a plain byte loop (the
         // machine's state: compare runs by these, not only by the absolute figures).
         var sink: UInt64 = 0
-        var before = threadCPUSeconds()
+        var keyTimes: [Double] = [], loopTimes: [Double] = []
         for _ in 0..<rounds {
-            for d in documents {
-                d.text.withUnsafeBufferPointer { t in
-                    d.tokens.withUnsafeBufferPointer { toks in
-                        for tok in toks where tok.kind != .space && tok.end <= t.count {
-                            sink &+= TokenKey.key(t.baseAddress! + tok.start, tok.end - tok.start, readable: t.count - tok.start,
-                                                  options: g.image.foldOptions).key
+            keyTimes.append(seconds(clock.measure {
+                for d in documents {
+                    d.text.withUnsafeBufferPointer { t in
+                        d.tokens.withUnsafeBufferPointer { toks in
+                            for tok in toks where tok.kind != .space && tok.end <= t.count {
+                                sink &+= TokenKey.key(t.baseAddress! + tok.start, tok.end - tok.start, readable: t.count - tok.start,
+                                                      options: g.image.foldOptions).key
+                            }
                         }
                     }
                 }
-            }
+            }))
+            loopTimes.append(seconds(clock.measure {
+                for d in documents {
+                    d.text.withUnsafeBufferPointer { t in for b in t where b == 32 { sink &+= 1 } }
+                }
+            }))
         }
-        let keyTime = threadCPUSeconds() - before
-        before = threadCPUSeconds()
-        for _ in 0..<rounds {
-            for d in documents {
-                d.text.withUnsafeBufferPointer { t in for b in t where b == 32 { sink &+= 1 } }
-            }
-        }
-        let byteLoopTime = threadCPUSeconds() - before
         if sink == 42 { FileHandle.standardError.write(Data(" ".utf8)) }  // keeps the loops
         return GazetteerBenchmarkResult(names: entries.count, compileSeconds: seconds(compile), bytes: try fileSize(path),
-                                        loadSeconds: seconds(load), loadSecondsWithoutChecksum: seconds(loadFast),
+                                        loadSeconds: median(load), loadSecondsWithoutChecksum: median(loadFast),
                                         compileCPUSeconds: compileCPU,
-                                        matchMBps: Double(textBytes * rounds) / elapsed / 1e6,
-                                        textBytes: textBytes, matches: matches / rounds,
-                                        keyMBps: Double(textBytes * rounds) / keyTime / 1e6,
-                                        byteLoopMBps: Double(textBytes * rounds) / byteLoopTime / 1e6)
+                                        matchMBps: Double(textBytes) / max(median(matchTimes), 1e-9) / 1e6,
+                                        textBytes: textBytes, matches: matches ?? 0,
+                                        keyMBps: Double(textBytes) / max(median(keyTimes), 1e-9) / 1e6,
+                                        byteLoopMBps: Double(textBytes) / max(median(loopTimes), 1e-9) / 1e6)
+    }
+
+    /// The median of per-round times (the mean of the two middle ones for an even count).
+    static func median(_ times: [Double]) -> Double {
+        let s = times.sorted()
+        guard !s.isEmpty else { return 0 }
+        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
     }
 
     /// CPU time of the calling thread.

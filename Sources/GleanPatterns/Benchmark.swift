@@ -1,34 +1,25 @@
 import Dispatch
 import GleanCore
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// What ``PatternSet/benchmark(texts:lang:rounds:)`` measured: the stage's throughput on one
-/// thread and the time each pattern took.
-///
-/// `mbPerSecond` is wall-clock (what a user sees on an idle core); `mbPerCPUSecond` divides by the
-/// thread's CPU time, which stays meaningful on a shared, busy machine.
+/// thread and the time each pattern took, each the median of `rounds` rounds of wall-clock time
+/// (the statistic of every figure `glean bench` reports).
 ///
 /// ```swift
 /// let r = try PatternSet.defaultPack().benchmark(texts: docs, rounds: 5)
 /// for (name, seconds) in r.slowest { print(name, seconds) }
 /// ```
 public struct PatternBenchmark: Sendable {
-    /// MB (10^6 bytes) of text per wall-clock second through the whole stage (prefilter
-    /// included), one thread, best round.
+    /// MB (10^6 bytes) of text per second through the whole stage (prefilter included), one
+    /// thread, median round.
     public var mbPerSecond: Double
-    /// MB per second of the thread's CPU time, best round.
-    public var mbPerCPUSecond: Double
     /// Bytes of text per round.
     public var bytes: Int
     public var rounds: Int
-    /// Spans found per round.
+    /// Spans found per round (the same in every round).
     public var spans: Int
-    /// Every pattern's own time per round (seconds of CPU time, best round; the per-document
-    /// prefilter scan is not included), slowest first.
+    /// Every pattern's own time per round (seconds, median round; the per-document prefilter
+    /// scan is not included), slowest first.
     public var perPattern: [(name: String, seconds: Double)]
     /// The ten slowest patterns.
     public var slowest: [(name: String, seconds: Double)] { Array(perPattern.prefix(10)) }
@@ -36,8 +27,8 @@ public struct PatternBenchmark: Sendable {
 
 extension PatternSet {
     /// Runs the stage over `texts` (each valid UTF-8) `rounds` times on the calling thread and
-    /// reports the best round's MB/s, then times each pattern on its own (with the same prefilter)
-    /// to rank the slowest.
+    /// reports the median round's MB/s, then times each pattern on its own (with the same
+    /// prefilter) to rank the slowest.
     ///
     /// ```swift
     /// let r = set.benchmark(texts: docs.map { Array($0.utf8) }, rounds: 5)
@@ -48,13 +39,11 @@ extension PatternSet {
         let bytes = texts.reduce(0) { $0 + $1.count }
         var spans: [Span] = []
         var warnings: [Warning] = []
-        var bestWall = Double.infinity
-        var bestCPU = Double.infinity
+        var times: [Double] = []
         var spanCount = 0
         for _ in 0..<max(1, rounds) {
             var n = 0
             let t0 = DispatchTime.now().uptimeNanoseconds
-            let c0 = threadCPUSeconds()
             for text in texts {
                 spans.removeAll(keepingCapacity: true)
                 warnings.removeAll(keepingCapacity: true)
@@ -63,16 +52,15 @@ extension PatternSet {
                 }
                 n += spans.count
             }
-            bestCPU = min(bestCPU, threadCPUSeconds() - c0)
-            bestWall = min(bestWall, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
             spanCount = n
         }
         let present = texts.map { t in t.withUnsafeBufferPointer { ByteSet.present(in: $0) } }
         var per: [(String, Double)] = []
         for (i, p) in compiled.enumerated() {
-            var best = Double.infinity
+            var patternTimes: [Double] = []
             for _ in 0..<max(1, rounds) {
-                let c0 = threadCPUSeconds()
+                let t0 = DispatchTime.now().uptimeNanoseconds
                 for (k, text) in texts.enumerated() {
                     spans.removeAll(keepingCapacity: true)
                     text.withUnsafeBufferPointer { buf in
@@ -82,20 +70,19 @@ extension PatternSet {
                               spans: &spans, warnings: &warnings)
                     }
                 }
-                best = min(best, threadCPUSeconds() - c0)
+                patternTimes.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
             }
-            per.append((p.def.name, best))
+            per.append((p.def.name, medianOfRounds(patternTimes)))
         }
         per.sort { $0.1 > $1.1 }
-        return PatternBenchmark(mbPerSecond: Double(bytes) / 1e6 / bestWall,
-                                mbPerCPUSecond: Double(bytes) / 1e6 / max(bestCPU, 1e-9), bytes: bytes,
+        return PatternBenchmark(mbPerSecond: Double(bytes) / 1e6 / max(medianOfRounds(times), 1e-9), bytes: bytes,
                                 rounds: rounds, spans: spanCount, perPattern: per)
     }
 }
 
-/// CPU time used by the calling thread, in seconds.
-func threadCPUSeconds() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+/// The median of per-round times (the mean of the two middle ones for an even count).
+func medianOfRounds(_ times: [Double]) -> Double {
+    let s = times.sorted()
+    guard !s.isEmpty else { return 0 }
+    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
 }

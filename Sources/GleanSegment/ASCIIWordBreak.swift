@@ -33,9 +33,11 @@ enum ASCIIWordBreak {
         }
     }
 
-    /// Calls `segment(end, status)` for each segment of `text[0..<count]`, which must be ASCII.
+    /// Calls `segment(end, status, joinedApostrophe)` for each segment of `text[0..<count]`, which
+    /// must be ASCII; `joinedApostrophe` tells whether a `'` lies inside the segment (only such a
+    /// word can hold a clitic).
     @inline(__always)
-    static func segments(_ text: UnsafeBufferPointer<UInt8>, _ segment: (Int, Int32) -> Void) {
+    static func segments(_ text: UnsafeBufferPointer<UInt8>, _ segment: (Int, Int32, Bool) -> Void) {
         classes.withUnsafeBufferPointer { cls in
             let n = text.count
             var i = 0
@@ -43,43 +45,47 @@ enum ASCIIWordBreak {
                 let c = cls[Int(text[i])]
                 switch c {
                 case letter, digit, underscore:
-                    var prev = c          // class of the last character in the segment
-                    var beforePrev = other
+                    var apostrophe = false
                     var j = i + 1
                     while j < n {
+                        // Letters, digits and `_` (classes 1...3) stay together.
                         let d = cls[Int(text[j])]
-                        if d == letter || d == digit || d == underscore {
-                            beforePrev = prev; prev = d; j += 1
-                            continue
-                        }
+                        if d &- 1 < 3 { j += 1; continue }
                         if j + 1 < n, d == midNumLet || d == singleQuote || d == midNum {
+                            let before = cls[Int(text[j - 1])]
                             let after = cls[Int(text[j + 1])]
-                            if (prev == letter && after == letter && d != midNum) || (prev == digit && after == digit) {
-                                beforePrev = d; prev = after; j += 2
+                            if (before == letter && after == letter && d != midNum) || (before == digit && after == digit) {
+                                if d == singleQuote { apostrophe = true }
+                                j += 2
                                 continue
                             }
                         }
                         break
                     }
+                    // The class of the last character and of the one before it (never a Mid*
+                    // character: those only join two letters or two digits).
+                    let prev = cls[Int(text[j - 1])]
                     let status: Int32
                     switch prev {
                     case letter: status = 200
                     case digit: status = 100
-                    default: status = j - i == 1 ? 0 : (beforePrev == digit ? 100 : 200)
+                    default:
+                        let beforePrev = j - 2 >= i ? cls[Int(text[j - 2])] : other
+                        status = j - i == 1 ? 0 : (beforePrev == digit ? 100 : 200)
                     }
-                    segment(j, status)
+                    segment(j, status, apostrophe)
                     i = j
                 case space:
                     var j = i + 1
                     while j < n, text[j] == 0x20 { j += 1 }
-                    segment(j, 0)
+                    segment(j, 0, false)
                     i = j
                 case cr:
                     let j = i + 1 < n && text[i + 1] == 0x0A ? i + 2 : i + 1
-                    segment(j, 0)
+                    segment(j, 0, false)
                     i = j
                 default:
-                    segment(i + 1, 0)
+                    segment(i + 1, 0, false)
                     i += 1
                 }
             }

@@ -31,9 +31,13 @@ public final class Segmenter {
     private var breakers: [String: (word: Breaker, sentence: Breaker)] = [:]
     private var boundaries = [Int32](repeating: 0, count: 4096)
     private var statuses = [Int32](repeating: 0, count: 4096)
-    /// Pure-ASCII documents use ``ASCIIWordBreak`` (ICU's rules, checked against ICU by tests);
-    /// off, every document goes through ICU.
+    /// Word fast paths: pure-ASCII documents use ``ASCIIWordBreak``, other alphabetic ones
+    /// (Latin, Greek, Cyrillic ...) ``AlphabeticWordBreak`` (ICU's rules, checked against ICU by
+    /// tests); off, every document goes through ICU's word iterator.
     public var fastASCII = true
+    /// Sentence fast path: ICU's sentence rules run only around candidate terminators
+    /// (``SentenceCandidates``, the same boundaries); off, ICU walks every character.
+    public var fastSentences = true
 
     public convenience init() throws {
         self.init(prototypes: SegmenterPrototypes())
@@ -41,6 +45,16 @@ public final class Segmenter {
 
     init(prototypes: SegmenterPrototypes) {
         self.prototypes = prototypes
+    }
+
+    private var lastLanguage: (given: String, normalized: String) = ("en", "en")
+
+    /// ``SegmenterPrototypes/normalizedLanguage(_:)``, remembering the last answer (documents of
+    /// a corpus mostly share one language).
+    private func normalizedLanguage(_ lang: String) -> String {
+        if lang == lastLanguage.given { return lastLanguage.normalized }
+        lastLanguage = (lang, SegmenterPrototypes.normalizedLanguage(lang))
+        return lastLanguage.normalized
     }
 
     private func breakers(for lang: String) throws -> (word: Breaker, sentence: Breaker) {
@@ -55,22 +69,36 @@ public final class Segmenter {
         guard document.text.count < Int(Int32.max) else {
             throw SegmenterError(description: "text of \(document.text.count) bytes is over ICU's 2 GiB limit")
         }
-        let lang = SegmenterPrototypes.normalizedLanguage(document.lang)
+        let lang = normalizedLanguage(document.lang)
         let word = try breakers(for: lang).word
         let clitics = CliticRules.forLanguage(lang)
         var tokens: [Token] = []
         tokens.reserveCapacity(document.text.count / 4 + 4)
-        let useFastPath = fastASCII && document.text.withUnsafeBufferPointer { UTF8Validation.isASCII($0) }
+        let isASCII = fastASCII && document.text.withUnsafeBufferPointer { UTF8Validation.isASCII($0) }
         try document.text.withUnsafeBufferPointer { text in
             var builder = TokenBuilder(text: text, clitics: clitics)
             var previous = 0
-            if useFastPath {
-                ASCIIWordBreak.segments(text) { end, status in
-                    builder.addUniformSegment(previous, end, status: status, into: &tokens)
+            if isASCII {
+                ASCIIWordBreak.segments(text) { end, status, apostrophe in
+                    builder.addUniformSegment(previous, end, status: status, mayHoldClitic: apostrophe, into: &tokens)
                     previous = end
                 }
                 builder.finish(into: &tokens)
                 return
+            }
+            if fastASCII {
+                let done = AlphabeticWordBreak.segments(text) { end, status in
+                    builder.addUniformSegment(previous, end, status: status, into: &tokens)
+                    previous = end
+                }
+                if done {
+                    builder.finish(into: &tokens)
+                    return
+                }
+                // A character the fast path does not implement: ICU runs on the whole text.
+                tokens.removeAll(keepingCapacity: true)
+                builder = TokenBuilder(text: text, clitics: clitics)
+                previous = 0
             }
             try word.setText(text)
             while true {
@@ -90,8 +118,8 @@ public final class Segmenter {
 
     /// Fills `document.sentences` from its tokens (``segment(_:sentences:)`` calls it).
     public func addSentences(_ document: inout Document) throws {
-        let sentence = try breakers(for: SegmenterPrototypes.normalizedLanguage(document.lang)).sentence
-        let lang = SegmenterPrototypes.normalizedLanguage(document.lang)
+        let lang = normalizedLanguage(document.lang)
+        let sentence = try breakers(for: lang).sentence
         document.sentences = try sentenceSpans(document.text, tokens: document.tokens, breaker: sentence,
                                                rules: SentenceRules.forLanguage(lang))
     }
@@ -107,9 +135,32 @@ public final class Segmenter {
     public func wordSegments(_ text: [UInt8], lang: String = "en", fastPath: Bool) throws -> [(end: Int, status: Int32)] {
         var result: [(end: Int, status: Int32)] = []
         if fastPath {
-            text.withUnsafeBufferPointer { b in ASCIIWordBreak.segments(b) { result.append(($0, $1)) } }
+            text.withUnsafeBufferPointer { b in ASCIIWordBreak.segments(b) { end, status, _ in result.append((end, status)) } }
             return result
         }
+        return try icuWordSegments(text, lang: lang)
+    }
+
+    /// Word segments from ``AlphabeticWordBreak``, or nil where it gives the text to ICU.
+    func alphabeticWordSegments(_ text: [UInt8]) -> [(end: Int, status: Int32)]? {
+        var result: [(end: Int, status: Int32)] = []
+        let done = text.withUnsafeBufferPointer { b in AlphabeticWordBreak.segments(b) { result.append(($0, $1)) } }
+        return done ? result : nil
+    }
+
+    /// Sentence boundaries from the fast path (``SentenceCandidates``), 0 and the end included.
+    func fastSentenceBoundaries(_ text: [UInt8], lang: String = "en") throws -> [Int] {
+        let breaker = try breakers(for: SegmenterPrototypes.normalizedLanguage(lang)).sentence
+        var result = [0]
+        try text.withUnsafeBufferPointer { buffer in
+            try breaker.setText(buffer)
+            SentenceCandidates.boundaries(buffer, breaker: breaker) { result.append($0) }
+        }
+        return result
+    }
+
+    func icuWordSegments(_ text: [UInt8], lang: String = "en") throws -> [(end: Int, status: Int32)] {
+        var result: [(end: Int, status: Int32)] = []
         let breaker = try breakers(for: SegmenterPrototypes.normalizedLanguage(lang)).word
         try text.withUnsafeBufferPointer { buffer in
             try breaker.setText(buffer)
@@ -146,25 +197,36 @@ public final class Segmenter {
         try text.withUnsafeBufferPointer { buffer in
             try breaker.setText(buffer)
             var t = 0
-            while true {
-                let n = glean_breaker_next(breaker.handle, &boundaries, nil, Int32(boundaries.count))
-                if n == 0 { break }
-                for k in 0..<Int(n) {
-                    let end = Int(boundaries[k])
-                    let first = t
-                    while t < tokens.count, tokens[t].start < end { t += 1 }
-                    guard t > first else { continue }
-                    if let last = sentences.last,
-                       (last.firstToken..<last.endToken).allSatisfy({ tokens[$0].kind == .space })
-                        || rules.keepsTogether(buffer, tokens, endingAt: last.endToken, nextFirst: first) {
-                        // A sentence of whitespace only (text that starts with a blank line) joins the
-                        // next, and so does one cut after a title ("Dr." before a name).
-                        sentences[sentences.count - 1] = Sentence(start: last.start, end: tokens[t - 1].end,
-                                                                  firstToken: last.firstToken, endToken: t)
-                    } else {
-                        sentences.append(Sentence(start: tokens[first].start, end: tokens[t - 1].end,
-                                                  firstToken: first, endToken: t))
-                    }
+            // Whether the last sentence holds a token that is not whitespace.
+            var lastHasText = false
+            func boundary(_ end: Int) {
+                let first = t
+                var hasText = false
+                while t < tokens.count, tokens[t].start < end {
+                    if tokens[t].kind != .space { hasText = true }
+                    t += 1
+                }
+                guard t > first else { return }
+                if let last = sentences.last,
+                   !lastHasText || rules.keepsTogether(buffer, tokens, endingAt: last.endToken, nextFirst: first) {
+                    // A sentence of whitespace only (text that starts with a blank line) joins the
+                    // next, and so does one cut after a title ("Dr." before a name).
+                    sentences[sentences.count - 1] = Sentence(start: last.start, end: tokens[t - 1].end,
+                                                              firstToken: last.firstToken, endToken: t)
+                    lastHasText = lastHasText || hasText
+                } else {
+                    sentences.append(Sentence(start: tokens[first].start, end: tokens[t - 1].end,
+                                              firstToken: first, endToken: t))
+                    lastHasText = hasText
+                }
+            }
+            if fastSentences {
+                SentenceCandidates.boundaries(buffer, breaker: breaker, boundary)
+            } else {
+                while true {
+                    let n = glean_breaker_next(breaker.handle, &boundaries, nil, Int32(boundaries.count))
+                    if n == 0 { break }
+                    for k in 0..<Int(n) { boundary(Int(boundaries[k])) }
                 }
             }
             // Tokens after ICU's last boundary cannot exist, but never leave one out.
@@ -234,8 +296,23 @@ struct TokenBuilder {
     /// A segment of ASCII text from ``ASCIIWordBreak``: all whitespace or none (its rules never
     /// join a whitespace byte with another kind), so one byte tells which.
     @inline(__always)
-    mutating func addUniformSegment(_ start: Int, _ end: Int, status: Int32, into tokens: inout [Token]) {
+    mutating func addUniformSegment(_ start: Int, _ end: Int, status: Int32, mayHoldClitic: Bool, into tokens: inout [Token]) {
         if asciiWhitespace[Int(text[start])] {
+            if whitespaceStart < 0 { whitespaceStart = start }
+        } else {
+            if whitespaceStart >= 0 { emitWhitespace(whitespaceStart, start, into: &tokens) }
+            emitPiece(start, end, status: status, mayHoldClitic: mayHoldClitic, into: &tokens)
+        }
+    }
+
+    /// A segment of UTF-8 text from ``AlphabeticWordBreak``: all whitespace or none, as in
+    /// ASCII (its space runs are WSegSpace characters, all of them ``Whitespace``; every other
+    /// whitespace character stands alone), so its first character tells which.
+    @inline(__always)
+    mutating func addUniformSegment(_ start: Int, _ end: Int, status: Int32, into tokens: inout [Token]) {
+        let c = text[start]
+        let isSpace = c < 0x80 ? asciiWhitespace[Int(c)] : Whitespace.contains(UTF8Validation.decode(text, start).scalar)
+        if isSpace {
             if whitespaceStart < 0 { whitespaceStart = start }
         } else {
             if whitespaceStart >= 0 { emitWhitespace(whitespaceStart, start, into: &tokens) }
@@ -254,9 +331,10 @@ struct TokenBuilder {
         if s < end { tokens.append(Token(start: s, end: end, kind: .space)) }
     }
 
-    func emitPiece(_ start: Int, _ end: Int, status: Int32, into tokens: inout [Token]) {
+    @inline(__always)
+    func emitPiece(_ start: Int, _ end: Int, status: Int32, mayHoldClitic: Bool = true, into tokens: inout [Token]) {
         let kind = kindOf(start, status: status)
-        if kind == .word, let split = clitics.splitPoint(text, start, end) {
+        if kind == .word, mayHoldClitic, let split = clitics.splitPoint(text, start, end) {
             tokens.append(Token(start: start, end: split, kind: .word))
             tokens.append(Token(start: split, end: end, kind: .word))
         } else {
@@ -264,6 +342,7 @@ struct TokenBuilder {
         }
     }
 
+    @inline(__always)
     func kindOf(_ start: Int, status: Int32) -> TokenKind {
         switch status {
         case 100..<200: return .number
@@ -351,6 +430,15 @@ public struct CliticRules: Sendable {
 /// left." is one sentence. Multi-dot forms ("U.S.") stay ICU's call: they end sentences too often.
 public struct SentenceRules: Sendable {
     let titles: Set<[UInt8]>
+    /// The longest title's length in bytes, and whether all start with a capital ASCII letter.
+    let maxTitleLength: Int
+    let capitalTitles: Bool
+
+    init(titles: Set<[UInt8]>) {
+        self.titles = titles
+        maxTitleLength = titles.map(\.count).max() ?? 0
+        capitalTitles = titles.allSatisfy { $0.first.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") } ?? false }
+    }
 
     public static let english = SentenceRules(titles: Set([
         "Dr", "St", "Gen", "Lt", "Col", "Sgt", "Capt", "Cpl", "Pte", "Maj", "Brig", "Adm", "Cmdr", "Gov", "Sen",
@@ -371,7 +459,10 @@ public struct SentenceRules: Sendable {
         guard last >= 1, tokens[last].end - tokens[last].start == 1, text[tokens[last].start] == UInt8(ascii: "."),
               tokens[last - 1].end == tokens[last].start else { return false }
         let word = tokens[last - 1]
-        guard titles.contains(Array(text[word.start..<word.end])) else { return false }
+        // Titles are short capitalised words: test that before building the key.
+        guard word.end - word.start <= maxTitleLength,
+              !capitalTitles || (text[word.start] >= UInt8(ascii: "A") && text[word.start] <= UInt8(ascii: "Z")),
+              titles.contains(Array(text[word.start..<word.end])) else { return false }
         var next = nextFirst
         while next < tokens.count, tokens[next].kind == .space { next += 1 }
         guard next < tokens.count else { return false }

@@ -35,6 +35,28 @@ int32_t glean_breaker_set_text(glean_breaker *breaker, const char *utf8, int32_t
 /// Returns how many it wrote; 0 once the text is exhausted. `statuses` may be NULL.
 int32_t glean_breaker_next(glean_breaker *breaker, int32_t *boundaries, int32_t *statuses, int32_t capacity);
 
+/// The first boundary after `offset` (a UTF-8 byte offset into the current text), or -1 when
+/// there is none: ICU's random access, which gives the same boundaries as iterating from the
+/// start (ICU's break iterators are built so), used by the sentence fast path.
+int32_t glean_breaker_following(glean_breaker *breaker, int32_t offset);
+
+/// Whether the code point can end a sentence or a paragraph by UAX #29's sentence rules
+/// (Sentence_Break STerm, ATerm, Sep, CR or LF): every sentence boundary but the text's end
+/// follows one of them.
+int32_t glean_sentence_candidate(uint32_t codepoint);
+/// Whether the code point ends the look-ahead of UAX #29's rule SB8 (Sentence_Break OLetter,
+/// Upper, Lower, Sep, CR, LF, STerm or ATerm).
+int32_t glean_sentence_stop(uint32_t codepoint);
+
+/// The Unicode Word_Break property of a code point, in Glean's own numbering.
+enum {
+    GLEAN_WB_OTHER = 0, GLEAN_WB_ALETTER = 1, GLEAN_WB_NUMERIC = 2, GLEAN_WB_EXTENDNUMLET = 3,
+    GLEAN_WB_MIDNUMLET = 4, GLEAN_WB_MIDLETTER = 5, GLEAN_WB_MIDNUM = 6, GLEAN_WB_CR = 7,
+    GLEAN_WB_NEWLINE = 8, GLEAN_WB_WSEGSPACE = 9, GLEAN_WB_LF = 10,
+    GLEAN_WB_COMPLEX = 11,      // anything else: Extend, Format, ZWJ, Katakana, Hebrew, quotes, RI ...
+};
+int32_t glean_word_break(uint32_t codepoint);
+
 /// Character classes the tokenizer needs beyond ASCII.
 enum {
     GLEAN_CHAR_OTHER = 0,

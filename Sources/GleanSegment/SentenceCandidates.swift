@@ -1,0 +1,150 @@
+import CICUShim
+import GleanCore
+
+/// The sentence fast path: ICU's sentence rules run only where a sentence can end.
+///
+/// By UAX #29 (SB4, SB11) every sentence boundary but the text's end comes right after a
+/// paragraph separator (CR, LF, U+0085, U+2028, U+2029) or after a terminator (Sentence_Break
+/// STerm or ATerm: `.` `!` `?` `。` `؟` ...) and the closing punctuation and spaces that follow
+/// it; ICU's `@ss=standard` suppressions only remove boundaries. So the scanner looks for the
+/// next such character (a byte table for ASCII, a code-point table built from ICU's own
+/// Sentence_Break property beyond), runs ICU from a restart point shortly before it (after a
+/// space at least ``lookBehind`` bytes back, or the last boundary) to the first boundary after
+/// it, and resumes the scan at that boundary: no boundary lies between a candidate and the
+/// boundary ICU returns for it. Between the last boundary and the candidate there is no
+/// terminator (only the `.` the filter below skips, and abbreviations ICU suppresses again), so
+/// ICU started there reaches the same boundary as ICU started at the last boundary; the
+/// differential tests check this against ICU's walk over the whole text. ICU reads the few
+/// words around each candidate instead of every character.
+///
+/// A `.` directly followed by a lowercase ASCII letter or digit (SB6, SB8: "e.g", "3.5"), or by
+/// an uppercase ASCII letter after an ASCII letter (SB7: "U.S"), cannot end a sentence and is no
+/// candidate.
+///
+/// ```swift
+/// // "Mr. Smith left. Then": ICU runs from 0 past the suppressed "Mr." to 16, then the scan
+/// // finds no further candidate: boundaries 16 and 20.
+/// ```
+enum SentenceCandidates {
+    /// Per code point of the BMP: 1 when it is a candidate.
+    static let bmp: [UInt8] = (0..<0x10000).map { UInt8(glean_sentence_candidate(UInt32($0))) }
+    /// Per code point of the BMP: 1 when it ends SB8's look-ahead (letters, terminators, separators).
+    static let stops: [UInt8] = (0..<0x10000).map { UInt8(glean_sentence_stop(UInt32($0))) }
+    /// Bytes ICU may read past the first stop after a candidate (the abbreviation filter reads
+    /// "Ph.D." forwards from its start).
+    static let lookAhead = 16
+
+    /// Per UTF-8 lead byte: 0 = never a candidate, 1 = ASCII candidate, 2 = look the code point up.
+    static let leadBytes: [UInt8] = (0..<256).map { b -> UInt8 in
+        if b < 0x80 { return bmp[b] }
+        if b < 0xC2 { return 0 }  // continuation bytes, never a lead in valid UTF-8
+        if b < 0xE0 {
+            let first = (b & 0x1F) << 6
+            return bmp[first..<(first + 64)].contains(1) ? 2 : 0
+        }
+        if b < 0xF0 {
+            let first = (b & 0x0F) << 12
+            return bmp[first..<(first + 4096)].contains(1) ? 2 : 0
+        }
+        return 2
+    }
+
+    /// Whether the code point is a candidate (for tests).
+    static func isCandidate(_ c: UInt32) -> Bool {
+        c < 0x10000 ? bmp[Int(c)] != 0 : glean_sentence_candidate(c) != 0
+    }
+
+    /// How far before a candidate ICU starts: enough for the word before a terminator, which
+    /// the rules (SB7) and the abbreviation suppressions ("Ph.D.", "U.S.") read.
+    static let lookBehind = 8
+
+    /// ICU's sentence boundaries of the valid UTF-8 `text`, in order, the end of the text last
+    /// (none for an empty text). The breaker's text is set to pieces of `text`.
+    static func boundaries(_ text: UnsafeBufferPointer<UInt8>, breaker: Breaker, _ boundary: (Int) -> Void) {
+        let n = text.count
+        guard n > 0 else { return }
+        leadBytes.withUnsafeBufferPointer { lead in
+            bmp.withUnsafeBufferPointer { bmp in stops.withUnsafeBufferPointer { stopTable in
+                // The last boundary, and where the scan for the next candidate resumes.
+                var position = 0
+                var resume = 0
+                scan: while resume < n {
+                    // The next candidate at or after `resume` (always the start of a character).
+                    var i = resume
+                    var candidate = -1
+                    while i < n {
+                        let b = text[i]
+                        let kind = lead[Int(b)]
+                        if kind == 0 {
+                            i += b < 0x80 ? 1 : (b < 0xE0 ? 2 : (b < 0xF0 ? 3 : 4))
+                            continue
+                        }
+                        if kind == 1 {
+                            if b == UInt8(ascii: "."), i + 1 < n {
+                                let next = text[i + 1]
+                                if (next >= 0x61 && next <= 0x7A) || (next >= 0x30 && next <= 0x39) { i += 1; continue }
+                                if next >= 0x41 && next <= 0x5A, i > 0, (text[i - 1] | 0x20) >= 0x61, (text[i - 1] | 0x20) <= 0x7A {
+                                    i += 1; continue
+                                }
+                            }
+                            candidate = i
+                            break
+                        }
+                        let (scalar, length) = UTF8Validation.decode(text, i)
+                        if scalar < 0x10000 ? bmp[Int(scalar)] != 0 : glean_sentence_candidate(scalar) != 0 {
+                            candidate = i
+                            break
+                        }
+                        i += length
+                    }
+                    guard candidate >= 0 else { break scan }
+                    // ICU restarts a little before the candidate: after a space at least
+                    // `lookBehind` bytes before it (or at the last boundary).
+                    var start = position
+                    if candidate - lookBehind > position {
+                        var j = candidate - lookBehind
+                        while j > position, text[j - 1] != 0x20 { j -= 1 }
+                        start = j
+                    }
+                    // ICU stops short of the text's end: after the first character that ends
+                    // SB8's look-ahead past the candidate, and a margin. ICU computes several
+                    // boundaries per call, so without an end it would read sentences ahead.
+                    var stop = candidate + (text[candidate] < 0x80 ? 1 : UTF8Validation.decode(text, candidate).length)
+                    while stop < n {
+                        let b = text[stop]
+                        if b < 0x80 {
+                            if stopTable[Int(b)] != 0 { break }
+                            stop += 1
+                            continue
+                        }
+                        let (scalar, length) = UTF8Validation.decode(text, stop)
+                        if scalar >= 0x10000 || stopTable[Int(scalar)] != 0 { break }
+                        stop += length
+                    }
+                    var end = min(n, stop + lookAhead)
+                    while end < n, text[end] & 0xC0 == 0x80 { end += 1 }
+                    let window = UnsafeBufferPointer(rebasing: text[start..<end])
+                    guard (try? breaker.setText(window)) != nil else { break scan }
+                    var next = -1
+                    var found: Int32 = 0
+                    while glean_breaker_next(breaker.handle, &found, nil, 1) == 1 {
+                        if start + Int(found) > candidate { next = start + Int(found); break }
+                    }
+                    // ICU's first boundary after the candidate holds when it lies before the
+                    // stop, where ICU saw all it needs; past it, the candidate ends no sentence
+                    // (ICU suppressed it or its rules join it to what follows) and the scan goes on
+                    // from the stop, the restart point still bounded by the last boundary.
+                    if next > stop || (next == end && end < n) {
+                        resume = stop
+                        continue scan
+                    }
+                    guard next > candidate, next < n else { break scan }
+                    boundary(next)
+                    position = next
+                    resume = next
+                }
+                boundary(n)
+            }}
+        }
+    }
+}
