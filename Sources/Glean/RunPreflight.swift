@@ -14,7 +14,9 @@ import Glibc
 /// ```
 public enum RunPreflight {
     public static func check(_ options: PipelineOptions, otherOutputs: [(flag: String, path: String)] = []) throws {
-        try checkInputs(options.inputs)
+        // A shard by file reads only its own inputs: the others are another task's to open.
+        let owned = options.inputs.indices.filter { options.shard?.owns(fileIndex: $0) ?? true }
+        try checkInputs(owned.map { options.inputs[$0] })
         try checkOutputs(options, otherOutputs: otherOutputs)
     }
 
