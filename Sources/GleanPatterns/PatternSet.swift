@@ -214,8 +214,13 @@ public final class PatternSet: @unchecked Sendable {
                 p.run(in: text, context: scratch.contexts[i], matchData: scratch.matchData, spans: &spans, warnings: &warnings)
                 continue
             }
-            let list = plan.isWords[i] ? scratch.wordCandidates.buffer(slot) : scratch.filterCandidates.buffer(slot)
+            var list = plan.isWords[i] ? scratch.wordCandidates.buffer(slot) : scratch.filterCandidates.buffer(slot)
             if list.isEmpty { continue }
+            if plan.windowed[i] {
+                PatternPlan.windows(before: list, in: text, analysis: p.start, into: scratch.windowCandidates)
+                list = scratch.windowCandidates.buffer(0)
+                if list.isEmpty { continue }
+            }
             p.run(in: text, context: scratch.contexts[i], matchData: scratch.matchData, candidates: list,
                   spans: &spans, warnings: &warnings)
         }
@@ -242,7 +247,11 @@ public final class PatternSet: @unchecked Sendable {
                     if slot < 0 {
                         p.run(in: buf, context: scratch.contexts[i], matchData: scratch.matchData, spans: &spans, warnings: &warnings)
                     } else {
-                        let list = plan.isWords[i] ? scratch.wordCandidates.buffer(slot) : scratch.filterCandidates.buffer(slot)
+                        var list = plan.isWords[i] ? scratch.wordCandidates.buffer(slot) : scratch.filterCandidates.buffer(slot)
+                        if plan.windowed[i] {
+                            PatternPlan.windows(before: list, in: buf, analysis: p.start, into: scratch.windowCandidates)
+                            list = scratch.windowCandidates.buffer(0)
+                        }
                         out[i].candidates += list.count
                         p.run(in: buf, context: scratch.contexts[i], matchData: scratch.matchData, candidates: list, spans: &spans, warnings: &warnings)
                     }
@@ -263,6 +272,7 @@ public final class PatternSet: @unchecked Sendable {
         case (.bytes, true):
             return "bytes(\(a.first.count)\(a.excluded.isEmpty ? "" : ", not after \(a.excluded.count)"))"
         case (.words, true): return "words(\(Set(a.words).count))"
+        case (.before, true): return "before(\(Set(a.words).count) words, within \(a.within))"
         }
     }
 
@@ -320,6 +330,7 @@ public final class PatternScratch: @unchecked Sendable {
     /// The plan's candidate positions for the current document (reused).
     let filterCandidates: CandidateLists
     let wordCandidates: CandidateLists
+    let windowCandidates = CandidateLists(count: 1)
     /// Which patterns run on the current document.
     let runs: UnsafeMutableBufferPointer<Bool>
     /// The language of the last document and which patterns apply to it.
@@ -426,7 +437,8 @@ final class CompiledPattern: @unchecked Sendable {
         var byLast = [[[UInt8]]](repeating: [], count: 256)
         for w in leadWords where !w.isEmpty { byLast[Int(w[w.count - 1])].append(w) }
         leadWordsByLastByte = byLast
-        let analysis = StartAnalysis(regex: def.regex, code: code, startWords: def.startWords, startAfterWords: def.startAfterWords)
+        let analysis = StartAnalysis(regex: def.regex, code: code, startWords: def.startWords, startAfterWords: def.startAfterWords,
+                                     startBeforeWords: def.startBeforeWords, startBeforeWithin: def.startBeforeWithin)
         let anchoredCode = analysis.kind == .scan ? nil
             : try? PCRE2Code(regex: def.regex, options: def.flags.compileOptions | UInt32(PCRE2_ANCHORED))
         anchored = anchoredCode
