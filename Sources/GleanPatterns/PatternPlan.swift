@@ -257,6 +257,8 @@ struct PatternPlan: Sendable {
     var wordTableMask = 0
     /// Groups with a word of this first byte (as written) and length (1...32): `wordFirst[b * 32 + len - 1]`.
     var wordFirst = [UInt64](repeating: 0, count: 256 * 32)
+    /// The same by the last byte: `wordLast[b * 32 + len - 1]` (a run is hashed only where both agree).
+    var wordLast = [UInt64](repeating: 0, count: 256 * 32)
     /// Word groups whose matches start after the word and a space.
     var afterGroups: UInt64 = 0
     /// Word groups of `start_before_words`: a word counts where a space is before it.
@@ -321,6 +323,7 @@ struct PatternPlan: Sendable {
             for w in ws where !w.isEmpty && w.count <= 32 {
                 all[w, default: 0] |= UInt64(1) << UInt64(g)
                 wordFirst[Int(w[0]) * 32 + w.count - 1] |= UInt64(1) << UInt64(g)
+                wordLast[Int(w[w.count - 1]) * 32 + w.count - 1] |= UInt64(1) << UInt64(g)
             }
         }
         var size = 16
@@ -364,6 +367,7 @@ struct PatternPlan: Sendable {
         excludeTable.withUnsafeBufferPointer { ex in
         excludeAppliesTable.withUnsafeBufferPointer { ap in
         wordFirst.withUnsafeBufferPointer { first in
+        wordLast.withUnsafeBufferPointer { last in
         wordBytes.withUnsafeBufferPointer { bytes in
         wordOffset.withUnsafeBufferPointer { offsets in
         wordLength.withUnsafeBufferPointer { lengths in
@@ -385,16 +389,11 @@ struct PatternPlan: Sendable {
                     i += 1
                     continue
                 }
-                // A run of letters: hash it as it is scanned.
-                var h = (0xcbf2_9ce4_8422_2325 ^ UInt64(b)) &* 0x0000_0100_0000_01B3
+                // A run of letters: find its end, then hash it only if some word group has a word
+                // of its first byte and length.
                 var j = i + 1
                 if skipInner {
-                    while j < n {
-                        let c = base[j]
-                        guard Self.isLetter(c) else { break }
-                        h = (h ^ UInt64(c)) &* 0x0000_0100_0000_01B3
-                        j += 1
-                    }
+                    while j < n && Self.isLetter(base[j]) { j += 1 }
                 } else {
                     while j < n {
                         let c = Int(base[j])
@@ -407,12 +406,14 @@ struct PatternPlan: Sendable {
                                 m &= m - 1
                             }
                         }
-                        h = (h ^ UInt64(c)) &* 0x0000_0100_0000_01B3
                         j += 1
                     }
                 }
                 let len = j - i
-                if activeGroups != 0, len <= 32, first[b * 32 + len - 1] & activeGroups != 0 {
+                if activeGroups != 0, len <= 32,
+                   first[b * 32 + len - 1] & last[Int(base[j - 1]) * 32 + len - 1] & activeGroups != 0 {
+                    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+                    for k in i..<j { h = (h ^ UInt64(base[k])) &* 0x0000_0100_0000_01B3 }
                     var slot = Int(truncatingIfNeeded: h ^ (h >> 29)) & wordTableMask
                     var found: UInt64 = 0
                     while lengths[slot] != 0 {
@@ -439,7 +440,7 @@ struct PatternPlan: Sendable {
                 prev = Int(base[j - 1])
                 i = j
             }
-        }}}}}}}}
+        }}}}}}}}}
     }
 
     /// The candidates of a `start_before_words` pattern, into list 0 of `out` (cleared first):

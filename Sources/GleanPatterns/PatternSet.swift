@@ -541,21 +541,33 @@ final class CompiledPattern: @unchecked Sendable {
         var budget = max(workMinimum, workPerByte &* UInt64(length))
         // One match call under the budget: first under a small limit; a call that needs more is
         // run again under larger ones, and what it was granted is counted.
+        // The compiled codes as raw pointers (no reference counting per call); the context's
+        // match limit is the first call's except while a call is retried under a larger one.
+        let firstLimit = firstCallLimit
+        let plainCode = self.code.code, plainJIT = self.code.jit
+        let anchoredCode = anchored?.code ?? plainCode, anchoredJIT = anchored?.jit ?? plainJIT
+        pcre2_set_match_limit_8(context, firstLimit)
         @inline(__always)
-        func call(_ start: Int, _ options: UInt32, anchoredCode: Bool = false) -> Int32 {
-            var limit = firstCallLimit
-            pcre2_set_match_limit_8(context, limit)
-            let code = anchoredCode ? anchored! : self.code
+        func call(_ start: Int, _ options: UInt32, anchoredCode isAnchored: Bool = false) -> Int32 {
+            var limit = firstLimit
+            let code = isAnchored ? anchoredCode : plainCode
+            let jit = isAnchored ? anchoredJIT : plainJIT
             while true {
                 let rc: Int32
-                if code.jit {
-                    rc = pcre2_jit_match_8(code.code, base, length, start, options, matchData, context)
+                if jit {
+                    rc = pcre2_jit_match_8(code, base, length, start, options, matchData, context)
                 } else {
-                    rc = pcre2_match_8(code.code, base, length, start, options | UInt32(PCRE2_NO_UTF_CHECK), matchData, context)
+                    rc = pcre2_match_8(code, base, length, start, options | UInt32(PCRE2_NO_UTF_CHECK), matchData, context)
                 }
-                if limit != firstCallLimit { budget -= min(budget, UInt64(limit)) }
-                guard rc == PCRE2_ERROR_MATCHLIMIT, limit < matchLimit else { return rc }
-                if budget == 0 { return budgetExceeded }
+                if limit != firstLimit { budget -= min(budget, UInt64(limit)) }
+                guard rc == PCRE2_ERROR_MATCHLIMIT, limit < matchLimit else {
+                    if limit != firstLimit { pcre2_set_match_limit_8(context, firstLimit) }
+                    return rc
+                }
+                if budget == 0 {
+                    pcre2_set_match_limit_8(context, firstLimit)
+                    return budgetExceeded
+                }
                 limit = UInt32(min(UInt64(matchLimit), UInt64(limit) * 8, budget))
                 pcre2_set_match_limit_8(context, limit)
             }
