@@ -190,6 +190,16 @@ public struct PatternDefinition: Sendable {
     /// ASCII letters; the author vouches for it, as for `start_words`.
     public var startAfterWords: [String] = []
     public var startAfterWordsSource: [String] = []
+    /// Words that follow every match's start within `startBeforeWithin` words
+    /// (`start_before_words`, `start_before_within`): each match starts inside the run of at most
+    /// that many words (runs of ASCII letters, `&`, `-`, `'`, `.` and non-ASCII bytes, each
+    /// followed by one space) right before one of
+    /// these words ("New South Wales Rural Fire Service": the head "Service" and the five words
+    /// before it). The plan finds the words first and tries the pattern only in those runs.
+    /// Whole words of ASCII letters; the author vouches for it, as for `start_words`.
+    public var startBeforeWords: [String] = []
+    public var startBeforeWordsSource: [String] = []
+    public var startBeforeWithin: Int = 6
     /// `lead` as written in a pack file (list references and words), before expansion.
     public var leadSource: [String] = []
     /// Texts and the spans this pattern alone must give on them (`examples` in a file).
@@ -217,6 +227,7 @@ public struct PatternDefinition: Sendable {
     public static let allowedKeys = [
         "name", "label", "labels", "regex", "flags", "group", "priority", "lang", "value", "requires", "description", "lead",
         "match_limit", "depth_limit", "heap_limit", "examples", "not", "start_words", "start_after_words",
+        "start_before_words", "start_before_within",
     ]
 }
 

@@ -130,6 +130,19 @@ public enum PatternFile {
                             }
                         }
                         d.startAfterWords = Array(Set(after)).sorted()
+                        var before: [String] = []
+                        for w in d.startBeforeWordsSource {
+                            for word in try ListExpansion.words(w, lists: lists) {
+                                guard !word.isEmpty, word.utf8.allSatisfy({ $0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A }) else {
+                                    throw ListExpansion.Failure(message: "start_before_words: '\(word)' is not a word of ASCII letters")
+                                }
+                                before.append(word)
+                            }
+                        }
+                        d.startBeforeWords = Array(Set(before)).sorted()
+                        if [d.startWords.isEmpty, d.startAfterWords.isEmpty, d.startBeforeWords.isEmpty].filter({ !$0 }).count > 1 {
+                            throw ListExpansion.Failure(message: "a pattern has at most one of start_words, start_after_words, start_before_words")
+                        }
                         if !d.startWords.isEmpty && !d.startAfterWords.isEmpty {
                             throw ListExpansion.Failure(message: "a pattern has either start_words or start_after_words")
                         }
@@ -435,6 +448,22 @@ public enum PatternFile {
             case .scalar(let s): def.startAfterWordsSource = [s.string]
             default: throw fail(.invalidValue(key: "start_after_words", message: "expected words or {{list}} references"), v)
             }
+        }
+        if let v = values["start_before_words"] {
+            guard pack else { throw fail(.invalidValue(key: "start_before_words", message: "only in a pack file (a mapping with 'patterns')"), v) }
+            switch v {
+            case .sequence(let seq):
+                for item in seq {
+                    guard let s = item.string, !s.isEmpty else { throw fail(.invalidValue(key: "start_before_words", message: "expected words or {{list}} references"), item) }
+                    def.startBeforeWordsSource.append(s)
+                }
+            case .scalar(let s): def.startBeforeWordsSource = [s.string]
+            default: throw fail(.invalidValue(key: "start_before_words", message: "expected words or {{list}} references"), v)
+            }
+        }
+        if let v = values["start_before_within"] {
+            guard let n = v.int, (1...64).contains(n) else { throw fail(.invalidValue(key: "start_before_within", message: "expected a number of words from 1 to 64"), v) }
+            def.startBeforeWithin = n
         }
         if let v = values["requires"] {
             let items: [Node]

@@ -20,7 +20,7 @@ import Glibc
 /// position at or after the end of the previous match, which gives exactly the matches of plain
 /// global matching (leftmost, non-overlapping), since no match can start elsewhere.
 struct StartAnalysis: Sendable {
-    enum Kind: Sendable { case scan, bytes, words }
+    enum Kind: Sendable { case scan, bytes, words, before }
     var kind: Kind = .scan
     var first = ByteSet()
     var excluded = ByteSet()
@@ -29,6 +29,10 @@ struct StartAnalysis: Sendable {
     var words: [[UInt8]] = []
     /// For `words`: the match starts right after the word and one space (`start_after_words`).
     var afterWords = false
+    /// For `before` (`start_before_words`): `words` are found first, and the pattern is tried at
+    /// the positions that pass `first`/`excluded` inside the run of at most `within` words
+    /// (each followed by one space) right before each of them.
+    var within = 0
 
     static let asciiWord: ByteSet = {
         var s = ByteSet()
@@ -40,7 +44,8 @@ struct StartAnalysis: Sendable {
 
     init() {}
 
-    init(regex: String, code: PCRE2Code, startWords: [String], startAfterWords: [String] = []) {
+    init(regex: String, code: PCRE2Code, startWords: [String], startAfterWords: [String] = [],
+         startBeforeWords: [String] = [], startBeforeWithin: Int = 6) {
         if regex.contains("\\G") || regex.contains("(*") { return }
         if !startWords.isEmpty {
             kind = .words
@@ -52,6 +57,15 @@ struct StartAnalysis: Sendable {
             afterWords = true
             words = startAfterWords.map { Array($0.utf8) }
             return
+        }
+        if !startBeforeWords.isEmpty {
+            words = startBeforeWords.map { Array($0.utf8) }
+            within = startBeforeWithin
+            if code.firstBytes == nil {
+                kind = .before
+                for b in 0..<256 where !(0x80...0xBF).contains(b) { first.insert(UInt8(b)) }
+                return
+            }
         }
         guard var first = code.firstBytes else { return }
         for b in UInt8(0x80)...0xBF where first.contains(b) { first.remove(b) }
@@ -88,6 +102,17 @@ struct StartAnalysis: Sendable {
         }
         self.excluded = excluded
         excludedOnlyBeforeWordCharacter = onlyWord
+        if !startBeforeWords.isEmpty { kind = .before }
+    }
+
+    /// Whether a match may start at `i` by the byte filter (`first`, `excluded`).
+    @inline(__always)
+    func passes(_ base: UnsafePointer<UInt8>, _ i: Int) -> Bool {
+        let b = base[i]
+        guard first.contains(b) else { return false }
+        let prev = i > 0 ? base[i - 1] : 0x20
+        if excluded.contains(prev) && (!excludedOnlyBeforeWordCharacter || Self.asciiWord.contains(b)) { return false }
+        return true
     }
 
     /// The ASCII members of a simple character class `[...]` at the start of `s` (not negated;
@@ -194,6 +219,13 @@ final class CandidateLists {
         capacity[list] *= 2
     }
 
+    /// Drops the positions at the end of a list that are at or after `position`.
+    func truncate(_ list: Int, from position: Int) {
+        var c = counts[list]
+        while c > 0 && Int(storage[list][c - 1]) >= position { c -= 1 }
+        counts[list] = c
+    }
+
     func buffer(_ list: Int) -> UnsafeBufferPointer<Int32> {
         UnsafeBufferPointer(start: storage[list], count: counts[list])
     }
@@ -205,6 +237,9 @@ struct PatternPlan: Sendable {
     /// Per pattern: -1 scan, or the index of its filter (bytes) or word group (words).
     var slot: [Int] = []
     var isWords: [Bool] = []
+    /// Per pattern: its word group holds `start_before_words` (the candidates are the windows
+    /// before them, ``windows(before:in:analysis:into:)``).
+    var windowed: [Bool] = []
     var filterCount = 0
     var wordGroupCount = 0
     /// Bit f of `startTable[b]`: byte b may start a match of filter f.
@@ -222,8 +257,12 @@ struct PatternPlan: Sendable {
     var wordTableMask = 0
     /// Groups with a word of this first byte (as written) and length (1...32): `wordFirst[b * 32 + len - 1]`.
     var wordFirst = [UInt64](repeating: 0, count: 256 * 32)
+    /// The same by the last byte: `wordLast[b * 32 + len - 1]` (a run is hashed only where both agree).
+    var wordLast = [UInt64](repeating: 0, count: 256 * 32)
     /// Word groups whose matches start after the word and a space.
     var afterGroups: UInt64 = 0
+    /// Word groups of `start_before_words`: a word counts where a space is before it.
+    var beforeGroups: UInt64 = 0
     /// Filters that may start at an ASCII letter right after another one.
     var innerLetterFilters: UInt64 = 0
 
@@ -231,9 +270,10 @@ struct PatternPlan: Sendable {
 
     init(_ patterns: [CompiledPattern]) {
         var filters: [StartAnalysis] = []
-        var groups: [([[UInt8]], Bool)] = []
+        var groups: [([[UInt8]], Int)] = []
         for p in patterns {
             let a = p.start
+            windowed.append(a.kind == .before)
             switch a.kind {
             case .scan:
                 slot.append(-1); isWords.append(false)
@@ -247,12 +287,13 @@ struct PatternPlan: Sendable {
                     slot.append(-1)
                 }
                 isWords.append(false)
-            case .words:
+            case .words, .before:
                 let ws = Array(Set(a.words)).sorted { $0.lexicographicallyPrecedes($1) }
-                if let g = groups.firstIndex(where: { $0.0 == ws && $0.1 == a.afterWords }) {
+                let mode = a.kind == .before ? 2 : a.afterWords ? 1 : 0
+                if let g = groups.firstIndex(where: { $0.0 == ws && $0.1 == mode }) {
                     slot.append(g)
                 } else if groups.count < 64 {
-                    groups.append((ws, a.afterWords))
+                    groups.append((ws, mode))
                     slot.append(groups.count - 1)
                 } else {
                     slot.append(-1)
@@ -277,10 +318,12 @@ struct PatternPlan: Sendable {
         }
         var all: [[UInt8]: UInt64] = [:]
         for (g, (ws, after)) in groups.enumerated() {
-            if after { afterGroups |= UInt64(1) << UInt64(g) }
+            if after == 1 { afterGroups |= UInt64(1) << UInt64(g) }
+            if after == 2 { beforeGroups |= UInt64(1) << UInt64(g) }
             for w in ws where !w.isEmpty && w.count <= 32 {
                 all[w, default: 0] |= UInt64(1) << UInt64(g)
                 wordFirst[Int(w[0]) * 32 + w.count - 1] |= UInt64(1) << UInt64(g)
+                wordLast[Int(w[w.count - 1]) * 32 + w.count - 1] |= UInt64(1) << UInt64(g)
             }
         }
         var size = 16
@@ -324,6 +367,7 @@ struct PatternPlan: Sendable {
         excludeTable.withUnsafeBufferPointer { ex in
         excludeAppliesTable.withUnsafeBufferPointer { ap in
         wordFirst.withUnsafeBufferPointer { first in
+        wordLast.withUnsafeBufferPointer { last in
         wordBytes.withUnsafeBufferPointer { bytes in
         wordOffset.withUnsafeBufferPointer { offsets in
         wordLength.withUnsafeBufferPointer { lengths in
@@ -345,16 +389,11 @@ struct PatternPlan: Sendable {
                     i += 1
                     continue
                 }
-                // A run of letters: hash it as it is scanned.
-                var h = (0xcbf2_9ce4_8422_2325 ^ UInt64(b)) &* 0x0000_0100_0000_01B3
+                // A run of letters: find its end, then hash it only if some word group has a word
+                // of its first byte and length.
                 var j = i + 1
                 if skipInner {
-                    while j < n {
-                        let c = base[j]
-                        guard Self.isLetter(c) else { break }
-                        h = (h ^ UInt64(c)) &* 0x0000_0100_0000_01B3
-                        j += 1
-                    }
+                    while j < n && Self.isLetter(base[j]) { j += 1 }
                 } else {
                     while j < n {
                         let c = Int(base[j])
@@ -367,12 +406,14 @@ struct PatternPlan: Sendable {
                                 m &= m - 1
                             }
                         }
-                        h = (h ^ UInt64(c)) &* 0x0000_0100_0000_01B3
                         j += 1
                     }
                 }
                 let len = j - i
-                if activeGroups != 0, len <= 32, first[b * 32 + len - 1] & activeGroups != 0 {
+                if activeGroups != 0, len <= 32,
+                   first[b * 32 + len - 1] & last[Int(base[j - 1]) * 32 + len - 1] & activeGroups != 0 {
+                    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+                    for k in i..<j { h = (h ^ UInt64(base[k])) &* 0x0000_0100_0000_01B3 }
                     var slot = Int(truncatingIfNeeded: h ^ (h >> 29)) & wordTableMask
                     var found: UInt64 = 0
                     while lengths[slot] != 0 {
@@ -385,7 +426,10 @@ struct PatternPlan: Sendable {
                     var g = found & activeGroups
                     while g != 0 {
                         let k = g.trailingZeroBitCount
-                        if afterGroups & (UInt64(1) << UInt64(k)) == 0 {
+                        let bit = UInt64(1) << UInt64(k)
+                        if beforeGroups & bit != 0 {
+                            if i > 0 && base[i - 1] == 0x20 { words.append(k, i) }
+                        } else if afterGroups & bit == 0 {
                             words.append(k, i)
                         } else if j < n && base[j] == 0x20 {
                             words.append(k, j + 1)
@@ -396,7 +440,52 @@ struct PatternPlan: Sendable {
                 prev = Int(base[j - 1])
                 i = j
             }
-        }}}}}}}}
+        }}}}}}}}}
+    }
+
+    /// The candidates of a `start_before_words` pattern, into list 0 of `out` (cleared first):
+    /// for each word at `heads` (a space before it), the positions passing the pattern's byte
+    /// filter in the run of at most `within` words right before it, each word a run of bytes that
+    /// can be in a name word (ASCII letters, `& - ' .`, non-ASCII bytes) followed by one space.
+    /// A match of the pattern is such a run and then the word, so none starts elsewhere.
+    static func windows(before heads: UnsafeBufferPointer<Int32>, in text: UnsafeBufferPointer<UInt8>,
+                        analysis a: StartAnalysis, into out: CandidateLists) {
+        out.clear()
+        guard let base = text.baseAddress else { return }
+        var emittedUpTo = 0
+        for h in heads {
+            let q = Int(h)
+            guard q >= 2, base[q - 1] == 0x20 else { continue }
+            var s = q - 1
+            var pos = q - 1  // base[pos] is the space after the word being walked over
+            var k = 0
+            while k < a.within {
+                var j = pos
+                while j > 0 && Self.isWordByte(base[j - 1]) { j -= 1 }
+                if j == pos { break }
+                s = j
+                k += 1
+                guard j > 0, base[j - 1] == 0x20 else { break }
+                pos = j - 1
+            }
+            let e = q - 1
+            if s >= e { continue }
+            if s < emittedUpTo {
+                // Overlaps what an earlier window gave: redo the union from s.
+                out.truncate(0, from: s)
+            }
+            var i = s
+            while i < e {
+                if a.passes(base, i) { out.append(0, i) }
+                i += 1
+            }
+            emittedUpTo = e
+        }
+    }
+
+    @inline(__always)
+    static func isWordByte(_ b: UInt8) -> Bool {
+        isLetter(b) || b >= 0x80 || b == 0x26 || b == 0x2D || b == 0x27 || b == 0x2E
     }
 
     @inline(__always)

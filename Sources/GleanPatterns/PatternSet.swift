@@ -214,8 +214,13 @@ public final class PatternSet: @unchecked Sendable {
                 p.run(in: text, context: scratch.contexts[i], matchData: scratch.matchData, spans: &spans, warnings: &warnings)
                 continue
             }
-            let list = plan.isWords[i] ? scratch.wordCandidates.buffer(slot) : scratch.filterCandidates.buffer(slot)
+            var list = plan.isWords[i] ? scratch.wordCandidates.buffer(slot) : scratch.filterCandidates.buffer(slot)
             if list.isEmpty { continue }
+            if plan.windowed[i] {
+                PatternPlan.windows(before: list, in: text, analysis: p.start, into: scratch.windowCandidates)
+                list = scratch.windowCandidates.buffer(0)
+                if list.isEmpty { continue }
+            }
             p.run(in: text, context: scratch.contexts[i], matchData: scratch.matchData, candidates: list,
                   spans: &spans, warnings: &warnings)
         }
@@ -242,7 +247,11 @@ public final class PatternSet: @unchecked Sendable {
                     if slot < 0 {
                         p.run(in: buf, context: scratch.contexts[i], matchData: scratch.matchData, spans: &spans, warnings: &warnings)
                     } else {
-                        let list = plan.isWords[i] ? scratch.wordCandidates.buffer(slot) : scratch.filterCandidates.buffer(slot)
+                        var list = plan.isWords[i] ? scratch.wordCandidates.buffer(slot) : scratch.filterCandidates.buffer(slot)
+                        if plan.windowed[i] {
+                            PatternPlan.windows(before: list, in: buf, analysis: p.start, into: scratch.windowCandidates)
+                            list = scratch.windowCandidates.buffer(0)
+                        }
                         out[i].candidates += list.count
                         p.run(in: buf, context: scratch.contexts[i], matchData: scratch.matchData, candidates: list, spans: &spans, warnings: &warnings)
                     }
@@ -263,6 +272,7 @@ public final class PatternSet: @unchecked Sendable {
         case (.bytes, true):
             return "bytes(\(a.first.count)\(a.excluded.isEmpty ? "" : ", not after \(a.excluded.count)"))"
         case (.words, true): return "words(\(Set(a.words).count))"
+        case (.before, true): return "before(\(Set(a.words).count) words, within \(a.within))"
         }
     }
 
@@ -320,6 +330,7 @@ public final class PatternScratch: @unchecked Sendable {
     /// The plan's candidate positions for the current document (reused).
     let filterCandidates: CandidateLists
     let wordCandidates: CandidateLists
+    let windowCandidates = CandidateLists(count: 1)
     /// Which patterns run on the current document.
     let runs: UnsafeMutableBufferPointer<Bool>
     /// The language of the last document and which patterns apply to it.
@@ -426,7 +437,8 @@ final class CompiledPattern: @unchecked Sendable {
         var byLast = [[[UInt8]]](repeating: [], count: 256)
         for w in leadWords where !w.isEmpty { byLast[Int(w[w.count - 1])].append(w) }
         leadWordsByLastByte = byLast
-        let analysis = StartAnalysis(regex: def.regex, code: code, startWords: def.startWords, startAfterWords: def.startAfterWords)
+        let analysis = StartAnalysis(regex: def.regex, code: code, startWords: def.startWords, startAfterWords: def.startAfterWords,
+                                     startBeforeWords: def.startBeforeWords, startBeforeWithin: def.startBeforeWithin)
         let anchoredCode = analysis.kind == .scan ? nil
             : try? PCRE2Code(regex: def.regex, options: def.flags.compileOptions | UInt32(PCRE2_ANCHORED))
         anchored = anchoredCode
@@ -529,21 +541,33 @@ final class CompiledPattern: @unchecked Sendable {
         var budget = max(workMinimum, workPerByte &* UInt64(length))
         // One match call under the budget: first under a small limit; a call that needs more is
         // run again under larger ones, and what it was granted is counted.
+        // The compiled codes as raw pointers (no reference counting per call); the context's
+        // match limit is the first call's except while a call is retried under a larger one.
+        let firstLimit = firstCallLimit
+        let plainCode = self.code.code, plainJIT = self.code.jit
+        let anchoredCode = anchored?.code ?? plainCode, anchoredJIT = anchored?.jit ?? plainJIT
+        pcre2_set_match_limit_8(context, firstLimit)
         @inline(__always)
-        func call(_ start: Int, _ options: UInt32, anchoredCode: Bool = false) -> Int32 {
-            var limit = firstCallLimit
-            pcre2_set_match_limit_8(context, limit)
-            let code = anchoredCode ? anchored! : self.code
+        func call(_ start: Int, _ options: UInt32, anchoredCode isAnchored: Bool = false) -> Int32 {
+            var limit = firstLimit
+            let code = isAnchored ? anchoredCode : plainCode
+            let jit = isAnchored ? anchoredJIT : plainJIT
             while true {
                 let rc: Int32
-                if code.jit {
-                    rc = pcre2_jit_match_8(code.code, base, length, start, options, matchData, context)
+                if jit {
+                    rc = pcre2_jit_match_8(code, base, length, start, options, matchData, context)
                 } else {
-                    rc = pcre2_match_8(code.code, base, length, start, options | UInt32(PCRE2_NO_UTF_CHECK), matchData, context)
+                    rc = pcre2_match_8(code, base, length, start, options | UInt32(PCRE2_NO_UTF_CHECK), matchData, context)
                 }
-                if limit != firstCallLimit { budget -= min(budget, UInt64(limit)) }
-                guard rc == PCRE2_ERROR_MATCHLIMIT, limit < matchLimit else { return rc }
-                if budget == 0 { return budgetExceeded }
+                if limit != firstLimit { budget -= min(budget, UInt64(limit)) }
+                guard rc == PCRE2_ERROR_MATCHLIMIT, limit < matchLimit else {
+                    if limit != firstLimit { pcre2_set_match_limit_8(context, firstLimit) }
+                    return rc
+                }
+                if budget == 0 {
+                    pcre2_set_match_limit_8(context, firstLimit)
+                    return budgetExceeded
+                }
                 limit = UInt32(min(UInt64(matchLimit), UInt64(limit) * 8, budget))
                 pcre2_set_match_limit_8(context, limit)
             }

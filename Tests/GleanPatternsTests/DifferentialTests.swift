@@ -271,6 +271,37 @@ struct PlanDifferentialTests {
         #expect(n > 100)
     }
 
+    /// Name words, heads, and the bytes that end or join them, for `start_before_words`.
+    static let nameAtoms = ["New", "South", "Wales", "Rural", "Fire", "Service", "Labor", "Party", "Acme", "Pty", "Ltd",
+                            "Group", "U.S.", "O'Brien", "Ökoworld", "Émile", "Bank", "West", "The", "of", "for", "and",
+                            "Regional", "Cooperation", "Association", "Times", "Inc", "plc", "(Labor", "Party)", "Smith-Jones",
+                            "Fire-Service", "Groupé", "Services", "May", "Monday", "Herald", "2023", "A.B.", "’s", "Union"]
+
+    @Test("start_before_words (org-named) on random runs of name words and heads: plan == plain")
+    func startBeforeWords() throws {
+        var rng = TestRandom("start_before_words: plan == plain")
+        let seps = [" ", " ", " ", " ", " ", "  ", "", "-", ", ", ". ", "\n", "'", " & "]
+        let texts = (0..<600).map { _ -> String in
+            var out = ""
+            for _ in 0..<Int.random(in: 3...40, using: &rng) {
+                out += Self.nameAtoms[Int.random(in: 0..<Self.nameAtoms.count, using: &rng)]
+                out += seps[Int.random(in: 0..<seps.count, using: &rng)]
+            }
+            return out
+        }
+        let org = try #require(defaultPack.definitions.firstIndex { $0.name == "org-named" })
+        #expect(defaultPack.planDescription(pattern: org).hasPrefix("before("))
+        let n = Self.comparePlan(defaultPack, on: texts, "start_before_words")
+        #expect(n > 100)
+        // A user pack with a narrow window: two words before the head.
+        let user = try PatternSet(yaml: """
+            patterns:
+              - {name: two, label: ORG, regex: '\\b(?:[A-Z][a-z]*+[ ]){1,2}+(?:Inc|Group)\\b', start_before_words: [Inc, Group], start_before_within: 2}
+            """, file: "before.yaml")
+        #expect(user.planDescription(pattern: 0).hasPrefix("before("))
+        #expect(Self.comparePlan(user, on: texts, "start_before_within: 2") > 20)
+    }
+
     @Test("random packs of several random patterns on random texts and news: plan == plain")
     func randomPacks() throws {
         let rng = TestRandom("random packs: plan == plain")
