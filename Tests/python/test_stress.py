@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import subprocess
+import sys
 import tempfile
 import zlib
 from pathlib import Path
@@ -29,12 +30,27 @@ def glean_binary():
     return str(path)
 
 
+# Linux keeps a process's peak RSS across exec, so a child forked from this (large) test process
+# would report at least this process's size. A small Python process starts glean and reports
+# glean's own peak, from wait4, into a file.
+PEAK_RUNNER = """
+import os, sys
+pid = os.posix_spawn(sys.argv[2], sys.argv[2:], os.environ)
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as f:
+    f.write(str(usage.ru_maxrss))
+code = os.waitstatus_to_exitcode(status)
+sys.exit(code if code >= 0 else 128 - code)
+"""
+
+
 def run_streaming(args, stdin_path=None):
     """Runs glean, hashing stdout as it streams; returns (exit status, peak RSS in bytes,
     sha256 of stdout, output lines, stderr text)."""
     stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
-    with tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen([glean_binary(), *args], stdin=stdin, stdout=subprocess.PIPE, stderr=err)
+    with tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile() as peak_file:
+        proc = subprocess.Popen([sys.executable, "-S", "-c", PEAK_RUNNER, peak_file.name, glean_binary(), *args],
+                                stdin=stdin, stdout=subprocess.PIPE, stderr=err)
         digest = hashlib.sha256()
         lines = 0
         while True:
@@ -43,13 +59,13 @@ def run_streaming(args, stdin_path=None):
                 break
             digest.update(chunk)
             lines += chunk.count(b"\n")
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        proc.wait()
         err.seek(0)
         stderr = err.read().decode("utf-8", "replace")
+        peak = int(open(peak_file.name).read() or 0) * 1024
     if stdin_path:
         stdin.close()
-    return proc.returncode, usage.ru_maxrss * 1024, digest.hexdigest(), lines, stderr
+    return proc.returncode, peak, digest.hexdigest(), lines, stderr
 
 
 def news_text():
