@@ -12,7 +12,7 @@ bin="$scratch/debug"
 out="$scratch/fuzzers"
 mkdir -p "$out"
 objects=()
-for module in GleanCore GleanIO GleanSegment GleanPatterns GleanGazetteer Glean Yams CYaml CICUShim CCompression; do
+for module in GleanCore GleanIO GleanSegment GleanPatterns GleanGazetteer GleanNames Glean Yams CYaml CICUShim CCompression; do
   objects+=($(find "$bin/$module.build" -name '*.o'))
 done
 # The C targets' module maps are found through the debug modules' recorded clang options,
