@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import GleanCore
 import GleanIO
+import GleanNames
 import GleanSegment
 
 /// `glean bench`'s harness: the throughput of each public stage, of the record path that
@@ -350,11 +351,17 @@ public final class Benchmark {
         }
         if emit.contains(.ents), !stageWorkers.isEmpty, wanted("resolution") {
             let policy = configuration.resolution
-            report.stages.append(try measure("resolution", "resolution (\(policy.rawValue))", bytes: textBytes,
+            // Resolution, then in-document propagation as the annotator runs it (the pipeline's
+            // entity counts include what propagation adds).
+            let propagate = configuration.propagation
+            report.stages.append(try measure("resolution", "resolution (\(policy.rawValue))" + (propagate ? " + propagation" : ""),
+                                             bytes: textBytes,
                                              expected: BenchmarkCounts(documents: reference.documents, entities: reference.entities)) {
                 var n = 0
                 for i in documents.indices {
+                    documents[i].spanGroups.removeAll { $0.name == Propagation.group }
                     documents[i].entities = policy.resolve(documents[i].allCandidates)
+                    if propagate { Propagation.apply(&documents[i]) }
                     n += documents[i].entities.count
                 }
                 return BenchmarkCounts(documents: documents.count, entities: n)
