@@ -146,12 +146,16 @@ def test_sigkill_and_resume_a_directory_output(tmp_path, rng):
 
 def test_sigterm_keeps_a_checkpoint_and_resume_finishes(tmp_path):
     data = tmp_path / "in.jsonl"
-    data.write_bytes(corpus_bytes(300))
+    data.write_bytes(corpus_bytes(1500))
     ref = tmp_path / "ref.jsonl"
     timed_run([data, "-o", ref])
     out = tmp_path / "out.jsonl"
     p = start([data, "-o", out])
-    time.sleep(0.5)
+    # The signal lands mid-run: once some output is written, not after a fixed time.
+    partial = tmp_path / ".out.jsonl.glean-partial"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and p.poll() is None and not (partial.exists() and partial.stat().st_size > 0):
+        time.sleep(0.005)
     p.send_signal(signal.SIGTERM)
     err = p.communicate(timeout=60)[1].decode()
     if p.returncode in (0, 1):
