@@ -56,8 +56,14 @@ def toolchain_root():
 
 def test_layout(unpacked):
     assert os.access(unpacked / "bin" / "glean", os.X_OK)
-    assert (unpacked / "share" / "glean" / "Models" / "patterns" / "default.yaml").is_file()
-    assert (unpacked / "share" / "glean" / "Models" / "gazetteers" / "default.tsv").is_file()
+    # Every model file of the repository (scripts aside) is in the archive, byte for byte.
+    models = ROOT / "Models"
+    shipped = unpacked / "share" / "glean" / "Models"
+    wanted = sorted(str(p.relative_to(models)) for p in models.rglob("*") if p.is_file() and p.suffix != ".py")
+    assert "patterns/dates.yaml" in wanted and "gazetteers/default.tsv" in wanted
+    assert sorted(str(p.relative_to(shipped)) for p in shipped.rglob("*") if p.is_file()) == wanted
+    for name in wanted:
+        assert (shipped / name).read_bytes() == (models / name).read_bytes(), name
     libs = [p.name for p in (unpacked / "lib").iterdir()]
     for prefix in SHIPPED:
         assert any(n.startswith(prefix) for n in libs), f"lib/ lacks {prefix}: {libs}"
