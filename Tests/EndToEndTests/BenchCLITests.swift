@@ -14,6 +14,13 @@ struct BenchCLITests {
         let rows = (report["stages"] as? [[String: Any]] ?? []) + (report["end_to_end"] as? [[String: Any]] ?? [])
         #expect(rows.contains { $0["id"] as? String == "resolution" })
         #expect(rows.contains { ($0["id"] as? String)?.hasPrefix("pipeline-") == true })
+        // Each entity stage (patterns, gazetteer, names) finds candidates in the sample.
+        let stageRows = rows.filter { ($0["id"] as? String)?.hasPrefix("stage-") == true }
+        #expect(stageRows.count >= 3)
+        for row in stageRows {
+            let counts = row["counts"] as? [String: Int] ?? [:]
+            #expect((counts["other"] ?? 0) > 0, "\(row["name"] ?? "?") found no candidates")
+        }
         for row in rows {
             let counts = try #require(row["counts"] as? [String: Int], "\(row["id"] ?? "?")")
             #expect(counts["documents"] == reference["documents"], "\(row["id"] ?? "?")")
