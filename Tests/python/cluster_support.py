@@ -20,6 +20,8 @@ GLEAN_KEYS = ("tokens", "sents", "ents", "spans")
 
 
 def glean_binary():
+    """The glean binary the Python tests run: GLEAN_BIN, else .build/release/glean; a test fails
+    (never skips) when it is missing."""
     path = Path(os.environ.get("GLEAN_BIN", ".build/release/glean"))
     if not path.is_absolute():
         path = ROOT / path

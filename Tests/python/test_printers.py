@@ -28,6 +28,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from cluster_support import glean_binary  # GLEAN_BIN or .build/release/glean; fails if missing
 import spacy
 from spacy.tokens import Doc, DocBin
 
@@ -39,9 +41,6 @@ COLUMNS = ["doc_id", "file", "line", "start", "end", "text", "label", "kb_id", "
 EMIT = "tokens,sents,ents,spans"
 
 
-def glean_binary():
-    path = Path(os.environ.get("GLEAN_BIN", ".build/release/glean"))
-    return path if path.is_absolute() else ROOT / path
 
 
 def corpora():

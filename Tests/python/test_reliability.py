@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+import cluster_support
+
 ROOT = Path(__file__).resolve().parents[2]
 NEWS = ROOT / "corpora" / "sample" / "news.jsonl"
 
@@ -35,12 +37,7 @@ def corpus(tmp_path):
 
 
 def glean_binary():
-    path = Path(os.environ.get("GLEAN_BIN", ".build/release/glean"))
-    if not path.is_absolute():
-        path = ROOT / path
-    if not (path.is_file() and os.access(path, os.X_OK)):
-        pytest.fail(f"no glean binary at {path}: build it with swift build -c release --product glean")
-    return str(path)
+    return str(cluster_support.glean_binary())
 
 
 GLEAN = None

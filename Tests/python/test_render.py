@@ -28,6 +28,8 @@ from pathlib import Path
 
 import pytest
 
+from cluster_support import glean_binary  # GLEAN_BIN or .build/release/glean; fails if missing
+
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "corpora" / "sample" / "news.jsonl"
 SAMPLE_TEXTS = ROOT / "corpora" / "sample" / "texts"
@@ -46,9 +48,6 @@ PAYLOADS = [
 ]
 
 
-def glean_binary():
-    path = Path(os.environ.get("GLEAN_BIN", ".build/release/glean"))
-    return path if path.is_absolute() else ROOT / path
 
 
 @pytest.fixture(scope="session")

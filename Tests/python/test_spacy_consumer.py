@@ -31,6 +31,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
+from cluster_support import glean_binary  # GLEAN_BIN or .build/release/glean; fails if missing
 import spacy
 from spacy.tokens import Doc
 
@@ -46,11 +48,6 @@ MAX_REPORTED = 25
 # Running glean
 
 
-def glean_binary():
-    path = Path(os.environ.get("GLEAN_BIN", ".build/release/glean"))
-    if not path.is_absolute():
-        path = ROOT / path
-    return path
 
 
 @pytest.fixture(scope="session")

@@ -19,14 +19,13 @@ from pathlib import Path
 
 import pytest
 
+from cluster_support import glean_binary  # GLEAN_BIN or .build/release/glean; fails if missing
+
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "corpora" / "sample" / "news.jsonl"
 PUBLIC_NEWS = ROOT / "corpora" / "public" / "news.jsonl"
 
 
-def glean_binary():
-    path = Path(os.environ.get("GLEAN_BIN", ".build/release/glean"))
-    return path if path.is_absolute() else ROOT / path
 
 
 @pytest.fixture(scope="session")

@@ -18,16 +18,15 @@ from pathlib import Path
 
 import pytest
 
+import cluster_support
+
 ROOT = Path(__file__).resolve().parents[2]
 NEWS = ROOT / "corpora" / "public" / "news.jsonl"
 STRESS_MB = int(os.environ.get("GLEAN_STRESS_MB", "100"))
 
 
 def glean_binary():
-    path = Path(os.environ.get("GLEAN_BIN", ROOT / ".build" / "release" / "glean"))
-    if not path.exists():
-        pytest.skip(f"{path} not built (swift build -c release --product glean)")
-    return str(path)
+    return str(cluster_support.glean_binary())
 
 
 # Linux keeps a process's peak RSS across exec, so a child forked from this (large) test process
