@@ -8,8 +8,10 @@ import Glibc
 /// How far a run got: what it had written and how far it had read, at a batch boundary.
 ///
 /// Batches are cut the same way on every read of the same input, so "the first `batchesOfFile`
-/// batches of input `fileIndex`" names the same records on a second read; a resumed run re-reads
-/// (and decompresses) up to there without annotating, then goes on. The partial outputs are cut
+/// batches of input `fileIndex`" names the same records on a second read. A resumed run starts
+/// reading a plain file at `readPosition` (a seek: the bytes before it are not read again, and a
+/// check of the bytes just before it must still match); a compressed input or a pipe has no
+/// index to seek with, so it is read (and decompressed) again up to there, without annotating. The partial outputs are cut
 /// to `outputBytes` and `errorsBytes`; compressed outputs are a gzip member or zstd frame per
 /// batch, so a batch boundary is a valid place to cut them.
 ///
@@ -27,6 +29,9 @@ public struct CheckpointState: Codable, Equatable, Sendable {
     /// Where the next record of that input starts (decompressed byte offset, 1-based line).
     public var nextOffset = 0
     public var nextLine = 1
+    /// Where the reader stood in input `fileIndex` after its last batch written, when it is a
+    /// plain file: a resumed run starts reading there instead of reading the file again.
+    public var readPosition: ReadPosition?
     /// Records taken from the inputs so far (for `--limit`).
     public var recordsRead = 0
     /// Bytes of the current output's partial file, and of the errors file.
@@ -250,6 +255,23 @@ public enum RunFingerprint {
         for key in current.keys.sorted() where stored[key] != current[key] {
             let name = names[key] ?? key
             throw ResumeError("cannot resume from \(checkpoint): \(name) changed since the interrupted run (was \(stored[key] ?? "unset"), now \(current[key]!)); run with the same inputs, models and options, or without --resume to start afresh")
+        }
+    }
+}
+
+/// Checks, before a resumed run writes anything, that each plain input it will seek in still
+/// holds the bytes its checkpoint was taken after (the fingerprint already compares sizes and
+/// modification times; this catches a file rewritten in place with its time restored).
+enum ResumeCheck {
+    static func check(options: PipelineOptions, fingerprint: [String: String]) throws {
+        guard options.resume, let path = try CheckpointFile.path(for: options.output),
+              let stored = try CheckpointFile.load(path) else { return }
+        try RunFingerprint.check(stored: stored.fingerprint, current: fingerprint, checkpoint: path)
+        guard let position = stored.readPosition, options.inputs.indices.contains(stored.fileIndex) else { return }
+        let input = options.inputs[stored.fileIndex]
+        guard !input.isStdin, CompressionFormat.fromName(input.path) == nil else { return }
+        if !position.matches(path: input.path) {
+            throw ResumeError("cannot resume from \(path): \(input.path) changed since the interrupted run (its bytes before offset \(position.offset) differ); run without --resume to start afresh")
         }
     }
 }

@@ -257,6 +257,7 @@ final class OrderedWriter: @unchecked Sendable {
             state.recordsRead += result.recordCount
             state.nextOffset = result.nextOffset
             state.nextLine = result.nextLine
+            state.readPosition = result.readPosition
             if let max = options.maxErrors, statistics.errors >= max {
                 maxErrorsReached = true
                 pipeline.requestStop("--max-errors \(max) reached")

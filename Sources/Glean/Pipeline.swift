@@ -116,8 +116,9 @@ public final class Pipeline {
         let started = DispatchTime.now()
         let threads = max(1, options.threads)
         try RunPreflight.check(options)
-        let writer = try OrderedWriter(options: options, pipeline: self,
-                                       fingerprint: RunFingerprint.items(configuration: annotator.configuration, options: options))
+        let fingerprint = RunFingerprint.items(configuration: annotator.configuration, options: options)
+        try ResumeCheck.check(options: options, fingerprint: fingerprint)
+        let writer = try OrderedWriter(options: options, pipeline: self, fingerprint: fingerprint)
         stopLock.lock()
         activeWriter = writer
         stopLock.unlock()
@@ -138,12 +139,18 @@ public final class Pipeline {
             if let shard = options.shard, !shard.owns(fileIndex: fileIndex) { continue }
             if let resume, fileIndex < resume.fileIndex { continue }
             let skip = resume.map { $0.fileIndex == fileIndex ? $0.batchesOfFile : 0 } ?? 0
+            let wholeFile = file.format == .text && !options.textLines
+            // Whole-file text is one batch: a file with a batch written is done.
+            if skip > 0 && wholeFile { continue }
             // Where the next record starts, for the error record of a read that fails.
             var nextLine = 1
             var nextOffset = 0
             let reader: RecordReader
+            // A plain file resumes at the position the checkpoint holds (checked before the run by
+            // ``ResumeCheck``); other inputs are read again from the start, up to the batches written.
+            let position = skip > 0 ? resume?.readPosition : nil
             do {
-                reader = try RecordReader(file: file, fileIndex: fileIndex, wholeFile: file.format == .text && !options.textLines)
+                reader = try RecordReader(file: file, fileIndex: fileIndex, wholeFile: wholeFile, startAt: position)
                 reader.maxBatchRecords = max(1, options.batchRecords)
                 reader.maxRecordBytes = options.maxRecordBytes
             } catch {
@@ -151,6 +158,11 @@ public final class Pipeline {
                 continue
             }
             var batchesOfFile = 0
+            if let position, reader.startedAtPosition {
+                batchesOfFile = skip
+                nextLine = position.line
+                nextOffset = position.offset
+            }
             while !shouldStop {
                 var batch: RecordBatch
                 do {
@@ -203,6 +215,7 @@ public final class Pipeline {
             group.enter()
             workQueue.async {
                 var result = contexts.process(batch, failure: failure.map { ($0, line, offset) })
+                result.readPosition = batch.endPosition
                 if let last = batch.records.last {
                     result.nextLine = last.line + 1
                     result.nextOffset = last.offset + (last.end - last.start) + 1
@@ -241,6 +254,8 @@ struct BatchResult {
     var recordCount = 0
     var nextOffset = 0
     var nextLine = 1
+    /// Where the reader stood after the batch (plain files), for the checkpoint.
+    var readPosition: ReadPosition?
     /// With `--max-errors`: after each record, the uncompressed output and errors lengths and
     /// the counts so far, so that the writer can end the output at the record that reaches N.
     var cuts: [RecordCut]? = nil

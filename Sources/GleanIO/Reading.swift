@@ -29,7 +29,13 @@ final class ByteSource {
     /// Bytes read from the file (compressed), for progress.
     private(set) var compressedBytesRead: Int64 = 0
 
-    init(file: InputFile) throws {
+    /// Whether reading started at the `startAt` offset given to `init` rather than at 0.
+    private(set) var startedAtOffset = false
+
+    /// Opens the input. With `startAt` > 0, a plain (uncompressed) regular file is read from that
+    /// byte offset on, without reading what comes before it (its first bytes are read for the
+    /// magic test only); any other input starts at 0, as without it.
+    init(file: InputFile, startAt: Int = 0) throws {
         path = file.path
         if file.isStdin {
             fd = 0
@@ -38,6 +44,16 @@ final class ByteSource {
             fd = open(file.path, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else { throw InputError("\(file.path): \(String(cString: strerror(errno)))") }
             ownsFD = true
+        }
+        if startAt > 0, ownsFD, CompressionFormat.fromName(file.path) == nil, Self.isRegularFile(fd) {
+            var magic = [UInt8](repeating: 0, count: 4)
+            let n = magic.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, 4, 0) }
+            if n > 0 { compressedBytesRead += Int64(n) }
+            if n >= 0, CompressionFormat.fromMagic(magic[0..<n]) == nil, lseek(fd, off_t(startAt), SEEK_SET) == off_t(startAt) {
+                startedAtOffset = true
+                try fillRaw()
+                return
+            }
         }
         try fillRaw()
         let format = CompressionFormat.fromMagic(raw[rawStart..<rawEnd])
@@ -51,6 +67,25 @@ final class ByteSource {
     deinit {
         if let decoder { glean_decoder_close(decoder) }
         if ownsFD { close(fd) }
+    }
+
+    static func isRegularFile(_ fd: Int32) -> Bool {
+        var st = stat()
+        return fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+    }
+
+    /// Whether the bytes come from the file as they are (no decompression): offsets in the
+    /// stream are offsets in the file.
+    var isPlain: Bool { decoder == nil && ownsFD }
+
+    /// Up to `count` bytes of the file ending at `offset`, read without moving the read position
+    /// (a plain regular file only; nil otherwise or on a failure).
+    func bytes(endingAt offset: Int, count: Int) -> [UInt8]? {
+        guard isPlain, Self.isRegularFile(fd), offset >= 0 else { return nil }
+        let length = min(count, offset)
+        var bytes = [UInt8](repeating: 0, count: length)
+        let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, length, off_t(offset - length)) }
+        return n == length ? bytes : nil
     }
 
     private func fillRaw() throws {
@@ -173,12 +208,58 @@ public struct RecordBatch: Sendable {
     public var sourceBytes: Int64 = 0
     /// Blank lines skipped in this batch (not records, but counted in the summary).
     public var blankLines = 0
+    /// Where the reader stands after this batch (what `--resume` seeks to), or nil.
+    public var endPosition: ReadPosition?
 
     public init(sequence: Int, fileIndex: Int, data: [UInt8], records: [RecordRef]) {
         self.sequence = sequence
         self.fileIndex = fileIndex
         self.data = data
         self.records = records
+    }
+}
+
+/// Where a reader stands in a plain input after a batch: the byte offset and line of the next
+/// record, and a check of the bytes just before it (``tailLength`` bytes, their FNV-1a hash), so
+/// that a resumed run can start reading there and tell whether the file still holds those bytes.
+///
+/// ```swift
+/// // After a batch that ended with line 512 at byte 40960:
+/// ReadPosition(offset: 40960, line: 513, tailLength: 64, tailHash: "9f3a...")
+/// ```
+public struct ReadPosition: Codable, Equatable, Sendable {
+    public var offset: Int
+    public var line: Int
+    public var tailLength: Int
+    public var tailHash: String
+
+    public init(offset: Int, line: Int, tailLength: Int, tailHash: String) {
+        self.offset = offset
+        self.line = line
+        self.tailLength = tailLength
+        self.tailHash = tailHash
+    }
+
+    /// Bytes of the file checked before ``offset``.
+    public static let checkedBytes = 64
+
+    static func hash(_ bytes: [UInt8]) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return String(h, radix: 16)
+    }
+
+    /// Whether the plain regular file `path` holds, before ``offset``, the bytes this position
+    /// was taken after.
+    public func matches(path: String) -> Bool {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, Int(st.st_size) >= offset, tailLength <= offset else { return false }
+        var bytes = [UInt8](repeating: 0, count: tailLength)
+        let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, tailLength, off_t(offset - tailLength)) }
+        return n == tailLength && Self.hash(bytes) == tailHash
     }
 }
 
@@ -225,11 +306,27 @@ public final class RecordReader {
     public var bytesMoved: Int { carried + source.bytesMovedByGrowth }
     private var carried = 0
 
-    public init(file: InputFile, fileIndex: Int, wholeFile: Bool) throws {
+    /// Whether the reader started at the position given to `init` (a plain regular file, not
+    /// whole-file text) rather than at the start.
+    public var startedAtPosition: Bool { source.startedAtOffset }
+    /// Bytes read from the file so far (compressed bytes if it is compressed).
+    public var bytesReadFromFile: Int64 { source.compressedBytesRead }
+
+    /// Opens `file`. With `startAt` (a ``ReadPosition`` of an earlier read of the same file), a
+    /// plain regular file is read from that position on: the bytes before it are not read, and
+    /// the batches are those the earlier read cut after it. A compressed file, a pipe or
+    /// whole-file text starts at the beginning (``startedAtPosition`` says which happened); the
+    /// caller checks ``ReadPosition/matches(path:)`` first.
+    public init(file: InputFile, fileIndex: Int, wholeFile: Bool, startAt: ReadPosition? = nil) throws {
         self.file = file
         self.fileIndex = fileIndex
         self.wholeFile = wholeFile
-        source = try ByteSource(file: file)
+        source = try ByteSource(file: file, startAt: wholeFile ? 0 : startAt?.offset ?? 0)
+        if let startAt, source.startedAtOffset {
+            pendingOffset = startAt.offset
+            nextLine = startAt.line
+            startChecked = true
+        }
     }
 
     static let readStep = 1 << 18
@@ -327,6 +424,9 @@ public final class RecordReader {
         data.removeSubrange(scan...)
         batch.data = data
         batch.sourceBytes = progressDelta()
+        if !finished, let tail = source.bytes(endingAt: pendingOffset, count: ReadPosition.checkedBytes) {
+            batch.endPosition = ReadPosition(offset: pendingOffset, line: nextLine, tailLength: tail.count, tailHash: ReadPosition.hash(tail))
+        }
         if batch.records.isEmpty && batch.readError == nil && batch.blankLines == 0 && finished { return nil }
         return batch
     }
