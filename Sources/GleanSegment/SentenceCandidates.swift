@@ -57,10 +57,28 @@ enum SentenceCandidates {
     /// How far before a candidate ICU starts: enough for the word before a terminator, which
     /// the rules (SB7) and the abbreviation suppressions ("Ph.D.", "U.S.") read.
     static let lookBehind = 8
+    /// How far back the restart point may go looking for a space: a text without spaces ("?!?!",
+    /// a word of a million letters before a ".") would otherwise restart every window at the last
+    /// boundary and cost the square of its length. ICU's rules read one character before a
+    /// terminator and its suppressions a word of at most a few letters, far less than this.
+    static let longestLookBehind = 64
+
+    /// ``boundaries(_:breaker:_:)``, adding to `work` the bytes it hands to ICU and the bytes
+    /// it walks back over (the work the tests check is linear in the text).
+    static func boundaries(_ text: UnsafeBufferPointer<UInt8>, breaker: Breaker, work: inout Int, _ boundary: (Int) -> Void) {
+        var counted = 0
+        boundaries(text, breaker: breaker, counter: &counted, boundary)
+        work += counted
+    }
+
+    static func boundaries(_ text: UnsafeBufferPointer<UInt8>, breaker: Breaker, _ boundary: (Int) -> Void) {
+        var counted = 0
+        boundaries(text, breaker: breaker, counter: &counted, boundary)
+    }
 
     /// ICU's sentence boundaries of the valid UTF-8 `text`, in order, the end of the text last
     /// (none for an empty text). The breaker's text is set to pieces of `text`.
-    static func boundaries(_ text: UnsafeBufferPointer<UInt8>, breaker: Breaker, _ boundary: (Int) -> Void) {
+    private static func boundaries(_ text: UnsafeBufferPointer<UInt8>, breaker: Breaker, counter: inout Int, _ boundary: (Int) -> Void) {
         let n = text.count
         guard n > 0 else { return }
         leadBytes.withUnsafeBufferPointer { lead in
@@ -103,7 +121,11 @@ enum SentenceCandidates {
                     var start = position
                     if candidate - lookBehind > position {
                         var j = candidate - lookBehind
-                        while j > position, text[j - 1] != 0x20 { j -= 1 }
+                        let limit = max(position, candidate - longestLookBehind)
+                        while j > limit, text[j - 1] != 0x20 { j -= 1 }
+                        // Without a space in reach: the start of a character near the limit.
+                        while j < candidate, text[j] & 0xC0 == 0x80 { j += 1 }
+                        counter += candidate - j
                         start = j
                     }
                     // ICU stops short of the text's end: after the first character that ends
@@ -124,6 +146,7 @@ enum SentenceCandidates {
                     var end = min(n, stop + lookAhead)
                     while end < n, text[end] & 0xC0 == 0x80 { end += 1 }
                     let window = UnsafeBufferPointer(rebasing: text[start..<end])
+                    counter += end - start
                     guard (try? breaker.setText(window)) != nil else { break scan }
                     var next = -1
                     var found: Int32 = 0
