@@ -260,6 +260,69 @@ def test_a_corrupt_gzip_member_is_one_error_record(tmp_path):
     assert ids[-2:] == [1, 2]
 
 
+def gzip_recovers(path):
+    """The lines `gzip -dc` writes before it stops at the damage, and its status."""
+    r = subprocess.run(["gzip", "-dc", str(path)], capture_output=True, timeout=120)
+    return r.stdout.split(b"\n")[:-1], r.returncode
+
+
+def damaged_members(path):
+    """Five gzip members of 100 records each; the last one damaged in its middle."""
+    import gzip
+
+    lines = records(500).encode().splitlines(keepends=True)
+    members = [gzip.compress(b"".join(lines[k * 100:(k + 1) * 100])) for k in range(5)]
+    last = bytearray(members[-1])
+    for j in range(len(last) // 2, len(last) // 2 + 8):
+        last[j] ^= 0xFF
+    path.write_bytes(b"".join(members[:-1]) + bytes(last))
+    return [line.rstrip(b"\n") for line in lines]
+
+
+def damaged_single_member(path):
+    """One gzip member of 20,000 records, 16 bytes zeroed in its middle."""
+    import gzip
+
+    lines = records(20000).encode().splitlines(keepends=True)
+    data = bytearray(gzip.compress(b"".join(lines)))
+    data[len(data) // 2:len(data) // 2 + 16] = bytes(16)
+    path.write_bytes(bytes(data))
+    return [line.rstrip(b"\n") for line in lines]
+
+
+@pytest.mark.parametrize("make", [damaged_members, damaged_single_member])
+@pytest.mark.parametrize("batch", [7, 512])
+def test_records_before_damaged_gzip_data_come_out_then_one_read_error(tmp_path, make, batch):
+    data = tmp_path / "in.jsonl.gz"
+    lines = make(data)
+    recovered, status = gzip_recovers(data)
+    assert status != 0
+    intact = 0
+    while intact < len(recovered) and recovered[intact] == lines[intact]:
+        intact += 1
+    assert intact >= 100
+    other = tmp_path / "next.jsonl"
+    other.write_text(records(2))
+    out = tmp_path / "out.jsonl"
+    r = run([data, other, "-o", out, "--emit", "tokens", "--batch-size", batch])
+    assert r.returncode == 1, r.stderr
+    written = [json.loads(line) for line in out.read_text().splitlines()]
+    # Every record gzip -dc recovers intact comes out, in order, first.
+    assert [w["id"] for w in written[:intact]] == list(range(1, intact + 1))
+    # The next input is read in full after the damaged one.
+    assert [w["id"] for w in written[-2:]] == [1, 2]
+    errors = [json.loads(line) for line in (tmp_path / "out.errors.jsonl").read_text().splitlines()]
+    assert all(e["source"] == str(data) for e in errors)
+    # One error for the file, the last of its errors, after every line read: lines decoded from
+    # the damaged data before zlib detects it (gzip -dc writes them too) each get their own
+    # record or error.
+    reads = [e for e in errors if "the rest of the file cannot be read" in e["reason"]]
+    assert len(reads) == 1 and errors[-1] is reads[0], errors[-3:]
+    assert "corrupt gzip data" in reads[0]["reason"]
+    assert reads[0]["line"] > intact and reads[0]["offset"] >= sum(len(x) + 1 for x in lines[:intact])
+    assert all(e["line"] < reads[0]["line"] for e in errors[:-1])
+
+
 # ---------------------------------------------------------------------------------------------
 # --max-errors, DIR/ mode and file descriptors
 

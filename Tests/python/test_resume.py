@@ -233,3 +233,80 @@ def test_resume_without_a_checkpoint_starts_afresh(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["in.jsonl", "out.jsonl"]
     records = [json.loads(line) for line in out.read_bytes().split(b"\n") if line]
     assert len(records) == len(SAMPLE.read_bytes().splitlines())
+
+
+def checkpoint_state(path):
+    """The newest state in a checkpoint file: two slots of 32 KiB, each a header line
+    `GLEANCKPT <generation> <length> <hash>` and the state as JSON."""
+    data = Path(path).read_bytes()
+    best = None
+    for slot in range(2):
+        chunk = data[slot * 32768:(slot + 1) * 32768]
+        header, _, rest = chunk.partition(b"\n")
+        fields = header.split(b" ")
+        if len(fields) != 4 or fields[0] != b"GLEANCKPT":
+            continue
+        generation, length = int(fields[1]), int(fields[2])
+        if best is None or generation > best[0]:
+            best = (generation, json.loads(rest[:length]))
+    assert best is not None, "no valid slot in the checkpoint"
+    return best[1]
+
+
+def interrupted_at_a_position(tmp_path):
+    """A run killed once its checkpoint holds a read position well into the input."""
+    data = tmp_path / "in.jsonl"
+    data.write_bytes(corpus_bytes(300))
+    out = tmp_path / "out.jsonl"
+    checkpoint = tmp_path / "out.jsonl.glean-checkpoint"
+    p = start([data, "-o", out])
+    deadline = time.monotonic() + 120
+    state = None
+    while time.monotonic() < deadline and p.poll() is None:
+        if checkpoint.exists():
+            try:
+                state = checkpoint_state(checkpoint)
+            except (AssertionError, ValueError):
+                state = None
+            if state and (state.get("readPosition") or {}).get("offset", 0) > 1_000_000:
+                break
+        time.sleep(0.01)
+    p.send_signal(signal.SIGKILL)
+    p.wait()
+    state = checkpoint_state(checkpoint)
+    position = state.get("readPosition")
+    assert position and position["offset"] > 1_000_000, f"the run ended or wrote no position: {state}"
+    return data, out, position
+
+
+def rewrite_keeping_size_and_mtime(path, start, end, byte):
+    st = os.stat(path)
+    with open(path, "r+b") as f:
+        f.seek(start)
+        f.write(byte * (end - start))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+def test_resume_of_a_plain_input_starts_at_its_position_without_reading_what_was_done(tmp_path):
+    data, out, position = interrupted_at_a_position(tmp_path)
+    ref = tmp_path / "ref.jsonl"
+    subprocess.run([glean_binary(), "annotate", "-q", str(data), "-o", str(ref)], capture_output=True, timeout=600)
+    # What was read before the position becomes one line of "x" (size and time kept): a
+    # resume that read the input again would cut other batches there and write other bytes.
+    # Only the bytes just before the position are checked, and they stay.
+    rewrite_keeping_size_and_mtime(data, 0, position["offset"] - 64, b"x")
+    p = subprocess.run([glean_binary(), "annotate", "-q", str(data), "-o", str(out), "--resume"],
+                       capture_output=True, env=env(), timeout=600)
+    assert p.returncode == 1, p.stderr  # the corpus has broken records
+    assert out.read_bytes() == ref.read_bytes()
+    assert (tmp_path / "out.errors.jsonl").read_bytes() == (tmp_path / "ref.errors.jsonl").read_bytes()
+
+
+def test_resume_refuses_a_plain_input_rewritten_just_before_its_position(tmp_path):
+    data, out, position = interrupted_at_a_position(tmp_path)
+    rewrite_keeping_size_and_mtime(data, position["offset"] - 10, position["offset"] - 2, b"x")
+    p = subprocess.run([glean_binary(), "annotate", "-q", str(data), "-o", str(out), "--resume"],
+                       capture_output=True, env=env(), timeout=300)
+    assert p.returncode == 2, p.stderr
+    assert b"changed since the interrupted run" in p.stderr and b"without --resume" in p.stderr, p.stderr
+    assert not out.exists() and (tmp_path / "out.jsonl.glean-checkpoint").exists()
