@@ -9,7 +9,7 @@
 #   browser: chromium (headless, for the test of `glean render`'s page, Tests/python/test_render.py)
 #   cluster: openjdk-17-jre-headless (PySpark's JVM, Tests/python/test_spark.py), binutils
 #            (strip and objdump for scripts/release.sh)
-#   counted work: valgrind (callgrind instruction counts, Tests/python/test_segment_linearity.py)
+#   counted work: valgrind (callgrind instruction counts, Tests/python/test_linear_work.py)
 #
 # Usage: sudo scripts/setup-system.sh   (or as root)
 set -euo pipefail

@@ -5,7 +5,7 @@ import Testing
 
 /// Texts "without a break" (millions of tokens, a word of millions of letters, a text of only
 /// terminators, CJK without spaces ...), for the linearity tests here and in
-/// Tests/python/test_segment_linearity.py.
+/// Tests/python/test_linear_work.py.
 enum HostileTexts {
     /// Name and the text made by repeating a unit up to about `bytes` bytes.
     static let units: [(name: String, unit: String)] = [
