@@ -554,3 +554,20 @@ def test_sigterm_arrives_when_the_parent_started_glean_with_it_blocked(tmp_path)
     p.send_signal(signal.SIGTERM)
     assert wait_for(p) == 143
     assert not out.exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# Hostile models
+
+
+def test_a_pattern_file_nested_5000_deep_is_a_clear_error_not_a_crash(tmp_path):
+    patterns = tmp_path / "p.yaml"
+    patterns.write_text("[" * 5000 + "]" * 5000 + "\n")
+    data = tmp_path / "in.jsonl"
+    data.write_text(records(2))
+    out = tmp_path / "out.jsonl"
+    for args in (["patterns", "check", patterns], ["annotate", "-q", data, "--patterns", patterns, "-o", out]):
+        r = subprocess.run([GLEAN, *map(str, args)], capture_output=True, timeout=120)
+        assert r.returncode == 2, (args, r.returncode, r.stderr)
+        assert b"p.yaml:1: nested deeper than" in r.stderr + r.stdout, r.stderr
+    assert not out.exists()
