@@ -68,6 +68,8 @@ struct glean_decoder {
     z_stream z;
     ZSTD_DStream *zstd;
     int boundary;        // between members/frames
+    uint64_t produced_total;  // bytes produced by all steps so far
+    uint64_t member_start;    // decompressed offset where the current member/frame starts
     char message[160];
 };
 
@@ -94,6 +96,8 @@ void glean_decoder_close(glean_decoder *d) {
 }
 
 int glean_decoder_at_boundary(const glean_decoder *d) { return d->boundary; }
+uint64_t glean_decoder_member_start(const glean_decoder *d) { return d->member_start; }
+int glean_decoder_is_gzip(const glean_decoder *d) { return d->format == GLEAN_FORMAT_GZIP; }
 const char *glean_decoder_error(const glean_decoder *d) { return d->message; }
 
 int glean_decoder_step(glean_decoder *d, const uint8_t *src, size_t length, size_t *consumed,
@@ -109,6 +113,7 @@ int glean_decoder_step(glean_decoder *d, const uint8_t *src, size_t length, size
             int rc = inflate(&d->z, Z_NO_FLUSH);
             if (rc == Z_STREAM_END) {
                 d->boundary = 1;
+                d->member_start = d->produced_total + (capacity - d->z.avail_out);
                 inflateReset(&d->z);
                 continue;
             }
@@ -118,12 +123,14 @@ int glean_decoder_step(glean_decoder *d, const uint8_t *src, size_t length, size
                 // What was decoded before the damage is kept (as `gzip -d` keeps it).
                 *consumed = length - d->z.avail_in;
                 *produced = capacity - d->z.avail_out;
+                d->produced_total += *produced;
                 return -1;
             }
             d->boundary = 0;
         }
         *consumed = length - d->z.avail_in;
         *produced = capacity - d->z.avail_out;
+        d->produced_total += *produced;
         return 0;
     }
     ZSTD_inBuffer in = { src, length, 0 };
@@ -135,14 +142,17 @@ int glean_decoder_step(glean_decoder *d, const uint8_t *src, size_t length, size
             snprintf(d->message, sizeof d->message, "corrupt zstd data (%s)", ZSTD_getErrorName(rc));
             *consumed = in.pos;
             *produced = out.pos;
+            d->produced_total += out.pos;
             return -1;
         }
         // A call that makes no progress (no input left) says nothing about where the stream
         // stands, so it must not clear the end-of-frame mark of the call before.
         if (in.pos == before_in && out.pos == before_out) break;
         d->boundary = rc == 0;
+        if (rc == 0) d->member_start = d->produced_total + out.pos;
     }
     *consumed = in.pos;
     *produced = out.pos;
+    d->produced_total += out.pos;
     return 0;
 }

@@ -369,7 +369,7 @@ final class WorkerContextPool: @unchecked Sendable {
             }
             if let e = batch.readError {
                 stats.errors += 1
-                let reason = "\(e.reason); the rest of the file cannot be read"
+                let reason = "\(e.reason); the rest of the file cannot be read\(e.detail)"
                 if inline {
                     processor.writeError(reason: reason, id: nil, line: e.line, offset: e.offset, into: &scratch)
                     placeInline()

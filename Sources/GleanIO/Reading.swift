@@ -12,6 +12,9 @@ public struct ReadError: Error, CustomStringConvertible {
     public var reason: String
     /// The line the reader was on when it stopped (1-based).
     public var line = 0
+    /// What else the error record says, after the reason (the lines that came from a damaged
+    /// gzip member or zstd frame before the damage was found), or "".
+    public var detail = ""
     public var description: String { "\(path): \(reason) at byte \(offset)" }
 }
 
@@ -77,6 +80,13 @@ final class ByteSource {
     /// Whether the bytes come from the file as they are (no decompression): offsets in the
     /// stream are offsets in the file.
     var isPlain: Bool { decoder == nil && ownsFD }
+
+    /// For compressed input, the decompressed offset where the gzip member or zstd frame being
+    /// decoded starts, and its name; nil for plain input.
+    var member: (start: Int, kind: String)? {
+        guard let decoder else { return nil }
+        return (Int(glean_decoder_member_start(decoder)), glean_decoder_is_gzip(decoder) != 0 ? "gzip member" : "zstd frame")
+    }
 
     /// Up to `count` bytes of the file ending at `offset`, read without moving the read position
     /// (a plain regular file only; nil otherwise or on a failure).
@@ -305,6 +315,9 @@ public final class RecordReader {
     public private(set) var bytesScanned = 0
     public var bytesMoved: Int { carried + source.bytesMovedByGrowth }
     private var carried = 0
+    /// The line holding the start of the compressed member being decoded (``ByteSource/member``),
+    /// and that start, once a record reaches it.
+    private var memberLine: (start: Int, line: Int)?
 
     /// Whether the reader started at the position given to `init` (a plain regular file, not
     /// whole-file text) rather than at the start.
@@ -377,6 +390,7 @@ public final class RecordReader {
         func fail(_ e: ReadError) {
             var error = e
             error.line = nextLine
+            error.detail = damagedLines()
             batch.readError = error
             finished = true
             eof = true
@@ -480,6 +494,7 @@ public final class RecordReader {
         if let readError {
             var error = readError
             error.line = nextLine
+            error.detail = damagedLines()
             batch.readError = error
             finished = true
             eof = true
@@ -500,9 +515,22 @@ public final class RecordReader {
         return now - lastReported
     }
 
+    /// When decoding fails: which lines already handed out came from the damaged member (its
+    /// checksum, checked at its end, could not vouch for them), or "" when none did.
+    private func damagedLines() -> String {
+        guard let member = source.member else { return "" }
+        let first = memberLine?.start == member.start ? memberLine!.line : nextLine
+        guard first < nextLine else { return "" }
+        let lines = first == nextLine - 1 ? "line \(first)" : "lines \(first) to \(nextLine - 1)"
+        return "; \(lines) came from the damaged \(member.kind) (it starts at byte \(member.start)) and may be damaged"
+    }
+
     private func addRecord(_ batch: inout RecordBatch, _ data: [UInt8], from: Int, to: Int, sourceOffset: Int) {
         let line = nextLine
         nextLine += 1
+        if let member = source.member, memberLine?.start != member.start, sourceOffset + (to - from) >= member.start {
+            memberLine = (member.start, line)
+        }
         var end = to
         if end > from, data[end - 1] == 0x0D { end -= 1 }
         var blank = true

@@ -114,6 +114,7 @@ struct ReadingTests {
             #expect(result.records.last.map { String(decoding: $0.text, as: UTF8.self) } == "{\"id\":46,\"text\":\"record 46\"}")
             #expect(result.readError != nil)
             #expect(result.readError?.line == 48)
+            #expect(result.readError?.detail == "", "no line came from the garbage")
         }
         // zstd frames followed by garbage, the same.
         let zstd = BlockCompressor.compress(Array(lines.utf8), as: .zstd)

@@ -35,6 +35,10 @@ int glean_decoder_step(glean_decoder *decoder, const uint8_t *src, size_t length
                        uint8_t *dst, size_t capacity, size_t *produced);
 /// True when the decoder stands between members/frames (a clean place for the input to end).
 int glean_decoder_at_boundary(const glean_decoder *decoder);
+/// The decompressed offset where the member (gzip) or frame (zstd) being decoded starts.
+uint64_t glean_decoder_member_start(const glean_decoder *decoder);
+/// True for a gzip decoder, false for zstd.
+int glean_decoder_is_gzip(const glean_decoder *decoder);
 const char *glean_decoder_error(const glean_decoder *decoder);
 
 #ifdef __cplusplus
