@@ -2,7 +2,8 @@ import CPCRE2
 
 /// One compiled PCRE2 pattern (8-bit library), JIT-compiled when the JIT is available.
 ///
-/// Immutable after init and shared by every thread: PCRE2 allows concurrent matching with one
+/// Immutable once its owner has made it (``compileJIT()`` is called, if at all, before the code
+/// is shared) and then shared by every thread: PCRE2 allows concurrent matching with one
 /// compiled code as long as each thread brings its own match data and match context
 /// (``PatternScratch``). All the unsafe pointer work on PCRE2 lives in this file.
 final class PCRE2Code: @unchecked Sendable {

@@ -373,6 +373,9 @@ struct PatternPlan: Sendable {
         // Inside a run of ASCII letters no active filter can start (each rules out a letter before
         // a letter), so a run is looked at once, at its first letter.
         let skipInner = activeFilters & innerLetterFilters == 0
+        // Whether no active filter starts at a space: then the space after a word is stepped over
+        // with the word (what the loop would do with it on its own).
+        let skipSpace = startTable[0x20] & activeFilters == 0
         startTable.withUnsafeBufferPointer { st in
         excludeTable.withUnsafeBufferPointer { ex in
         excludeAppliesTable.withUnsafeBufferPointer { ap in
@@ -447,8 +450,13 @@ struct PatternPlan: Sendable {
                         g &= g - 1
                     }
                 }
-                prev = Int(base[j - 1])
-                i = j
+                if skipSpace && j < n && base[j] == 0x20 {
+                    prev = 0x20
+                    i = j + 1
+                } else {
+                    prev = Int(base[j - 1])
+                    i = j
+                }
             }
         }}}}}}}}}
     }
