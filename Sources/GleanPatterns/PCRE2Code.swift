@@ -2,12 +2,14 @@ import CPCRE2
 
 /// One compiled PCRE2 pattern (8-bit library), JIT-compiled when the JIT is available.
 ///
-/// Immutable after init and shared by every thread: PCRE2 allows concurrent matching with one
+/// Immutable once its owner has made it (``compileJIT()`` is called, if at all, before the code
+/// is shared) and then shared by every thread: PCRE2 allows concurrent matching with one
 /// compiled code as long as each thread brings its own match data and match context
 /// (``PatternScratch``). All the unsafe pointer work on PCRE2 lives in this file.
 final class PCRE2Code: @unchecked Sendable {
     let code: OpaquePointer
-    let jit: Bool
+    /// Whether the JIT compiled it (``compileJIT()``); otherwise PCRE2's interpreter matches.
+    private(set) var jit = false
     let captureCount: Int
     /// Named groups in group-number order: (number, name).
     let names: [(number: Int, name: String)]
@@ -24,7 +26,9 @@ final class PCRE2Code: @unchecked Sendable {
         var offset: Int
     }
 
-    init(regex: String, options: UInt32) throws(CompileError) {
+    /// Compiles `regex`; with `jit`, JIT-compiles it too (else call ``compileJIT()`` before the
+    /// code is shared, or let the interpreter match: the same matches, more slowly).
+    init(regex: String, options: UInt32, jit: Bool = true) throws(CompileError) {
         var errorCode: Int32 = 0
         var errorOffset: Int = 0
         let bytes = Array(regex.utf8)
@@ -36,7 +40,6 @@ final class PCRE2Code: @unchecked Sendable {
             throw CompileError(message: PCRE2Code.message(errorCode), offset: errorOffset)
         }
         code = compiled
-        jit = pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE)) == 0
 
         var count: UInt32 = 0
         pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &count)
@@ -90,9 +93,15 @@ final class PCRE2Code: @unchecked Sendable {
         var minLen: UInt32 = 0
         pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_MINLENGTH), &minLen)
         minLength = Int(minLen)
+        if jit { compileJIT() }
     }
 
     deinit { pcre2_code_free_8(code) }
+
+    /// JIT-compiles the code (once); only before the code is shared between threads.
+    func compileJIT() {
+        if !jit { jit = pcre2_jit_compile_8(code, UInt32(PCRE2_JIT_COMPLETE)) == 0 }
+    }
 
     /// The group number of a named group, or nil.
     func groupNumber(named name: String) -> Int? {
@@ -117,6 +126,13 @@ struct ByteSet: Sendable, Equatable {
     var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
 
     init() {}
+
+    /// Every byte.
+    static let all: ByteSet = {
+        var s = ByteSet()
+        s.words = (~0, ~0, ~0, ~0)
+        return s
+    }()
 
     init(bitmap: UnsafeBufferPointer<UInt8>) {
         for byte in 0..<256 where bitmap[byte >> 3] & (1 << UInt8(byte & 7)) != 0 {

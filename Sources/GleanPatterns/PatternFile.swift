@@ -101,11 +101,12 @@ public enum PatternFile {
             }
         }
         var defs: [PatternDefinition] = []
+        let memo = ListExpansion.Memo()
         for f in files {
             for var d in f.definitions {
                 if f.isPack {
                     do {
-                        d.regex = try ListExpansion.expand(d.source ?? d.regex, lists: lists)
+                        d.regex = try ListExpansion.expand(d.source ?? d.regex, lists: lists, memo: memo)
                         var words: [String] = []
                         for w in d.leadSource { words += try ListExpansion.words(w, lists: lists) }
                         d.leadWords = words
@@ -623,9 +624,16 @@ enum ListExpansion {
         !s.isEmpty && s.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == 0x5F || $0 == 0x2D }
     }
 
-    static func expand(_ regex: String, lists: [String: PatternList], depth: Int = 0) throws(Failure) -> String {
-        guard regex.contains("{{") else { return regex }
-        return try expandReferences(try expandLookbehinds(regex, lists: lists), lists: lists, depth: depth)
+    /// What a reference expands to, per list name, so that a list used by many pieces is
+    /// written out once per pack (a pack's lists do not change while it loads).
+    final class Memo {
+        var expansions: [String: String] = [:]
+        init() {}
+    }
+
+    static func expand(_ regex: String, lists: [String: PatternList], depth: Int = 0, memo: Memo = Memo()) throws(Failure) -> String {
+        guard pair(0x7B, in: Array(regex.utf8), from: 0) != nil else { return regex }
+        return try expandReferences(try expandLookbehinds(regex, lists: lists), lists: lists, depth: depth, memo: memo)
     }
 
     /// A lookbehind that holds one list reference and no `|` of its own, `(?<=\\b{{cue}}[ ])`,
@@ -693,27 +701,47 @@ enum ListExpansion {
         return false
     }
 
-    static func expandReferences(_ regex: String, lists: [String: PatternList], depth: Int) throws(Failure) -> String {
+    static func expandReferences(_ regex: String, lists: [String: PatternList], depth: Int, memo: Memo) throws(Failure) -> String {
         guard depth < 16 else { throw Failure(message: "fragments refer to each other too deeply (a cycle?)") }
-        var out = ""
-        var rest = Substring(regex)
-        while let open = rest.range(of: "{{") {
-            out += rest[..<open.lowerBound]
-            let after = rest[open.upperBound...]
-            guard let close = after.range(of: "}}") else { throw Failure(message: "'{{' without '}}' in the regex") }
-            let name = String(after[..<close.lowerBound])
+        let b = Array(regex.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count)
+        var i = 0
+        while let open = pair(0x7B, in: b, from: i) {  // "{{"
+            out += b[i..<open]
+            guard let close = pair(0x7D, in: b, from: open + 2) else { throw Failure(message: "'{{' without '}}' in the regex") }
+            let name = String(decoding: b[(open + 2)..<close], as: UTF8.self)
             guard let list = lists[name] else {
                 let known = lists.keys.sorted().joined(separator: ", ")
                 throw Failure(message: "unknown list '\(name)' in the regex (known: \(known.isEmpty ? "none" : known))")
             }
-            if let f = list.fragment {
-                out += "(?:" + (try expand(f, lists: lists, depth: depth + 1)) + ")"
+            if let done = memo.expansions[name] {
+                out += done.utf8
             } else {
-                out += trie(list.words)
+                let expansion: String
+                if let f = list.fragment {
+                    expansion = "(?:" + (try expand(f, lists: lists, depth: depth + 1, memo: memo)) + ")"
+                } else {
+                    expansion = trie(list.words)
+                }
+                memo.expansions[name] = expansion
+                out += expansion.utf8
             }
-            rest = after[close.upperBound...]
+            i = close + 2
         }
-        return out + rest
+        if i == 0 { return regex }
+        out += b[i...]
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The index of the first two bytes `c c` at or after `from`, or nil.
+    static func pair(_ c: UInt8, in b: [UInt8], from: Int) -> Int? {
+        var i = from
+        while i + 1 < b.count {
+            if b[i] == c && b[i + 1] == c { return i }
+            i += 1
+        }
+        return nil
     }
 
     /// The words of a lead: `{{list}}` references and literal words.
@@ -742,20 +770,27 @@ enum ListExpansion {
     /// An alternation of literal words as a trie (`Mr(?:s|)|Dr`): one comparison per level, the
     /// longer word first where one is a prefix of another, as an alternation longest-first.
     static func trie(_ words: [String]) -> String {
-        final class Node { var children: [(Character, Node)] = []; var end = false }
+        if words.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 && $0 != 0x0D } }) { return asciiTrie(words) }
+        final class Node {
+            var children: [Character: Node] = [:]
+            var end = false
+        }
         let root = Node()
         for w in Set(words) {
             var node = root
             for ch in w {
-                if let next = node.children.first(where: { $0.0 == ch })?.1 { node = next } else {
-                    let n = Node(); node.children.append((ch, n)); node = n
+                if let next = node.children[ch] { node = next } else {
+                    let n = Node(); node.children[ch] = n; node = n
                 }
             }
             node.end = true
         }
         func emit(_ node: Node) -> String {
-            var alts = node.children.sorted { String($0.0).unicodeScalars.first!.value < String($1.0).unicodeScalars.first!.value }
-                .map { escape(String($0.0)) + emit($0.1) }
+            // Children in the order of their first code point (ties, which only combining marks
+            // make, by the character's own order).
+            let ordered = node.children.map { (key: $0.key.unicodeScalars.first!.value, ch: $0.key, node: $0.value) }
+                .sorted { ($0.key, $0.ch) < ($1.key, $1.ch) }
+            var alts = ordered.map { escape(String($0.ch)) + emit($0.node) }
             if node.end {
                 if alts.isEmpty { return "" }
                 alts.append("")
@@ -765,6 +800,45 @@ enum ListExpansion {
         }
         let body = emit(root)
         return body.hasPrefix("(?:") && isOneGroup(body) ? body : "(?:" + body + ")"
+    }
+
+    /// ``trie(_:)`` for ASCII words (no CR), over bytes: each character is one byte, so the
+    /// same regex, written without `Character` work.
+    static func asciiTrie(_ words: [String]) -> String {
+        // Nodes in one array: children as (byte, node index), the end-of-word flag.
+        var children: [[(UInt8, Int)]] = [[]]
+        var end: [Bool] = [false]
+        for w in Set(words) {
+            var node = 0
+            for c in w.utf8 {
+                if let next = children[node].first(where: { $0.0 == c })?.1 { node = next } else {
+                    children.append([]); end.append(false)
+                    children[node].append((c, children.count - 1))
+                    node = children.count - 1
+                }
+            }
+            end[node] = true
+        }
+        var escaped = [[UInt8]](repeating: [], count: 128)
+        for c in 0..<128 { escaped[c] = Array(escape(String(UnicodeScalar(UInt8(c)))).utf8) }
+        func emit(_ node: Int, into out: inout [UInt8]) {
+            let kids = children[node].sorted { $0.0 < $1.0 }
+            let alternatives = kids.count + (end[node] && !kids.isEmpty ? 1 : 0)
+            if alternatives > 1 { out += "(?:".utf8 }
+            for (k, (c, child)) in kids.enumerated() {
+                if k > 0 { out.append(0x7C) }
+                out += escaped[Int(c)]
+                emit(child, into: &out)
+            }
+            if alternatives > 1 {
+                if end[node] { out.append(0x7C) }
+                out.append(0x29)
+            }
+        }
+        var body: [UInt8] = []
+        emit(0, into: &body)
+        let text = String(decoding: body, as: UTF8.self)
+        return text.hasPrefix("(?:") && isOneGroup(text) ? text : "(?:" + text + ")"
     }
 
     /// Whether the string is one `(?:...)` group (its first parenthesis closes at the end).

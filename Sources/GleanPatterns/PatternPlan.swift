@@ -46,7 +46,7 @@ struct StartAnalysis: Sendable {
 
     init(regex: String, code: PCRE2Code, startWords: [String], startAfterWords: [String] = [],
          startBeforeWords: [String] = [], startBeforeWithin: Int = 6) {
-        if regex.contains("\\G") || regex.contains("(*") { return }
+        if Self.holds(regex, 0x5C, 0x47) || Self.holds(regex, 0x28, 0x2A) { return }  // "\\G", "(*"
         if !startWords.isEmpty {
             kind = .words
             words = startWords.map { Array($0.utf8) }
@@ -103,6 +103,16 @@ struct StartAnalysis: Sendable {
         self.excluded = excluded
         excludedOnlyBeforeWordCharacter = onlyWord
         if !startBeforeWords.isEmpty { kind = .before }
+    }
+
+    /// Whether `s` holds the two bytes `a b` in a row.
+    static func holds(_ s: String, _ a: UInt8, _ b: UInt8) -> Bool {
+        var prev: UInt8 = 0
+        for c in s.utf8 {
+            if prev == a && c == b { return true }
+            prev = c
+        }
+        return false
     }
 
     /// Whether a match may start at `i` by the byte filter (`first`, `excluded`).
@@ -363,6 +373,9 @@ struct PatternPlan: Sendable {
         // Inside a run of ASCII letters no active filter can start (each rules out a letter before
         // a letter), so a run is looked at once, at its first letter.
         let skipInner = activeFilters & innerLetterFilters == 0
+        // Whether no active filter starts at a space: then the space after a word is stepped over
+        // with the word (what the loop would do with it on its own).
+        let skipSpace = startTable[0x20] & activeFilters == 0
         startTable.withUnsafeBufferPointer { st in
         excludeTable.withUnsafeBufferPointer { ex in
         excludeAppliesTable.withUnsafeBufferPointer { ap in
@@ -393,7 +406,7 @@ struct PatternPlan: Sendable {
                 // of its first byte and length.
                 var j = i + 1
                 if skipInner {
-                    while j < n && Self.isLetter(base[j]) { j += 1 }
+                    j = Self.letterRunEnd(base, from: j, count: n)
                 } else {
                     while j < n {
                         let c = Int(base[j])
@@ -437,8 +450,13 @@ struct PatternPlan: Sendable {
                         g &= g - 1
                     }
                 }
-                prev = Int(base[j - 1])
-                i = j
+                if skipSpace && j < n && base[j] == 0x20 {
+                    prev = 0x20
+                    i = j + 1
+                } else {
+                    prev = Int(base[j - 1])
+                    i = j
+                }
             }
         }}}}}}}}}
     }
@@ -481,6 +499,24 @@ struct PatternPlan: Sendable {
             }
             emittedUpTo = e
         }
+    }
+
+    /// The end of the run of ASCII letters at `from` (`from` itself if none), eight bytes at a
+    /// time: per byte `b`, `b | 0x20` is in `a...z` exactly when adding 0x1F sets its high bit and
+    /// adding 0x05 does not (no carry leaves a byte below 0x80, so the lowest non-letter is exact).
+    @inline(__always)
+    static func letterRunEnd(_ base: UnsafePointer<UInt8>, from: Int, count n: Int) -> Int {
+        let high: UInt64 = 0x8080_8080_8080_8080
+        var j = from
+        while j + 8 <= n {
+            let x = UInt64(littleEndian: UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self))
+            let t = x | 0x2020_2020_2020_2020
+            let letters = (t &+ 0x1F1F_1F1F_1F1F_1F1F) & ~(t &+ 0x0505_0505_0505_0505) & ~x & high
+            if letters != high { return j + ((~letters & high).trailingZeroBitCount >> 3) }
+            j += 8
+        }
+        while j < n && isLetter(base[j]) { j += 1 }
+        return j
     }
 
     @inline(__always)

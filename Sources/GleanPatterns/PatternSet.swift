@@ -70,6 +70,34 @@ public final class PatternSet: @unchecked Sendable {
     let maxCaptures: Int
     /// Where each pattern can start (``StartAnalysis``), as tables for one pass over a document.
     let plan: PatternPlan
+    /// Per pattern, what ``CompiledPattern/mayMatch(present:length:)`` checks, in one flat array
+    /// (no reference counting per document and pattern).
+    let prefilters: [Prefilter]
+
+    /// The per-document checks of one pattern: the shortest match, the byte sets a document must
+    /// meet (an unknown set is all bytes, which any non-empty document meets), whether it has
+    /// `requires` strings to search for.
+    struct Prefilter {
+        var minLength: Int
+        var first: ByteSet
+        var required: ByteSet
+        var requiredAny: ByteSet
+        var searchesStrings: Bool
+
+        init(_ p: CompiledPattern) {
+            minLength = p.code.minLength
+            first = p.code.firstBytes ?? .all
+            required = p.code.requiredBytes ?? .all
+            requiredAny = p.requiredAnyByte ?? .all
+            searchesStrings = !p.requiredStrings.isEmpty
+        }
+
+        /// ``CompiledPattern/mayMatch(present:length:)`` for a non-empty document.
+        @inline(__always)
+        func mayMatch(present: ByteSet, length: Int) -> Bool {
+            length >= minLength && first.intersects(present) && required.intersects(present) && requiredAny.intersects(present)
+        }
+    }
 
     /// Compiles definitions; the first bad one throws (with its file and line).
     public init(definitions: [PatternDefinition], limits: PatternLimits = PatternLimits()) throws(PatternFileError) {
@@ -88,6 +116,10 @@ public final class PatternSet: @unchecked Sendable {
         self.compiled = compiled
         self.maxCaptures = compiled.map(\.code.captureCount).max() ?? 0
         self.plan = PatternPlan(compiled)
+        self.prefilters = compiled.map(Prefilter.init)
+        // A pattern the plan cannot place (more than 64 distinct filters or word groups) scans
+        // with its plain code: JIT it too.
+        for (i, p) in compiled.enumerated() where plan.slot[i] < 0 { p.code.compileJIT() }
     }
 
     /// Parses and compiles the text of one pattern file.
@@ -193,16 +225,21 @@ public final class PatternSet: @unchecked Sendable {
         // Which patterns run on this document, and the filters and word groups they need.
         var activeFilters: UInt64 = 0, activeGroups: UInt64 = 0
         let runs = scratch.runs
-        for i in compiled.indices {
-            let p = compiled[i]
-            runs[i] = scratch.langApplies[i] && p.mayMatch(present: present, length: text.count)
-                && p.holdsRequiredString(text)
+        let langApplies = scratch.langApplies
+        prefilters.withUnsafeBufferPointer { prefilters in
+        for i in prefilters.indices {
+            let f = prefilters[i]
+            // An empty text gives no span (empty matches are dropped): no pattern runs on it.
+            runs[i] = langApplies[i] && !text.isEmpty && f.mayMatch(present: present, length: text.count)
+                && (!f.searchesStrings || compiled[i].holdsRequiredString(text))
             guard runs[i] else { continue }
             let slot = plan.slot[i]
             if slot >= 0 {
                 if plan.isWords[i] { activeGroups |= UInt64(1) << UInt64(slot) } else { activeFilters |= UInt64(1) << UInt64(slot) }
             }
         }
+        }
+        if !text.isEmpty && spans.capacity < spans.count + 16 { spans.reserveCapacity(spans.count + 16) }
         if activeFilters | activeGroups != 0 {
             plan.candidates(in: text, filters: scratch.filterCandidates, words: scratch.wordCandidates,
                             activeFilters: activeFilters, activeGroups: activeGroups)
@@ -378,6 +415,10 @@ final class CompiledPattern: @unchecked Sendable {
     let branches: [(number: Int, name: String, label: String, value: ValueKind?, priority: Int, lead: Int)]
     /// Group numbers that are branches (not written under `groups`).
     let branchNumbers: Set<Int>
+    /// The named groups written under `groups`: those that are not branches, in number order.
+    let groupNames: [(number: Int, name: String)]
+    /// Whether two of them share a name (`(?J)`): the first one set is written.
+    let groupNamesRepeat: Bool
     let matchLimit: UInt32
     let depthLimit: UInt32
     let heapLimit: UInt32
@@ -402,7 +443,9 @@ final class CompiledPattern: @unchecked Sendable {
     init(_ def: PatternDefinition, limits: PatternLimits) throws(PatternFileError) {
         self.def = def
         do {
-            code = try PCRE2Code(regex: def.regex, options: def.flags.compileOptions)
+            // Not JIT-compiled yet: where the plan runs the anchored copy below, this one serves
+            // only the analysis and the plain matching of examples and tests (the interpreter).
+            code = try PCRE2Code(regex: def.regex, options: def.flags.compileOptions, jit: false)
         } catch {
             throw PatternFileError(file: def.file, line: def.line, pattern: def.name,
                                    kind: .regex(message: error.message, offset: error.offset))
@@ -429,6 +472,9 @@ final class CompiledPattern: @unchecked Sendable {
         }
         self.branches = branches
         branchNumbers = Set(branches.map(\.0))
+        let numbers = branchNumbers
+        groupNames = code.names.filter { !numbers.contains($0.number) }
+        groupNamesRepeat = Set(groupNames.map(\.name)).count != groupNames.count
         matchLimit = def.matchLimit ?? limits.matchLimit
         depthLimit = def.depthLimit ?? limits.depthLimit
         heapLimit = def.heapLimit ?? limits.heapLimit
@@ -443,6 +489,7 @@ final class CompiledPattern: @unchecked Sendable {
             : try? PCRE2Code(regex: def.regex, options: def.flags.compileOptions | UInt32(PCRE2_ANCHORED))
         anchored = anchoredCode
         start = anchoredCode == nil ? StartAnalysis() : analysis
+        if anchoredCode == nil { code.compileJIT() }
         firstCallLimit = min(limits.firstCallLimit, def.matchLimit ?? limits.matchLimit)
         workPerByte = limits.documentWorkPerByte
         workMinimum = limits.documentWorkMinimum
@@ -656,7 +703,7 @@ final class CompiledPattern: @unchecked Sendable {
 
     func run(in text: UnsafeBufferPointer<UInt8>, context: OpaquePointer, matchData: OpaquePointer,
              candidates: UnsafeBufferPointer<Int32>? = nil, spans: inout [Span], warnings: inout [Warning]) {
-        let names = code.names
+        let names = groupNames, namesRepeat = groupNamesRepeat
         let warning = forEachMatch(in: text, context: context, matchData: matchData, candidates: candidates) { _, ov in
             guard let r = spanRange(ov) else { return }
             var s = r.range.lowerBound
@@ -673,10 +720,11 @@ final class CompiledPattern: @unchecked Sendable {
             if !leadWords.isEmpty, s >= 2 { s = Self.leadStart(s, words: leadWordsByLastByte[Int(text[s - 2])], in: text) }
             var groups: [NamedGroup] = []
             if !names.isEmpty {
-                for (number, groupName) in names where !branchNumbers.contains(number) {
+                groups.reserveCapacity(names.count)
+                for (number, groupName) in names {
                     let gs = ov[2 * number], ge = ov[2 * number + 1]
                     guard gs != pcre2Unset, gs <= ge else { continue }
-                    if groups.contains(where: { $0.name == groupName }) { continue }  // (?J) duplicates: first set
+                    if namesRepeat && groups.contains(where: { $0.name == groupName }) { continue }  // (?J) duplicates: first set
                     groups.append(NamedGroup(name: groupName, value: String(decoding: UnsafeBufferPointer(rebasing: text[gs..<ge]), as: UTF8.self)))
                 }
             }

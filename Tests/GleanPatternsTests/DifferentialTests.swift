@@ -271,6 +271,25 @@ struct PlanDifferentialTests {
         #expect(n > 100)
     }
 
+    @Test("the default pack on words glued to non-ASCII letters, digits and marks: plan == plain")
+    func defaultPackOnGluedWords() {
+        // Letter runs of every length that end in bytes of every kind (the plan finds the end of
+        // a run of ASCII letters eight bytes at a time, so the run's end must be exact wherever
+        // it falls in a word of eight bytes).
+        var gen = RandomTexts(rng: TestRandom("the default pack on glued words: plan == plain"))
+        let glue = ["", "", "é", "ß", "ÿ", "Ж", "’", "0", "_", " ", " ", "\u{301}", "中", "😀", "-", "."]
+        let texts = (0..<400).map { _ -> String in
+            var out = ""
+            for _ in 0..<Int.random(in: 3...40, using: &gen.rng) {
+                out += RandomTexts.atoms[Int.random(in: 0..<RandomTexts.atoms.count, using: &gen.rng)]
+                out += glue[Int.random(in: 0..<glue.count, using: &gen.rng)]
+            }
+            return out
+        }
+        let n = Self.comparePlan(defaultPack, on: texts, gen.rng.label)
+        #expect(n > 100)
+    }
+
     /// Name words, heads, and the bytes that end or join them, for `start_before_words`.
     static let nameAtoms = ["New", "South", "Wales", "Rural", "Fire", "Service", "Labor", "Party", "Acme", "Pty", "Ltd",
                             "Group", "U.S.", "O'Brien", "Ökoworld", "Émile", "Bank", "West", "The", "of", "for", "and",
