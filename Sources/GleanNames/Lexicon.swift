@@ -35,6 +35,7 @@ public struct Lexicon: Sendable {
     var dictionary: [UInt64: [(bytes: [UInt8], label: String, kbId: String)]] = [:]
 
     public init(_ lists: NameLists) {
+        table.reserveCapacity(lists.given.count + lists.surnames.count + 1024)
         func add(_ words: Set<String>, _ flag: WordFlags) {
             for w in words { update(Array(w.utf8)) { $0.flags.insert(flag) } }
         }
@@ -60,15 +61,14 @@ public struct Lexicon: Sendable {
 
     mutating func update(_ bytes: [UInt8], _ change: (inout Entry) -> Void) {
         let h = Self.hash(bytes[...])
-        var bucket = table[h] ?? []
-        if let i = bucket.firstIndex(where: { $0.bytes == bytes }) {
-            change(&bucket[i])
+        // Changed in place: a copied bucket would cost an allocation per word at load.
+        if let i = table[h]?.firstIndex(where: { $0.bytes == bytes }) {
+            change(&table[h]![i])
         } else {
             var e = Entry(bytes: bytes)
             change(&e)
-            bucket.append(e)
+            table[h, default: []].append(e)
         }
-        table[h] = bucket
     }
 
     @inline(__always)

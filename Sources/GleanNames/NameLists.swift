@@ -45,16 +45,36 @@ public struct NameLists: Sendable {
 
     /// A missing or unreadable file is an error naming it.
     public init(directory: URL) throws {
-        func lines(_ name: String) throws -> [Substring] {
+        var digest = FNV1a()
+        // Lines are cut over bytes (a `String.split` walks grapheme clusters, which made loading
+        // the lists most of a short run's start-up), then each kept line becomes one `String`.
+        func lines(_ name: String) throws -> [String] {
             let url = directory.appendingPathComponent(name)
             guard let data = FileManager.default.contents(atPath: url.path) else {
                 throw NameListError(path: url.path, line: 0, reason: "cannot read the file")
             }
-            return String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-                .map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+            digest.add(Array(name.utf8)[...])
+            return data.withUnsafeBytes { raw -> [String] in
+                let bytes = raw.bindMemory(to: UInt8.self)
+                digest.add(bytes[...])
+                var out: [String] = []
+                var start = 0
+                while start <= bytes.count {
+                    var end = start
+                    while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+                    var last = end
+                    if last > start && bytes[last - 1] == 0x0D { last -= 1 }
+                    out.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<last]), as: UTF8.self))
+                    start = end + 1
+                }
+                return out
+            }
         }
         func words(_ name: String) throws -> Set<String> {
-            Set(try lines(name).filter { !$0.isEmpty && !$0.hasPrefix("#") }.map { String($0) })
+            let all = try lines(name)
+            var set = Set<String>(minimumCapacity: all.count)
+            for line in all where !line.isEmpty && !line.hasPrefix("#") { set.insert(line) }
+            return set
         }
         given = try words("given.txt").union(try words("given-world.txt"))
         ambiguousGiven = try words("ambiguous-given.txt")
@@ -66,20 +86,35 @@ public struct NameLists: Sendable {
         titles = try words("titles.txt")
         workCues = try words("work-cues.txt")
         for (n, line) in try lines("heads.tsv").enumerated() where !line.isEmpty && !line.hasPrefix("#") {
-            let f = line.split(separator: "\t", omittingEmptySubsequences: false)
+            let f = Self.fields(line)
             guard f.count >= 3, let position = HeadPosition(rawValue: String(f[2])) else {
                 throw NameListError(path: directory.appendingPathComponent("heads.tsv").path, line: n + 1,
                                     reason: "expected word<TAB>label<TAB>end|first|both|start")
             }
-            heads[String(f[0])] = (String(f[1]), position)
+            heads[f[0]] = (f[1], position)
         }
         for (n, line) in try lines("dictionary.tsv").enumerated() where !line.isEmpty && !line.hasPrefix("#") {
-            let f = line.split(separator: "\t", omittingEmptySubsequences: false)
+            let f = Self.fields(line)
             guard f.count >= 3 else {
                 throw NameListError(path: directory.appendingPathComponent("dictionary.tsv").path, line: n + 1,
                                     reason: "expected name<TAB>label<TAB>kb_id")
             }
-            if dictionary[String(f[0])] == nil { dictionary[String(f[0])] = (String(f[1]), String(f[2])) }
+            if dictionary[f[0]] == nil { dictionary[f[0]] = (f[1], f[2]) }
+        }
+        checksum = String(format: "fnv1a:%016llx", digest.value)
+    }
+
+    /// The tab-separated fields of a line, cut over bytes.
+    static func fields(_ line: String) -> [String] {
+        var line = line
+        return line.withUTF8 { bytes in
+            var out: [String] = []
+            var start = 0
+            for i in 0...bytes.count where i == bytes.count || bytes[i] == UInt8(ascii: "\t") {
+                out.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self))
+                start = i + 1
+            }
+            return out
         }
     }
 
@@ -91,17 +126,20 @@ public struct NameLists: Sendable {
         return try NameLists(directory: models.appendingPathComponent("names"))
     }
 
-    /// A checksum of every list, for summaries.
-    var checksum: String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        func add(_ s: String) { for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }; h = (h ^ 0xFF) &* 0x100_0000_01B3 }
-        for set in [given, ambiguousGiven, surnames, connectors, particles, stop, titles, workCues] {
-            for w in set.sorted() { add(w) }
-            add("|")
-        }
-        for (w, v) in heads.sorted(by: { $0.key < $1.key }) { add(w); add(v.label); add(v.position.rawValue) }
-        for (w, v) in dictionary.sorted(by: { $0.key < $1.key }) { add(w); add(v.label); add(v.kbId) }
-        return String(format: "fnv1a:%016llx", h)
+    /// A checksum of every list file as read (names and bytes, FNV-1a), for summaries and the
+    /// resume fingerprint.
+    public private(set) var checksum: String = "fnv1a:none"
+}
+
+/// FNV-1a, 64 bits, over byte runs: a small, stable checksum (not for security).
+struct FNV1a {
+    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+    mutating func add(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) {
+        for b in bytes { value = (value ^ UInt64(b)) &* 0x100_0000_01B3 }
+        value = (value ^ 0xFF) &* 0x100_0000_01B3
+    }
+    mutating func add(_ bytes: ArraySlice<UInt8>) {
+        bytes.withUnsafeBufferPointer { add($0[...]) }
     }
 }
 
