@@ -20,9 +20,16 @@ done
 flags=(-sanitize=fuzzer,address -parse-as-library -g -I "$bin/Modules" -I "$bin"
        -Xcc -fmodule-map-file="$PWD/Sources/CPCRE2/module.modulemap"
        -lpcre2-8 -licui18n -licuuc -licudata -lz -lzstd)
+# The work counters of the annotate and gazetteer targets (Fuzz/Targets/WorkCounters.swift)
+# define ICU's entry points, whose names carry the ICU version.
+icu_suffix=$(sed -n 's/^#define U_ICU_VERSION_SUFFIX //p' "$(pkg-config --variable=includedir icu-uc 2>/dev/null || echo /usr/include)/unicode/uvernum.h")
+[ -n "$icu_suffix" ] || { echo "Fuzz/build.sh: ICU's version suffix not found in unicode/uvernum.h" >&2; exit 1; }
+sed "s/ICUSUFFIX/$icu_suffix/g" Fuzz/Targets/WorkCounters.swift >"$scratch/WorkCounters.swift"
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=(record annotate glz gazetteer)
 for t in "${targets[@]}"; do
   echo "fuzz target $t" >&2
-  swiftc "${flags[@]}" -module-name "Fuzz_$t" Fuzz/Targets/Invariants.swift "Fuzz/Targets/$t.swift" "${objects[@]}" -o "$out/$t"
+  sources=(Fuzz/Targets/Invariants.swift "Fuzz/Targets/$t.swift")
+  case $t in annotate|gazetteer) sources+=("$scratch/WorkCounters.swift") ;; esac
+  swiftc "${flags[@]}" -module-name "Fuzz_$t" "${sources[@]}" "${objects[@]}" -o "$out/$t"
 done
