@@ -21,6 +21,13 @@ import GleanCore
 ///    at the start of a sentence needs a known surname after it; a given name that another
 ///    stage found as a place needs a known surname after it ("Paris Hilton", not "Sydney Swans").
 ///
+/// 6. one capitalised word before a corporate title, inside a sentence: ORG ("Qantas Chief
+///    Executive Geoff Dixon", "Telstra chairman Bob Mansfield"); not a person's name, a place,
+///    a title or a title's modifier ("Deputy Chief Executive");
+/// 7. a region word before a place that another stage found: "Central New York", "Eastern
+///    Europe" (LOC), "Greater Sydney" (GPE); unless that stage found the whole ("Western
+///    Australia").
+///
 /// Candidates have priority -1: when a names candidate and a gazetteer or pattern candidate
 /// cover the same tokens, the other stage's label wins ("Rhode Island" stays GPE).
 ///
@@ -36,6 +43,18 @@ public struct NameFinder: Sendable {
     public let lexicon: Lexicon
     static let romanNumerals: Set<String> = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV", "XVI"]
     static let placeLabels: Set<String> = ["GPE", "LOC", "NORP", "FAC"]
+    /// Abbreviations that open a place's name with their period: "St. Lawrence River", "Mt. Hood".
+    static let nameAbbreviations: Set<String> = ["St", "Mt", "Ft", "Pt"]
+    /// Words before a corporate title that are no organisation: "Deputy Chief Executive".
+    static let titleModifiers: Set<String> = ["Deputy", "Former", "Acting", "Assistant", "Associate", "Joint", "Interim",
+                                              "Senior", "Executive", "Group", "Company", "Vice", "Co"]
+    /// Words that make a region of the place they precede: "Central New York", "Eastern Europe"
+    /// (LOC); "Greater" makes a city's area ("Greater Sydney", GPE).
+    static let regionWords: [String: String] = [
+        "Northern": "LOC", "Southern": "LOC", "Eastern": "LOC", "Western": "LOC", "Central": "LOC",
+        "Northeastern": "LOC", "Northwestern": "LOC", "Southeastern": "LOC", "Southwestern": "LOC",
+        "Upstate": "LOC", "Downstate": "LOC", "Greater": "GPE",
+    ]
 
     public init(lists: NameLists) {
         self.lists = lists
@@ -59,13 +78,18 @@ public struct NameFinder: Sendable {
     /// place guard).
     public func find(in document: Document) -> [Span] {
         var state = State(text: document.text, tokens: document.tokens, lexicon: lexicon)
-        // Single-token place candidates from earlier stages, by token index.
+        // Place candidates from earlier stages, by token index: single tokens (for the guards) and
+        // the longest GPE or LOC that starts at each token (for region words).
         for group in document.spanGroups {
-            for s in group.spans where s.endToken - s.firstToken == 1 && Self.placeLabels.contains(s.label) {
-                state.places.insert(s.firstToken)
+            for s in group.spans where Self.placeLabels.contains(s.label) {
+                if s.endToken - s.firstToken == 1 { state.places.insert(s.firstToken) }
+                if s.label == "GPE" || s.label == "LOC" {
+                    state.placeEnds[s.firstToken] = max(state.placeEnds[s.firstToken] ?? 0, s.endToken)
+                }
             }
         }
         state.run()
+        state.regions()
         return state.out
     }
 
@@ -74,6 +98,8 @@ public struct NameFinder: Sendable {
         let tokens: [Token]
         let lexicon: Lexicon
         var places: Set<Int> = []
+        /// The end token of the longest GPE or LOC candidate starting at a token.
+        var placeEnds: [Int: Int] = [:]
         var out: [Span] = []
 
         init(text: [UInt8], tokens: [Token], lexicon: Lexicon) {
@@ -150,12 +176,14 @@ public struct NameFinder: Sendable {
                let part = lexicon.lookup(text[start..<tokens[i].end]), part.flags.contains(.given) {
                 e.flags.insert(.given)
             }
-            if abbreviation, last + 1 < tokens.count, isPunct(last + 1, 0x2E), touching(last, last + 1),
+            let placeAbbreviation = last == i && NameFinder.nameAbbreviations.contains(String(decoding: text[start..<end], as: UTF8.self))
+            if abbreviation || placeAbbreviation, last + 1 < tokens.count, isPunct(last + 1, 0x2E), touching(last, last + 1),
                spaced(last + 1, last + 2), isCapitalised(last + 2) {
-                // "J." / "U.S.": the period belongs to the element when a name follows it.
+                // "J." / "U.S.": the period belongs to the element when a name follows it;
+                // "St." stays a word, the start of a place's name ("St. Lawrence River").
                 e.last = last + 1
                 e.end = tokens[last + 1].end
-                e.kind = .initial
+                if !placeAbbreviation { e.kind = .initial }
             }
             return e
         }
@@ -195,6 +223,12 @@ public struct NameFinder: Sendable {
                         continue
                     }
                     break
+                }
+                // "Telstra chairman ...": one word before a lower-case corporate title.
+                if seq.count == 1, corporateTitleFollows(j), organisationBeforeTitle(first) {
+                    emit(first.first, first.last, "ORG", "org:title")
+                    i = j + 1
+                    continue
                 }
                 // After a work cue: "the track My Sweet Lord".
                 if first.first > 0, spaced(first.first - 1, first.first), lowerFlags(first.first - 1).contains(.workCue),
@@ -259,7 +293,11 @@ public struct NameFinder: Sendable {
             }
             // A title splits it: "Liberal Party President Shane Stone".
             if let t = seg.firstIndex(where: isTitle) {
-                classify(seg[lo..<t])
+                if t == lo + 1, corporateTitle(seg, at: t), organisationBeforeTitle(seg[lo]) {
+                    emit(seg[lo].first, seg[lo].last, "ORG", "org:title")
+                } else {
+                    classify(seg[lo..<t])
+                }
                 let rest = seg[(t + 1)...]
                 // Two or three plain capitalised words after a title: "Chief Executive Geoff Dixon".
                 if (2...3).contains(rest.count),
@@ -342,12 +380,49 @@ public struct NameFinder: Sendable {
                     // A place found by another stage: "Sydney Swans" is not a person.
                     if !knownSurname && (places.contains(e.first) || places.contains(next.first)) { ok = false }
                     if ok {
-                        emit(e.first, seg[end].last, "PERSON", "person:given")
+                        emit(e.first, seg[end].last, "PERSON", ambiguous ? "person:given-ambiguous" : "person:given")
                         k = end + 1
                         continue
                     }
                 }
                 k += 1
+            }
+        }
+
+        func word(_ i: Int) -> String { String(decoding: text[tokens[i].start..<tokens[i].end], as: UTF8.self) }
+
+        /// Rule 6: "Chief Executive", "Chairman", "Chairwoman" at element t of a sequence.
+        func corporateTitle(_ seg: ArraySlice<Element>, at t: Int) -> Bool {
+            let w = word(seg[t].first)
+            if w == "Chairman" || w == "Chairwoman" { return true }
+            return w == "Chief" && t + 1 < seg.endIndex && seg[t + 1].kind == .word && word(seg[t + 1].first) == "Executive"
+        }
+
+        /// Rule 6: "chief executive", "chairman", "chairwoman", "managing director" right after token j.
+        func corporateTitleFollows(_ j: Int) -> Bool {
+            guard spaced(j, j + 1), tokens[j + 1].kind == .word else { return false }
+            let w = word(j + 1)
+            if w == "chairman" || w == "chairwoman" { return true }
+            guard w == "chief" || w == "managing", spaced(j + 1, j + 2), tokens[j + 2].kind == .word else { return false }
+            return word(j + 2) == (w == "chief" ? "executive" : "director")
+        }
+
+        /// Rule 6: one plain capitalised word inside a sentence that no list knows as a name part.
+        func organisationBeforeTitle(_ e: Element) -> Bool {
+            e.kind == .word && e.last == e.first && e.flags.isDisjoint(with: [.given, .ambiguousGiven, .surname, .stop, .title, .numeral])
+                && head(e) == nil && !places.contains(e.first) && !sentenceStart(e.first)
+                && !NameFinder.titleModifiers.contains(word(e.first))
+        }
+
+        /// Rule 7: a region word, one space, then a GPE or LOC of another stage that does not
+        /// start at the region word itself.
+        mutating func regions() {
+            guard !placeEnds.isEmpty else { return }
+            for i in tokens.indices where i + 1 < tokens.count && placeEnds[i] == nil {
+                guard let end = placeEnds[i + 1], spaced(i, i + 1), isCapitalised(i),
+                      let label = NameFinder.regionWords[String(decoding: text[tokens[i].start..<tokens[i].end], as: UTF8.self)]
+                else { continue }
+                emit(i, end - 1, label, "region")
             }
         }
 
