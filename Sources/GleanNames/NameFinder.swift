@@ -18,7 +18,8 @@ import GleanCore
 ///    a given name followed by capitalised words, initials or particles: PERSON
 ///    ("Henry Hudson", "George W Bush", "Ludwig van Beethoven"); initials followed by a
 ///    capitalised word: PERSON ("J. R. R. Tolkien"); two words inside a sentence of which the
-///    second is a known surname, neither a place nor in another list, not after a preposition
+///    second is a known surname that is no English word ("Hewitt", not "Hill"), neither a
+///    place nor in another list, not after a preposition
 ///    of place ("world number one Lleyton Hewitt"; not "at Swan Hill"). Guards: an ambiguous given name ("Mark")
 ///    at the start of a sentence needs a known surname after it; a given name that another
 ///    stage found as a place needs a known surname after it ("Paris Hilton", not "Sydney Swans").
@@ -450,7 +451,7 @@ public struct NameFinder: Sendable {
             let x = seg[seg.startIndex], y = seg[seg.startIndex + 1]
             let excluded: WordFlags = [.stop, .title, .numeral, .given, .ambiguousGiven]
             guard nameLike(x), nameLike(y), hasSurname(y), x.flags.isDisjoint(with: excluded),
-                  y.flags.isDisjoint(with: [.stop, .title, .numeral]), head(x) == nil, head(y) == nil,
+                  y.flags.isDisjoint(with: [.stop, .title, .numeral, .ambiguousSurname]), head(x) == nil, head(y) == nil,
                   !places.contains(x.first), !places.contains(y.first), !sentenceStart(x.first) else { return false }
             if x.first > 0, isCapitalised(x.first - 1) { return false }
             // After a preposition of place or time it is a place or a day: "at Swan Hill",

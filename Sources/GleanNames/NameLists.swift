@@ -31,6 +31,8 @@ public struct NameLists: Sendable {
     /// Given names that are also lower-case English words ("Mark", "Will").
     public var ambiguousGiven: Set<String> = []
     public var surnames: Set<String> = []
+    /// Surnames that are also lower-case English words ("Hill", "House", "Forest").
+    public var ambiguousSurnames: Set<String> = []
     public var heads: [String: (label: String, position: HeadPosition)] = [:]
     public var connectors: Set<String> = []
     public var particles: Set<String> = []
@@ -60,6 +62,7 @@ public struct NameLists: Sendable {
         ambiguousGiven = try words("ambiguous-given.txt")
         // Capitalise like text: the Census lists are title case already ("Mcdonald" stays so).
         surnames = try words("surnames.txt")
+        ambiguousSurnames = try words("ambiguous-surnames.txt")
         connectors = try words("connectors.txt")
         particles = try words("particles.txt")
         stop = try words("stop.txt")
@@ -95,7 +98,7 @@ public struct NameLists: Sendable {
     var checksum: String {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         func add(_ s: String) { for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }; h = (h ^ 0xFF) &* 0x100_0000_01B3 }
-        for set in [given, ambiguousGiven, surnames, connectors, particles, stop, titles, workCues] {
+        for set in [given, ambiguousGiven, surnames, ambiguousSurnames, connectors, particles, stop, titles, workCues] {
             for w in set.sorted() { add(w) }
             add("|")
         }

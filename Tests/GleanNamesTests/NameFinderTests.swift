@@ -102,6 +102,7 @@ enum Fixture {
         ("unknown name + surname after a preposition of place", "the finish line at Swan Hill and", ["PERSON Swan Hill"]),
         ("unknown name + surname after a preposition", "celebrated as Evacuation Day since", ["PERSON Evacuation Day"]),
         ("all capitals before a surname", "the NSW Hewitt report", ["PERSON NSW Hewitt"]),
+        ("a surname that is an English word", "outside Kirribilli House yesterday, and Pilkem Ridge", ["PERSON Kirribilli House", "PERSON Pilkem Ridge"]),
         ("a place abbreviation is not an initial", "St. Kilda won the game", ["PERSON St. Kilda"]),
         ("a place abbreviation alone", "He lives on St. and walks", ["LOC St."]),
         ("an ambiguous given name is named so", "Will Smith sang and Mark Taylor spoke", ["PERSON Will Smith person:given"]),
