@@ -145,6 +145,7 @@ def main():
     given = sorted((n for n, p in given.items() if p >= args.min_given), key=lambda n: -given[n])
     surnames = [n for n, p in census(os.path.join(args.census, "dist.all.last")) if p >= args.min_surname]
     ambiguous = [n for n in given if n.lower() in lower_words]
+    ambiguous_surnames = [n for n in surnames if n.lower() in lower_words]
     plain = [n for n in given if n.lower() not in lower_words]
     person_names = set(given) | set(surnames)
 
@@ -192,6 +193,8 @@ def main():
           "# Built by scripts/build-names.py.\n", ambiguous)
     write("surnames.txt", f"# Surnames, most frequent first: {src}; frequency >= {args.min_surname}%.\n"
           "# Built by scripts/build-names.py.\n", surnames)
+    write("ambiguous-surnames.txt", f"# Surnames that are also lower-case English words (Debian wamerican): {src}.\n"
+          "# Built by scripts/build-names.py.\n", ambiguous_surnames)
     write("dictionary.tsv", "# Names from WordNet 3.0 (Princeton University, WordNet licence; Debian wordnet-base\n"
           "# data.noun): LOC = instances of rivers, seas, oceans, continents, mountain ranges, lakes,\n"
           "# deserts, peninsulas, gulfs, bays, straits, valleys, mountains, geographical areas; ORG and\n"

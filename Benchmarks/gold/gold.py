@@ -53,6 +53,10 @@ EXTRA = os.path.join(ROOT, "Benchmarks", "work", "gold-extra.jsonl")
 EXTRA_SOURCES = [
     ("ny-1", "gensim/test/test_data/para2para_text1.txt", 1),
     ("ny-2", "gensim/test/test_data/para2para_text1.txt", 2),
+    ("ny-3", "gensim/test/test_data/para2para_text1.txt", 3),
+    ("ny-4", "gensim/test/test_data/para2para_text1.txt", 4),
+    ("ny-5", "gensim/test/test_data/para2para_text1.txt", 5),
+    ("ny-6", "gensim/test/test_data/para2para_text1.txt", 6),
     ("berlin-1", "gensim/test/test_data/para2para_text2.txt", 1),
     ("berlin-2", "gensim/test/test_data/para2para_text2.txt", 2),
 ]

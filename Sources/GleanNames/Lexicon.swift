@@ -12,6 +12,8 @@ public struct WordFlags: OptionSet, Sendable {
     public static let workCue = WordFlags(rawValue: 1 << 7)
     /// "II", "IV": a regnal or war number after a name.
     public static let numeral = WordFlags(rawValue: 1 << 8)
+    /// A surname that is also a lower-case English word ("Hill", "House").
+    public static let ambiguousSurname = WordFlags(rawValue: 1 << 9)
 }
 
 /// The word lists of ``NameLists`` as one hash table over UTF-8 bytes (FNV-1a, 64 bits), so the
@@ -42,6 +44,7 @@ public struct Lexicon: Sendable {
         add(lists.given, .given)
         add(lists.ambiguousGiven, .ambiguousGiven)
         add(lists.surnames, .surname)
+        add(lists.ambiguousSurnames, .ambiguousSurname)
         add(lists.stop, .stop)
         add(lists.titles, .title)
         add(lists.connectors, .connector)

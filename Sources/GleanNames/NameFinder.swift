@@ -17,9 +17,19 @@ import GleanCore
 /// 5. two or three capitalised words after a title: PERSON ("Chief Executive Geoff Dixon");
 ///    a given name followed by capitalised words, initials or particles: PERSON
 ///    ("Henry Hudson", "George W Bush", "Ludwig van Beethoven"); initials followed by a
-///    capitalised word: PERSON ("J. R. R. Tolkien"). Guards: an ambiguous given name ("Mark")
+///    capitalised word: PERSON ("J. R. R. Tolkien"); two words inside a sentence of which the
+///    second is a known surname that is no English word ("Hewitt", not "Hill"), neither a
+///    place nor in another list, not after a preposition
+///    of place ("world number one Lleyton Hewitt"; not "at Swan Hill"). Guards: an ambiguous given name ("Mark")
 ///    at the start of a sentence needs a known surname after it; a given name that another
 ///    stage found as a place needs a known surname after it ("Paris Hilton", not "Sydney Swans").
+///
+/// 6. one capitalised word before a corporate title, inside a sentence: ORG ("Qantas Chief
+///    Executive Geoff Dixon", "Telstra chairman Bob Mansfield"); not a person's name, a place,
+///    a title or a title's modifier ("Deputy Chief Executive");
+/// 7. a region word before a place that another stage found: "Central New York", "Eastern
+///    Europe" (LOC), "Greater Sydney" (GPE); unless that stage found the whole ("Western
+///    Australia").
 ///
 /// Candidates have priority -1: when a names candidate and a gazetteer or pattern candidate
 /// cover the same tokens, the other stage's label wins ("Rhode Island" stays GPE).
@@ -36,6 +46,20 @@ public struct NameFinder: Sendable {
     public let lexicon: Lexicon
     static let romanNumerals: Set<String> = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV", "XVI"]
     static let placeLabels: Set<String> = ["GPE", "LOC", "NORP", "FAC"]
+    /// Abbreviations that open a place's name with their period: "St. Lawrence River", "Mt. Hood".
+    static let nameAbbreviations: Set<String> = ["St", "Mt", "Ft", "Pt"]
+    /// Words before a corporate title that are no organisation: "Deputy Chief Executive".
+    static let titleModifiers: Set<String> = ["Deputy", "Former", "Acting", "Assistant", "Associate", "Joint", "Interim",
+                                              "Senior", "Executive", "Group", "Company", "Vice", "Co"]
+    /// Prepositions before which two unknown capitalised words are a place, not a person.
+    static let placePrepositions = ["at", "in", "near", "to", "from", "as", "into", "on", "of", "across", "via"]
+    /// Words that make a region of the place they precede: "Central New York", "Eastern Europe"
+    /// (LOC); "Greater" makes a city's area ("Greater Sydney", GPE).
+    static let regionWords: [String: String] = [
+        "Northern": "LOC", "Southern": "LOC", "Eastern": "LOC", "Western": "LOC", "Central": "LOC",
+        "Northeastern": "LOC", "Northwestern": "LOC", "Southeastern": "LOC", "Southwestern": "LOC",
+        "Upstate": "LOC", "Downstate": "LOC", "Greater": "GPE",
+    ]
 
     public init(lists: NameLists) {
         self.lists = lists
@@ -59,13 +83,19 @@ public struct NameFinder: Sendable {
     /// place guard).
     public func find(in document: Document) -> [Span] {
         var state = State(text: document.text, tokens: document.tokens, lexicon: lexicon)
-        // Single-token place candidates from earlier stages, by token index.
+        // Place candidates from earlier stages, by token index: single tokens (for the guards) and
+        // the longest GPE or LOC that starts at each token (for region words).
         for group in document.spanGroups {
-            for s in group.spans where s.endToken - s.firstToken == 1 && Self.placeLabels.contains(s.label) {
-                state.places.insert(s.firstToken)
+            for s in group.spans {
+                // Compared, not hashed: most spans are not places.
+                let area = s.label == "GPE" || s.label == "LOC"
+                guard area || s.label == "NORP" || s.label == "FAC" else { continue }
+                if s.endToken - s.firstToken == 1 { state.places.insert(s.firstToken) }
+                if area { state.areas.append((s.firstToken, s.endToken)) }
             }
         }
         state.run()
+        state.regions()
         return state.out
     }
 
@@ -74,6 +104,8 @@ public struct NameFinder: Sendable {
         let tokens: [Token]
         let lexicon: Lexicon
         var places: Set<Int> = []
+        /// The GPE and LOC candidates of other stages, (first token, end token).
+        var areas: [(start: Int, end: Int)] = []
         var out: [Span] = []
 
         init(text: [UInt8], tokens: [Token], lexicon: Lexicon) {
@@ -150,12 +182,16 @@ public struct NameFinder: Sendable {
                let part = lexicon.lookup(text[start..<tokens[i].end]), part.flags.contains(.given) {
                 e.flags.insert(.given)
             }
-            if abbreviation, last + 1 < tokens.count, isPunct(last + 1, 0x2E), touching(last, last + 1),
+            // Two bytes, "t" second, checked before a String is made.
+            let placeAbbreviation = last == i && end - start == 2 && text[start + 1] == 0x74
+                && NameFinder.nameAbbreviations.contains(String(decoding: text[start..<end], as: UTF8.self))
+            if abbreviation || placeAbbreviation, last + 1 < tokens.count, isPunct(last + 1, 0x2E), touching(last, last + 1),
                spaced(last + 1, last + 2), isCapitalised(last + 2) {
-                // "J." / "U.S.": the period belongs to the element when a name follows it.
+                // "J." / "U.S.": the period belongs to the element when a name follows it;
+                // "St." stays a word, the start of a place's name ("St. Lawrence River").
                 e.last = last + 1
                 e.end = tokens[last + 1].end
-                e.kind = .initial
+                if !placeAbbreviation { e.kind = .initial }
             }
             return e
         }
@@ -195,6 +231,12 @@ public struct NameFinder: Sendable {
                         continue
                     }
                     break
+                }
+                // "Telstra chairman ...": one word before a lower-case corporate title.
+                if seq.count == 1, corporateTitleFollows(j), organisationBeforeTitle(first) {
+                    emit(first.first, first.last, "ORG", "org:title")
+                    i = j + 1
+                    continue
                 }
                 // After a work cue: "the track My Sweet Lord".
                 if first.first > 0, spaced(first.first - 1, first.first), lowerFlags(first.first - 1).contains(.workCue),
@@ -259,7 +301,11 @@ public struct NameFinder: Sendable {
             }
             // A title splits it: "Liberal Party President Shane Stone".
             if let t = seg.firstIndex(where: isTitle) {
-                classify(seg[lo..<t])
+                if t == lo + 1, corporateTitle(seg, at: t), organisationBeforeTitle(seg[lo]) {
+                    emit(seg[lo].first, seg[lo].last, "ORG", "org:title")
+                } else {
+                    classify(seg[lo..<t])
+                }
                 let rest = seg[(t + 1)...]
                 // Two or three plain capitalised words after a title: "Chief Executive Geoff Dixon".
                 if (2...3).contains(rest.count),
@@ -322,6 +368,10 @@ public struct NameFinder: Sendable {
 
         /// PERSON rules over a sequence with no heads.
         mutating func people(_ seg: ArraySlice<Element>) {
+            if surnamePair(seg) {
+                emit(seg[seg.startIndex].first, seg[seg.startIndex + 1].last, "PERSON", "person:surname")
+                return
+            }
             var k = seg.startIndex
             while k < seg.endIndex {
                 let e = seg[k]
@@ -342,12 +392,93 @@ public struct NameFinder: Sendable {
                     // A place found by another stage: "Sydney Swans" is not a person.
                     if !knownSurname && (places.contains(e.first) || places.contains(next.first)) { ok = false }
                     if ok {
-                        emit(e.first, seg[end].last, "PERSON", "person:given")
+                        emit(e.first, seg[end].last, "PERSON", ambiguous ? "person:given-ambiguous" : "person:given")
                         k = end + 1
                         continue
                     }
                 }
                 k += 1
+            }
+        }
+
+        func word(_ i: Int) -> String { String(decoding: text[tokens[i].start..<tokens[i].end], as: UTF8.self) }
+
+        /// Token i is the word w (bytes compared, no String made).
+        func isWord(_ i: Int, _ w: String) -> Bool {
+            i < tokens.count && tokens[i].end - tokens[i].start == w.utf8.count && text[tokens[i].start..<tokens[i].end].elementsEqual(w.utf8)
+        }
+
+        /// Rule 6: "Chief Executive", "Chairman", "Chairwoman" at element t of a sequence.
+        func corporateTitle(_ seg: ArraySlice<Element>, at t: Int) -> Bool {
+            let i = seg[t].first
+            if isWord(i, "Chairman") || isWord(i, "Chairwoman") { return true }
+            return isWord(i, "Chief") && t + 1 < seg.endIndex && seg[t + 1].kind == .word && isWord(seg[t + 1].first, "Executive")
+        }
+
+        /// Rule 6: "chief executive", "chairman", "chairwoman", "managing director" right after token j.
+        func corporateTitleFollows(_ j: Int) -> Bool {
+            guard spaced(j, j + 1), text[tokens[j + 1].start] == 0x63 || text[tokens[j + 1].start] == 0x6D else { return false }
+            if isWord(j + 1, "chairman") || isWord(j + 1, "chairwoman") { return true }
+            guard spaced(j + 1, j + 2) else { return false }
+            return isWord(j + 1, "chief") ? isWord(j + 2, "executive") : isWord(j + 1, "managing") && isWord(j + 2, "director")
+        }
+
+        /// Rule 6: one plain capitalised word inside a sentence that no list knows as a name part.
+        func organisationBeforeTitle(_ e: Element) -> Bool {
+            e.kind == .word && e.last == e.first && e.flags.isDisjoint(with: [.given, .ambiguousGiven, .surname, .stop, .title, .numeral])
+                && head(e) == nil && !places.contains(e.first) && !sentenceStart(e.first)
+                && !NameFinder.titleModifiers.contains(word(e.first))
+        }
+
+        /// A known surname, or a hyphenated one whose first part is known ("Sanchez-Vicario").
+        func hasSurname(_ e: Element) -> Bool {
+            if e.flags.contains(.surname) { return true }
+            guard e.last > e.first else { return false }
+            return lexicon.lookup(text[tokens[e.first].start..<tokens[e.first].end])?.flags.contains(.surname) ?? false
+        }
+
+        /// A word of three letters or more, capitalised, not all capitals ("Lleyton", not "NSW").
+        func nameLike(_ e: Element) -> Bool {
+            guard e.kind == .word, e.end - e.start >= 3 else { return false }
+            return text[tokens[e.first].start + 1..<tokens[e.first].end].contains { $0 >= 0x61 && $0 <= 0x7A }
+        }
+
+        /// Rule 5, a name no list gives: exactly two words inside a sentence, the second a known
+        /// surname ("world number one Lleyton Hewitt", "Arantxa Sanchez-Vicario"); neither a
+        /// place, a title, a stop word, a head or a numeral, and no capitalised word before.
+        func surnamePair(_ seg: ArraySlice<Element>) -> Bool {
+            guard seg.count == 2 else { return false }
+            let x = seg[seg.startIndex], y = seg[seg.startIndex + 1]
+            let excluded: WordFlags = [.stop, .title, .numeral, .given, .ambiguousGiven]
+            guard nameLike(x), nameLike(y), hasSurname(y), x.flags.isDisjoint(with: excluded),
+                  y.flags.isDisjoint(with: [.stop, .title, .numeral, .ambiguousSurname]), head(x) == nil, head(y) == nil,
+                  !places.contains(x.first), !places.contains(y.first), !sentenceStart(x.first) else { return false }
+            if x.first > 0, isCapitalised(x.first - 1) { return false }
+            // After a preposition of place or time it is a place or a day: "at Swan Hill",
+            // "celebrated as Evacuation Day".
+            if x.first > 0, NameFinder.placePrepositions.contains(where: { isWord(x.first - 1, $0) }) { return false }
+            return true
+        }
+
+        /// Rule 7: a region word, one space, then a GPE or LOC of another stage that does not
+        /// start at the region word itself.
+        mutating func regions() {
+            guard !areas.isEmpty else { return }
+            // In text order, the longest first at each start; no hashing per token.
+            areas.sort { $0.start < $1.start || ($0.start == $1.start && $0.end > $1.end) }
+            var k = 0
+            var previousStart = -1
+            while k < areas.count {
+                let (start, end) = areas[k]
+                var n = k + 1
+                while n < areas.count, areas[n].start == start { n += 1 }
+                let i = start - 1
+                if start > 0, previousStart != i, spaced(i, start), isCapitalised(i),
+                   let label = NameFinder.regionWords[String(decoding: text[tokens[i].start..<tokens[i].end], as: UTF8.self)] {
+                    emit(i, end - 1, label, "region")
+                }
+                previousStart = start
+                k = n
             }
         }
 

@@ -31,6 +31,8 @@ public struct NameLists: Sendable {
     /// Given names that are also lower-case English words ("Mark", "Will").
     public var ambiguousGiven: Set<String> = []
     public var surnames: Set<String> = []
+    /// Surnames that are also lower-case English words ("Hill", "House", "Forest").
+    public var ambiguousSurnames: Set<String> = []
     public var heads: [String: (label: String, position: HeadPosition)] = [:]
     public var connectors: Set<String> = []
     public var particles: Set<String> = []
@@ -80,6 +82,7 @@ public struct NameLists: Sendable {
         ambiguousGiven = try words("ambiguous-given.txt")
         // Capitalise like text: the Census lists are title case already ("Mcdonald" stays so).
         surnames = try words("surnames.txt")
+        ambiguousSurnames = try words("ambiguous-surnames.txt")
         connectors = try words("connectors.txt")
         particles = try words("particles.txt")
         stop = try words("stop.txt")

@@ -6,6 +6,15 @@ import GleanCore
 /// - A PERSON of two tokens or more ("Winston Churchill") makes a later capitalised token equal
 ///   to its last word ("Churchill") that PERSON, whether no entity covers it or a one-token
 ///   entity of another label (GPE, LOC, ORG, NORP, FAC) does ("Churchill" the town).
+/// - A PERSON of two tokens or more that the names stage found by its given name
+///   ("Arnaud Clement", rule `person:given`; not an ambiguous given name such as "Mark") makes a
+///   later capitalised token equal to its first word ("Arnaud") that PERSON, where no entity
+///   covers it and no capitalised word follows it.
+/// - A PERSON of one token found after a title or role word ("President Musharraf", patterns
+///   `person-title`, `person-cue`) labels a later equal token as a surname does.
+/// - An ORG of one token found before a corporate title ("Qantas Chief Executive", rule
+///   `org:title`) makes every equal capitalised token of the document that ORG, before or after,
+///   where no entity covers it.
 /// - A long form followed by its acronym in parentheses ("Institute for the Study of War
 ///   (ISW)") makes the acronym, there and later, an entity of the long form's label with its
 ///   kb_id.
@@ -27,6 +36,8 @@ public enum Propagation {
         var kbId: String
         var from: Int   // first token after the defining mention
         var rule: String
+        /// Only where no entity covers the token and no capitalised word follows it.
+        var fillOnly = false
     }
 
     public static func apply(_ document: inout Document) {
@@ -60,11 +71,23 @@ public enum Propagation {
         }
         for e in document.entities {
             let n = e.endToken - e.firstToken
+            if e.label == "PERSON", n == 1, e.source == .pattern, e.name == "person-title" || e.name == "person-cue",
+               tokens[e.firstToken].end - tokens[e.firstToken].start > 1, capitalised(e.firstToken) {
+                define(bytes(e.firstToken), Origin(label: "PERSON", kbId: e.kbId, from: e.endToken, rule: "propagation:surname"), replacing: false)
+            }
+            if e.label == "ORG", n == 1, e.source == .names, e.name == "org:title" {
+                define(bytes(e.firstToken), Origin(label: "ORG", kbId: e.kbId, from: 0, rule: "propagation:organisation", fillOnly: true),
+                       replacing: false)
+            }
             if e.label == "PERSON", n >= 2 {
                 let last = e.endToken - 1
                 let word = string(last)
                 if word.utf8.count > 1, capitalised(last), !NameFinder.romanNumerals.contains(word) {
                     define(bytes(last), Origin(label: "PERSON", kbId: e.kbId, from: e.endToken, rule: "propagation:surname"), replacing: false)
+                }
+                if e.source == .names, e.name == "person:given", tokens[e.firstToken].end - tokens[e.firstToken].start > 1 {
+                    define(bytes(e.firstToken), Origin(label: "PERSON", kbId: e.kbId, from: e.endToken, rule: "propagation:given", fillOnly: true),
+                           replacing: false)
                 }
             }
             // "Institute for the Study of War (ISW)"
@@ -89,6 +112,11 @@ public enum Propagation {
         for i in tokens.indices where capitalised(i) {
             guard let origin = lookup(bytes(i)), i >= origin.from else { continue }
             let k = cover[i]
+            if origin.fillOnly {
+                let next = i + 1
+                let followed = next < tokens.count && capitalised(next) && tokens[next].start == tokens[i].end + 1
+                if k >= 0 || followed { continue }
+            }
             if k >= 0 {
                 let e = document.entities[k]
                 guard e.endToken - e.firstToken == 1, e.label != origin.label, replaceable.contains(e.label) else { continue }

@@ -12,7 +12,7 @@ enum Fixture {
 
     /// (label, surface) of the names candidates of `text`, with the places of `places` (surfaces)
     /// given as if the gazetteer had found them.
-    static func find(_ text: String, places: [String] = []) throws -> [String] {
+    static func find(_ text: String, places: [String] = [], withRule: Bool = false) throws -> [String] {
         var doc = Document(text)
         try Segmenter().segment(&doc, sentences: false)
         for p in places {
@@ -26,7 +26,7 @@ enum Fixture {
                 doc.gazetteerSpans.append(s)
             }
         }
-        return finder.find(in: doc).map { "\($0.label) \(doc.string($0.start, $0.end))" }
+        return finder.find(in: doc).map { "\($0.label) \(doc.string($0.start, $0.end))" + (withRule ? " \($0.name)" : "") }
     }
 }
 
@@ -43,6 +43,8 @@ enum Fixture {
         ("particle", "a painting by Vincent van Gogh was sold", ["PERSON Vincent van Gogh"]),
         ("place given name + surname", "a party for Paris Hilton tonight", ["PERSON Paris Hilton"]),
         ("words after a title", "Qantas Chief Executive Geoff Dixon has expressed", ["PERSON Geoff Dixon"]),
+        ("ORG before a corporate title", "after the talks, Qantas Chief Executive Geoff Dixon said", ["ORG Qantas", "PERSON Geoff Dixon"]),
+        ("ORG before a corporate title", "said Telstra chairman Bob Mansfield today", ["ORG Telstra", "PERSON Bob Mansfield"]),
         ("words after a title", "President General Pervez Musharraf says", ["PERSON Pervez Musharraf"]),
         ("NORP from the dictionary", "inhabited by the Algonquian and Iroquois peoples", ["NORP Algonquian", "NORP Iroquois"]),
         ("title splits", "Liberal Party President Shane Stone said", ["ORG Liberal Party", "PERSON Shane Stone"]),
@@ -63,6 +65,16 @@ enum Fixture {
         ("ORG from the dictionary", "volunteers of the Red Cross and Greenpeace", ["ORG Red Cross", "ORG Greenpeace"]),
         ("WORK_OF_ART after cue", "with the track My Sweet Lord, although", ["WORK_OF_ART My Sweet Lord"]),
         ("WORK_OF_ART quoted", "he starred in the film \"The Third Man\" in 1949", ["WORK_OF_ART The Third Man"]),
+        ("unknown name + surname", "Meanwhile, world number one Lleyton Hewitt says he", ["PERSON Lleyton Hewitt"]),
+        ("unknown name + hyphenated surname", "she played with Arantxa Sanchez-Vicario in Perth", ["PERSON Arantxa Sanchez-Vicario"]),
+        ("place abbreviation", "ships sailed the St. Lawrence River to the lakes", ["LOC St. Lawrence River"]),
+        ("end head LOC, plural", "the way westward to the other Great Lakes was blocked", ["LOC Great Lakes"]),
+        ("end head LOC, plateau", "the state is on the Allegheny Plateau, which rises", ["LOC Allegheny Plateau"]),
+        ("end head EVENT, expedition", "The Sullivan Expedition of 1778 destroyed villages", ["EVENT Sullivan Expedition"]),
+        ("first head EVENT", "The Capture of Fort Ticonderoga provided the cannon", ["EVENT Capture of Fort Ticonderoga"]),
+        ("LAW declaration", "expressed in the United States Declaration of Independence, including", ["LAW United States Declaration of Independence"]),
+        ("LAW compact", "The Delaware River Basin Compact, signed in 1961", ["LAW Delaware River Basin Compact"]),
+        ("GPE colonies", "representatives from across the Thirteen Colonies that set", ["GPE Thirteen Colonies"]),
     ]
 
     /// Texts that must give none of the listed candidates.
@@ -81,6 +93,19 @@ enum Fixture {
         ("a place after a title", "the King Street Mall", ["PERSON Street Mall"]),
         ("a pronoun after a work cue", "he would not play I said", ["WORK_OF_ART I"]),
         ("lower-case words", "the university party of the bank", ["ORG university", "ORG bank"]),
+        ("a title's modifier is no ORG", "the Deputy Chief Executive John Smith said", ["ORG Deputy"]),
+        ("a sentence start is no ORG", "Former chairman Bob Mansfield said", ["ORG Former"]),
+        ("a surname before a title is no ORG", "when Smith chairman of the board", ["ORG Smith"]),
+        ("unknown name + surname at a sentence start", "Lleyton Hewitt won.", ["PERSON Lleyton Hewitt"]),
+        ("unknown name + surname after a capitalised word", "the Big Lleyton Hewitt show", ["PERSON Lleyton Hewitt"]),
+        ("place before a surname", "a report by Brisbane Hewitt", ["PERSON Brisbane Hewitt"]),
+        ("unknown name + surname after a preposition of place", "the finish line at Swan Hill and", ["PERSON Swan Hill"]),
+        ("unknown name + surname after a preposition", "celebrated as Evacuation Day since", ["PERSON Evacuation Day"]),
+        ("all capitals before a surname", "the NSW Hewitt report", ["PERSON NSW Hewitt"]),
+        ("a surname that is an English word", "outside Kirribilli House yesterday, and Pilkem Ridge", ["PERSON Kirribilli House", "PERSON Pilkem Ridge"]),
+        ("a place abbreviation is not an initial", "St. Kilda won the game", ["PERSON St. Kilda"]),
+        ("a place abbreviation alone", "He lives on St. and walks", ["LOC St."]),
+        ("an ambiguous given name is named so", "Will Smith sang and Mark Taylor spoke", ["PERSON Will Smith person:given"]),
     ]
 
     @Test(arguments: examples.indices)
@@ -93,9 +118,47 @@ enum Fixture {
     @Test(arguments: counterExamples.indices)
     func counterExample(_ i: Int) throws {
         let row = Self.counterExamples[i]
-        let places = row.rule.hasPrefix("place") ? ["Sydney"] : []
-        let found = try Fixture.find(row.text, places: places)
+        let places = row.rule.hasPrefix("place") ? ["Sydney", "Brisbane"] : []
+        let found = try Fixture.find(row.text, places: places) + (try Fixture.find(row.text, places: places, withRule: true))
         for a in row.absent { #expect(!found.contains(a), "\(row.rule): \(row.text) gave \(found)") }
+    }
+
+    /// Rule 6, region words: (text, places another stage found, candidates that must be there,
+    /// candidates that must not).
+    static let regions: [(text: String, places: [String], present: [String], absent: [String])] = [
+        ("navigated as far as Central New York. While", ["New York"], ["LOC Central New York"], []),
+        ("regions of Upstate New York include", ["New York"], ["LOC Upstate New York"], []),
+        ("trade with Eastern Europe grew", ["Europe"], ["LOC Eastern Europe"], []),
+        ("Greater Sydney is ringed by fires", ["Sydney"], ["GPE Greater Sydney"], []),
+        ("the Western Australia police", ["Western Australia", "Australia"], [], ["LOC Western Australia"]),
+        ("the Central Committee met", [], [], ["LOC Central Committee"]),
+        ("in central New York", ["New York"], [], ["LOC central New York"]),
+        ("Central  New York", ["New York"], [], ["LOC Central  New York"]),
+    ]
+
+    @Test(arguments: regions.indices)
+    func region(_ i: Int) throws {
+        let row = Self.regions[i]
+        let found = try Fixture.find(row.text, places: row.places)
+        for p in row.present { #expect(found.contains(p), "\(row.text) gave \(found)") }
+        for a in row.absent { #expect(!found.contains(a), "\(row.text) gave \(found)") }
+    }
+
+    /// Every example of `heads.tsv` (its fourth column) is one candidate of the head's label.
+    @Test func headExamples() throws {
+        let url = CorpusTexts.root.appendingPathComponent("Models/names/heads.tsv")
+        let rows = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("#") }
+        var checked = 0
+        for row in rows {
+            let f = row.split(separator: "\t", omittingEmptySubsequences: false)
+            guard f.count >= 4 else { continue }
+            for example in f[3].split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) }) where !example.isEmpty {
+                let found = try Fixture.find("They spoke of the \(example) then.")
+                #expect(found.contains("\(f[1]) \(example)"), "heads.tsv \(f[0]): \(example) gave \(found)")
+                checked += 1
+            }
+        }
+        #expect(checked > 100)
     }
 }
 

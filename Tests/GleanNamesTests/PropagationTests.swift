@@ -40,6 +40,49 @@ func entities(_ text: String, _ items: [(String, String, String)]) throws -> Doc
          [("PERSON", "Pat Stone", "")], ["PERSON Pat Stone"]),
     ]
 
+    /// Rules that depend on how the first entity was found: its source and rule are given here.
+    static let ruleRows: [(name: String, text: String, source: SpanSource, rule: String, before: [(String, String, String)], after: [String])] = [
+        ("a title's one-word PERSON labels a later mention", "President Musharraf spoke. Later Musharraf left.", .pattern, "person-title",
+         [("PERSON", "Musharraf", "")], ["PERSON Musharraf", "PERSON Musharraf"]),
+        ("not a one-word PERSON of another rule", "Musharraf spoke. Later Musharraf left.", .names, "person:given",
+         [("PERSON", "Musharraf", "")], ["PERSON Musharraf"]),
+        ("an ORG before a title labels later mentions", "Qantas Chief Executive Geoff Dixon said. Qantas workers struck.", .names, "org:title",
+         [("ORG", "Qantas", "")], ["ORG Qantas", "ORG Qantas"]),
+        ("not an ORG of another rule", "Qantas Chief Executive Geoff Dixon said. Qantas workers struck.", .gazetteer, "Qantas",
+         [("ORG", "Qantas", "")], ["ORG Qantas"]),
+        ("a given name fills a gap", "Arnaud Clement lost. \"Arnaud is a scrapper,\" he said.", .names, "person:given",
+         [("PERSON", "Arnaud Clement", "")], ["PERSON Arnaud Clement", "PERSON Arnaud"]),
+        ("not an ambiguous given name", "Mark Taylor spoke. Mark the date.", .names, "person:given-ambiguous",
+         [("PERSON", "Mark Taylor", "")], ["PERSON Mark Taylor"]),
+        ("not another rule", "Arnaud Clement lost. Arnaud is a scrapper.", .pattern, "person-title",
+         [("PERSON", "Arnaud Clement", "")], ["PERSON Arnaud Clement"]),
+        ("not before a capitalised word", "Arnaud Clement lost. Arnaud Di Pasquale won.", .names, "person:given",
+         [("PERSON", "Arnaud Clement", "")], ["PERSON Arnaud Clement"]),
+        ("an entity is kept", "Paris Hilton came. Paris is big.", .names, "person:given",
+         [("PERSON", "Paris Hilton", ""), ("GPE", "Paris", "GeoNames:1")], ["PERSON Paris Hilton", "GPE Paris GeoNames:1"]),
+    ]
+
+    @Test(arguments: ruleRows.indices)
+    func rule(_ i: Int) throws {
+        let r = Self.ruleRows[i]
+        var doc = try entities(r.text, r.before)
+        doc.entities[0].source = r.source
+        doc.entities[0].name = r.rule
+        Propagation.apply(&doc)
+        let got = doc.entities.map { "\($0.label) \(doc.string($0.start, $0.end))" + ($0.kbId.isEmpty ? "" : " \($0.kbId)") }
+        #expect(got == r.after, "\(r.name)")
+    }
+
+    /// An ORG before a corporate title labels the mentions before it too.
+    @Test func organisationBeforeItsDefinition() throws {
+        var doc = try entities("Qantas flies. Qantas Chief Executive Geoff Dixon said.", [("ORG", "Qantas", ""), ("ORG", "Qantas", "")])
+        doc.entities.removeFirst()
+        doc.entities[0].source = .names
+        doc.entities[0].name = "org:title"
+        Propagation.apply(&doc)
+        #expect(doc.entities.map { "\($0.label) \(doc.string($0.start, $0.end)) \($0.start)" } == ["ORG Qantas 0", "ORG Qantas 14"])
+    }
+
     @Test(arguments: rows.indices)
     func row(_ i: Int) throws {
         let r = Self.rows[i]
