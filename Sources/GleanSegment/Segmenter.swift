@@ -31,6 +31,7 @@ public final class Segmenter {
     private var breakers: [String: (word: Breaker, sentence: Breaker)] = [:]
     private var boundaries = [Int32](repeating: 0, count: 4096)
     private var statuses = [Int32](repeating: 0, count: 4096)
+    private let tokenStorage = TokenStorage()
     /// Word fast paths: pure-ASCII documents use ``ASCIIWordBreak``, other alphabetic ones
     /// (Latin, Greek, Cyrillic ...) ``AlphabeticWordBreak`` (ICU's rules, checked against ICU by
     /// tests); off, every document goes through ICU's word iterator.
@@ -72,20 +73,16 @@ public final class Segmenter {
         let lang = normalizedLanguage(document.lang)
         let word = try breakers(for: lang).word
         let clitics = CliticRules.forLanguage(lang)
-        var tokens: [Token] = []
-        tokens.reserveCapacity(document.text.count / 4 + 4)
+        var tokens = tokenStorage.sink(expected: document.text.count / 4 + 4)
+        defer { tokenStorage.keep(tokens) }
         let isASCII = fastASCII && document.text.withUnsafeBufferPointer { UTF8Validation.isASCII($0) }
         try document.text.withUnsafeBufferPointer { text in
-            var builder = TokenBuilder(text: text, clitics: clitics)
-            var previous = 0
             if isASCII {
-                ASCIIWordBreak.segments(text) { end, status, apostrophe in
-                    builder.addUniformSegment(previous, end, status: status, mayHoldClitic: apostrophe, into: &tokens)
-                    previous = end
-                }
-                builder.finish(into: &tokens)
+                ASCIIWordBreak.tokens(text, clitics: clitics, into: &tokens)
                 return
             }
+            var builder = TokenBuilder(text: text, clitics: clitics)
+            var previous = 0
             if fastASCII {
                 let done = AlphabeticWordBreak.segments(text) { end, status in
                     builder.addUniformSegment(previous, end, status: status, into: &tokens)
@@ -96,7 +93,7 @@ public final class Segmenter {
                     return
                 }
                 // A character the fast path does not implement: ICU runs on the whole text.
-                tokens.removeAll(keepingCapacity: true)
+                tokens.removeAll()
                 builder = TokenBuilder(text: text, clitics: clitics)
                 previous = 0
             }
@@ -112,7 +109,7 @@ public final class Segmenter {
             }
             builder.finish(into: &tokens)
         }
-        document.tokens = tokens
+        document.tokens = tokens.tokens
         if wantSentences { try addSentences(&document) }
     }
 
@@ -194,7 +191,7 @@ public final class Segmenter {
     private func sentenceSpans(_ text: [UInt8], tokens: [Token], breaker: Breaker, rules: SentenceRules) throws -> [Sentence] {
         guard !tokens.isEmpty else { return [] }
         var sentences: [Sentence] = []
-        try text.withUnsafeBufferPointer { buffer in
+        try text.withUnsafeBufferPointer { buffer in try tokens.withUnsafeBufferPointer { tokenBuffer in
             try breaker.setText(buffer)
             var t = 0
             // Whether the last sentence holds a token that is not whitespace.
@@ -202,8 +199,8 @@ public final class Segmenter {
             func boundary(_ end: Int) {
                 let first = t
                 var hasText = false
-                while t < tokens.count, tokens[t].start < end {
-                    if tokens[t].kind != .space { hasText = true }
+                while t < tokenBuffer.count, tokenBuffer[t].start < end {
+                    if tokenBuffer[t].kind != .space { hasText = true }
                     t += 1
                 }
                 guard t > first else { return }
@@ -234,7 +231,7 @@ public final class Segmenter {
                 sentences[sentences.count - 1] = Sentence(start: last.start, end: tokens[tokens.count - 1].end,
                                                           firstToken: last.firstToken, endToken: tokens.count)
             }
-        }
+        }}
         return sentences
     }
 }
@@ -260,7 +257,7 @@ struct TokenBuilder {
         Array("!\"#%&'()*,-./:;?@[\\]_{}".utf8).contains(UInt8(c))
     }
 
-    mutating func addSegment(_ start: Int, _ end: Int, status: Int32, into tokens: inout [Token]) {
+    mutating func addSegment(_ start: Int, _ end: Int, status: Int32, into tokens: inout TokenSink) {
         // One ASCII non-space character: the common case, without the scalar loop.
         if end == start + 1, text[start] < 0x80, !asciiWhitespace[Int(text[start])] {
             if whitespaceStart >= 0 { emitWhitespace(whitespaceStart, start, into: &tokens) }
@@ -293,23 +290,11 @@ struct TokenBuilder {
         if pieceStart >= 0 { emitPiece(pieceStart, end, status: status, into: &tokens) }
     }
 
-    /// A segment of ASCII text from ``ASCIIWordBreak``: all whitespace or none (its rules never
-    /// join a whitespace byte with another kind), so one byte tells which.
-    @inline(__always)
-    mutating func addUniformSegment(_ start: Int, _ end: Int, status: Int32, mayHoldClitic: Bool, into tokens: inout [Token]) {
-        if asciiWhitespace[Int(text[start])] {
-            if whitespaceStart < 0 { whitespaceStart = start }
-        } else {
-            if whitespaceStart >= 0 { emitWhitespace(whitespaceStart, start, into: &tokens) }
-            emitPiece(start, end, status: status, mayHoldClitic: mayHoldClitic, into: &tokens)
-        }
-    }
-
     /// A segment of UTF-8 text from ``AlphabeticWordBreak``: all whitespace or none, as in
     /// ASCII (its space runs are WSegSpace characters, all of them ``Whitespace``; every other
     /// whitespace character stands alone), so its first character tells which.
     @inline(__always)
-    mutating func addUniformSegment(_ start: Int, _ end: Int, status: Int32, into tokens: inout [Token]) {
+    mutating func addUniformSegment(_ start: Int, _ end: Int, status: Int32, into tokens: inout TokenSink) {
         let c = text[start]
         let isSpace = c < 0x80 ? asciiWhitespace[Int(c)] : Whitespace.contains(UTF8Validation.decode(text, start).scalar)
         if isSpace {
@@ -320,19 +305,19 @@ struct TokenBuilder {
         }
     }
 
-    mutating func finish(into tokens: inout [Token]) {
+    mutating func finish(into tokens: inout TokenSink) {
         if whitespaceStart >= 0 { emitWhitespace(whitespaceStart, text.count, into: &tokens) }
     }
 
-    mutating func emitWhitespace(_ start: Int, _ end: Int, into tokens: inout [Token]) {
+    mutating func emitWhitespace(_ start: Int, _ end: Int, into tokens: inout TokenSink) {
         whitespaceStart = -1
         var s = start
-        if text[s] == 0x20, let last = tokens.last, last.end == s { s += 1 }
+        if text[s] == 0x20, tokens.lastEnd == s { s += 1 }
         if s < end { tokens.append(Token(start: s, end: end, kind: .space)) }
     }
 
     @inline(__always)
-    func emitPiece(_ start: Int, _ end: Int, status: Int32, mayHoldClitic: Bool = true, into tokens: inout [Token]) {
+    func emitPiece(_ start: Int, _ end: Int, status: Int32, mayHoldClitic: Bool = true, into tokens: inout TokenSink) {
         let kind = kindOf(start, status: status)
         if kind == .word, mayHoldClitic, let split = clitics.splitPoint(text, start, end) {
             tokens.append(Token(start: start, end: split, kind: .word))

@@ -54,6 +54,19 @@ enum SentenceCandidates {
         c < 0x10000 ? bmp[Int(c)] != 0 : glean_sentence_candidate(c) != 0
     }
 
+    /// Where the sentence ends when the candidate at `i` is a paragraph separator (UAX #29's
+    /// Sep, CR, LF: after it, after the LF of CR LF), or -1 when it is a terminator.
+    @inline(__always)
+    static func separatorEnd(_ text: UnsafeBufferPointer<UInt8>, _ i: Int) -> Int {
+        switch text[i] {
+        case 0x0A: return i + 1
+        case 0x0D: return i + 1 < text.count && text[i + 1] == 0x0A ? i + 2 : i + 1
+        case 0xC2: return text[i + 1] == 0x85 ? i + 2 : -1  // U+0085
+        case 0xE2: return text[i + 1] == 0x80 && (text[i + 2] == 0xA8 || text[i + 2] == 0xA9) ? i + 3 : -1  // U+2028, U+2029
+        default: return -1
+        }
+    }
+
     /// How far before a candidate ICU starts: enough for the word before a terminator, which
     /// the rules (SB7) and the abbreviation suppressions ("Ph.D.", "U.S.") read.
     static let lookBehind = 8
@@ -98,6 +111,32 @@ enum SentenceCandidates {
                         i += length
                     }
                     guard candidate >= 0 else { break scan }
+                    // A paragraph separator ends a sentence right after it, CR LF after the LF
+                    // (SB3, SB4; ICU's suppressions only remove boundaries after an
+                    // abbreviation's final `.`): no ICU call.
+                    let separatorEnd = Self.separatorEnd(text, candidate)
+                    if separatorEnd >= 0 {
+                        guard separatorEnd < n else { break scan }
+                        boundary(separatorEnd)
+                        position = separatorEnd
+                        resume = separatorEnd
+                        continue scan
+                    }
+                    // Terminators right after the candidate ("...", "?!") end no sentence
+                    // before the last of them (SB8a): the look-ahead starts after the run.
+                    var runEnd = candidate + (text[candidate] < 0x80 ? 1 : UTF8Validation.decode(text, candidate).length)
+                    while runEnd < n {
+                        let b = text[runEnd]
+                        if b < 0x80 {
+                            guard lead[Int(b)] == 1, Self.separatorEnd(text, runEnd) < 0 else { break }
+                            runEnd += 1
+                            continue
+                        }
+                        let (scalar, length) = UTF8Validation.decode(text, runEnd)
+                        guard scalar < 0x10000 ? bmp[Int(scalar)] != 0 : glean_sentence_candidate(scalar) != 0,
+                              Self.separatorEnd(text, runEnd) < 0 else { break }
+                        runEnd += length
+                    }
                     // ICU restarts a little before the candidate: after a space at least
                     // `lookBehind` bytes before it (or at the last boundary).
                     var start = position
@@ -109,7 +148,7 @@ enum SentenceCandidates {
                     // ICU stops short of the text's end: after the first character that ends
                     // SB8's look-ahead past the candidate, and a margin. ICU computes several
                     // boundaries per call, so without an end it would read sentences ahead.
-                    var stop = candidate + (text[candidate] < 0x80 ? 1 : UTF8Validation.decode(text, candidate).length)
+                    var stop = runEnd
                     while stop < n {
                         let b = text[stop]
                         if b < 0x80 {

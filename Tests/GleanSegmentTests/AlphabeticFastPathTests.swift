@@ -112,7 +112,7 @@ struct SentenceFastPathTests {
     static let alphabet: [String] = ["a", "b", "Z", "Mr", "Dr", "U", "S", "e", "g", "3", "5", " ", " ", " ", ".", ".", ".", "!",
                                      "?", "\n", "\r", "\r\n", ")", "\"", "'", "’", "”", "«", "»", ",", ";", ":", "-", "\t",
                                      "\u{0085}", "\u{2028}", "\u{2029}", "。", "？", "！", "؟", "।", "\u{0301}", "\u{00AD}",
-                                     "\u{00A0}", "é", "É", "ж", "Ж", "中", "…", "‼", "1", "Inc", "etc", "vs", "i.e", "No"]
+                                     "\u{00A0}", "é", "É", "ж", "Ж", "中", "…", "‼", "1", "Inc", "etc", "vs", "i.e", "No", "...", "?!", "\u{0085}\n"]
 
     @Test func randomStringsMatchICU() throws {
         var rng = TestRandom("SentenceFastPathTests.randomStringsMatchICU")
