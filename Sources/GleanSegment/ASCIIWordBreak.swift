@@ -124,6 +124,12 @@ extension ASCIIWordBreak {
                 if text[s] == 0x20 && sink.lastEnd == s { s += 1 }
                 if s < end { sink.append(Token(start: s, end: end, kind: .space)) }
             }
+            // Where the next token starts after one that ends at `j`: past a single space,
+            // which is the token's trailing space (the common case, without a whitespace run).
+            @inline(__always) func after(_ j: Int) -> Int {
+                if j + 1 < n, text[j] == 0x20, info[Int(text[j + 1])] & isWhitespace == 0 { return j + 1 }
+                return j
+            }
             while i < n {
                 let byte = info[Int(text[i])]
                 let c = byte & 0x0F
@@ -164,14 +170,14 @@ extension ASCIIWordBreak {
                     } else {
                         sink.append(Token(start: i, end: j, kind: kind))
                     }
-                    i = j
+                    i = after(j)
                 } else if byte & isWhitespace != 0 {
                     if spaceStart < 0 { spaceStart = i }
                     i += 1
                 } else {
                     if spaceStart >= 0 { emitSpace(i, &sink) }
                     sink.append(Token(start: i, end: i + 1, kind: byte & isPunct != 0 ? .punct : .symbol))
-                    i += 1
+                    i = after(i + 1)
                 }
             }
             if spaceStart >= 0 { emitSpace(n, &sink) }

@@ -190,48 +190,73 @@ public final class Segmenter {
 
     private func sentenceSpans(_ text: [UInt8], tokens: [Token], breaker: Breaker, rules: SentenceRules) throws -> [Sentence] {
         guard !tokens.isEmpty else { return [] }
-        var sentences: [Sentence] = []
-        try text.withUnsafeBufferPointer { buffer in try tokens.withUnsafeBufferPointer { tokenBuffer in
+        return try text.withUnsafeBufferPointer { buffer in try tokens.withUnsafeBufferPointer { tokenBuffer in
             try breaker.setText(buffer)
-            var t = 0
-            // Whether the last sentence holds a token that is not whitespace.
-            var lastHasText = false
-            func boundary(_ end: Int) {
-                let first = t
-                var hasText = false
-                while t < tokenBuffer.count, tokenBuffer[t].start < end {
-                    if tokenBuffer[t].kind != .space { hasText = true }
-                    t += 1
-                }
-                guard t > first else { return }
-                if let last = sentences.last,
-                   !lastHasText || rules.keepsTogether(buffer, tokens, endingAt: last.endToken, nextFirst: first) {
-                    // A sentence of whitespace only (text that starts with a blank line) joins the
-                    // next, and so does one cut after a title ("Dr." before a name).
-                    sentences[sentences.count - 1] = Sentence(start: last.start, end: tokens[t - 1].end,
-                                                              firstToken: last.firstToken, endToken: t)
-                    lastHasText = lastHasText || hasText
-                } else {
-                    sentences.append(Sentence(start: tokens[first].start, end: tokens[t - 1].end,
-                                              firstToken: first, endToken: t))
-                    lastHasText = hasText
-                }
-            }
+            var assembler = SentenceAssembler(text: buffer, tokens: tokens, tokenBuffer: tokenBuffer, rules: rules)
             if fastSentences {
-                SentenceCandidates.boundaries(buffer, breaker: breaker, boundary)
+                SentenceCandidates.boundaries(buffer, breaker: breaker) { assembler.boundary($0) }
             } else {
                 while true {
                     let n = glean_breaker_next(breaker.handle, &boundaries, nil, Int32(boundaries.count))
                     if n == 0 { break }
-                    for k in 0..<Int(n) { boundary(Int(boundaries[k])) }
+                    for k in 0..<Int(n) { assembler.boundary(Int(boundaries[k])) }
                 }
             }
-            // Tokens after ICU's last boundary cannot exist, but never leave one out.
-            if t < tokens.count, let last = sentences.last {
-                sentences[sentences.count - 1] = Sentence(start: last.start, end: tokens[tokens.count - 1].end,
-                                                          firstToken: last.firstToken, endToken: tokens.count)
-            }
+            return assembler.finish()
         }}
+    }
+}
+
+/// Turns sentence boundaries (byte offsets, in order) into ``Sentence``s over a document's
+/// tokens: each boundary closes the tokens that start before it; a sentence of whitespace only
+/// joins the next, and so does one the language's ``SentenceRules`` keep together.
+/// Invariant: `tokenBuffer` is `tokens`' storage, alive while the assembler is used.
+private struct SentenceAssembler {
+    let text: UnsafeBufferPointer<UInt8>
+    let tokens: [Token]
+    let tokenBuffer: UnsafeBufferPointer<Token>
+    let rules: SentenceRules
+    var sentences: [Sentence] = []
+    /// The first token not yet in a sentence.
+    var t = 0
+    /// Whether the last sentence holds a token that is not whitespace.
+    var lastHasText = false
+
+    init(text: UnsafeBufferPointer<UInt8>, tokens: [Token], tokenBuffer: UnsafeBufferPointer<Token>, rules: SentenceRules) {
+        self.text = text
+        self.tokens = tokens
+        self.tokenBuffer = tokenBuffer
+        self.rules = rules
+    }
+
+    mutating func boundary(_ end: Int) {
+        let first = t
+        var hasText = false
+        while t < tokenBuffer.count, tokenBuffer[t].start < end {
+            if tokenBuffer[t].kind != .space { hasText = true }
+            t += 1
+        }
+        guard t > first else { return }
+        if let last = sentences.last,
+           !lastHasText || rules.keepsTogether(text, tokens, endingAt: last.endToken, nextFirst: first) {
+            // A sentence of whitespace only (text that starts with a blank line) joins the
+            // next, and so does one cut after a title ("Dr." before a name).
+            sentences[sentences.count - 1] = Sentence(start: last.start, end: tokenBuffer[t - 1].end,
+                                                      firstToken: last.firstToken, endToken: t)
+            lastHasText = lastHasText || hasText
+        } else {
+            sentences.append(Sentence(start: tokenBuffer[first].start, end: tokenBuffer[t - 1].end,
+                                      firstToken: first, endToken: t))
+            lastHasText = hasText
+        }
+    }
+
+    /// The sentences; tokens after the last boundary (which cannot exist) join the last one.
+    mutating func finish() -> [Sentence] {
+        if t < tokenBuffer.count, let last = sentences.last {
+            sentences[sentences.count - 1] = Sentence(start: last.start, end: tokenBuffer[tokenBuffer.count - 1].end,
+                                                      firstToken: last.firstToken, endToken: tokenBuffer.count)
+        }
         return sentences
     }
 }

@@ -34,7 +34,8 @@ enum SentenceCandidates {
     /// "Ph.D." forwards from its start).
     static let lookAhead = 16
 
-    /// Per UTF-8 lead byte: 0 = never a candidate, 1 = ASCII candidate, 2 = look the code point up.
+    /// Per UTF-8 byte: 0 = never the start of a candidate (continuation bytes included),
+    /// 1 = ASCII candidate, 2 = the lead byte of a character to look up.
     static let leadBytes: [UInt8] = (0..<256).map { b -> UInt8 in
         if b < 0x80 { return bmp[b] }
         if b < 0xC2 { return 0 }  // continuation bytes, never a lead in valid UTF-8
@@ -86,10 +87,19 @@ enum SentenceCandidates {
                     var i = resume
                     var candidate = -1
                     while i < n {
+                        // Bytes of kind 0 (continuation bytes included) are skipped one by one,
+                        // eight at a time where none of eight is of another kind: only the
+                        // start of a character has another kind.
+                        while i + 8 <= n, lead[Int(text[i])] | lead[Int(text[i + 1])] | lead[Int(text[i + 2])]
+                                | lead[Int(text[i + 3])] | lead[Int(text[i + 4])] | lead[Int(text[i + 5])]
+                                | lead[Int(text[i + 6])] | lead[Int(text[i + 7])] == 0 {
+                            i += 8
+                        }
+                        guard i < n else { break }
                         let b = text[i]
                         let kind = lead[Int(b)]
                         if kind == 0 {
-                            i += b < 0x80 ? 1 : (b < 0xE0 ? 2 : (b < 0xF0 ? 3 : 4))
+                            i += 1
                             continue
                         }
                         if kind == 1 {
