@@ -49,6 +49,15 @@ public final class Segmenter {
     }
 
     private var lastLanguage: (given: String, normalized: String) = ("en", "en")
+    private var suppressions: [String: SentenceSuppressions] = [:]
+
+    /// ICU's suppressions of the language's sentence iterator, read once per language.
+    private func suppressions(for lang: String) -> SentenceSuppressions {
+        if let s = suppressions[lang] { return s }
+        let s = SentenceSuppressions(locale: lang)
+        suppressions[lang] = s
+        return s
+    }
 
     /// ``SegmenterPrototypes/normalizedLanguage(_:)``, remembering the last answer (documents of
     /// a corpus mostly share one language).
@@ -118,7 +127,7 @@ public final class Segmenter {
         let lang = normalizedLanguage(document.lang)
         let sentence = try breakers(for: lang).sentence
         document.sentences = try sentenceSpans(document.text, tokens: document.tokens, breaker: sentence,
-                                               rules: SentenceRules.forLanguage(lang))
+                                               suppressions: suppressions(for: lang), rules: SentenceRules.forLanguage(lang))
     }
 
     /// ICU's raw word boundaries (UTF-8 byte offsets, 0 and the end included): the layer that the
@@ -147,11 +156,12 @@ public final class Segmenter {
 
     /// Sentence boundaries from the fast path (``SentenceCandidates``), 0 and the end included.
     func fastSentenceBoundaries(_ text: [UInt8], lang: String = "en") throws -> [Int] {
-        let breaker = try breakers(for: SegmenterPrototypes.normalizedLanguage(lang)).sentence
+        let lang = SegmenterPrototypes.normalizedLanguage(lang)
+        let breaker = try breakers(for: lang).sentence
         var result = [0]
         try text.withUnsafeBufferPointer { buffer in
             try breaker.setText(buffer)
-            SentenceCandidates.boundaries(buffer, breaker: breaker) { result.append($0) }
+            SentenceCandidates.boundaries(buffer, breaker: breaker, suppressions: suppressions(for: lang)) { result.append($0) }
         }
         return result
     }
@@ -188,13 +198,14 @@ public final class Segmenter {
         return result
     }
 
-    private func sentenceSpans(_ text: [UInt8], tokens: [Token], breaker: Breaker, rules: SentenceRules) throws -> [Sentence] {
+    private func sentenceSpans(_ text: [UInt8], tokens: [Token], breaker: Breaker, suppressions: SentenceSuppressions,
+                               rules: SentenceRules) throws -> [Sentence] {
         guard !tokens.isEmpty else { return [] }
         return try text.withUnsafeBufferPointer { buffer in try tokens.withUnsafeBufferPointer { tokenBuffer in
             try breaker.setText(buffer)
             var assembler = SentenceAssembler(text: buffer, tokens: tokens, tokenBuffer: tokenBuffer, rules: rules)
             if fastSentences {
-                SentenceCandidates.boundaries(buffer, breaker: breaker) { assembler.boundary($0) }
+                SentenceCandidates.boundaries(buffer, breaker: breaker, suppressions: suppressions) { assembler.boundary($0) }
             } else {
                 while true {
                     let n = glean_breaker_next(breaker.handle, &boundaries, nil, Int32(boundaries.count))

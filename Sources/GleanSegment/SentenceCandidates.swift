@@ -68,13 +68,28 @@ enum SentenceCandidates {
         }
     }
 
+    /// ASCII characters of Sentence_Break Close: quotes and brackets.
+    @inline(__always)
+    static func isASCIIClose(_ b: UInt8) -> Bool {
+        switch b {
+        case 0x22, 0x27, 0x28, 0x29, 0x5B, 0x5D, 0x7B, 0x7D: true
+        default: false
+        }
+    }
+
     /// How far before a candidate ICU starts: enough for the word before a terminator, which
     /// the rules (SB7) and the abbreviation suppressions ("Ph.D.", "U.S.") read.
     static let lookBehind = 8
 
     /// ICU's sentence boundaries of the valid UTF-8 `text`, in order, the end of the text last
     /// (none for an empty text). The breaker's text is set to pieces of `text`.
-    static func boundaries(_ text: UnsafeBufferPointer<UInt8>, breaker: Breaker, _ boundary: (Int) -> Void) {
+    ///
+    /// With `suppressions` (the breaker's locale's), a terminator followed by closing punctuation,
+    /// spaces and a capital ASCII letter ends its sentence before the capital without ICU
+    /// (UAX #29 SB11: SB7 needs no space between, SB8 a lowercase letter) unless ICU's
+    /// suppression list could match the text before it.
+    static func boundaries(_ text: UnsafeBufferPointer<UInt8>, breaker: Breaker, suppressions: SentenceSuppressions? = nil,
+                           _ boundary: (Int) -> Void) {
         let n = text.count
         guard n > 0 else { return }
         leadBytes.withUnsafeBufferPointer { lead in
@@ -154,6 +169,20 @@ enum SentenceCandidates {
                         var j = candidate - lookBehind
                         while j > position, text[j - 1] != 0x20 { j -= 1 }
                         start = j
+                    }
+                    if let suppressions {
+                        var k = runEnd
+                        while k < n, Self.isASCIIClose(text[k]) { k += 1 }
+                        let spaces = k
+                        while k < n, text[k] == 0x20 { k += 1 }
+                        // ICU looks back from the boundary k past one space: from k - 2.
+                        if k > spaces, k < n, text[k] >= 0x41, text[k] <= 0x5A,
+                           !suppressions.mightSuppress(text, endingAt: k - 2) {
+                            boundary(k)
+                            position = k
+                            resume = k
+                            continue scan
+                        }
                     }
                     // ICU stops short of the text's end: after the first character that ends
                     // SB8's look-ahead past the candidate, and a margin. ICU computes several

@@ -112,7 +112,9 @@ struct SentenceFastPathTests {
     static let alphabet: [String] = ["a", "b", "Z", "Mr", "Dr", "U", "S", "e", "g", "3", "5", " ", " ", " ", ".", ".", ".", "!",
                                      "?", "\n", "\r", "\r\n", ")", "\"", "'", "’", "”", "«", "»", ",", ";", ":", "-", "\t",
                                      "\u{0085}", "\u{2028}", "\u{2029}", "。", "？", "！", "؟", "।", "\u{0301}", "\u{00AD}",
-                                     "\u{00A0}", "é", "É", "ж", "Ж", "中", "…", "‼", "1", "Inc", "etc", "vs", "i.e", "No", "...", "?!", "\u{0085}\n"]
+                                     "\u{00A0}", "é", "É", "ж", "Ж", "中", "…", "‼", "1", "Inc", "etc", "vs", "i.e", "No", "...", "?!", "\u{0085}\n",
+                                     // Parts of ICU's suppressions (en, de): "Ph.D.", "U.S.A.", "z. B.", "v. Chr.".
+                                     "Ph", "D", "A", "z", "B", "v", "Chr", "Jan", "Capt", "Prof", "Mrs", "T", ". ", ". ", "(", "[", "]", "{", "}"]
 
     @Test func randomStringsMatchICU() throws {
         var rng = TestRandom("SentenceFastPathTests.randomStringsMatchICU")
@@ -154,6 +156,23 @@ struct SentenceFastPathTests {
                         "line \(c.line), \(lang)")
             }
         }
+    }
+
+    /// The suppression lists are ICU's own, and they send every suppressed abbreviation to ICU.
+    @Test func suppressionListsAreICUs() throws {
+        let en = SentenceSuppressions(locale: "en")
+        #expect(en.abbreviations.contains("Mr.") && en.abbreviations.contains("Ph.D."), "\(en.abbreviations.prefix(10))")
+        #expect(!SentenceSuppressions(locale: "de").abbreviations.isEmpty)
+        #expect(SentenceSuppressions(locale: "root").abbreviations.isEmpty)
+        for abbreviation in en.abbreviations {
+            let text = Array("Met \(abbreviation) Smith".utf8)
+            let dot = 4 + abbreviation.utf8.count - 1
+            let found = text.withUnsafeBufferPointer { en.mightSuppress($0, endingAt: dot) }
+            #expect(found, "\(abbreviation)")
+        }
+        let plain = Array("He left. Then".utf8)
+        #expect(!plain.withUnsafeBufferPointer { en.mightSuppress($0, endingAt: 7) },
+                "\(en.abbreviations.filter { "He left.".hasSuffix($0.split(separator: " ").last.map(String.init) ?? $0) })")
     }
 
     /// Every candidate code point ends a sentence where ICU says so, and nothing else does.
