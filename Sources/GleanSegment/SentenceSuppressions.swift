@@ -18,7 +18,10 @@ import CICUShim
 /// // "He left. Then":    mightSuppress at the "." of "left." -> false
 /// ```
 struct SentenceSuppressions: Sendable {
-    private let reversedHashes: Set<UInt64>
+    /// The hashes (low bit set, so that 0 marks an empty slot) in an open-addressing table of
+    /// `mask + 1` slots, a power of two at least twice their number.
+    private let table: [UInt64]
+    private let mask: Int
     /// Per byte: whether some kept part ends with it.
     private let lastBytes: [Bool]
     /// The longest kept part in bytes.
@@ -61,7 +64,16 @@ struct SentenceSuppressions: Sendable {
                 hashes.insert(h)
             }
         }
-        reversedHashes = hashes
+        var size = 16
+        while size < hashes.count * 2 { size *= 2 }
+        var slots = [UInt64](repeating: 0, count: size)
+        for h in hashes {
+            var i = Self.slot(h, size - 1)
+            while slots[i] != 0 && slots[i] != h | 1 { i = (i + 1) & (size - 1) }
+            slots[i] = h | 1
+        }
+        table = slots
+        mask = size - 1
         lastBytes = last
         maxLength = longest
     }
@@ -74,11 +86,24 @@ struct SentenceSuppressions: Sendable {
         var k = p
         while k >= 0, p - k < maxLength, text[k] != 0x20 {
             h = Self.step(h, text[k])
-            if reversedHashes.contains(h) { return true }
+            if contains(h) { return true }
             k -= 1
         }
         return false
     }
+
+    @inline(__always) private func contains(_ h: UInt64) -> Bool {
+        table.withUnsafeBufferPointer { slots in
+            var i = Self.slot(h, mask)
+            while slots[i] != 0 {
+                if slots[i] == h | 1 { return true }
+                i = (i + 1) & mask
+            }
+            return false
+        }
+    }
+
+    @inline(__always) private static func slot(_ h: UInt64, _ mask: Int) -> Int { Int(truncatingIfNeeded: h ^ h >> 29) & mask }
 
     private static let seed: UInt64 = 0xCBF2_9CE4_8422_2325
     /// FNV-1a.
