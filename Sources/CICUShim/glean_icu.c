@@ -188,3 +188,11 @@ int32_t glean_sentence_exceptions(const char *locale, char *buffer, int32_t capa
     ures_close(bundle);
     return written;
 }
+
+int32_t glean_sentence_case(uint32_t c) {
+    switch (u_getIntPropertyValue((UChar32)c, UCHAR_SENTENCE_BREAK)) {
+        case U_SB_UPPER: return 1;
+        case U_SB_LOWER: return 2;
+        default: return 0;
+    }
+}

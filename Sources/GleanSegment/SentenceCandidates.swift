@@ -68,6 +68,16 @@ enum SentenceCandidates {
         }
     }
 
+    /// Per code point of the BMP: 1 when its Sentence_Break is Upper, 2 when Lower, else 0.
+    static let cases: [UInt8] = (0..<0x10000).map { UInt8(glean_sentence_case(UInt32($0))) }
+
+    /// The Sentence_Break case (as ``cases``) of the character at `i`.
+    @inline(__always)
+    static func letterCase(_ text: UnsafeBufferPointer<UInt8>, _ i: Int) -> Int {
+        let (scalar, _) = UTF8Validation.decode(text, i)
+        return scalar < 0x10000 ? Int(cases[Int(scalar)]) : Int(glean_sentence_case(scalar))
+    }
+
     /// ASCII characters of Sentence_Break Close: quotes and brackets.
     @inline(__always)
     static func isASCIIClose(_ b: UInt8) -> Bool {
@@ -171,15 +181,30 @@ enum SentenceCandidates {
                         start = j
                     }
                     if let suppressions {
+                        // What follows the run: closing punctuation, spaces, then one character.
                         var k = runEnd
                         while k < n, Self.isASCIIClose(text[k]) { k += 1 }
                         let spaces = k
-                        while k < n, text[k] == 0x20 { k += 1 }
-                        // ICU looks back from the boundary k past one space: from k - 2.
-                        if k > spaces, k < n, text[k] >= 0x41, text[k] <= 0x5A,
-                           !suppressions.mightSuppress(text, endingAt: k - 2) {
-                            boundary(k)
-                            position = k
+                        while k < n, text[k] == 0x20 || text[k] == 0x09 { k += 1 }
+                        // Only the end of the text follows: the next boundary is the end.
+                        guard k < n else { break scan }
+                        let separatorEnd = Self.separatorEnd(text, k)
+                        let letterCase = separatorEnd >= 0 ? 0 : Self.letterCase(text, k)
+                        // SB11 breaks after a paragraph separator there, and before a capital
+                        // after a space (SB7 needs none between, SB8 a lowercase letter): the
+                        // boundary holds unless ICU's suppressions could match the text before
+                        // it, which ICU reads from before one space.
+                        let end = separatorEnd >= 0 ? separatorEnd : (letterCase == 1 && k > spaces ? k : -1)
+                        if end >= 0, !suppressions.mightSuppress(text, endingAt: text[end - 1] == 0x20 ? end - 2 : end - 1) {
+                            guard end < n else { break scan }
+                            boundary(end)
+                            position = end
+                            resume = end
+                            continue scan
+                        }
+                        // After a final `.`, a lowercase letter continues the sentence (SB8):
+                        // no boundary up to it.
+                        if letterCase == 2, text[runEnd - 1] == UInt8(ascii: ".") {
                             resume = k
                             continue scan
                         }

@@ -55,6 +55,9 @@ int32_t glean_sentence_stop(uint32_t codepoint);
 /// (it then suppresses nothing); -2 when `capacity` is too small.
 int32_t glean_sentence_exceptions(const char *locale, char *buffer, int32_t capacity);
 
+/// 1 when the code point's Sentence_Break is Upper, 2 when Lower, 0 otherwise.
+int32_t glean_sentence_case(uint32_t codepoint);
+
 /// The Unicode Word_Break property of a code point, in Glean's own numbering.
 enum {
     GLEAN_WB_OTHER = 0, GLEAN_WB_ALETTER = 1, GLEAN_WB_NUMERIC = 2, GLEAN_WB_EXTENDNUMLET = 3,
