@@ -196,3 +196,13 @@ int32_t glean_sentence_case(uint32_t c) {
         default: return 0;
     }
 }
+
+int32_t glean_sentence_flags(uint32_t c) {
+    switch (u_getIntPropertyValue((UChar32)c, UCHAR_SENTENCE_BREAK)) {
+        case U_SB_STERM: case U_SB_ATERM: case U_SB_SEP: case U_SB_CR: case U_SB_LF: return 1 | 2;
+        case U_SB_OLETTER: return 2;
+        case U_SB_UPPER: return 2 | (1 << 2);
+        case U_SB_LOWER: return 2 | (2 << 2);
+        default: return 0;
+    }
+}

@@ -52,10 +52,13 @@ public final class Segmenter {
     private var suppressions: [String: SentenceSuppressions] = [:]
 
     /// ICU's suppressions of the language's sentence iterator, read once per language.
+    private var lastSuppressions: (lang: String, suppressions: SentenceSuppressions)?
+
     private func suppressions(for lang: String) -> SentenceSuppressions {
-        if let s = suppressions[lang] { return s }
-        let s = SentenceSuppressions(locale: lang)
+        if let last = lastSuppressions, last.lang == lang { return last.suppressions }
+        let s = suppressions[lang] ?? SentenceSuppressions(locale: lang)
         suppressions[lang] = s
+        lastSuppressions = (lang, s)
         return s
     }
 
@@ -67,7 +70,17 @@ public final class Segmenter {
         return lastLanguage.normalized
     }
 
+    /// The last language's breakers (documents of a corpus mostly share one language).
+    private var lastBreakers: (lang: String, word: Breaker, sentence: Breaker)?
+
     private func breakers(for lang: String) throws -> (word: Breaker, sentence: Breaker) {
+        if let last = lastBreakers, last.lang == lang { return (last.word, last.sentence) }
+        let b = try dictionaryBreakers(for: lang)
+        lastBreakers = (lang, b.word, b.sentence)
+        return b
+    }
+
+    private func dictionaryBreakers(for lang: String) throws -> (word: Breaker, sentence: Breaker) {
         if let b = breakers[lang] { return b }
         let b = try prototypes.clones(for: lang)
         breakers[lang] = b

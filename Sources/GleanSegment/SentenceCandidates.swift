@@ -27,9 +27,11 @@ import GleanCore
 /// ```
 enum SentenceCandidates {
     /// Per code point of the BMP: 1 when it is a candidate.
-    static let bmp: [UInt8] = (0..<0x10000).map { UInt8(glean_sentence_candidate(UInt32($0))) }
+    static let bmp: [UInt8] = flags.map { $0 & 1 }
+    /// Per code point of the BMP: `glean_sentence_flags` (one ICU look-up each, at the first use).
+    static let flags: [UInt8] = (0..<0x10000).map { UInt8(glean_sentence_flags(UInt32($0))) }
     /// Per code point of the BMP: 1 when it ends SB8's look-ahead (letters, terminators, separators).
-    static let stops: [UInt8] = (0..<0x10000).map { UInt8(glean_sentence_stop(UInt32($0))) }
+    static let stops: [UInt8] = flags.map { $0 >> 1 & 1 }
     /// Bytes ICU may read past the first stop after a candidate (the abbreviation filter reads
     /// "Ph.D." forwards from its start).
     static let lookAhead = 16
@@ -69,7 +71,7 @@ enum SentenceCandidates {
     }
 
     /// Per code point of the BMP: 1 when its Sentence_Break is Upper, 2 when Lower, else 0.
-    static let cases: [UInt8] = (0..<0x10000).map { UInt8(glean_sentence_case(UInt32($0))) }
+    static let cases: [UInt8] = flags.map { $0 >> 2 }
 
     /// The Sentence_Break case (as ``cases``) of the character at `i`.
     @inline(__always)

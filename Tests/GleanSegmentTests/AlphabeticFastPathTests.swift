@@ -1,3 +1,4 @@
+import CICUShim
 import GleanCore
 import GleanTestSupport
 import Testing
@@ -183,6 +184,13 @@ struct SentenceFastPathTests {
         }
         for c: UInt32 in [0x41, 0x20, 0x2C, 0x3B, 0x22, 0x29, 0xA0, 0x2026, 0x4E2D] {
             #expect(!SentenceCandidates.isCandidate(c), "U+\(String(c, radix: 16))")
+        }
+        // The tables, built from one look-up per code point, agree with each property.
+        for c in 0..<0x10000 {
+            let same = SentenceCandidates.bmp[c] == UInt8(glean_sentence_candidate(UInt32(c)))
+                && SentenceCandidates.stops[c] == UInt8(glean_sentence_stop(UInt32(c)))
+                && SentenceCandidates.cases[c] == UInt8(glean_sentence_case(UInt32(c)))
+            if !same { Issue.record("U+\(String(c, radix: 16)): tables disagree with ICU"); break }
         }
         // A text with no candidate is one sentence.
         #expect(try segmenter.fastSentenceBoundaries(Array("no end in sight, none".utf8)) == [0, 21])

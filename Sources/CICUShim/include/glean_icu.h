@@ -57,6 +57,9 @@ int32_t glean_sentence_exceptions(const char *locale, char *buffer, int32_t capa
 
 /// 1 when the code point's Sentence_Break is Upper, 2 when Lower, 0 otherwise.
 int32_t glean_sentence_case(uint32_t codepoint);
+/// The three answers above in one property look-up: bit 0 glean_sentence_candidate, bit 1
+/// glean_sentence_stop, bits 2-3 glean_sentence_case.
+int32_t glean_sentence_flags(uint32_t codepoint);
 
 /// The Unicode Word_Break property of a code point, in Glean's own numbering.
 enum {
