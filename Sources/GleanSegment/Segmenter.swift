@@ -358,6 +358,7 @@ struct TokenBuilder {
         if whitespaceStart >= 0 { emitWhitespace(whitespaceStart, text.count, into: &tokens) }
     }
 
+    @inline(__always)
     mutating func emitWhitespace(_ start: Int, _ end: Int, into tokens: inout TokenSink) {
         whitespaceStart = -1
         var s = start
@@ -368,7 +369,7 @@ struct TokenBuilder {
     @inline(__always)
     func emitPiece(_ start: Int, _ end: Int, status: Int32, mayHoldClitic: Bool = true, into tokens: inout TokenSink) {
         let kind = kindOf(start, status: status)
-        if kind == .word, mayHoldClitic, let split = clitics.splitPoint(text, start, end) {
+        if kind == .word, mayHoldClitic, clitics.splitsAny, let split = clitics.splitPoint(text, start, end) {
             tokens.append(Token(start: start, end: split, kind: .word))
             tokens.append(Token(start: split, end: end, kind: .word))
         } else {
@@ -412,6 +413,8 @@ public struct CliticRules: Sendable {
     /// Endings after the apostrophe, lowercase ASCII.
     let afterApostrophe: [[UInt8]]
     let splitsNot: Bool
+    /// Whether any word can hold a clitic (false: no word needs looking at).
+    var splitsAny: Bool { splitsNot || !afterApostrophe.isEmpty }
 
     public static let english = CliticRules(afterApostrophe: ["s", "ll", "re", "ve", "d", "m"].map { Array($0.utf8) },
                                             splitsNot: true)
