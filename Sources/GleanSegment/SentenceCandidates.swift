@@ -17,13 +17,22 @@ import GleanCore
 /// differential tests check this against ICU's walk over the whole text. ICU reads the few
 /// words around each candidate instead of every character.
 ///
+/// Most candidates need no ICU at all (the differential tests check these against ICU too):
+/// - a paragraph separator ends a sentence right after it (SB4);
+/// - a run of terminators ("...", "?!") is one candidate (SB8a);
+/// - a terminator run, closing punctuation and spaces or tabs followed by a paragraph separator
+///   or a capital letter end a sentence after the separator or before the capital (SB11), unless
+///   ICU's suppression list for the locale could match the text before
+///   (``SentenceSuppressions``, read from ICU's data); followed by a lowercase letter after a
+///   final `.`, they end none (SB8).
+///
 /// A `.` directly followed by a lowercase ASCII letter or digit (SB6, SB8: "e.g", "3.5"), or by
 /// an uppercase ASCII letter after an ASCII letter (SB7: "U.S"), cannot end a sentence and is no
 /// candidate.
 ///
 /// ```swift
-/// // "Mr. Smith left. Then": ICU runs from 0 past the suppressed "Mr." to 16, then the scan
-/// // finds no further candidate: boundaries 16 and 20.
+/// // "Mr. Smith left. Then": "Mr." may be suppressed, so ICU runs from 0 past it; it ends no
+/// // sentence, and "left." followed by " T" ends one at 16 without ICU: boundaries 16 and 20.
 /// ```
 enum SentenceCandidates {
     /// Per code point of the BMP: 1 when it is a candidate.
