@@ -140,6 +140,7 @@ public final class Segmenter {
         let lang = normalizedLanguage(document.lang)
         let sentence = try breakers(for: lang).sentence
         document.sentences = try sentenceSpans(document.text, tokens: document.tokens, breaker: sentence,
+                                               fast: fastSentences && SentenceCandidates.applies(to: lang),
                                                suppressions: suppressions(for: lang), rules: SentenceRules.forLanguage(lang))
     }
 
@@ -170,6 +171,7 @@ public final class Segmenter {
     /// Sentence boundaries from the fast path (``SentenceCandidates``), 0 and the end included.
     func fastSentenceBoundaries(_ text: [UInt8], lang: String = "en") throws -> [Int] {
         let lang = SegmenterPrototypes.normalizedLanguage(lang)
+        guard SentenceCandidates.applies(to: lang) else { return try sentenceBoundaries(Array(text), lang: lang) }
         let breaker = try breakers(for: lang).sentence
         var result = [0]
         try text.withUnsafeBufferPointer { buffer in
@@ -211,13 +213,13 @@ public final class Segmenter {
         return result
     }
 
-    private func sentenceSpans(_ text: [UInt8], tokens: [Token], breaker: Breaker, suppressions: SentenceSuppressions,
+    private func sentenceSpans(_ text: [UInt8], tokens: [Token], breaker: Breaker, fast: Bool, suppressions: SentenceSuppressions,
                                rules: SentenceRules) throws -> [Sentence] {
         guard !tokens.isEmpty else { return [] }
         return try text.withUnsafeBufferPointer { buffer in try tokens.withUnsafeBufferPointer { tokenBuffer in
             try breaker.setText(buffer)
             var assembler = SentenceAssembler(text: buffer, tokens: tokens, tokenBuffer: tokenBuffer, rules: rules)
-            if fastSentences {
+            if fast {
                 SentenceCandidates.boundaries(buffer, breaker: breaker, suppressions: suppressions) { assembler.boundary($0) }
             } else {
                 while true {

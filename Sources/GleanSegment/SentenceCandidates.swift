@@ -61,6 +61,12 @@ enum SentenceCandidates {
         return 2
     }
 
+    /// Whether the fast path implements ICU's sentence rules for the language: ICU's root rules
+    /// (UAX #29), which every locale uses but Greek (`sent_el`, where `;` ends a question).
+    static func applies(to lang: String) -> Bool {
+        !(lang == "el" || lang.hasPrefix("el_"))
+    }
+
     /// Whether the code point is a candidate (for tests).
     static func isCandidate(_ c: UInt32) -> Bool {
         c < 0x10000 ? bmp[Int(c)] != 0 : glean_sentence_candidate(c) != 0
