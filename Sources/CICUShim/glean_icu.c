@@ -6,6 +6,9 @@
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
 #include <unicode/uversion.h>
+#include <unicode/udata.h>
+#include <unicode/ures.h>
+#include <unicode/ustring.h>
 
 struct glean_breaker {
     UBreakIterator *iterator;
@@ -146,5 +149,60 @@ int32_t glean_char_class(uint32_t c) {
             return GLEAN_CHAR_NUMBER;
         default:
             return GLEAN_CHAR_OTHER;
+    }
+}
+
+// Exported by libicuuc but declared in ICU's internal uresimp.h; ICU's own reader of the list
+// uses it.
+U_CAPI UResourceBundle *U_EXPORT2 ures_getByKeyWithFallback(const UResourceBundle *resB, const char *inKey,
+                                                             UResourceBundle *fillIn, UErrorCode *status);
+
+int32_t glean_sentence_exceptions(const char *locale, char *buffer, int32_t capacity) {
+    // As ICU's SimpleFilteredBreakIteratorBuilder(Locale): no bundle (or only root's default)
+    // or no list means no suppressions.
+    UErrorCode status = U_ZERO_ERROR;
+    UResourceBundle *bundle = ures_open(U_ICUDATA_NAME U_TREE_SEPARATOR_STRING "brkitr", locale, &status);
+    if (U_FAILURE(status) || status == U_USING_DEFAULT_WARNING) { ures_close(bundle); return -1; }
+    status = U_ZERO_ERROR;
+    UResourceBundle *exceptions = ures_getByKeyWithFallback(bundle, "exceptions", NULL, &status);
+    UResourceBundle *breaks = U_SUCCESS(status) ? ures_getByKeyWithFallback(exceptions, "SentenceBreak", NULL, &status) : NULL;
+    int32_t written = U_SUCCESS(status) ? 0 : -1;
+    while (written >= 0 && breaks && ures_hasNext(breaks)) {
+        UErrorCode s = U_ZERO_ERROR;
+        int32_t length = 0;
+        const UChar *string = ures_getNextString(breaks, &length, NULL, &s);
+        if (U_FAILURE(s)) { written = -1; break; }
+        int32_t utf8Length = 0;
+        s = U_ZERO_ERROR;
+        u_strToUTF8(buffer + written, capacity - written - 1 > 0 ? capacity - written - 1 : 0, &utf8Length, string, length, &s);
+        if (s == U_BUFFER_OVERFLOW_ERROR || s == U_STRING_NOT_TERMINATED_WARNING || written + utf8Length + 1 > capacity) {
+            written = -2;
+            break;
+        }
+        if (U_FAILURE(s)) { written = -1; break; }
+        written += utf8Length;
+        buffer[written++] = '\n';
+    }
+    ures_close(breaks);
+    ures_close(exceptions);
+    ures_close(bundle);
+    return written;
+}
+
+int32_t glean_sentence_case(uint32_t c) {
+    switch (u_getIntPropertyValue((UChar32)c, UCHAR_SENTENCE_BREAK)) {
+        case U_SB_UPPER: return 1;
+        case U_SB_LOWER: return 2;
+        default: return 0;
+    }
+}
+
+int32_t glean_sentence_flags(uint32_t c) {
+    switch (u_getIntPropertyValue((UChar32)c, UCHAR_SENTENCE_BREAK)) {
+        case U_SB_STERM: case U_SB_ATERM: case U_SB_SEP: case U_SB_CR: case U_SB_LF: return 1 | 2;
+        case U_SB_OLETTER: return 2;
+        case U_SB_UPPER: return 2 | (1 << 2);
+        case U_SB_LOWER: return 2 | (2 << 2);
+        default: return 0;
     }
 }

@@ -1,3 +1,5 @@
+import GleanCore
+
 /// ICU 72's word-break rules restricted to pure-ASCII text, as a hand-written scanner: the fast
 /// path of the tokenizer. It gives exactly ICU's boundaries and rule statuses for ASCII (checked
 /// against ICU by a differential test on real corpora and random strings), several times faster.
@@ -89,6 +91,96 @@ enum ASCIIWordBreak {
                     i += 1
                 }
             }
+        }
+    }
+}
+
+extension ASCIIWordBreak {
+    /// Per byte: the word-break class (low 4 bits, ``classes``; bytes of 0x80 and above are
+    /// `other`), plus `isWhitespace` (``Whitespace``) and `isPunct` (general category P*).
+    static let byteInfo: [UInt8] = (0..<256).map { b -> UInt8 in
+        guard b < 0x80 else { return other }
+        return classes[b] | (TokenBuilder.asciiWhitespaceTable[b] ? isWhitespace : 0)
+            | (TokenBuilder.asciiPunctTable[b] ? isPunct : 0)
+    }
+    static let isWhitespace: UInt8 = 0x10, isPunct: UInt8 = 0x20
+
+    /// The tokens of pure-ASCII `text`: the same as ``TokenBuilder`` makes from
+    /// ``segments(_:_:)`` (the tests compare both with the ICU path), in one loop without a call
+    /// per segment. Whitespace bytes form runs (ICU's segments never join them with anything
+    /// else), a single space after a token is its trailing space, and every other byte outside a
+    /// word or number is a `punct` or `symbol` token of its own.
+    ///
+    /// "Don't  go." -> `Do`(word) `n't`(word) `" "`(space: the second space; the first trails
+    /// `n't`) `go`(word) `.`(punct).
+    static func tokens(_ text: UnsafeBufferPointer<UInt8>, clitics: CliticRules, into sink: inout TokenSink) {
+        byteInfo.withUnsafeBufferPointer { info in
+            let n = text.count
+            var i = 0
+            var spaceStart = -1  // start of the whitespace run not yet emitted, or -1
+            @inline(__always) func emitSpace(_ end: Int, _ sink: inout TokenSink) {
+                var s = spaceStart
+                spaceStart = -1
+                if text[s] == 0x20 && sink.lastEnd == s { s += 1 }
+                if s < end { sink.append(Token(start: s, end: end, kind: .space)) }
+            }
+            // Where the next token starts after one that ends at `j`: past a single space,
+            // which is the token's trailing space (the common case, without a whitespace run).
+            @inline(__always) func after(_ j: Int) -> Int {
+                if j + 1 < n, text[j] == 0x20, info[Int(text[j + 1])] & isWhitespace == 0 { return j + 1 }
+                return j
+            }
+            while i < n {
+                let byte = info[Int(text[i])]
+                let c = byte & 0x0F
+                if c &- 1 < 3 {  // a letter, digit or `_` starts a word or number
+                    if spaceStart >= 0 { emitSpace(i, &sink) }
+                    var apostrophe = false
+                    var j = i + 1
+                    while j < n {
+                        let d = info[Int(text[j])] & 0x0F
+                        if d &- 1 < 3 { j += 1; continue }
+                        if j + 1 < n, d == midNumLet || d == singleQuote || d == midNum {
+                            let before = info[Int(text[j - 1])] & 0x0F
+                            let after = info[Int(text[j + 1])] & 0x0F
+                            if (before == letter && after == letter && d != midNum) || (before == digit && after == digit) {
+                                if d == singleQuote { apostrophe = true }
+                                j += 2
+                                continue
+                            }
+                        }
+                        break
+                    }
+                    // The kind from ICU's rule status (see ``segments(_:_:)``): by the last
+                    // character, after a final `_` by the one before it; a lone `_` is punct.
+                    let kind: TokenKind
+                    switch info[Int(text[j - 1])] & 0x0F {
+                    case letter: kind = .word
+                    case digit: kind = .number
+                    default:
+                        if j - i == 1 {
+                            kind = .punct
+                        } else {
+                            kind = info[Int(text[j - 2])] & 0x0F == digit ? .number : .word
+                        }
+                    }
+                    if kind == .word, apostrophe, let split = clitics.splitPoint(text, i, j) {
+                        sink.append(Token(start: i, end: split, kind: .word))
+                        sink.append(Token(start: split, end: j, kind: .word))
+                    } else {
+                        sink.append(Token(start: i, end: j, kind: kind))
+                    }
+                    i = after(j)
+                } else if byte & isWhitespace != 0 {
+                    if spaceStart < 0 { spaceStart = i }
+                    i += 1
+                } else {
+                    if spaceStart >= 0 { emitSpace(i, &sink) }
+                    sink.append(Token(start: i, end: i + 1, kind: byte & isPunct != 0 ? .punct : .symbol))
+                    i = after(i + 1)
+                }
+            }
+            if spaceStart >= 0 { emitSpace(n, &sink) }
         }
     }
 }

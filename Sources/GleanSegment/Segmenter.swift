@@ -31,6 +31,7 @@ public final class Segmenter {
     private var breakers: [String: (word: Breaker, sentence: Breaker)] = [:]
     private var boundaries = [Int32](repeating: 0, count: 4096)
     private var statuses = [Int32](repeating: 0, count: 4096)
+    private let tokenStorage = TokenStorage()
     /// Word fast paths: pure-ASCII documents use ``ASCIIWordBreak``, other alphabetic ones
     /// (Latin, Greek, Cyrillic ...) ``AlphabeticWordBreak`` (ICU's rules, checked against ICU by
     /// tests); off, every document goes through ICU's word iterator.
@@ -48,6 +49,18 @@ public final class Segmenter {
     }
 
     private var lastLanguage: (given: String, normalized: String) = ("en", "en")
+    private var suppressions: [String: SentenceSuppressions] = [:]
+
+    /// ICU's suppressions of the language's sentence iterator, read once per language.
+    private var lastSuppressions: (lang: String, suppressions: SentenceSuppressions)?
+
+    private func suppressions(for lang: String) -> SentenceSuppressions {
+        if let last = lastSuppressions, last.lang == lang { return last.suppressions }
+        let s = suppressions[lang] ?? SentenceSuppressions(locale: lang)
+        suppressions[lang] = s
+        lastSuppressions = (lang, s)
+        return s
+    }
 
     /// ``SegmenterPrototypes/normalizedLanguage(_:)``, remembering the last answer (documents of
     /// a corpus mostly share one language).
@@ -57,7 +70,17 @@ public final class Segmenter {
         return lastLanguage.normalized
     }
 
+    /// The last language's breakers (documents of a corpus mostly share one language).
+    private var lastBreakers: (lang: String, word: Breaker, sentence: Breaker)?
+
     private func breakers(for lang: String) throws -> (word: Breaker, sentence: Breaker) {
+        if let last = lastBreakers, last.lang == lang { return (last.word, last.sentence) }
+        let b = try dictionaryBreakers(for: lang)
+        lastBreakers = (lang, b.word, b.sentence)
+        return b
+    }
+
+    private func dictionaryBreakers(for lang: String) throws -> (word: Breaker, sentence: Breaker) {
         if let b = breakers[lang] { return b }
         let b = try prototypes.clones(for: lang)
         breakers[lang] = b
@@ -72,20 +95,16 @@ public final class Segmenter {
         let lang = normalizedLanguage(document.lang)
         let word = try breakers(for: lang).word
         let clitics = CliticRules.forLanguage(lang)
-        var tokens: [Token] = []
-        tokens.reserveCapacity(document.text.count / 4 + 4)
+        var tokens = tokenStorage.sink(expected: document.text.count / 4 + 4)
+        defer { tokenStorage.keep(tokens) }
         let isASCII = fastASCII && document.text.withUnsafeBufferPointer { UTF8Validation.isASCII($0) }
         try document.text.withUnsafeBufferPointer { text in
-            var builder = TokenBuilder(text: text, clitics: clitics)
-            var previous = 0
             if isASCII {
-                ASCIIWordBreak.segments(text) { end, status, apostrophe in
-                    builder.addUniformSegment(previous, end, status: status, mayHoldClitic: apostrophe, into: &tokens)
-                    previous = end
-                }
-                builder.finish(into: &tokens)
+                ASCIIWordBreak.tokens(text, clitics: clitics, into: &tokens)
                 return
             }
+            var builder = TokenBuilder(text: text, clitics: clitics)
+            var previous = 0
             if fastASCII {
                 let done = AlphabeticWordBreak.segments(text) { end, status in
                     builder.addUniformSegment(previous, end, status: status, into: &tokens)
@@ -96,7 +115,7 @@ public final class Segmenter {
                     return
                 }
                 // A character the fast path does not implement: ICU runs on the whole text.
-                tokens.removeAll(keepingCapacity: true)
+                tokens.removeAll()
                 builder = TokenBuilder(text: text, clitics: clitics)
                 previous = 0
             }
@@ -112,7 +131,7 @@ public final class Segmenter {
             }
             builder.finish(into: &tokens)
         }
-        document.tokens = tokens
+        document.tokens = tokens.tokens
         if wantSentences { try addSentences(&document) }
     }
 
@@ -121,7 +140,8 @@ public final class Segmenter {
         let lang = normalizedLanguage(document.lang)
         let sentence = try breakers(for: lang).sentence
         document.sentences = try sentenceSpans(document.text, tokens: document.tokens, breaker: sentence,
-                                               rules: SentenceRules.forLanguage(lang))
+                                               fast: fastSentences && SentenceCandidates.applies(to: lang),
+                                               suppressions: suppressions(for: lang), rules: SentenceRules.forLanguage(lang))
     }
 
     /// ICU's raw word boundaries (UTF-8 byte offsets, 0 and the end included): the layer that the
@@ -150,11 +170,13 @@ public final class Segmenter {
 
     /// Sentence boundaries from the fast path (``SentenceCandidates``), 0 and the end included.
     func fastSentenceBoundaries(_ text: [UInt8], lang: String = "en") throws -> [Int] {
-        let breaker = try breakers(for: SegmenterPrototypes.normalizedLanguage(lang)).sentence
+        let lang = SegmenterPrototypes.normalizedLanguage(lang)
+        guard SentenceCandidates.applies(to: lang) else { return try sentenceBoundaries(Array(text), lang: lang) }
+        let breaker = try breakers(for: lang).sentence
         var result = [0]
         try text.withUnsafeBufferPointer { buffer in
             try breaker.setText(buffer)
-            SentenceCandidates.boundaries(buffer, breaker: breaker) { result.append($0) }
+            SentenceCandidates.boundaries(buffer, breaker: breaker, suppressions: suppressions(for: lang)) { result.append($0) }
         }
         return result
     }
@@ -191,49 +213,75 @@ public final class Segmenter {
         return result
     }
 
-    private func sentenceSpans(_ text: [UInt8], tokens: [Token], breaker: Breaker, rules: SentenceRules) throws -> [Sentence] {
+    private func sentenceSpans(_ text: [UInt8], tokens: [Token], breaker: Breaker, fast: Bool, suppressions: SentenceSuppressions,
+                               rules: SentenceRules) throws -> [Sentence] {
         guard !tokens.isEmpty else { return [] }
-        var sentences: [Sentence] = []
-        try text.withUnsafeBufferPointer { buffer in
+        return try text.withUnsafeBufferPointer { buffer in try tokens.withUnsafeBufferPointer { tokenBuffer in
             try breaker.setText(buffer)
-            var t = 0
-            // Whether the last sentence holds a token that is not whitespace.
-            var lastHasText = false
-            func boundary(_ end: Int) {
-                let first = t
-                var hasText = false
-                while t < tokens.count, tokens[t].start < end {
-                    if tokens[t].kind != .space { hasText = true }
-                    t += 1
-                }
-                guard t > first else { return }
-                if let last = sentences.last,
-                   !lastHasText || rules.keepsTogether(buffer, tokens, endingAt: last.endToken, nextFirst: first) {
-                    // A sentence of whitespace only (text that starts with a blank line) joins the
-                    // next, and so does one cut after a title ("Dr." before a name).
-                    sentences[sentences.count - 1] = Sentence(start: last.start, end: tokens[t - 1].end,
-                                                              firstToken: last.firstToken, endToken: t)
-                    lastHasText = lastHasText || hasText
-                } else {
-                    sentences.append(Sentence(start: tokens[first].start, end: tokens[t - 1].end,
-                                              firstToken: first, endToken: t))
-                    lastHasText = hasText
-                }
-            }
-            if fastSentences {
-                SentenceCandidates.boundaries(buffer, breaker: breaker, boundary)
+            var assembler = SentenceAssembler(text: buffer, tokens: tokens, tokenBuffer: tokenBuffer, rules: rules)
+            if fast {
+                SentenceCandidates.boundaries(buffer, breaker: breaker, suppressions: suppressions) { assembler.boundary($0) }
             } else {
                 while true {
                     let n = glean_breaker_next(breaker.handle, &boundaries, nil, Int32(boundaries.count))
                     if n == 0 { break }
-                    for k in 0..<Int(n) { boundary(Int(boundaries[k])) }
+                    for k in 0..<Int(n) { assembler.boundary(Int(boundaries[k])) }
                 }
             }
-            // Tokens after ICU's last boundary cannot exist, but never leave one out.
-            if t < tokens.count, let last = sentences.last {
-                sentences[sentences.count - 1] = Sentence(start: last.start, end: tokens[tokens.count - 1].end,
-                                                          firstToken: last.firstToken, endToken: tokens.count)
-            }
+            return assembler.finish()
+        }}
+    }
+}
+
+/// Turns sentence boundaries (byte offsets, in order) into ``Sentence``s over a document's
+/// tokens: each boundary closes the tokens that start before it; a sentence of whitespace only
+/// joins the next, and so does one the language's ``SentenceRules`` keep together.
+/// Invariant: `tokenBuffer` is `tokens`' storage, alive while the assembler is used.
+private struct SentenceAssembler {
+    let text: UnsafeBufferPointer<UInt8>
+    let tokens: [Token]
+    let tokenBuffer: UnsafeBufferPointer<Token>
+    let rules: SentenceRules
+    var sentences: [Sentence] = []
+    /// The first token not yet in a sentence.
+    var t = 0
+    /// Whether the last sentence holds a token that is not whitespace.
+    var lastHasText = false
+
+    init(text: UnsafeBufferPointer<UInt8>, tokens: [Token], tokenBuffer: UnsafeBufferPointer<Token>, rules: SentenceRules) {
+        self.text = text
+        self.tokens = tokens
+        self.tokenBuffer = tokenBuffer
+        self.rules = rules
+    }
+
+    mutating func boundary(_ end: Int) {
+        let first = t
+        var hasText = false
+        while t < tokenBuffer.count, tokenBuffer[t].start < end {
+            if tokenBuffer[t].kind != .space { hasText = true }
+            t += 1
+        }
+        guard t > first else { return }
+        if let last = sentences.last,
+           !lastHasText || rules.keepsTogether(text, tokens, endingAt: last.endToken, nextFirst: first) {
+            // A sentence of whitespace only (text that starts with a blank line) joins the
+            // next, and so does one cut after a title ("Dr." before a name).
+            sentences[sentences.count - 1] = Sentence(start: last.start, end: tokenBuffer[t - 1].end,
+                                                      firstToken: last.firstToken, endToken: t)
+            lastHasText = lastHasText || hasText
+        } else {
+            sentences.append(Sentence(start: tokenBuffer[first].start, end: tokenBuffer[t - 1].end,
+                                      firstToken: first, endToken: t))
+            lastHasText = hasText
+        }
+    }
+
+    /// The sentences; tokens after the last boundary (which cannot exist) join the last one.
+    mutating func finish() -> [Sentence] {
+        if t < tokenBuffer.count, let last = sentences.last {
+            sentences[sentences.count - 1] = Sentence(start: last.start, end: tokenBuffer[tokenBuffer.count - 1].end,
+                                                      firstToken: last.firstToken, endToken: tokenBuffer.count)
         }
         return sentences
     }
@@ -260,7 +308,7 @@ struct TokenBuilder {
         Array("!\"#%&'()*,-./:;?@[\\]_{}".utf8).contains(UInt8(c))
     }
 
-    mutating func addSegment(_ start: Int, _ end: Int, status: Int32, into tokens: inout [Token]) {
+    mutating func addSegment(_ start: Int, _ end: Int, status: Int32, into tokens: inout TokenSink) {
         // One ASCII non-space character: the common case, without the scalar loop.
         if end == start + 1, text[start] < 0x80, !asciiWhitespace[Int(text[start])] {
             if whitespaceStart >= 0 { emitWhitespace(whitespaceStart, start, into: &tokens) }
@@ -293,23 +341,11 @@ struct TokenBuilder {
         if pieceStart >= 0 { emitPiece(pieceStart, end, status: status, into: &tokens) }
     }
 
-    /// A segment of ASCII text from ``ASCIIWordBreak``: all whitespace or none (its rules never
-    /// join a whitespace byte with another kind), so one byte tells which.
-    @inline(__always)
-    mutating func addUniformSegment(_ start: Int, _ end: Int, status: Int32, mayHoldClitic: Bool, into tokens: inout [Token]) {
-        if asciiWhitespace[Int(text[start])] {
-            if whitespaceStart < 0 { whitespaceStart = start }
-        } else {
-            if whitespaceStart >= 0 { emitWhitespace(whitespaceStart, start, into: &tokens) }
-            emitPiece(start, end, status: status, mayHoldClitic: mayHoldClitic, into: &tokens)
-        }
-    }
-
     /// A segment of UTF-8 text from ``AlphabeticWordBreak``: all whitespace or none, as in
     /// ASCII (its space runs are WSegSpace characters, all of them ``Whitespace``; every other
     /// whitespace character stands alone), so its first character tells which.
     @inline(__always)
-    mutating func addUniformSegment(_ start: Int, _ end: Int, status: Int32, into tokens: inout [Token]) {
+    mutating func addUniformSegment(_ start: Int, _ end: Int, status: Int32, into tokens: inout TokenSink) {
         let c = text[start]
         let isSpace = c < 0x80 ? asciiWhitespace[Int(c)] : Whitespace.contains(UTF8Validation.decode(text, start).scalar)
         if isSpace {
@@ -320,21 +356,22 @@ struct TokenBuilder {
         }
     }
 
-    mutating func finish(into tokens: inout [Token]) {
+    mutating func finish(into tokens: inout TokenSink) {
         if whitespaceStart >= 0 { emitWhitespace(whitespaceStart, text.count, into: &tokens) }
     }
 
-    mutating func emitWhitespace(_ start: Int, _ end: Int, into tokens: inout [Token]) {
+    @inline(__always)
+    mutating func emitWhitespace(_ start: Int, _ end: Int, into tokens: inout TokenSink) {
         whitespaceStart = -1
         var s = start
-        if text[s] == 0x20, let last = tokens.last, last.end == s { s += 1 }
+        if text[s] == 0x20, tokens.lastEnd == s { s += 1 }
         if s < end { tokens.append(Token(start: s, end: end, kind: .space)) }
     }
 
     @inline(__always)
-    func emitPiece(_ start: Int, _ end: Int, status: Int32, mayHoldClitic: Bool = true, into tokens: inout [Token]) {
+    func emitPiece(_ start: Int, _ end: Int, status: Int32, mayHoldClitic: Bool = true, into tokens: inout TokenSink) {
         let kind = kindOf(start, status: status)
-        if kind == .word, mayHoldClitic, let split = clitics.splitPoint(text, start, end) {
+        if kind == .word, mayHoldClitic, clitics.splitsAny, let split = clitics.splitPoint(text, start, end) {
             tokens.append(Token(start: start, end: split, kind: .word))
             tokens.append(Token(start: split, end: end, kind: .word))
         } else {
@@ -378,6 +415,8 @@ public struct CliticRules: Sendable {
     /// Endings after the apostrophe, lowercase ASCII.
     let afterApostrophe: [[UInt8]]
     let splitsNot: Bool
+    /// Whether any word can hold a clitic (false: no word needs looking at).
+    var splitsAny: Bool { splitsNot || !afterApostrophe.isEmpty }
 
     public static let english = CliticRules(afterApostrophe: ["s", "ll", "re", "ve", "d", "m"].map { Array($0.utf8) },
                                             splitsNot: true)

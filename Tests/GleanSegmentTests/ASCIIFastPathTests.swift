@@ -35,6 +35,31 @@ struct ASCIIFastPathTests {
         }
     }
 
+    /// The one-loop ASCII tokenizer (``ASCIIWordBreak/tokens(_:clitics:into:)``) against tokens
+    /// and sentences built from ICU's segments, on random ASCII strings with clitics and titles.
+    @Test func randomTokensMatchTheICUPath() throws {
+        var rng = TestRandom("ASCIIFastPathTests.randomTokensMatchTheICUPath")
+        let seed = rng.label
+        let fast = try Segmenter()
+        let slow = try Segmenter()
+        slow.fastASCII = false
+        slow.fastSentences = false
+        let pool = Self.alphabet.map { String(UnicodeScalar($0)) }
+            + ["n't", "'s", "'S", "don't", "I'm", "we'LL", ". ", "Dr. ", "A", "  ", "\r\n", "1.5", "_1", "a_", "\u{1C}"]
+        for lang in ["en", "de"] {
+            for _ in 0..<5_000 {
+                let length = Int(rng.next() % 24)
+                let text = Array((0..<length).map { _ in pool[Int(rng.next() % UInt64(pool.count))] }.joined().utf8)
+                var a = Document(text: text, lang: lang), b = Document(text: text, lang: lang)
+                try fast.segment(&a)
+                try slow.segment(&b)
+                let same = a.tokens == b.tokens && a.sentences == b.sentences
+                #expect(same, "seed \(seed), \(lang): \(String(decoding: text, as: UTF8.self).debugDescription)")
+                if !same { return }
+            }
+        }
+    }
+
     @Test func tokensAreTheSameWithAndWithoutTheFastPath() throws {
         let fast = try Segmenter()
         let slow = try Segmenter()

@@ -1,3 +1,4 @@
+import CICUShim
 import GleanCore
 import GleanTestSupport
 import Testing
@@ -112,13 +113,15 @@ struct SentenceFastPathTests {
     static let alphabet: [String] = ["a", "b", "Z", "Mr", "Dr", "U", "S", "e", "g", "3", "5", " ", " ", " ", ".", ".", ".", "!",
                                      "?", "\n", "\r", "\r\n", ")", "\"", "'", "’", "”", "«", "»", ",", ";", ":", "-", "\t",
                                      "\u{0085}", "\u{2028}", "\u{2029}", "。", "？", "！", "؟", "।", "\u{0301}", "\u{00AD}",
-                                     "\u{00A0}", "é", "É", "ж", "Ж", "中", "…", "‼", "1", "Inc", "etc", "vs", "i.e", "No"]
+                                     "\u{00A0}", "é", "É", "ж", "Ж", "中", "…", "‼", "1", "Inc", "etc", "vs", "i.e", "No", "...", "?!", "\u{0085}\n",
+                                     // Parts of ICU's suppressions (en, de): "Ph.D.", "U.S.A.", "z. B.", "v. Chr.".
+                                     "Ph", "D", "A", "z", "B", "v", "Chr", "Jan", "Capt", "Prof", "Mrs", "T", ". ", ". ", "(", "[", "]", "{", "}"]
 
     @Test func randomStringsMatchICU() throws {
         var rng = TestRandom("SentenceFastPathTests.randomStringsMatchICU")
         let seed = rng.label
         let segmenter = try Segmenter()
-        for lang in ["en", "root", "de"] {
+        for lang in ["en", "root", "de", "el"] {
             for _ in 0..<8_000 {
                 let length = Int(rng.next() % 24)
                 let text = Array((0..<length).map { _ in Self.alphabet[Int(rng.next() % UInt64(Self.alphabet.count))] }.joined().utf8)
@@ -156,6 +159,23 @@ struct SentenceFastPathTests {
         }
     }
 
+    /// The suppression lists are ICU's own, and they send every suppressed abbreviation to ICU.
+    @Test func suppressionListsAreICUs() throws {
+        let en = SentenceSuppressions(locale: "en")
+        #expect(en.abbreviations.contains("Mr.") && en.abbreviations.contains("Ph.D."), "\(en.abbreviations.prefix(10))")
+        #expect(!SentenceSuppressions(locale: "de").abbreviations.isEmpty)
+        #expect(SentenceSuppressions(locale: "root").abbreviations.isEmpty)
+        for abbreviation in en.abbreviations {
+            let text = Array("Met \(abbreviation) Smith".utf8)
+            let dot = 4 + abbreviation.utf8.count - 1
+            let found = text.withUnsafeBufferPointer { en.mightSuppress($0, endingAt: dot) }
+            #expect(found, "\(abbreviation)")
+        }
+        let plain = Array("He left. Then".utf8)
+        #expect(!plain.withUnsafeBufferPointer { en.mightSuppress($0, endingAt: 7) },
+                "\(en.abbreviations.filter { "He left.".hasSuffix($0.split(separator: " ").last.map(String.init) ?? $0) })")
+    }
+
     /// Every candidate code point ends a sentence where ICU says so, and nothing else does.
     @Test func candidatesAreICUsTerminators() throws {
         let segmenter = try Segmenter()
@@ -165,6 +185,17 @@ struct SentenceFastPathTests {
         for c: UInt32 in [0x41, 0x20, 0x2C, 0x3B, 0x22, 0x29, 0xA0, 0x2026, 0x4E2D] {
             #expect(!SentenceCandidates.isCandidate(c), "U+\(String(c, radix: 16))")
         }
+        // The tables, built from one look-up per code point, agree with each property.
+        for c in 0..<0x10000 {
+            let same = SentenceCandidates.bmp[c] == UInt8(glean_sentence_candidate(UInt32(c)))
+                && SentenceCandidates.stops[c] == UInt8(glean_sentence_stop(UInt32(c)))
+                && SentenceCandidates.cases[c] == UInt8(glean_sentence_case(UInt32(c)))
+            if !same { Issue.record("U+\(String(c, radix: 16)): tables disagree with ICU"); break }
+        }
+        // Greek has its own rules (";" ends a question): the segmenter gives ICU's sentences.
+        var greek = Document(text: Array("Τι είναι; Δεν ξέρω".utf8), lang: "el")
+        try segmenter.segment(&greek)
+        #expect(greek.sentences.map(\.start) == [0, try segmenter.sentenceBoundaries(greek.text, lang: "el")[1]])
         // A text with no candidate is one sentence.
         #expect(try segmenter.fastSentenceBoundaries(Array("no end in sight, none".utf8)) == [0, 21])
     }

@@ -45,8 +45,9 @@ enum HostileTexts {
 struct HostileLinearityTests {
     static let sanitized = ProcessInfo.processInfo.environment["GLEAN_SANITIZER"] == "1"
 
-    @Test("sentence fast path: counted work is linear", arguments: HostileTexts.units.map(\.name))
-    func sentenceWorkIsLinear(_ name: String) throws {
+    @Test("sentence fast path: counted work is linear", arguments: HostileTexts.units.map(\.name), [false, true])
+    func sentenceWorkIsLinear(_ name: String, withSuppressions: Bool) throws {
+        let suppressions = withSuppressions ? SentenceSuppressions(locale: "en") : nil
         let sizes = Self.sanitized ? [1 << 16, 1 << 17] : [1 << 18, 1 << 19]
         let breaker = try SegmenterPrototypes().clones(for: "en").sentence
         var work: [Int] = []
@@ -56,7 +57,7 @@ struct HostileLinearityTests {
             var count = 0
             text.withUnsafeBufferPointer { buffer in
                 try! breaker.setText(buffer)
-                SentenceCandidates.boundaries(buffer, breaker: breaker, work: &counted) { _ in count += 1 }
+                SentenceCandidates.boundaries(buffer, breaker: breaker, suppressions: suppressions, work: &counted) { _ in count += 1 }
             }
             #expect(count >= 1)
             // At most a few window's bytes per byte of text, whatever the text.

@@ -48,6 +48,19 @@ int32_t glean_sentence_candidate(uint32_t codepoint);
 /// Upper, Lower, Sep, CR, LF, STerm or ATerm).
 int32_t glean_sentence_stop(uint32_t codepoint);
 
+/// The abbreviations after which ICU's `@ss=standard` sentence iterator for `locale` suppresses
+/// a break ("Mr.", "Ph.D." ...), read from ICU's data as ICU itself reads them (the brkitr
+/// bundle's exceptions/SentenceBreak of the locale's base name, with fallback): UTF-8, one per
+/// line, written to `buffer`. Returns the bytes written; -1 when ICU has no list for the locale
+/// (it then suppresses nothing); -2 when `capacity` is too small.
+int32_t glean_sentence_exceptions(const char *locale, char *buffer, int32_t capacity);
+
+/// 1 when the code point's Sentence_Break is Upper, 2 when Lower, 0 otherwise.
+int32_t glean_sentence_case(uint32_t codepoint);
+/// The three answers above in one property look-up: bit 0 glean_sentence_candidate, bit 1
+/// glean_sentence_stop, bits 2-3 glean_sentence_case.
+int32_t glean_sentence_flags(uint32_t codepoint);
+
 /// The Unicode Word_Break property of a code point, in Glean's own numbering.
 enum {
     GLEAN_WB_OTHER = 0, GLEAN_WB_ALETTER = 1, GLEAN_WB_NUMERIC = 2, GLEAN_WB_EXTENDNUMLET = 3,
