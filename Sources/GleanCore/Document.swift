@@ -191,20 +191,34 @@ public struct Span: Sendable, Equatable {
         get { Int(storedEndToken) }
         set { storedEndToken = UInt32(newValue) }
     }
+    /// Which stage proposed it (kept beside the offsets, where it costs no padding).
+    public var source: SpanSource
     public var label: String
     /// The first knowledge-base id by priority, `""` if none.
     public var kbId: String
-    /// All ids when a name carries several (empty otherwise).
-    public var kbIds: [String]
-    public var source: SpanSource
     /// The pattern's name (patterns) or the name that matched (gazetteers, written as `alias`).
     public var name: String
-    /// Named capture groups, in the pattern's order.
-    public var groups: [NamedGroup]
-    /// A normalised form (ISO 8601 for a fully specified date or time), if any.
-    public var value: String?
     /// Third key of the resolution order: higher wins a tie.
     public var priority: Int
+    /// The fields most spans leave empty, boxed (nil when all are empty) so that a span is 96
+    /// bytes rather than 128. The box is never changed once made: a setter makes a new one.
+    @usableFromInline var extras: SpanExtras?
+
+    /// All ids when a name carries several (empty otherwise).
+    public var kbIds: [String] {
+        get { extras?.kbIds ?? [] }
+        set { extras = SpanExtras.make(kbIds: newValue, groups: groups, value: value) }
+    }
+    /// Named capture groups, in the pattern's order.
+    public var groups: [NamedGroup] {
+        get { extras?.groups ?? [] }
+        set { extras = SpanExtras.make(kbIds: kbIds, groups: newValue, value: value) }
+    }
+    /// A normalised form (ISO 8601 for a fully specified date or time), if any.
+    public var value: String? {
+        get { extras?.value }
+        set { extras = SpanExtras.make(kbIds: kbIds, groups: groups, value: newValue) }
+    }
 
     public init(matchStart: Int, matchEnd: Int, label: String, kbId: String = "", kbIds: [String] = [],
                 source: SpanSource, name: String, groups: [NamedGroup] = [], value: String? = nil,
@@ -213,18 +227,40 @@ public struct Span: Sendable, Equatable {
         storedEnd = UInt32(matchEnd)
         storedMatchStart = UInt32(matchStart)
         storedMatchEnd = UInt32(matchEnd)
+        self.source = source
         self.label = label
         self.kbId = kbId
-        self.kbIds = kbIds
-        self.source = source
         self.name = name
-        self.groups = groups
-        self.value = value
         self.priority = priority
+        extras = SpanExtras.make(kbIds: kbIds, groups: groups, value: value)
     }
 
     /// Length in tokens, the first key of the resolution order.
     @inlinable public var tokenLength: Int { endToken - firstToken }
+}
+
+/// The rarely set fields of a ``Span``, in one immutable box.
+@usableFromInline
+final class SpanExtras: Sendable, Equatable {
+    let kbIds: [String]
+    let groups: [NamedGroup]
+    let value: String?
+
+    private init(kbIds: [String], groups: [NamedGroup], value: String?) {
+        self.kbIds = kbIds
+        self.groups = groups
+        self.value = value
+    }
+
+    /// A box for the fields, nil when all are empty.
+    static func make(kbIds: [String], groups: [NamedGroup], value: String?) -> SpanExtras? {
+        kbIds.isEmpty && groups.isEmpty && value == nil ? nil : SpanExtras(kbIds: kbIds, groups: groups, value: value)
+    }
+
+    @usableFromInline
+    static func == (a: SpanExtras, b: SpanExtras) -> Bool {
+        a === b || (a.kbIds == b.kbIds && a.groups == b.groups && a.value == b.value)
+    }
 }
 
 /// A named capture group of a pattern match, as written under `groups`.

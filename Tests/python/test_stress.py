@@ -86,7 +86,7 @@ def write_one_document(path, size):
 
 
 @pytest.mark.skipif(not NEWS.exists(), reason="corpora/public/news.jsonl missing (corpora/fetch.sh)")
-@pytest.mark.xfail(strict=True, reason="issue 10, open: the output record is assembled whole in memory (about 30 times the text) until the printers stream large records; strict, so a pass is reported")
+@pytest.mark.xfail(strict=True, reason="issue 10, open: the record is written as a stream and tokens take 8 bytes, but the stages' working sets still cost about 10 times the text at their peak (the gazetteer's per-token scratch, 20 bytes a token; candidate spans of 96 bytes each); strict, so a pass is reported")
 def test_peak_memory_of_one_large_document(tmp_path):
     size = STRESS_MB * 1_000_000
     doc = tmp_path / "big.jsonl"
