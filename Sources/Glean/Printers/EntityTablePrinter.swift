@@ -37,13 +37,13 @@ public final class EntityTablePrinter: Printer {
         print(doc, record: record, into: &out, spill: nil)
     }
 
-    /// The same, handing the rows to `spill` every few hundred entities.
+    /// The same, handing the rows to `spill` as they grow (between rows).
     public func print(_ doc: Document, record: DecodedRecord, into out: inout JSONWriter, spill: OutputSpill?) {
         guard !doc.entities.isEmpty else { return }
         var offsets = DocumentOffsets(doc, unit: configuration.offsets)
         let idText = record.idText
-        for (k, e) in doc.entities.enumerated() {
-            if k & 255 == 255 { spill?.check(&out) }
+        for e in doc.entities {
+            spill?.check(&out)
             let start = offsets.start(of: e.firstToken, byte: e.start)
             let end = offsets.end(of: e.endToken - 1, byte: e.end)
             let text = Array(doc.text[e.start..<e.end])
