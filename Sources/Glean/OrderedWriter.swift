@@ -38,6 +38,13 @@ final class OrderedWriter: @unchecked Sendable {
     private var errorsPath: String?
     private let progress: ProgressBar?
 
+    /// Workers waiting to stream a large record, by the sequence of their batch: each is
+    /// signalled once every earlier batch is written.
+    private var turnWaiters: [Int: DispatchSemaphore] = [:]
+    /// Bytes of the batch being streamed that are in the output already (not yet a batch
+    /// boundary, so a checkpoint leaves them out).
+    private var streamedBytes: Int64 = 0
+
     private var checkpoint: CheckpointFile?
     private var state = CheckpointState()
     private var lastCheckpoint = DispatchTime.now()
@@ -197,6 +204,77 @@ final class OrderedWriter: @unchecked Sendable {
                 self.write(next)
                 self.nextSequence += 1
                 written(next)
+                self.turnWaiters.removeValue(forKey: self.nextSequence)?.signal()
+            }
+        }
+    }
+
+    /// Directory mode: closes the open output and opens the one of input `fileIndex`.
+    private func switchSink(to fileIndex: Int) throws {
+        guard case .directory = options.output, fileIndex != sinkFileIndex else { return }
+        if let sink, let partial = sink.partialPath, let target = sink.target {
+            try close(sink, path: sink.path)
+            try sink.close()
+            finishedOutputs.append((partial, target))
+        }
+        let path = outputPath(forInput: fileIndex)
+        let fresh = try OutputSink(path: path)
+        sink = fresh
+        try open(fresh, path: path)
+        sinkFileIndex = fileIndex
+    }
+
+    /// Whether large records may be streamed (``stream(_:sequence:fileIndex:errorsBefore:)``):
+    /// formats whose batches are the output's bytes (not a DocBin, gathered whole).
+    var streams: Bool { outputFormat != .spacy }
+
+    /// What became of bytes handed to ``stream(_:sequence:fileIndex:errorsBefore:)``.
+    enum StreamOutcome {
+        /// In the output.
+        case written
+        /// Not wanted: the run stopped writing (a failure, `--max-errors`, a signal).
+        case dropped
+        /// Not written yet: a `--max-errors` cut may fall before them; they stay with the batch.
+        case kept
+    }
+
+    /// Writes the beginning of batch `sequence`'s output while its worker still prints a large
+    /// record, once every earlier batch is written (the caller waits until then). The checkpoint
+    /// stays at batch boundaries: until the batch is complete, a checkpoint leaves these bytes
+    /// out. `errorsBefore`: the batch's error records before these bytes, for `--max-errors`.
+    func stream(_ bytes: UnsafeBufferPointer<UInt8>, sequence: Int, fileIndex: Int, errorsBefore: Int) -> StreamOutcome {
+        let turn: DispatchSemaphore? = queue.sync {
+            if nextSequence == sequence { return nil }
+            let s = DispatchSemaphore(value: 0)
+            turnWaiters[sequence] = s
+            return s
+        }
+        turn?.wait()
+        return queue.sync {
+            guard !closed, failure == nil, !maxErrorsReached else { return .dropped }
+            if let max = options.maxErrors, statistics.errors + errorsBefore >= max { return .kept }
+            do {
+                if case .directory = options.output, fileIndex != sinkFileIndex {
+                    try switchSink(to: fileIndex)
+                    // The new output's start is a boundary: a checkpoint now resumes there.
+                    state.fileIndex = fileIndex
+                    state.batchesOfFile = 0
+                    state.nextOffset = 0
+                    state.nextLine = 1
+                    streamedBytes = 0
+                }
+                let before = sink?.bytesWritten ?? 0
+                if outputFormat.allowsCompression, let format = pipelineCompression(fileIndex) {
+                    try BlockCompressor.compress(bytes, as: format).withUnsafeBufferPointer { try writeBatch($0) }
+                } else {
+                    try writeBatch(bytes)
+                }
+                streamedBytes += (sink?.bytesWritten ?? 0) - before
+                return .written
+            } catch {
+                failure = error
+                pipeline.requestStop("write failed: \(error)")
+                return .dropped
             }
         }
     }
@@ -205,18 +283,7 @@ final class OrderedWriter: @unchecked Sendable {
         // After --max-errors, a failure or the end nothing more is written (batches in flight are dropped).
         guard !closed, failure == nil, !maxErrorsReached else { return }
         do {
-            if case .directory = options.output, result.fileIndex != sinkFileIndex {
-                if let sink, let partial = sink.partialPath, let target = sink.target {
-                    try close(sink, path: sink.path)
-                    try sink.close()
-                    finishedOutputs.append((partial, target))
-                }
-                let path = outputPath(forInput: result.fileIndex)
-                let fresh = try OutputSink(path: path)
-                sink = fresh
-                try open(fresh, path: path)
-                sinkFileIndex = result.fileIndex
-            }
+            try switchSink(to: result.fileIndex)
             var errors = result.errors
             var batchStatistics = result.statistics
             if result.cuts == nil {
@@ -239,6 +306,8 @@ final class OrderedWriter: @unchecked Sendable {
                     }
                 }
             }
+            // The batch is complete: its streamed bytes are behind a boundary now.
+            streamedBytes = 0
             if !errors.isEmpty {
                 if let errorsPath {
                     if errorSink == nil { errorSink = try OutputSink(path: errorsPath) }
@@ -294,7 +363,8 @@ final class OrderedWriter: @unchecked Sendable {
         guard let checkpoint else { return }
         try sink?.sync()
         try errorSink?.sync()
-        state.outputBytes = sink?.bytesWritten ?? 0
+        // A record being streamed is left out: the checkpoint stays at a batch boundary.
+        state.outputBytes = (sink?.bytesWritten ?? 0) - streamedBytes
         state.errorsBytes = errorSink?.bytesWritten ?? 0
         state.statistics = StoredStatistics(statistics)
         try checkpoint.write(state)

@@ -214,7 +214,7 @@ public final class Pipeline {
             workerSlots.wait()
             group.enter()
             workQueue.async {
-                var result = contexts.process(batch, failure: failure.map { ($0, line, offset) })
+                var result = contexts.process(batch, failure: failure.map { ($0, line, offset) }, writer: writer)
                 result.readPosition = batch.endPosition
                 if let last = batch.records.last {
                     result.nextLine = last.line + 1
@@ -319,8 +319,14 @@ final class WorkerContextPool: @unchecked Sendable {
         lock.unlock()
     }
 
+    /// A batch's output past this size, while a record is being printed, is handed to the writer
+    /// in pieces: a large record is written as a stream, never held whole.
+    static let spillThreshold = 4 << 20
+
     /// Decodes, annotates and renders a batch; compresses it when the output is compressed.
-    func process(_ batch: RecordBatch, failure: (reason: String, line: Int, offset: Int)? = nil) -> BatchResult {
+    /// With a `writer` that streams, a large record's output goes to it as it is printed.
+    func process(_ batch: RecordBatch, failure: (reason: String, line: Int, offset: Int)? = nil,
+                 writer: OrderedWriter? = nil) -> BatchResult {
         let file = options.inputs[batch.fileIndex]
         var output = takeBuffer(capacity: min(batch.data.count * 12, Self.largestFirstReservation) + 4096)
         var errors = JSONWriter(capacity: 0)
@@ -337,9 +343,24 @@ final class WorkerContextPool: @unchecked Sendable {
         stats.inputBytes = batch.sourceBytes
         stats.blank = batch.blankLines
         var cuts: [RecordCut]? = options.maxErrors == nil ? nil : []
+        // The batch's errors before the record being printed (for the --max-errors check).
+        var errorsBefore = 0
+        var spill: OutputSpill?
+        if let writer, writer.streams {
+            spill = OutputSpill(threshold: Self.spillThreshold) { out in
+                let outcome = out.withUnsafeBytes {
+                    writer.stream($0, sequence: batch.sequence, fileIndex: batch.fileIndex, errorsBefore: errorsBefore)
+                }
+                guard outcome != .kept else { return }
+                out.removeAll()
+                // The cuts so far cannot be reached: the errors before them are below --max-errors.
+                if cuts != nil { cuts = [] }
+            }
+        }
         do {
             let worker = try take()
             defer { put(worker) }
+            worker.releasesUnwrittenCandidates = true
             let processor = RecordProcessor(worker: worker, format: file.format,
                                             sourceName: file.isStdin ? "<stdin>" : file.path, textLines: options.textLines)
             batch.data.withUnsafeBufferPointer { data in
@@ -355,11 +376,12 @@ final class WorkerContextPool: @unchecked Sendable {
                         }
                     } else {
                         let record = UnsafeBufferPointer(rebasing: data[r.start..<r.end])
+                        errorsBefore = stats.errors
                         if inline {
-                            processor.process(record, line: r.line, offset: r.offset, output: &output, errors: &scratch, stats: &stats)
+                            processor.process(record, line: r.line, offset: r.offset, output: &output, errors: &scratch, stats: &stats, spill: spill)
                             placeInline()
                         } else {
-                            processor.process(record, line: r.line, offset: r.offset, output: &output, errors: &errors, stats: &stats)
+                            processor.process(record, line: r.line, offset: r.offset, output: &output, errors: &errors, stats: &stats, spill: spill)
                         }
                     }
                     if cuts != nil {

@@ -69,9 +69,11 @@ public final class RecordProcessor {
     }
 
     /// Processes one record's bytes; prints one record into `output` or writes one error record
-    /// into `errors`.
+    /// into `errors`. With a `spill`, a large record's output is handed over in pieces as it is
+    /// printed (``OutputSpill``).
     public func process(_ record: UnsafeBufferPointer<UInt8>, line: Int, offset: Int,
-                        output: inout JSONWriter, errors: inout JSONWriter, stats: inout RunStatistics) {
+                        output: inout JSONWriter, errors: inout JSONWriter, stats: inout RunStatistics,
+                        spill: OutputSpill? = nil) {
         do {
             try decoder.decode(record, line: line) { decoded in
                 do {
@@ -81,7 +83,11 @@ public final class RecordProcessor {
                 }
                 if !decoded.warnings.isEmpty { decoded.document.warnings = decoded.warnings + decoded.document.warnings }
                 Self.count(decoded.document, into: &stats)
-                printer.print(decoded.document, record: decoded, into: &output)
+                // Candidates that are not written need not be held while the record is printed.
+                if !configuration.emit.contains(.spans) {
+                    decoded.document.spanGroups = []
+                }
+                printer.print(decoded.document, record: decoded, into: &output, spill: spill)
             }
             stats.records += 1
         } catch let failure as RecordFailure {

@@ -25,31 +25,91 @@ public enum TokenKind: UInt8, Sendable, CaseIterable {
 /// Tokens are sorted, never overlap, and with the whitespace they leave out (at most one U+0020
 /// after a token) rebuild the text exactly. "Sydney's west" gives `Sydney` [0,6), `'s` [6,8),
 /// `west` [9,13).
+///
+/// A token is stored in 8 bytes (a document holds one per word, so this is most of its
+/// memory): `start` in the low 30 bits, `end` in the next 31, the kind in the top 3. Offsets
+/// therefore lie in a text of at most ``Document/maximumTextBytes`` (1 GiB), which the
+/// annotator checks before it segments; building a token outside that range is a
+/// precondition failure, never a silently wrong offset.
+///
+/// ```swift
+/// let t = Token(start: 6, end: 8, kind: .word)
+/// t.end - t.start   // 2
+/// MemoryLayout<Token>.stride   // 8
+/// ```
 public struct Token: Sendable, Equatable {
-    public var start: Int
-    public var end: Int
-    public var kind: TokenKind
+    /// `start | end << 30 | kind << 61`.
+    @usableFromInline var bits: UInt64
 
+    @usableFromInline static let startMask: UInt64 = (1 << 30) - 1
+    @usableFromInline static let endMask: UInt64 = (1 << 31) - 1
+
+    @inlinable @inline(__always)
     public init(start: Int, end: Int, kind: TokenKind) {
-        self.start = start
-        self.end = end
-        self.kind = kind
+        precondition(UInt(bitPattern: start) < 1 << 30 && UInt(bitPattern: end) < 1 << 31,
+                     "token offsets outside a text of Document.maximumTextBytes")
+        bits = UInt64(start) | UInt64(end) << 30 | UInt64(kind.rawValue) << 61
+    }
+
+    /// Offset of the first byte.
+    @inlinable public var start: Int {
+        @inline(__always) get { Int(truncatingIfNeeded: bits & Self.startMask) }
+        set {
+            precondition(UInt(bitPattern: newValue) < 1 << 30, "token offsets outside a text of Document.maximumTextBytes")
+            bits = bits & ~Self.startMask | UInt64(newValue)
+        }
+    }
+
+    /// Offset just past the last byte.
+    @inlinable public var end: Int {
+        @inline(__always) get { Int(truncatingIfNeeded: (bits >> 30) & Self.endMask) }
+        set {
+            precondition(UInt(bitPattern: newValue) < 1 << 31, "token offsets outside a text of Document.maximumTextBytes")
+            bits = bits & ~(Self.endMask << 30) | UInt64(newValue) << 30
+        }
+    }
+
+    @inlinable public var kind: TokenKind {
+        // The top bits always hold a raw value that init or the setter stored.
+        @inline(__always) get { unsafeBitCast(UInt8(truncatingIfNeeded: bits >> 61), to: TokenKind.self) }
+        set { bits = bits & ((1 << 61) - 1) | UInt64(newValue.rawValue) << 61 }
     }
 }
 
 /// A sentence: UTF-8 byte offsets from its first token's start to its last token's end, with
 /// the index range of those tokens.
+///
+/// Stored as four 32-bit numbers (16 bytes); offsets and token indices lie in a text of at most
+/// ``Document/maximumTextBytes``.
 public struct Sentence: Sendable, Equatable {
-    public var start: Int
-    public var end: Int
-    public var firstToken: Int
-    public var endToken: Int
+    @usableFromInline var storedStart: UInt32
+    @usableFromInline var storedEnd: UInt32
+    @usableFromInline var storedFirstToken: UInt32
+    @usableFromInline var storedEndToken: UInt32
 
+    @inlinable
     public init(start: Int, end: Int, firstToken: Int, endToken: Int) {
-        self.start = start
-        self.end = end
-        self.firstToken = firstToken
-        self.endToken = endToken
+        storedStart = UInt32(start)
+        storedEnd = UInt32(end)
+        storedFirstToken = UInt32(firstToken)
+        storedEndToken = UInt32(endToken)
+    }
+
+    @inlinable public var start: Int {
+        get { Int(storedStart) }
+        set { storedStart = UInt32(newValue) }
+    }
+    @inlinable public var end: Int {
+        get { Int(storedEnd) }
+        set { storedEnd = UInt32(newValue) }
+    }
+    @inlinable public var firstToken: Int {
+        get { Int(storedFirstToken) }
+        set { storedFirstToken = UInt32(newValue) }
+    }
+    @inlinable public var endToken: Int {
+        get { Int(storedEndToken) }
+        set { storedEndToken = UInt32(newValue) }
     }
 }
 
@@ -96,47 +156,111 @@ public struct SpanGroup: Sendable, Equatable {
 /// widened to the tokens that hold it (spaCy's `alignment_mode="expand"`), and
 /// `firstToken`/`endToken` index those tokens. A regex match "5 mil" over the tokens `5` `million`
 /// has match [0,5) and span [0,9).
+///
+/// The six offsets are stored as 32-bit numbers (a text has at most
+/// ``Document/maximumTextBytes``), read and written as `Int`.
 public struct Span: Sendable, Equatable {
-    public var start: Int
-    public var end: Int
-    public var matchStart: Int
-    public var matchEnd: Int
-    public var firstToken: Int = 0
-    public var endToken: Int = 0
+    @usableFromInline var storedStart: UInt32
+    @usableFromInline var storedEnd: UInt32
+    @usableFromInline var storedMatchStart: UInt32
+    @usableFromInline var storedMatchEnd: UInt32
+    @usableFromInline var storedFirstToken: UInt32 = 0
+    @usableFromInline var storedEndToken: UInt32 = 0
+
+    @inlinable public var start: Int {
+        get { Int(storedStart) }
+        set { storedStart = UInt32(newValue) }
+    }
+    @inlinable public var end: Int {
+        get { Int(storedEnd) }
+        set { storedEnd = UInt32(newValue) }
+    }
+    @inlinable public var matchStart: Int {
+        get { Int(storedMatchStart) }
+        set { storedMatchStart = UInt32(newValue) }
+    }
+    @inlinable public var matchEnd: Int {
+        get { Int(storedMatchEnd) }
+        set { storedMatchEnd = UInt32(newValue) }
+    }
+    @inlinable public var firstToken: Int {
+        get { Int(storedFirstToken) }
+        set { storedFirstToken = UInt32(newValue) }
+    }
+    @inlinable public var endToken: Int {
+        get { Int(storedEndToken) }
+        set { storedEndToken = UInt32(newValue) }
+    }
+    /// Which stage proposed it (kept beside the offsets, where it costs no padding).
+    public var source: SpanSource
     public var label: String
     /// The first knowledge-base id by priority, `""` if none.
     public var kbId: String
-    /// All ids when a name carries several (empty otherwise).
-    public var kbIds: [String]
-    public var source: SpanSource
     /// The pattern's name (patterns) or the name that matched (gazetteers, written as `alias`).
     public var name: String
-    /// Named capture groups, in the pattern's order.
-    public var groups: [NamedGroup]
-    /// A normalised form (ISO 8601 for a fully specified date or time), if any.
-    public var value: String?
     /// Third key of the resolution order: higher wins a tie.
     public var priority: Int
+    /// The fields most spans leave empty, boxed (nil when all are empty) so that a span is 96
+    /// bytes rather than 128. The box is never changed once made: a setter makes a new one.
+    @usableFromInline var extras: SpanExtras?
+
+    /// All ids when a name carries several (empty otherwise).
+    public var kbIds: [String] {
+        get { extras?.kbIds ?? [] }
+        set { extras = SpanExtras.make(kbIds: newValue, groups: groups, value: value) }
+    }
+    /// Named capture groups, in the pattern's order.
+    public var groups: [NamedGroup] {
+        get { extras?.groups ?? [] }
+        set { extras = SpanExtras.make(kbIds: kbIds, groups: newValue, value: value) }
+    }
+    /// A normalised form (ISO 8601 for a fully specified date or time), if any.
+    public var value: String? {
+        get { extras?.value }
+        set { extras = SpanExtras.make(kbIds: kbIds, groups: groups, value: newValue) }
+    }
 
     public init(matchStart: Int, matchEnd: Int, label: String, kbId: String = "", kbIds: [String] = [],
                 source: SpanSource, name: String, groups: [NamedGroup] = [], value: String? = nil,
                 priority: Int = 0) {
-        self.start = matchStart
-        self.end = matchEnd
-        self.matchStart = matchStart
-        self.matchEnd = matchEnd
+        storedStart = UInt32(matchStart)
+        storedEnd = UInt32(matchEnd)
+        storedMatchStart = UInt32(matchStart)
+        storedMatchEnd = UInt32(matchEnd)
+        self.source = source
         self.label = label
         self.kbId = kbId
-        self.kbIds = kbIds
-        self.source = source
         self.name = name
-        self.groups = groups
-        self.value = value
         self.priority = priority
+        extras = SpanExtras.make(kbIds: kbIds, groups: groups, value: value)
     }
 
     /// Length in tokens, the first key of the resolution order.
-    public var tokenLength: Int { endToken - firstToken }
+    @inlinable public var tokenLength: Int { endToken - firstToken }
+}
+
+/// The rarely set fields of a ``Span``, in one immutable box.
+@usableFromInline
+final class SpanExtras: Sendable, Equatable {
+    let kbIds: [String]
+    let groups: [NamedGroup]
+    let value: String?
+
+    private init(kbIds: [String], groups: [NamedGroup], value: String?) {
+        self.kbIds = kbIds
+        self.groups = groups
+        self.value = value
+    }
+
+    /// A box for the fields, nil when all are empty.
+    static func make(kbIds: [String], groups: [NamedGroup], value: String?) -> SpanExtras? {
+        kbIds.isEmpty && groups.isEmpty && value == nil ? nil : SpanExtras(kbIds: kbIds, groups: groups, value: value)
+    }
+
+    @usableFromInline
+    static func == (a: SpanExtras, b: SpanExtras) -> Bool {
+        a === b || (a.kbIds == b.kbIds && a.groups == b.groups && a.value == b.value)
+    }
 }
 
 /// A named capture group of a pattern match, as written under `groups`.
@@ -166,6 +290,11 @@ public struct Warning: Sendable, Equatable {
 /// `text` is valid UTF-8 (repaired before any stage runs); every offset is a UTF-8 byte offset
 /// into it. Output offsets are converted once, when the record is rendered (``OffsetMapper``).
 public struct Document: Sendable {
+    /// The longest text a document may hold: 1 GiB, the default `--max-record-bytes`. Offsets
+    /// are stored in 30 to 32 bits (``Token``, ``Sentence``, ``Span``); the annotator refuses a
+    /// longer text with an error rather than segmenting it.
+    public static let maximumTextBytes = 1 << 30
+
     public var text: [UInt8]
     public var lang: String
     public var tokens: [Token] = []

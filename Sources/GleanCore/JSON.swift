@@ -474,8 +474,18 @@ public struct JSONWriter {
     @inlinable
     public static func escaped(_ s: UnsafeBufferPointer<UInt8>, at p: UnsafeMutablePointer<UInt8>) -> Int {
         p[0] = UInt8(ascii: "\"")
-        var w = 1
-        guard let src = s.baseAddress else { p[1] = UInt8(ascii: "\""); return 2 }
+        let w = 1 &+ escapedContents(s, at: p + 1)
+        p[w] = UInt8(ascii: "\"")
+        return w &+ 1
+    }
+
+    /// Writes `s` at `p` escaped as the inside of a JSON string, without the quotes; returns how
+    /// many bytes (at most `6 * s.count`). A string may be written in pieces this way, cut
+    /// anywhere: the escapes are per byte.
+    @inlinable
+    public static func escapedContents(_ s: UnsafeBufferPointer<UInt8>, at p: UnsafeMutablePointer<UInt8>) -> Int {
+        var w = 0
+        guard let src = s.baseAddress else { return 0 }
         let n = s.count
         var i = 0
         let ones: UInt64 = 0x0101_0101_0101_0101
@@ -515,8 +525,7 @@ public struct JSONWriter {
                 }
             }
         }
-        p[w] = UInt8(ascii: "\"")
-        return w &+ 1
+        return w
     }
 
     /// Writes `s` as a quoted, escaped JSON string. `s` must be valid UTF-8.
@@ -528,6 +537,17 @@ public struct JSONWriter {
         let storage = buffer.storage
         let count = buffer.count
         buffer.count = count &+ Self.escaped(s, at: storage + count)
+    }
+
+    /// Writes `s` escaped as the inside of a JSON string, without quotes (a long string written
+    /// in pieces). `s` must be valid UTF-8, or a piece of it.
+    @inlinable
+    public mutating func stringContents(_ s: UnsafeBufferPointer<UInt8>) {
+        unique()
+        buffer.reserve(6 &* s.count)
+        let storage = buffer.storage
+        let count = buffer.count
+        buffer.count = count &+ Self.escapedContents(s, at: storage + count)
     }
 
     @inlinable

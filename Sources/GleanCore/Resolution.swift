@@ -62,16 +62,28 @@ public enum ResolutionPolicy: String, Sendable, CaseIterable {
             return a < b
         }
         steps += comparisons
-        var taken = TakenTokens(boundaries: candidates.flatMap { [$0.firstToken, $0.endToken] })
-        var winners: [Span] = []
+        var boundaries: [Int] = []
+        boundaries.reserveCapacity(2 * candidates.count)
+        for c in candidates {
+            boundaries.append(c.firstToken)
+            boundaries.append(c.endToken)
+        }
+        var taken = TakenTokens(boundaries: boundaries)
+        boundaries = []
+        // The winners as indices first (4 bytes each), then copied once into an array of their
+        // exact size: a large document's spans are not held twice over while an array grows.
+        var chosen: [Int32] = []
         for index in order {
             let s = candidates[index]
             if taken.anyTaken(s.firstToken, s.endToken) { continue }
             taken.take(s.firstToken, s.endToken)
-            winners.append(s)
+            chosen.append(Int32(truncatingIfNeeded: index))
         }
         steps += taken.steps
-        winners.sort { $0.firstToken < $1.firstToken }
+        chosen.sort { candidates[Int($0)].firstToken < candidates[Int($1)].firstToken }
+        var winners: [Span] = []
+        winners.reserveCapacity(chosen.count)
+        for index in chosen { winners.append(candidates[Int(index)]) }
         return winners
     }
 }

@@ -103,15 +103,15 @@ public enum Propagation {
         guard !keys.isEmpty else { return }
 
         // Which entity covers each token.
-        var cover = [Int](repeating: -1, count: tokens.count)
+        var cover = [Int32](repeating: -1, count: tokens.count)
         for (k, e) in document.entities.enumerated() {
-            for t in e.firstToken..<e.endToken { cover[t] = k }
+            for t in e.firstToken..<e.endToken { cover[t] = Int32(k) }
         }
         var added: [Span] = []
         var removed: Set<Int> = []
         for i in tokens.indices where capitalised(i) {
             guard let origin = lookup(bytes(i)), i >= origin.from else { continue }
-            let k = cover[i]
+            let k = Int(cover[i])
             if origin.fillOnly {
                 let next = i + 1
                 let followed = next < tokens.count && capitalised(next) && tokens[next].start == tokens[i].end + 1
@@ -129,10 +129,15 @@ public enum Propagation {
             added.append(s)
         }
         guard !added.isEmpty else { return }
-        var ents = document.entities.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
-        ents += added
-        ents.sort { $0.firstToken < $1.firstToken }
-        document.entities = ents
+        // In place: a large document's entities are not copied.
+        var kept = 0
+        for k in document.entities.indices where !removed.contains(k) {
+            if kept != k { document.entities[kept] = document.entities[k] }
+            kept += 1
+        }
+        document.entities.removeLast(document.entities.count - kept)
+        document.entities += added
+        document.entities.sort { $0.firstToken < $1.firstToken }
         document[group: group] = added
     }
 }

@@ -84,8 +84,7 @@ struct PrinterJSONLTests {
             var text = ""
             for _ in 0..<Int(rng.next() % 12) { text += rng.string(maxLength: 10) + (rng.next() % 3 == 0 ? "  " : " ") }
             let doc = try annotator.annotate(text)
-            var starts: [Int] = [], ends: [Int] = []
-            var offsets = DocumentOffsets(doc, unit: unit, starts: &starts, ends: &ends)
+            var offsets = DocumentOffsets(doc, unit: unit)
             let table = doc.text.withUnsafeBufferPointer { OffsetMapper(text: $0, unit: unit) }
             for (i, t) in doc.tokens.enumerated() {
                 #expect(offsets.start(of: i, byte: t.start) == table(t.start), "\(rng.label)")

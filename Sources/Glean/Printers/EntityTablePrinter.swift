@@ -17,8 +17,6 @@ import GleanIO
 public final class EntityTablePrinter: Printer {
     let configuration: AnnotatorConfiguration
     let dialect: EntityTableDialect
-    private var starts: [Int] = []
-    private var ends: [Int] = []
     static let columns = ["doc_id", "file", "line", "start", "end", "text", "label", "kb_id", "source", "name"]
 
     public init(configuration: AnnotatorConfiguration, dialect: EntityTableDialect) {
@@ -36,10 +34,16 @@ public final class EntityTablePrinter: Printer {
     }
 
     public func print(_ doc: Document, record: DecodedRecord, into out: inout JSONWriter) {
+        print(doc, record: record, into: &out, spill: nil)
+    }
+
+    /// The same, handing the rows to `spill` as they grow (between rows).
+    public func print(_ doc: Document, record: DecodedRecord, into out: inout JSONWriter, spill: OutputSpill?) {
         guard !doc.entities.isEmpty else { return }
-        var offsets = DocumentOffsets(doc, unit: configuration.offsets, starts: &starts, ends: &ends)
+        var offsets = DocumentOffsets(doc, unit: configuration.offsets)
         let idText = record.idText
         for e in doc.entities {
+            spill?.check(&out)
             let start = offsets.start(of: e.firstToken, byte: e.start)
             let end = offsets.end(of: e.endToken - 1, byte: e.end)
             let text = Array(doc.text[e.start..<e.end])

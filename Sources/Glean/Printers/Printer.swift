@@ -125,6 +125,45 @@ public enum EntityTableDialect: String, Sendable, Equatable {
 public protocol Printer: AnyObject {
     /// Writes `doc` (annotated from `record`) into `out`.
     func print(_ doc: Document, record: DecodedRecord, into out: inout JSONWriter)
+    /// The same; a printer that can may hand the output to `spill` in pieces while it prints a
+    /// large record (the default ignores it).
+    func print(_ doc: Document, record: DecodedRecord, into out: inout JSONWriter, spill: OutputSpill?)
+}
+
+extension Printer {
+    public func print(_ doc: Document, record: DecodedRecord, into out: inout JSONWriter, spill: OutputSpill?) {
+        print(doc, record: record, into: &out)
+    }
+}
+
+/// Takes the beginning of a batch's output while a large record is still being printed, so that
+/// the record is written to the output as a stream instead of being held whole in memory.
+///
+/// A printer calls ``check(_:)`` between values (token blocks, pieces of the text, every few
+/// hundred spans); once `out` holds `threshold` bytes, `handOver` runs. It writes the bytes, in
+/// their place in the output (it waits until every earlier batch is written), and empties `out`;
+/// or it leaves `out` as it is, and the bytes stay with the batch (a `--max-errors` cut that
+/// may still fall before them). The output is the same bytes either way.
+///
+/// ```swift
+/// let spill = OutputSpill(threshold: 4 << 20) { out in write(out); out.removeAll() }
+/// printer.print(doc, record: record, into: &out, spill: spill)
+/// ```
+public final class OutputSpill {
+    /// Bytes held before they are handed over.
+    public let threshold: Int
+    let handOver: (inout JSONWriter) -> Void
+
+    public init(threshold: Int, handOver: @escaping (inout JSONWriter) -> Void) {
+        self.threshold = threshold
+        self.handOver = handOver
+    }
+
+    /// Hands `out` over once it holds `threshold` bytes.
+    @inline(__always)
+    public func check(_ out: inout JSONWriter) {
+        if out.count >= threshold { handOver(&out) }
+    }
 }
 
 /// Turns the printed batches of one output, in order, into the bytes of that output: a header

@@ -16,8 +16,6 @@ import GleanIO
 /// and ``DocBinAssembler`` gathers them and writes the blob when the output is complete.
 public final class SpacyPrinter: Printer {
     let configuration: AnnotatorConfiguration
-    private var starts: [Int] = []
-    private var ends: [Int] = []
     /// The strings of the document being printed, by hash (spaCy keys its strings by hash too).
     private var documentStrings: [UInt64: [UInt8]] = [:]
 
@@ -91,7 +89,7 @@ public final class SpacyPrinter: Printer {
         }
         var groups = MessagePackWriter()
         if emit.contains(.spans) {
-            var offsets = DocumentOffsets(doc, unit: .codepoint, starts: &starts, ends: &ends)
+            var offsets = DocumentOffsets(doc, unit: .codepoint)
             groups.arrayHeader(doc.spanGroups.count)
             for group in doc.spanGroups {
                 var g = MessagePackWriter()
