@@ -310,3 +310,40 @@ def test_resume_refuses_a_plain_input_rewritten_just_before_its_position(tmp_pat
     assert p.returncode == 2, p.stderr
     assert b"changed since the interrupted run" in p.stderr and b"without --resume" in p.stderr, p.stderr
     assert not out.exists() and (tmp_path / "out.jsonl.glean-checkpoint").exists()
+
+
+def corpus_with_large_records(copies, large, large_bytes):
+    """The sample corpus with `large` records of about `large_bytes` of text spread through it:
+    each one's output (about ten times its text) is over the printer's 4 MB hand-over, so it is
+    written to the output in pieces while later batches wait."""
+    lines = corpus_bytes(copies).splitlines()
+    texts = [json.loads(line)["text"] for line in SAMPLE.read_bytes().splitlines()]
+    body = " ".join(texts)
+    big = (body + " ") * (large_bytes // len(body) + 1)
+    step = len(lines) // (large + 1)
+    for k in range(large):
+        lines.insert((k + 1) * step, json.dumps({"id": f"large-{k}", "text": big[:large_bytes]}).encode())
+    return b"\n".join(lines) + b"\n"
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".jsonl.gz"])
+def test_sigkill_and_resume_with_records_printed_in_pieces(tmp_path, rng, suffix):
+    data = tmp_path / "in.jsonl"
+    data.write_bytes(corpus_with_large_records(40, 4, 1_000_000))
+    ref = tmp_path / "ref"
+    ref.mkdir()
+    seconds, status = timed_run([data, "-o", ref / ("out" + suffix)])
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def leftovers():
+        names = set(os.listdir(out))
+        assert "out" + suffix not in names, names
+        assert names <= {f".out{suffix}.glean-partial", f"out{suffix}.glean-checkpoint", ".out.errors.jsonl.glean-partial"}, names
+
+    assert kill_and_resume([data, "-o", out / ("out" + suffix)], seconds, rng, leftovers) == status
+    assert digest_tree(out) == digest_tree(ref)
+    opened = gzip.open if suffix == ".jsonl.gz" else open
+    with opened(out / ("out" + suffix), "rb") as f:
+        ids = [json.loads(line).get("id") for line in f]
+    assert sum(1 for i in ids if str(i).startswith("large-")) == 4
