@@ -47,7 +47,6 @@ public struct NameLists: Sendable {
 
     /// A missing or unreadable file is an error naming it.
     public init(directory: URL) throws {
-        var digest = FNV1a()
         // Lines are cut over bytes (a `String.split` walks grapheme clusters, which made loading
         // the lists most of a short run's start-up), then each kept line becomes one `String`.
         func lines(_ name: String) throws -> [String] {
@@ -55,10 +54,8 @@ public struct NameLists: Sendable {
             guard let data = FileManager.default.contents(atPath: url.path) else {
                 throw NameListError(path: url.path, line: 0, reason: "cannot read the file")
             }
-            digest.add(Array(name.utf8)[...])
             return data.withUnsafeBytes { raw -> [String] in
                 let bytes = raw.bindMemory(to: UInt8.self)
-                digest.add(bytes[...])
                 var out: [String] = []
                 var start = 0
                 while start <= bytes.count {
@@ -104,7 +101,6 @@ public struct NameLists: Sendable {
             }
             if dictionary[f[0]] == nil { dictionary[f[0]] = (f[1], f[2]) }
         }
-        checksum = String(format: "fnv1a:%016llx", digest.value)
     }
 
     /// The tab-separated fields of a line, cut over bytes.
@@ -129,20 +125,29 @@ public struct NameLists: Sendable {
         return try NameLists(directory: models.appendingPathComponent("names"))
     }
 
-    /// A checksum of every list file as read (names and bytes, FNV-1a), for summaries and the
-    /// resume fingerprint.
-    public private(set) var checksum: String = "fnv1a:none"
-}
-
-/// FNV-1a, 64 bits, over byte runs: a small, stable checksum (not for security).
-struct FNV1a {
-    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
-    mutating func add(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) {
-        for b in bytes { value = (value ^ UInt64(b)) &* 0x100_0000_01B3 }
-        value = (value ^ 0xFF) &* 0x100_0000_01B3
-    }
-    mutating func add(_ bytes: ArraySlice<UInt8>) {
-        bytes.withUnsafeBufferPointer { add($0[...]) }
+    /// A checksum of every list's content, for summaries and the resume fingerprint. Each entry
+    /// is hashed on its own (FNV-1a, then mixed) and the hashes are summed, so the order of a
+    /// `Set` does not matter and nothing is sorted: one pass over the words.
+    public var checksum: String {
+        var total: UInt64 = 0
+        func add(_ list: UInt8, _ fields: String...) {
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(list)
+            for field in fields {
+                for b in field.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
+                h = (h ^ 0xFF) &* 0x100_0000_01B3
+            }
+            // splitmix64's finaliser, so that sums of similar hashes do not cancel out.
+            h = (h ^ (h >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            h = (h ^ (h >> 27)) &* 0x94D0_49BB_1331_11EB
+            total &+= h ^ (h >> 31)
+        }
+        let sets = [given, ambiguousGiven, surnames, ambiguousSurnames, connectors, particles, stop, titles, workCues]
+        for (list, words) in sets.enumerated() {
+            for word in words { add(UInt8(list), word) }
+        }
+        for (word, head) in heads { add(100, word, head.label, head.position.rawValue) }
+        for (name, entry) in dictionary { add(101, name, entry.label, entry.kbId) }
+        return String(format: "fnv1a-sum:%016llx", total)
     }
 }
 

@@ -94,10 +94,10 @@ def kill_and_resume(args, seconds, rng, leftovers):
     return p.returncode
 
 
-@pytest.mark.parametrize("suffix", [".jsonl", ".jsonl.gz", ".jsonl.zst"])
-def test_sigkill_and_resume_give_the_bytes_of_an_uninterrupted_run(tmp_path, rng, suffix):
-    data = tmp_path / "in.jsonl"
-    data.write_bytes(corpus_bytes(300))
+def killed_and_resumed_equals_uninterrupted(tmp_path, rng, data, suffix):
+    """Runs `data` to `ref/out{suffix}` uninterrupted, then to `out/out{suffix}` killed KILLS times
+    and resumed; checks what each kill leaves and that both outputs are byte-identical. Returns
+    the `out` folder."""
     ref = tmp_path / "ref"
     ref.mkdir()
     seconds, status = timed_run([data, "-o", ref / ("out" + suffix)])
@@ -112,6 +112,14 @@ def test_sigkill_and_resume_give_the_bytes_of_an_uninterrupted_run(tmp_path, rng
 
     assert kill_and_resume([data, "-o", out / ("out" + suffix)], seconds, rng, leftovers) == status
     assert digest_tree(out) == digest_tree(ref)
+    return out
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".jsonl.gz", ".jsonl.zst"])
+def test_sigkill_and_resume_give_the_bytes_of_an_uninterrupted_run(tmp_path, rng, suffix):
+    data = tmp_path / "in.jsonl"
+    data.write_bytes(corpus_bytes(300))
+    out = killed_and_resumed_equals_uninterrupted(tmp_path, rng, data, suffix)
     if suffix == ".jsonl.gz":
         assert len(gzip.decompress((out / ("out" + suffix)).read_bytes()).splitlines()) > 0
 
@@ -330,19 +338,7 @@ def corpus_with_large_records(copies, large, large_bytes):
 def test_sigkill_and_resume_with_records_printed_in_pieces(tmp_path, rng, suffix):
     data = tmp_path / "in.jsonl"
     data.write_bytes(corpus_with_large_records(40, 4, 1_000_000))
-    ref = tmp_path / "ref"
-    ref.mkdir()
-    seconds, status = timed_run([data, "-o", ref / ("out" + suffix)])
-    out = tmp_path / "out"
-    out.mkdir()
-
-    def leftovers():
-        names = set(os.listdir(out))
-        assert "out" + suffix not in names, names
-        assert names <= {f".out{suffix}.glean-partial", f"out{suffix}.glean-checkpoint", ".out.errors.jsonl.glean-partial"}, names
-
-    assert kill_and_resume([data, "-o", out / ("out" + suffix)], seconds, rng, leftovers) == status
-    assert digest_tree(out) == digest_tree(ref)
+    out = killed_and_resumed_equals_uninterrupted(tmp_path, rng, data, suffix)
     opened = gzip.open if suffix == ".jsonl.gz" else open
     with opened(out / ("out" + suffix), "rb") as f:
         ids = [json.loads(line).get("id") for line in f]
