@@ -56,28 +56,77 @@ public final class AnnotatorWorker {
             throw DocumentTooLong(bytes: document.text.count)
         }
         // Entities sit on token boundaries, so tokens are needed whenever anything is emitted.
-        try segmenter.segment(&document, sentences: emit.contains(.sents))
+        // A document cut into windows gets its sentences too, for the cuts.
+        let windowed = !stageWorkers.isEmpty && EntityWindows.cuts(document.text.count, target: configuration.entityWindowBytes)
+        try segmenter.segment(&document, sentences: emit.contains(.sents) || windowed)
         guard !stageWorkers.isEmpty else { return }
+        if windowed {
+            annotateInWindows(&document)
+            if !emit.contains(.sents) { document.sentences = [] }
+        } else {
+            runStages(&document)
+            if emit.contains(.ents) {
+                document.entities = resolve(&document, keepCandidates: !releasesUnwrittenCandidates || emit.contains(.spans))
+            }
+        }
+        if emit.contains(.ents), configuration.propagation { Propagation.apply(&document) }
+    }
+
+    /// The stages over `document`, and the `--labels` filter on their candidates.
+    private func runStages(_ document: inout Document) {
         for worker in stageWorkers { worker.annotate(&document) }
         if let labels = configuration.labels {
             for g in document.spanGroups.indices { document.spanGroups[g].spans.removeAll { !labels.contains($0.label) } }
         }
-        if emit.contains(.ents) {
-            if releasesUnwrittenCandidates, !emit.contains(.spans) {
-                // The candidates are not written: they move into resolution rather than being
-                // copied, and their groups are left empty.
-                var all: [Span] = []
-                all.reserveCapacity(document.spanGroups.reduce(0) { $0 + $1.spans.count })
-                for g in document.spanGroups.indices {
-                    all += document.spanGroups[g].spans
-                    document.spanGroups[g].spans = []
-                }
-                document.entities = configuration.resolution.resolve(all)
-            } else {
-                document.entities = configuration.resolution.resolve(document.allCandidates)
-            }
-            if configuration.propagation { Propagation.apply(&document) }
+    }
+
+    /// The entities chosen among `document`'s candidates. Without `keepCandidates`, the
+    /// candidates move into resolution rather than being copied, and their groups are left empty.
+    private func resolve(_ document: inout Document, keepCandidates: Bool) -> [Span] {
+        if keepCandidates { return configuration.resolution.resolve(document.allCandidates) }
+        var all: [Span] = []
+        all.reserveCapacity(document.spanGroups.reduce(0) { $0 + $1.spans.count })
+        for g in document.spanGroups.indices {
+            all += document.spanGroups[g].spans
+            document.spanGroups[g].spans = []
         }
+        return configuration.resolution.resolve(all)
+    }
+
+    /// The stages and resolution window by window (``EntityWindows``): only one window's
+    /// candidates are alive at a time, unless `--emit spans` writes them all.
+    private func annotateInWindows(_ document: inout Document) {
+        let emit = configuration.emit
+        let windows = EntityWindows.cuts(text: document.text, tokens: document.tokens, sentences: document.sentences,
+                                         target: configuration.entityWindowBytes)
+        var entities: [Span] = []
+        for (k, range) in windows.enumerated() {
+            var (part, base) = EntityWindows.part(of: document, tokens: range, isFirst: k == 0, isLast: k == windows.count - 1)
+            runStages(&part)
+            for w in part.warnings where !document.warnings.contains(w) { document.warnings.append(w) }
+            if emit.contains(.spans) {
+                for group in part.spanGroups where !group.spans.isEmpty {
+                    let moved = group.spans.map { EntityWindows.shifted($0, bytes: base, tokens: range.lowerBound) }
+                    if let g = document.spanGroups.firstIndex(where: { $0.name == group.name }) {
+                        document.spanGroups[g].spans += moved
+                    } else {
+                        document.spanGroups.append(SpanGroup(name: group.name, spans: moved))
+                    }
+                }
+            }
+            if emit.contains(.ents) {
+                let found = resolve(&part, keepCandidates: false)
+                if k == 0 {
+                    // Room for the whole document at the first window's rate, and a quarter more:
+                    // growing by doubling would hold twice the entities while it copies, and
+                    // the pages reserved but never filled are never touched.
+                    let rate = Double(found.count) / Double(max(1, part.text.count))
+                    entities.reserveCapacity(Int(rate * Double(document.text.count) * 1.25) + 1024)
+                }
+                for e in found { entities.append(EntityWindows.shifted(e, bytes: base, tokens: range.lowerBound)) }
+            }
+        }
+        document.entities = entities
     }
 }
 

@@ -62,6 +62,10 @@ public struct AnnotatorConfiguration: Sendable {
     public var propagation = true
     /// What the records are printed as (`--output-format`); JSONL by default.
     public var outputFormat: OutputFormat = .jsonl
+    /// The entity stages see a document of more than 1.5 times this many bytes in windows of
+    /// about this size, cut at line breaks or sentence starts (``EntityWindows``), so that their
+    /// memory is bounded by the window; 0 never cuts.
+    public var entityWindowBytes = EntityWindows.defaultTarget
 
     public init() {}
 }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import GleanCore
 import GleanIO
 
@@ -97,6 +100,11 @@ public struct JSONLDecoder: RecordDecoder {
 
     public func decode(_ input: UnsafeBufferPointer<UInt8>, line: Int,
                        _ body: (inout DecodedRecord) throws -> Void) throws {
+        // The line reader never hands over a line feed; a caller of the library might. Passed
+        // through inside a field's whitespace it would split the output record in two.
+        if let base = input.baseAddress, let feed = memchr(base, 0x0A, input.count) {
+            throw RecordFailure(reason: "a JSONL record is one line: a line feed at byte \(UnsafeRawPointer(feed) - UnsafeRawPointer(base)) of the record", id: nil)
+        }
         if let repaired = UTF8Validation.repaired(input) {
             let warning = Warning(stage: "decode", reason: "invalid UTF-8 in the record replaced with U+FFFD")
             try repaired.withUnsafeBufferPointer { try decodeValid($0, line: line, warnings: [warning], body) }

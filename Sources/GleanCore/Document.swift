@@ -193,14 +193,20 @@ public struct Span: Sendable, Equatable {
     }
     /// Which stage proposed it (kept beside the offsets, where it costs no padding).
     public var source: SpanSource
+    /// The priority, stored in 32 bits beside `source` (a span is 88 bytes rather than 96).
+    @usableFromInline var storedPriority: Int32
     public var label: String
     /// The first knowledge-base id by priority, `""` if none.
     public var kbId: String
     /// The pattern's name (patterns) or the name that matched (gazetteers, written as `alias`).
     public var name: String
-    /// Third key of the resolution order: higher wins a tie.
-    public var priority: Int
-    /// The fields most spans leave empty, boxed (nil when all are empty) so that a span is 96
+    /// Third key of the resolution order: higher wins a tie. Stored in 32 bits: a value
+    /// outside them is clamped.
+    @inlinable public var priority: Int {
+        get { Int(storedPriority) }
+        set { storedPriority = Int32(clamping: newValue) }
+    }
+    /// The fields most spans leave empty, boxed (nil when all are empty) so that a span is 88
     /// bytes rather than 128. The box is never changed once made: a setter makes a new one.
     @usableFromInline var extras: SpanExtras?
 
@@ -231,7 +237,7 @@ public struct Span: Sendable, Equatable {
         self.label = label
         self.kbId = kbId
         self.name = name
-        self.priority = priority
+        storedPriority = Int32(clamping: priority)
         extras = SpanExtras.make(kbIds: kbIds, groups: groups, value: value)
     }
 

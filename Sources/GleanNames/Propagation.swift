@@ -102,16 +102,16 @@ public enum Propagation {
         }
         guard !keys.isEmpty else { return }
 
-        // Which entity covers each token.
-        var cover = [Int32](repeating: -1, count: tokens.count)
-        for (k, e) in document.entities.enumerated() {
-            for t in e.firstToken..<e.endToken { cover[t] = Int32(k) }
-        }
+        // Which entity covers each token: the entities are sorted and disjoint, so a cursor
+        // that follows the tokens finds it (no table per token).
         var added: [Span] = []
-        var removed: Set<Int> = []
+        var removed: [Int] = []
+        var cursor = 0
+        let count = document.entities.count
         for i in tokens.indices where capitalised(i) {
             guard let origin = lookup(bytes(i)), i >= origin.from else { continue }
-            let k = Int(cover[i])
+            while cursor < count && document.entities[cursor].endToken <= i { cursor += 1 }
+            let k = cursor < count && document.entities[cursor].firstToken <= i ? cursor : -1
             if origin.fillOnly {
                 let next = i + 1
                 let followed = next < tokens.count && capitalised(next) && tokens[next].start == tokens[i].end + 1
@@ -120,7 +120,7 @@ public enum Propagation {
             if k >= 0 {
                 let e = document.entities[k]
                 guard e.endToken - e.firstToken == 1, e.label != origin.label, replaceable.contains(e.label) else { continue }
-                removed.insert(k)
+                removed.append(k)
             }
             var s = Span(matchStart: tokens[i].start, matchEnd: tokens[i].end, label: origin.label, kbId: origin.kbId,
                          source: .propagation, name: origin.rule, priority: 0)
@@ -129,15 +129,38 @@ public enum Propagation {
             added.append(s)
         }
         guard !added.isEmpty else { return }
-        // In place: a large document's entities are not copied.
+        merge(&document.entities, removing: removed, adding: added)
+        document[group: group] = added
+    }
+
+    /// Removes the indices `removed` (ascending) from `out` and merges in `added` (sorted by
+    /// token, each on tokens no kept entity covers) by first token, in place: a large
+    /// document's entities are neither copied nor sorted with a buffer of their size.
+    static func merge(_ out: inout [Span], removing removed: [Int], adding added: [Span]) {
+        // Remove, front to back.
         var kept = 0
-        for k in document.entities.indices where !removed.contains(k) {
-            if kept != k { document.entities[kept] = document.entities[k] }
+        var r = 0
+        for k in out.indices {
+            if r < removed.count && removed[r] == k { r += 1; continue }
+            if kept != k { out[kept] = out[k] }
             kept += 1
         }
-        document.entities.removeLast(document.entities.count - kept)
-        document.entities += added
-        document.entities.sort { $0.firstToken < $1.firstToken }
-        document[group: group] = added
+        out.removeLast(out.count - kept)
+        // Merge from the back into the grown array.
+        let oldCount = out.count
+        out.append(contentsOf: added)
+        var i = oldCount - 1
+        var j = added.count - 1
+        var w = out.count - 1
+        while j >= 0 {
+            if i >= 0 && out[i].firstToken > added[j].firstToken {
+                out[w] = out[i]
+                i -= 1
+            } else {
+                out[w] = added[j]
+                j -= 1
+            }
+            w -= 1
+        }
     }
 }

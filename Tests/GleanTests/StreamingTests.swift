@@ -83,7 +83,7 @@ struct StreamingTests {
     @Test func compactLayoutsHoldTheirValues() {
         #expect(MemoryLayout<Token>.stride == 8)
         #expect(MemoryLayout<Sentence>.stride == 16)
-        #expect(MemoryLayout<Span>.stride <= 96)
+        #expect(MemoryLayout<Span>.stride <= 88)
         let top = Document.maximumTextBytes
         for (start, end) in [(0, 0), (0, 1), (top - 1, top), (12_345, 678_901), (top - 1, top - 1)] {
             for kind in TokenKind.allCases {
