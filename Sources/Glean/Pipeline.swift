@@ -46,6 +46,10 @@ public struct PipelineOptions: Sendable {
     public var shard: Shard? = nil
     /// Error records go into the output in the failed record's place (`--inline-errors`).
     public var inlineErrors = false
+    /// A JSONL record of at least this many bytes, alone in its batch, is decoded apart from the
+    /// bytes it was read into, which are then freed: its text is written back from the decoded
+    /// document (``RecordProcessor/process(taking:record:line:offset:output:errors:stats:spill:)``).
+    public var detachedRecordBytes = RecordProcessor.detachedRecordBytes
 
     public init() {}
 }
@@ -213,8 +217,12 @@ public final class Pipeline {
             inFlight.wait()
             workerSlots.wait()
             group.enter()
+            // The worker may take the batch's bytes (a large record's, once decoded): the
+            // closure holds the batch through a box, not a copy of its own.
+            let box = BatchBox(batch)
             workQueue.async {
-                var result = contexts.process(batch, failure: failure.map { ($0, line, offset) }, writer: writer)
+                var result = contexts.process(box, failure: failure.map { ($0, line, offset) }, writer: writer)
+                let batch = box.batch
                 result.readPosition = batch.endPosition
                 if let last = batch.records.last {
                     result.nextLine = last.line + 1
@@ -270,6 +278,13 @@ struct RecordCut {
 }
 
 /// Per-thread record processors, handed out to whichever Dispatch thread runs a batch.
+/// A batch on its way to a worker, held by reference so that the worker can take its bytes
+/// (``WorkerContextPool/process(_:failure:writer:)``); used by one thread at a time.
+final class BatchBox: @unchecked Sendable {
+    var batch: RecordBatch
+    init(_ batch: RecordBatch) { self.batch = batch }
+}
+
 final class WorkerContextPool: @unchecked Sendable {
     let annotator: Annotator
     let options: PipelineOptions
@@ -327,8 +342,18 @@ final class WorkerContextPool: @unchecked Sendable {
     /// With a `writer` that streams, a large record's output goes to it as it is printed.
     func process(_ batch: RecordBatch, failure: (reason: String, line: Int, offset: Int)? = nil,
                  writer: OrderedWriter? = nil) -> BatchResult {
+        process(BatchBox(batch), failure: failure, writer: writer)
+    }
+
+    /// The same; a batch of one large JSONL record (``PipelineOptions/detachedRecordBytes``)
+    /// has its bytes taken out of the box once the record is decoded.
+    func process(_ box: BatchBox, failure: (reason: String, line: Int, offset: Int)? = nil,
+                 writer: OrderedWriter? = nil) -> BatchResult {
+        // Everything but the bytes (`box.batch.data` is read in place, never copied out).
+        let batch = RecordBatch(sequence: box.batch.sequence, fileIndex: box.batch.fileIndex, data: [], records: box.batch.records)
+        let (readError, sourceBytes, blankLines, dataCount) = (box.batch.readError, box.batch.sourceBytes, box.batch.blankLines, box.batch.data.count)
         let file = options.inputs[batch.fileIndex]
-        var output = takeBuffer(capacity: min(batch.data.count * 12, Self.largestFirstReservation) + 4096)
+        var output = takeBuffer(capacity: min(dataCount * 12, Self.largestFirstReservation) + 4096)
         var errors = JSONWriter(capacity: 0)
         // With --inline-errors each record's error record goes through `scratch` into `output`.
         var scratch = JSONWriter(capacity: 0)
@@ -340,8 +365,8 @@ final class WorkerContextPool: @unchecked Sendable {
             scratch.removeAll()
         }
         var stats = RunStatistics()
-        stats.inputBytes = batch.sourceBytes
-        stats.blank = batch.blankLines
+        stats.inputBytes = sourceBytes
+        stats.blank = blankLines
         var cuts: [RecordCut]? = options.maxErrors == nil ? nil : []
         // The batch's errors before the record being printed (for the --max-errors check).
         var errorsBefore = 0
@@ -363,33 +388,57 @@ final class WorkerContextPool: @unchecked Sendable {
             worker.releasesUnwrittenCandidates = true
             let processor = RecordProcessor(worker: worker, format: file.format,
                                             sourceName: file.isStdin ? "<stdin>" : file.path, textLines: options.textLines)
-            batch.data.withUnsafeBufferPointer { data in
-                for r in batch.records {
-                    if let failure = r.failure {
-                        // A record over --max-record-bytes: its error record, in its place.
-                        stats.errors += 1
-                        if inline {
-                            processor.writeError(reason: failure, id: nil, line: r.line, offset: r.offset, into: &scratch)
-                            placeInline()
+            /// One record's error record for `reason`, in its place.
+            func writeFailure(_ reason: String, _ r: RecordRef) {
+                stats.errors += 1
+                if inline {
+                    processor.writeError(reason: reason, id: nil, line: r.line, offset: r.offset, into: &scratch)
+                    placeInline()
+                } else {
+                    processor.writeError(reason: reason, id: nil, line: r.line, offset: r.offset, into: &errors)
+                }
+            }
+            func noteCut() {
+                if cuts != nil {
+                    cuts!.append(RecordCut(outputEnd: output.count, errorsEnd: errors.count, errors: stats.errors, statistics: stats))
+                }
+            }
+            if let r = batch.records.first, batch.records.count == 1, r.failure == nil, file.format == .jsonl,
+               r.end - r.start >= options.detachedRecordBytes {
+                // One large record: the processor takes its bytes, and drops them once decoded.
+                var data = box.batch.data
+                box.batch.data = []
+                errorsBefore = stats.errors
+                if inline {
+                    processor.process(taking: &data, record: r.start..<r.end, line: r.line, offset: r.offset,
+                                      output: &output, errors: &scratch, stats: &stats, spill: spill)
+                    placeInline()
+                } else {
+                    processor.process(taking: &data, record: r.start..<r.end, line: r.line, offset: r.offset,
+                                      output: &output, errors: &errors, stats: &stats, spill: spill)
+                }
+                noteCut()
+            } else {
+                box.batch.data.withUnsafeBufferPointer { data in
+                    for r in batch.records {
+                        if let failure = r.failure {
+                            // A record over --max-record-bytes: its error record, in its place.
+                            writeFailure(failure, r)
                         } else {
-                            processor.writeError(reason: failure, id: nil, line: r.line, offset: r.offset, into: &errors)
+                            let record = UnsafeBufferPointer(rebasing: data[r.start..<r.end])
+                            errorsBefore = stats.errors
+                            if inline {
+                                processor.process(record, line: r.line, offset: r.offset, output: &output, errors: &scratch, stats: &stats, spill: spill)
+                                placeInline()
+                            } else {
+                                processor.process(record, line: r.line, offset: r.offset, output: &output, errors: &errors, stats: &stats, spill: spill)
+                            }
                         }
-                    } else {
-                        let record = UnsafeBufferPointer(rebasing: data[r.start..<r.end])
-                        errorsBefore = stats.errors
-                        if inline {
-                            processor.process(record, line: r.line, offset: r.offset, output: &output, errors: &scratch, stats: &stats, spill: spill)
-                            placeInline()
-                        } else {
-                            processor.process(record, line: r.line, offset: r.offset, output: &output, errors: &errors, stats: &stats, spill: spill)
-                        }
-                    }
-                    if cuts != nil {
-                        cuts!.append(RecordCut(outputEnd: output.count, errorsEnd: errors.count, errors: stats.errors, statistics: stats))
+                        noteCut()
                     }
                 }
             }
-            if let e = batch.readError {
+            if let e = readError {
                 stats.errors += 1
                 let reason = "\(e.reason); the rest of the file cannot be read\(e.detail)"
                 if inline {

@@ -34,6 +34,8 @@ public struct DecodedRecord {
     public var fields: [PassThroughField] = []
     /// The record's bytes (after UTF-8 repair), that `fields` index.
     public var input: UnsafeBufferPointer<UInt8>
+    /// Where in `input` the text's JSON string is (quotes included), when the decoder knows.
+    var textRange: Range<Int>?
 
     /// The record's id as text for a table: a JSON string's contents, any other value as written;
     /// nil when the record has none.
@@ -45,6 +47,43 @@ public struct DecodedRecord {
             }
         }
         return String(decoding: id, as: UTF8.self)
+    }
+}
+
+extension DecodedRecord {
+    /// The pass-through fields copied out of `input`, with the text's JSON string left out (the
+    /// printer writes the document's text in its place): what the record needs once the bytes it
+    /// was decoded from are gone. Nil when the record does not say where its text is.
+    ///
+    /// `{"id":1,"text":"Hi","meta":{"a":2}}` gives the bytes `"id"1"text""meta"{"a":2}` and the
+    /// fields `id`, `text` (a splice of the document's text between nothing and nothing), `meta`.
+    func detachedFields() -> (bytes: [UInt8], fields: [PassThroughField])? {
+        guard let textRange else { return nil }
+        var bytes: [UInt8] = []
+        var fields: [PassThroughField] = []
+        fields.reserveCapacity(self.fields.count)
+        func copy(_ range: Range<Int>) -> Range<Int> {
+            let start = bytes.count
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[range]))
+            return start..<bytes.count
+        }
+        for field in self.fields {
+            switch field {
+            case .member(let key, let value), .repairedText(let key, let value, _):
+                let k = copy(key)
+                if value.lowerBound <= textRange.lowerBound && textRange.upperBound <= value.upperBound {
+                    let before = copy(value.lowerBound..<textRange.lowerBound)
+                    let after = copy(textRange.upperBound..<value.upperBound)
+                    fields.append(.repairedText(key: k, value: before.lowerBound..<after.upperBound,
+                                                text: before.upperBound..<after.lowerBound))
+                } else {
+                    fields.append(.member(key: k, value: copy(value)))
+                }
+            case .documentText, .added:
+                fields.append(field)
+            }
+        }
+        return (bytes, fields)
     }
 }
 
@@ -196,7 +235,8 @@ public struct JSONLDecoder: RecordDecoder {
             }
         }
         var record = DecodedRecord(document: Document(text: decoded.bytes, lang: lang), warnings: warnings,
-                                   id: idValue, source: source, line: lineNumber, fields: fields, input: line)
+                                   id: idValue, source: source, line: lineNumber, fields: fields, input: line,
+                                   textRange: text.valueStart..<text.valueEnd)
         try body(&record)
     }
 

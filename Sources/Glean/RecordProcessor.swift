@@ -74,21 +74,56 @@ public final class RecordProcessor {
     public func process(_ record: UnsafeBufferPointer<UInt8>, line: Int, offset: Int,
                         output: inout JSONWriter, errors: inout JSONWriter, stats: inout RunStatistics,
                         spill: OutputSpill? = nil) {
-        do {
+        failingInto(&errors, &stats, line: line, offset: offset) { stats in
             try decoder.decode(record, line: line) { decoded in
-                do {
-                    try worker.annotate(&decoded.document)
-                } catch {
-                    throw RecordFailure(reason: "\(error)", id: decoded.id)
-                }
-                if !decoded.warnings.isEmpty { decoded.document.warnings = decoded.warnings + decoded.document.warnings }
-                Self.count(decoded.document, into: &stats)
-                // Candidates that are not written need not be held while the record is printed.
-                if !configuration.emit.contains(.spans) {
-                    decoded.document.spanGroups = []
-                }
-                printer.print(decoded.document, record: decoded, into: &output, spill: spill)
+                try annotateAndPrint(&decoded, output: &output, stats: &stats, spill: spill)
             }
+        }
+    }
+
+    /// The default of ``PipelineOptions/detachedRecordBytes``: a record of 32 MiB or more, alone
+    /// in its batch, is processed by ``process(taking:record:line:offset:output:errors:stats:spill:)``.
+    public static let detachedRecordBytes = 32 << 20
+
+    /// The same for the record at `range` of `data`, which it takes: once the record is decoded,
+    /// its fields other than the text are copied out and `data` is emptied, so that a large
+    /// record's bytes as read are not held while its document is annotated and printed. The
+    /// text is then written from the decoded document (the same JSON string, in Glean's
+    /// escaping). A decoder that cannot detach a record processes it as ``process(_:line:offset:output:errors:stats:spill:)`` does.
+    public func process(taking data: inout [UInt8], record range: Range<Int>, line: Int, offset: Int,
+                        output: inout JSONWriter, errors: inout JSONWriter, stats: inout RunStatistics,
+                        spill: OutputSpill? = nil) {
+        failingInto(&errors, &stats, line: line, offset: offset) { stats in
+            var detached: (record: DecodedRecord, bytes: [UInt8])?
+            try data.withUnsafeBufferPointer { all in
+                try decoder.decode(UnsafeBufferPointer(rebasing: all[range]), line: line) { decoded in
+                    guard let (bytes, fields) = decoded.detachedFields() else {
+                        try annotateAndPrint(&decoded, output: &output, stats: &stats, spill: spill)
+                        return
+                    }
+                    var record = decoded
+                    record.fields = fields
+                    detached = (record, bytes)
+                    // The decoder's hold on the text goes with it.
+                    decoded.document = Document(text: [])
+                }
+            }
+            data = []
+            guard case (var record, let bytes)? = detached else { return }
+            detached = nil
+            try bytes.withUnsafeBufferPointer { copied in
+                record.input = copied
+                try annotateAndPrint(&record, output: &output, stats: &stats, spill: spill)
+            }
+        }
+    }
+
+    /// Runs `body`, which prints one record; counts it, or turns what it throws into one error
+    /// record.
+    private func failingInto(_ errors: inout JSONWriter, _ stats: inout RunStatistics, line: Int, offset: Int,
+                             _ body: (inout RunStatistics) throws -> Void) {
+        do {
+            try body(&stats)
             stats.records += 1
         } catch let failure as RecordFailure {
             stats.errors += 1
@@ -99,6 +134,23 @@ public final class RecordProcessor {
             stats.failureReasons.note("\(error)")
             writeError(reason: "\(error)", id: nil, line: line, offset: offset, into: &errors)
         }
+    }
+
+    /// Annotates a decoded record's document, counts it and prints it.
+    private func annotateAndPrint(_ decoded: inout DecodedRecord, output: inout JSONWriter, stats: inout RunStatistics,
+                                  spill: OutputSpill?) throws {
+        do {
+            try worker.annotate(&decoded.document)
+        } catch {
+            throw RecordFailure(reason: "\(error)", id: decoded.id)
+        }
+        if !decoded.warnings.isEmpty { decoded.document.warnings = decoded.warnings + decoded.document.warnings }
+        Self.count(decoded.document, into: &stats)
+        // Candidates that are not written need not be held while the record is printed.
+        if !configuration.emit.contains(.spans) {
+            decoded.document.spanGroups = []
+        }
+        printer.print(decoded.document, record: decoded, into: &output, spill: spill)
     }
 
     public func writeError(reason: String, id: [UInt8]?, line: Int, offset: Int, into errors: inout JSONWriter) {

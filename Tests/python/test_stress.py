@@ -86,7 +86,6 @@ def write_one_document(path, size):
 
 
 @pytest.mark.skipif(not NEWS.exists(), reason="corpora/public/news.jsonl missing (corpora/fetch.sh)")
-@pytest.mark.xfail(strict=True, reason="issue 10, open: the entity stages run window by window (EntityWindows), but the whole document still holds the line as read (1x the text), the decoded text (1x), its tokens (8 bytes each, about 1.5x on English) and its entities (88 bytes each, about 1.6x on dense news) while it is printed: about 5.3 times the text; strict, so a pass is reported")
 def test_peak_memory_of_one_large_document(tmp_path):
     size = STRESS_MB * 1_000_000
     doc = tmp_path / "big.jsonl"
