@@ -68,7 +68,7 @@ extension PatternSet {
                     spans.removeAll(keepingCapacity: true)
                     text.withUnsafeBufferPointer { buf in
                         guard p.applies(toLang: lang), p.mayMatch(present: present[k], length: buf.count),
-                              p.holdsRequiredString(buf) else { return }
+                              p.holdsRequiredString(buf, present: present[k]) else { return }
                         p.run(in: buf, context: scratch.contexts[i], matchData: scratch.matchData,
                               spans: &spans, warnings: &warnings)
                     }

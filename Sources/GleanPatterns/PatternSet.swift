@@ -231,7 +231,7 @@ public final class PatternSet: @unchecked Sendable {
             let f = prefilters[i]
             // An empty text gives no span (empty matches are dropped): no pattern runs on it.
             runs[i] = langApplies[i] && !text.isEmpty && f.mayMatch(present: present, length: text.count)
-                && (!f.searchesStrings || compiled[i].holdsRequiredString(text))
+                && (!f.searchesStrings || compiled[i].holdsRequiredString(text, present: present))
             guard runs[i] else { continue }
             let slot = plan.slot[i]
             if slot >= 0 {
@@ -277,7 +277,7 @@ public final class PatternSet: @unchecked Sendable {
                 plan.candidates(in: buf, filters: scratch.filterCandidates, words: scratch.wordCandidates)
                 for (i, p) in compiled.enumerated() {
                     guard p.applies(toLowercasedLang: lowerLang), p.mayMatch(present: present, length: buf.count),
-                          p.holdsRequiredString(buf) else { continue }
+                          p.holdsRequiredString(buf, present: present) else { continue }
                     let slot = plan.slot[i]
                     spans.removeAll(keepingCapacity: true)
                     let c0 = threadCPUSeconds()
@@ -426,7 +426,7 @@ final class CompiledPattern: @unchecked Sendable {
     /// Declared `requires` when every string is one byte: a byte set checked against the text's bytes.
     let requiredAnyByte: ByteSet?
     /// Declared `requires` otherwise: searched in the text.
-    let requiredStrings: [[UInt8]]
+    let requiredStrings: [RequiredString]
     /// Lead words (UTF-8), longest first.
     let leadWords: [[UInt8]]
     /// The lead words by their last byte (each list longest first).
@@ -501,7 +501,7 @@ final class CompiledPattern: @unchecked Sendable {
             requiredStrings = []
         } else {
             requiredAnyByte = nil
-            requiredStrings = req
+            requiredStrings = req.map(RequiredString.init)
         }
     }
 
@@ -540,35 +540,16 @@ final class CompiledPattern: @unchecked Sendable {
         return true
     }
 
-    /// Whether `needle` (2+ bytes) occurs in `text`: memchr for its first byte, then compare.
-    static func contains(_ needle: [UInt8], in text: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = text.baseAddress, needle.count <= text.count else { return false }
-        let first = Int32(needle[0])
-        let lastStart = text.count - needle.count
-        var i = 0
-        while i <= lastStart {
-            guard let hit = memchr(base + i, first, lastStart - i + 1) else { return false }
-            let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-            var k = 1
-            while k < needle.count && base[at + k] == needle[k] { k += 1 }
-            if k == needle.count { return true }
-            i = at + 1
-        }
+    /// The declared `requires` check that needs the text itself (multi-byte strings): whether
+    /// the text, whose bytes are `present`, holds one of them.
+    func holdsRequiredString(_ text: UnsafeBufferPointer<UInt8>, present: ByteSet) -> Bool {
+        if requiredStrings.isEmpty { return true }
+        for s in requiredStrings where s.isPresent(in: text, present: present) { return true }
         return false
     }
 
-    /// The declared `requires` check that needs the text itself (multi-byte strings).
     func holdsRequiredString(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
-        if requiredStrings.isEmpty { return true }
-        guard let base = text.baseAddress else { return false }
-        for s in requiredStrings {
-            if s.count == 1 {
-                if memchr(base, Int32(s[0]), text.count) != nil { return true }
-                continue
-            }
-            if Self.contains(s, in: text) { return true }
-        }
-        return false
+        holdsRequiredString(text, present: ByteSet.present(in: text))
     }
 
     /// PCRE2's global matching (as `pcre2test /g` and pcre2demo do it), calling `body` with the
