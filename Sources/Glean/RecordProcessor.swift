@@ -162,7 +162,17 @@ public final class RecordProcessor {
         stats.tokens += doc.tokens.count
         stats.sentences += doc.sentences.count
         stats.warnings += doc.warnings.count
-        for e in doc.entities { stats.entitiesByLabel[e.label, default: 0] += 1 }
+        // Counted by label in a short list first (a document has few labels; comparing a small
+        // string is cheaper than hashing it), then added to the table once per label.
+        var counts: [(label: String, count: Int)] = []
+        for e in doc.entities {
+            if let k = counts.firstIndex(where: { $0.label == e.label }) {
+                counts[k].count += 1
+            } else {
+                counts.append((e.label, 1))
+            }
+        }
+        for (label, count) in counts { stats.entitiesByLabel[label, default: 0] += count }
     }
 
     /// Writes the JSONL annotation of `doc`, `,"tokens":[...],...}\n`, as the JSONL printer does,

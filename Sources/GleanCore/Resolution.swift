@@ -52,35 +52,46 @@ public enum ResolutionPolicy: String, Sendable, CaseIterable {
     /// work counter that tests hold to n log n.
     public func resolve(_ candidates: [Span], steps: inout Int) -> [Span] {
         guard candidates.count > 1 else { return candidates }
+        let n = candidates.count
+        // The order as two flat keys per candidate, compared as numbers (no span is copied while
+        // sorting): (longer first, then earlier), (higher priority first, then input order).
+        var first = [Int32](repeating: 0, count: n)
+        var end = [Int32](repeating: 0, count: n)
+        var order: [(UInt64, UInt64)] = []
+        order.reserveCapacity(n)
+        for (k, c) in candidates.enumerated() {
+            first[k] = Int32(truncatingIfNeeded: c.firstToken)
+            end[k] = Int32(truncatingIfNeeded: c.endToken)
+            let length = UInt64(UInt32(truncatingIfNeeded: max(0, Int(UInt32.max) - c.tokenLength)))
+            let rank = UInt64(UInt32(truncatingIfNeeded: Int(Int32.max) - c.priority))
+            order.append((length << 32 | UInt64(UInt32(truncatingIfNeeded: c.firstToken)), rank << 32 | UInt64(k)))
+        }
         var comparisons = 0
-        let order = candidates.indices.sorted { a, b in
+        order.sort { a, b in
             comparisons += 1
-            let x = candidates[a], y = candidates[b]
-            if x.tokenLength != y.tokenLength { return x.tokenLength > y.tokenLength }
-            if x.firstToken != y.firstToken { return x.firstToken < y.firstToken }
-            if x.priority != y.priority { return x.priority > y.priority }
-            return a < b
+            return a.0 != b.0 ? a.0 < b.0 : a.1 < b.1
         }
         steps += comparisons
         var boundaries: [Int] = []
-        boundaries.reserveCapacity(2 * candidates.count)
-        for c in candidates {
-            boundaries.append(c.firstToken)
-            boundaries.append(c.endToken)
+        boundaries.reserveCapacity(2 * n)
+        for k in 0..<n {
+            boundaries.append(Int(first[k]))
+            boundaries.append(Int(end[k]))
         }
         var taken = TakenTokens(boundaries: boundaries)
         boundaries = []
         // The winners as indices first (4 bytes each), then copied once into an array of their
         // exact size: a large document's spans are not held twice over while an array grows.
         var chosen: [Int32] = []
-        for index in order {
-            let s = candidates[index]
-            if taken.anyTaken(s.firstToken, s.endToken) { continue }
-            taken.take(s.firstToken, s.endToken)
+        for key in order {
+            let index = Int(truncatingIfNeeded: key.1 & 0xFFFF_FFFF)
+            let a = Int(first[index]), b = Int(end[index])
+            if taken.anyTaken(a, b) { continue }
+            taken.take(a, b)
             chosen.append(Int32(truncatingIfNeeded: index))
         }
         steps += taken.steps
-        chosen.sort { candidates[Int($0)].firstToken < candidates[Int($1)].firstToken }
+        chosen.sort { first[Int($0)] < first[Int($1)] }
         var winners: [Span] = []
         winners.reserveCapacity(chosen.count)
         for index in chosen { winners.append(candidates[Int(index)]) }

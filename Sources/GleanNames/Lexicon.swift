@@ -32,9 +32,10 @@ public struct Lexicon: Sendable {
         public var head: Int = -1
     }
 
-    var table: [UInt64: [Entry]] = [:]
+    /// The words' flags and heads (an entry's `bytes` are the table's word).
+    var table = WordTable<(flags: WordFlags, head: Int)>()
     public private(set) var heads: [(word: String, label: String, position: HeadPosition)] = []
-    var dictionary: [UInt64: [(bytes: [UInt8], label: String, kbId: String)]] = [:]
+    var dictionary = WordTable<(label: String, kbId: String)>()
 
     public init(_ lists: NameLists) {
         table.reserveCapacity(lists.given.count + lists.surnames.count + 1024)
@@ -56,21 +57,28 @@ public struct Lexicon: Sendable {
             heads.append((word, h.label, h.position))
             update(Array(word.utf8)) { $0.head = index }
         }
+        dictionary.reserveCapacity(lists.dictionary.count)
         for (name, entry) in lists.dictionary {
             let bytes = Array(name.utf8)
-            dictionary[Self.hash(bytes[...]), default: []].append((bytes, entry.label, entry.kbId))
+            let h = Self.hash(bytes[...])
+            if let k = dictionary.find(bytes[...], hash: h) {
+                dictionary.values[k] = (entry.label, entry.kbId)
+            } else {
+                dictionary.insert(bytes, hash: h, (entry.label, entry.kbId))
+            }
         }
     }
 
     mutating func update(_ bytes: [UInt8], _ change: (inout Entry) -> Void) {
         let h = Self.hash(bytes[...])
-        // Changed in place: a copied bucket would cost an allocation per word at load.
-        if let i = table[h]?.firstIndex(where: { $0.bytes == bytes }) {
-            change(&table[h]![i])
+        if let k = table.find(bytes[...], hash: h) {
+            var e = Entry(bytes: bytes, flags: table.values[k].flags, head: table.values[k].head)
+            change(&e)
+            table.values[k] = (e.flags, e.head)
         } else {
             var e = Entry(bytes: bytes)
             change(&e)
-            table[h, default: []].append(e)
+            table.insert(bytes, hash: h, (e.flags, e.head))
         }
     }
 
@@ -83,15 +91,27 @@ public struct Lexicon: Sendable {
 
     /// The entry of a word, nil if no list has it.
     public func lookup(_ bytes: ArraySlice<UInt8>) -> Entry? {
-        guard let bucket = table[Self.hash(bytes)] else { return nil }
-        for e in bucket where e.bytes.elementsEqual(bytes) { return e }
-        return nil
+        guard let k = table.find(bytes, hash: Self.hash(bytes)) else { return nil }
+        return Entry(bytes: table.words[k], flags: table.values[k].flags, head: table.values[k].head)
+    }
+
+    /// A word's flags and head index, nil if no list has it: ``lookup(_:)`` without building an
+    /// entry.
+    @inline(__always)
+    public func info(_ bytes: ArraySlice<UInt8>) -> (flags: WordFlags, head: Int)? {
+        guard let k = table.find(bytes, hash: Self.hash(bytes)) else { return nil }
+        return table.values[k]
+    }
+
+    /// The flags of a word (empty if no list has it): ``lookup(_:)`` without building an entry.
+    public func flags(_ bytes: ArraySlice<UInt8>) -> WordFlags {
+        guard let k = table.find(bytes, hash: Self.hash(bytes)) else { return [] }
+        return table.values[k].flags
     }
 
     /// The label and kb_id of a dictionary name (words separated by single spaces), nil if none.
     public func dictionaryEntry(_ bytes: ArraySlice<UInt8>) -> (label: String, kbId: String)? {
-        guard let bucket = dictionary[Self.hash(bytes)] else { return nil }
-        for e in bucket where e.bytes.elementsEqual(bytes) { return (e.label, e.kbId) }
-        return nil
+        guard let k = dictionary.find(bytes, hash: Self.hash(bytes)) else { return nil }
+        return dictionary.values[k]
     }
 }

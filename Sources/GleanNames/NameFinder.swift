@@ -85,6 +85,7 @@ public struct NameFinder: Sendable {
         var state = State(text: document.text, tokens: document.tokens, lexicon: lexicon)
         // Place candidates from earlier stages, by token index: single tokens (for the guards) and
         // the longest GPE or LOC that starts at each token (for region words).
+        state.places = TokenSet(count: document.tokens.count)
         for group in document.spanGroups {
             for s in group.spans {
                 // Compared, not hashed: most spans are not places.
@@ -103,7 +104,7 @@ public struct NameFinder: Sendable {
         let text: [UInt8]
         let tokens: [Token]
         let lexicon: Lexicon
-        var places: Set<Int> = []
+        var places = TokenSet()
         /// The GPE and LOC candidates of other stages, (first token, end token).
         var areas: [(start: Int, end: Int)] = []
         var out: [Span] = []
@@ -130,7 +131,7 @@ public struct NameFinder: Sendable {
             guard i >= 0, i < tokens.count, tokens[i].kind == .word else { return [] }
             let b = text[tokens[i].start]
             guard b >= 0x61 && b <= 0x7A else { return [] }
-            return lexicon.lookup(text[tokens[i].start..<tokens[i].end])?.flags ?? []
+            return lexicon.flags(text[tokens[i].start..<tokens[i].end])
         }
 
         /// Exactly one space between tokens i and j.
@@ -174,12 +175,12 @@ public struct NameFinder: Sendable {
                 }
                 abbreviation = dot && !lower
             }
-            let entry = lexicon.lookup(text[start..<end])
+            let entry = lexicon.info(text[start..<end])
             var e = Element(first: i, last: last, start: start, end: end, kind: single ? .initial : .word,
                             flags: entry?.flags ?? [], head: entry?.head ?? -1)
             // "Jan-Michael": a hyphenated given name counts as its first part.
             if last > i, !e.flags.contains(.given),
-               let part = lexicon.lookup(text[start..<tokens[i].end]), part.flags.contains(.given) {
+               lexicon.flags(text[start..<tokens[i].end]).contains(.given) {
                 e.flags.insert(.given)
             }
             // Two bytes, "t" second, checked before a String is made.
@@ -434,7 +435,7 @@ public struct NameFinder: Sendable {
         func hasSurname(_ e: Element) -> Bool {
             if e.flags.contains(.surname) { return true }
             guard e.last > e.first else { return false }
-            return lexicon.lookup(text[tokens[e.first].start..<tokens[e.first].end])?.flags.contains(.surname) ?? false
+            return lexicon.flags(text[tokens[e.first].start..<tokens[e.first].end]).contains(.surname)
         }
 
         /// A word of three letters or more, capitalised, not all capitals ("Lleyton", not "NSW").
@@ -489,5 +490,28 @@ public struct NameFinder: Sendable {
             s.endToken = lastToken + 1
             out.append(s)
         }
+    }
+}
+
+/// A set of token indices of one document, as one bit per token: membership without hashing.
+///
+/// ```swift
+/// var places = TokenSet(count: 10)
+/// places.insert(3)
+/// places.contains(3)   // true; places.contains(11) is false
+/// ```
+struct TokenSet {
+    private var words: [UInt64]
+
+    init(count: Int = 0) { words = [UInt64](repeating: 0, count: (count + 63) / 64) }
+
+    mutating func insert(_ i: Int) {
+        guard i >= 0, i / 64 < words.count else { return }
+        words[i / 64] |= 1 << UInt64(i % 64)
+    }
+
+    func contains(_ i: Int) -> Bool {
+        guard i >= 0, i / 64 < words.count else { return false }
+        return words[i / 64] & (1 << UInt64(i % 64)) != 0
     }
 }

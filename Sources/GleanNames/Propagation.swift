@@ -55,11 +55,17 @@ public enum Propagation {
         // What each mention defines, keyed by the bytes of the token it labels later (hashed,
         // then compared: no String per token).
         var keys: [UInt64: [(bytes: ArraySlice<UInt8>, origin: Origin)]] = [:]
+        // The lengths (up to 63) of the words defined, by first byte: most capitalised tokens
+        // are defined by nothing, and this says so without hashing them.
+        var lengths = [UInt64](repeating: 0, count: 256)
+        func lengthBit(_ b: ArraySlice<UInt8>) -> UInt64 { UInt64(1) << UInt64(min(b.count, 63)) }
         func bytes(_ i: Int) -> ArraySlice<UInt8> { text[tokens[i].start..<tokens[i].end] }
         func lookup(_ b: ArraySlice<UInt8>) -> Origin? {
-            keys[Lexicon.hash(b)]?.first { $0.bytes.elementsEqual(b) }?.origin
+            guard let head = b.first, lengths[Int(head)] & lengthBit(b) != 0 else { return nil }
+            return keys[Lexicon.hash(b)]?.first { $0.bytes.elementsEqual(b) }?.origin
         }
         func define(_ b: ArraySlice<UInt8>, _ origin: Origin, replacing: Bool) {
+            if let head = b.first { lengths[Int(head)] |= lengthBit(b) }
             let h = Lexicon.hash(b)
             var bucket = keys[h] ?? []
             if let i = bucket.firstIndex(where: { $0.bytes.elementsEqual(b) }) {

@@ -1,0 +1,71 @@
+/// An open-addressing hash table from words (UTF-8 bytes) to values, over a hash the caller has
+/// already computed (``Lexicon/hash(_:)``): a lookup mixes that hash once and probes a flat
+/// array, where a `Dictionary` keyed by the hash would hash it again with SipHash and keep a
+/// bucket array per key. Each slot's word is compared on a hit, so a collision of hashes never
+/// gives a wrong answer. Insert-only; at most half full.
+///
+/// Invariants: `slots.count` is a power of two, at least twice `values.count`; a slot holds -1
+/// or an index into `words`, `hashes` and `values`, which have one element per word.
+///
+/// ```swift
+/// var table = WordTable<Int>()
+/// table.insert(Array("Henry".utf8), hash: Lexicon.hash(Array("Henry".utf8)[...]), 7)
+/// table.find(Array("Henry".utf8)[...], hash: Lexicon.hash(Array("Henry".utf8)[...]))   // index of 7
+/// ```
+struct WordTable<Value>: Sendable where Value: Sendable {
+    private(set) var words: [[UInt8]] = []
+    private(set) var hashes: [UInt64] = []
+    var values: [Value] = []
+    private var slots = [Int32](repeating: -1, count: 16)
+
+    var count: Int { values.count }
+
+    @inline(__always)
+    private static func mix(_ h: UInt64) -> UInt64 {
+        var x = h ^ (h >> 33)
+        x = x &* 0xff51_afd7_ed55_8ccd
+        return x ^ (x >> 33)
+    }
+
+    /// The index of `word`'s value, nil if the table does not hold it.
+    @inline(__always)
+    func find(_ word: ArraySlice<UInt8>, hash: UInt64) -> Int? {
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: Self.mix(hash)) & mask
+        while true {
+            let k = Int(slots[slot])
+            if k < 0 { return nil }
+            if hashes[k] == hash && words[k].elementsEqual(word) { return k }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// Adds `word` with `value`; the word must not be in the table yet.
+    mutating func insert(_ word: [UInt8], hash: UInt64, _ value: Value) {
+        if 2 * (values.count + 1) > slots.count { grow() }
+        place(values.count, hash: hash)
+        words.append(word)
+        hashes.append(hash)
+        values.append(value)
+    }
+
+    mutating func reserveCapacity(_ n: Int) {
+        var size = slots.count
+        while size < 2 * n { size *= 2 }
+        guard size > slots.count else { return }
+        slots = [Int32](repeating: -1, count: size)
+        for k in hashes.indices { place(k, hash: hashes[k]) }
+    }
+
+    private mutating func grow() {
+        slots = [Int32](repeating: -1, count: slots.count * 2)
+        for k in hashes.indices { place(k, hash: hashes[k]) }
+    }
+
+    private mutating func place(_ k: Int, hash: UInt64) {
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: Self.mix(hash)) & mask
+        while slots[slot] >= 0 { slot = (slot + 1) & mask }
+        slots[slot] = Int32(k)
+    }
+}
