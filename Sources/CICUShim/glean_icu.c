@@ -16,6 +16,13 @@ struct glean_breaker {
     int32_t position;     // last boundary handed out
     int32_t length;
     int done;
+    // UTF-16 mode (glean_breaker_set_text_utf16): the text as UTF-16 and, for each UTF-16 index
+    // 0...units, the UTF-8 offset of the code point it starts (units + 1 entries). Kept between
+    // texts and grown as needed; `units` is -1 in UTF-8 mode.
+    UChar *utf16;
+    int32_t *utf8_offset;
+    int32_t capacity;
+    int32_t units;
 };
 
 const char *glean_icu_version(void) {
@@ -39,6 +46,7 @@ static glean_breaker *wrap(UBreakIterator *iterator) {
     if (!b) { ubrk_close(iterator); return NULL; }
     b->iterator = iterator;
     b->done = 1;
+    b->units = -1;
     return b;
 }
 
@@ -63,6 +71,8 @@ void glean_breaker_close(glean_breaker *breaker) {
     if (!breaker) return;
     ubrk_close(breaker->iterator);
     if (breaker->text) utext_close(breaker->text);
+    free(breaker->utf16);
+    free(breaker->utf8_offset);
     free(breaker);
 }
 
@@ -76,6 +86,59 @@ int32_t glean_breaker_set_text(glean_breaker *breaker, const char *utf8, int32_t
     breaker->position = 0;
     breaker->length = length;
     breaker->done = length == 0;
+    breaker->units = -1;
+    return 0;
+}
+
+int32_t glean_breaker_set_text_utf16(glean_breaker *breaker, const char *utf8, int32_t length) {
+    // At most one UTF-16 unit per UTF-8 byte.
+    if (length + 1 > breaker->capacity) {
+        int32_t capacity = length + 1 > 2 * breaker->capacity ? length + 1 : 2 * breaker->capacity;
+        UChar *units = realloc(breaker->utf16, (size_t)capacity * sizeof(UChar));
+        if (units) breaker->utf16 = units;
+        int32_t *offsets = realloc(breaker->utf8_offset, (size_t)capacity * sizeof(int32_t));
+        if (offsets) breaker->utf8_offset = offsets;
+        if (!units || !offsets) return U_MEMORY_ALLOCATION_ERROR;
+        breaker->capacity = capacity;
+    }
+    const uint8_t *b = (const uint8_t *)utf8;
+    UChar *out = breaker->utf16;
+    int32_t *map = breaker->utf8_offset;
+    int32_t i = 0, u = 0;
+    while (i < length) {
+        uint32_t c = b[i];
+        int32_t n = 1;
+        // Valid UTF-8 (the decoder repairs it); a short sequence at the end is taken as U+FFFD.
+        if (c >= 0xF0 && i + 3 < length) {
+            c = (c & 0x07) << 18 | (uint32_t)(b[i + 1] & 0x3F) << 12 | (uint32_t)(b[i + 2] & 0x3F) << 6 | (b[i + 3] & 0x3F);
+            n = 4;
+        } else if (c >= 0xE0 && i + 2 < length) {
+            c = (c & 0x0F) << 12 | (uint32_t)(b[i + 1] & 0x3F) << 6 | (b[i + 2] & 0x3F);
+            n = 3;
+        } else if (c >= 0xC0 && i + 1 < length) {
+            c = (c & 0x1F) << 6 | (b[i + 1] & 0x3F);
+            n = 2;
+        } else if (c >= 0x80) {
+            c = 0xFFFD;
+        }
+        if (c >= 0x10000) {
+            map[u] = i; out[u++] = (UChar)(0xD7C0 + (c >> 10));
+            map[u] = i; out[u++] = (UChar)(0xDC00 | (c & 0x3FF));
+        } else {
+            map[u] = i; out[u++] = (UChar)c;
+        }
+        i += n;
+    }
+    map[u] = length;
+    UErrorCode status = U_ZERO_ERROR;
+    breaker->text = utext_openUChars(breaker->text, breaker->utf16, u, &status);
+    if (status > 0) return (int32_t)status;
+    ubrk_setUText(breaker->iterator, breaker->text, &status);
+    if (status > 0) return (int32_t)status;
+    breaker->position = 0;
+    breaker->length = length;
+    breaker->units = u;
+    breaker->done = length == 0;
     return 0;
 }
 
@@ -85,6 +148,7 @@ int32_t glean_breaker_next(glean_breaker *breaker, int32_t *boundaries, int32_t 
     while (count < capacity) {
         int32_t next = ubrk_next(breaker->iterator);
         if (next == UBRK_DONE) { breaker->done = 1; break; }
+        if (breaker->units >= 0) next = breaker->utf8_offset[next];
         boundaries[count] = next;
         if (statuses) statuses[count] = ubrk_getRuleStatus(breaker->iterator);
         count++;
@@ -95,6 +159,17 @@ int32_t glean_breaker_next(glean_breaker *breaker, int32_t *boundaries, int32_t 
 }
 
 int32_t glean_breaker_following(glean_breaker *breaker, int32_t offset) {
+    if (breaker->units >= 0) {
+        // The UTF-16 index of the code point that holds byte `offset` (the last whose UTF-8
+        // offset is at most it), then back.
+        int32_t lo = 0, hi = breaker->units;
+        while (lo < hi) {
+            int32_t mid = lo + (hi - lo + 1) / 2;
+            if (breaker->utf8_offset[mid] <= offset) lo = mid; else hi = mid - 1;
+        }
+        int32_t next = ubrk_following(breaker->iterator, lo);
+        return next == UBRK_DONE ? -1 : breaker->utf8_offset[next];
+    }
     int32_t next = ubrk_following(breaker->iterator, offset);
     return next == UBRK_DONE ? -1 : next;
 }

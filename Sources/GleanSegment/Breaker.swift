@@ -27,9 +27,12 @@ final class Breaker {
         return Breaker(handle: h)
     }
 
-    func setText(_ text: UnsafeBufferPointer<UInt8>) throws {
+    /// Points the breaker at `text`; with `utf16`, ICU iterates over a UTF-16 copy (the same
+    /// boundaries, in UTF-8 offsets; see `glean_breaker_set_text_utf16`).
+    func setText(_ text: UnsafeBufferPointer<UInt8>, utf16: Bool = false) throws {
         let rc = text.withMemoryRebound(to: CChar.self) { p in
-            glean_breaker_set_text(handle, p.baseAddress ?? UnsafePointer(bitPattern: 1), Int32(text.count))
+            utf16 ? glean_breaker_set_text_utf16(handle, p.baseAddress ?? UnsafePointer(bitPattern: 1), Int32(text.count))
+                : glean_breaker_set_text(handle, p.baseAddress ?? UnsafePointer(bitPattern: 1), Int32(text.count))
         }
         if rc != 0 { throw SegmenterError(description: "ICU rejected the text (error \(rc))") }
     }

@@ -30,6 +30,13 @@ void glean_breaker_close(glean_breaker *breaker);
 /// Points the breaker at `length` bytes of valid UTF-8 (length < 2^31). Returns 0 or an error.
 int32_t glean_breaker_set_text(glean_breaker *breaker, const char *utf8, int32_t length);
 
+/// The same, but ICU iterates over a UTF-16 copy of the text (faster for scripts of 3-byte
+/// characters, whose dictionary break engine reads UTF-8 through UText's conversion); the
+/// breaker keeps the copy and the UTF-8 offset of each UTF-16 index (6 bytes per character,
+/// reused between texts), and boundaries and `glean_breaker_following` still speak UTF-8
+/// offsets. Same boundaries as `glean_breaker_set_text`.
+int32_t glean_breaker_set_text_utf16(glean_breaker *breaker, const char *utf8, int32_t length);
+
 /// Writes up to `capacity` further boundaries (UTF-8 byte offsets, ascending, the first one after
 /// 0, the last one `length`) and, for each, the rule status of the segment that ends there.
 /// Returns how many it wrote; 0 once the text is exhausted. `statuses` may be NULL.
