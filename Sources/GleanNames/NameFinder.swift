@@ -22,7 +22,12 @@ import GleanCore
 ///    place nor in another list, not after a preposition
 ///    of place ("world number one Lleyton Hewitt"; not "at Swan Hill"). Guards: an ambiguous given name ("Mark")
 ///    at the start of a sentence needs a known surname after it; a given name that another
-///    stage found as a place needs a known surname after it ("Paris Hilton", not "Sydney Swans").
+///    stage found as a place needs a known surname after it ("Paris Hilton", not "Sydney Swans");
+///    a plain given name before a one-word place of another stage is a person when the two
+///    words are the whole name and no preposition of place comes before ("Todd Woodbridge",
+///    not "to Albert Goulburn"). A surname that the document gives after a title or role word
+///    elsewhere (a PERSON of the pattern stage: "Mr Shorten", "negotiator Erakat") is a known
+///    surname, for these guards and for two unknown words ("Saeb Erakat" at a sentence start).
 ///
 /// 6. one capitalised word before a corporate title, inside a sentence: ORG ("Qantas Chief
 ///    Executive Geoff Dixon", "Telstra chairman Bob Mansfield"); not a person's name, a place,
@@ -87,6 +92,9 @@ public struct NameFinder: Sendable {
         // the longest GPE or LOC that starts at each token (for region words).
         for group in document.spanGroups {
             for s in group.spans {
+                // A PERSON after a title or role word ("Mr Shorten", "negotiator Saeb Erakat"):
+                // its last word is a surname of this document.
+                if s.source == .pattern, s.label == "PERSON" { state.noteSurname(s.matchStart, s.matchEnd) }
                 // Compared, not hashed: most spans are not places.
                 let area = s.label == "GPE" || s.label == "LOC"
                 guard area || s.label == "NORP" || s.label == "FAC" else { continue }
@@ -106,6 +114,8 @@ public struct NameFinder: Sendable {
         var places: Set<Int> = []
         /// The GPE and LOC candidates of other stages, (first token, end token).
         var areas: [(start: Int, end: Int)] = []
+        /// Byte ranges of the surnames this document gives after a title or role word.
+        var surnames: [(start: Int, end: Int)] = []
         var out: [Span] = []
 
         init(text: [UInt8], tokens: [Token], lexicon: Lexicon) {
@@ -249,6 +259,28 @@ public struct NameFinder: Sendable {
             }
         }
 
+        /// Records the last word of a PERSON match [start, end) of the pattern stage as a surname
+        /// of this document (two letters or more, capitalised).
+        mutating func noteSurname(_ start: Int, _ end: Int) {
+            var s = end
+            while s > start, text[s - 1] != 0x20 { s -= 1 }
+            guard end - s >= 2, text[s] >= 0x41, text[s] <= 0x5A else { return }
+            surnames.append((s, end))
+        }
+
+        /// A one-token word that this document names as a surname after a title or role word
+        /// elsewhere ("Bill Shorten" ... "Mr Shorten"); bytes compared, no String made.
+        func documentSurname(_ e: Element) -> Bool {
+            guard e.kind == .word, !surnames.isEmpty else { return false }
+            let word = text[e.start..<e.end]
+            return surnames.contains { $0.end - $0.start == word.count && text[$0.start..<$0.end].elementsEqual(word) }
+        }
+
+        /// Token i follows a preposition of place ("at Swan Hill", "in Todd").
+        func afterPlacePreposition(_ i: Int) -> Bool {
+            i > 0 && NameFinder.placePrepositions.contains(where: { isWord(i - 1, $0) })
+        }
+
         func isStop(_ e: Element) -> Bool { e.kind != .connector && e.flags.contains(.stop) }
         func isTitle(_ e: Element) -> Bool { e.kind == .word && e.flags.contains(.title) }
         func head(_ e: Element) -> (word: String, label: String, position: HeadPosition)? {
@@ -387,10 +419,16 @@ public struct NameFinder: Sendable {
                 if e.kind == .word, plain || ambiguous, k + 1 < seg.endIndex, let end = personEnd(seg, from: k + 1) {
                     let next = seg[k + 1]
                     let knownSurname = next.flags.contains(.surname) || seg[end].flags.contains(.surname)
+                        || documentSurname(next) || documentSurname(seg[end])
                     var ok = true
                     if ambiguous && !knownSurname && sentenceStart(e.first) { ok = false }
                     // A place found by another stage: "Sydney Swans" is not a person.
-                    if !knownSurname && (places.contains(e.first) || places.contains(next.first)) { ok = false }
+                    if !knownSurname && places.contains(e.first) { ok = false }
+                    // A plain given name before a one-word place is a person whose surname is also
+                    // a town ("Todd Woodbridge", "Daryl Cullinan"), unless a preposition of place
+                    // comes before it or more words follow ("at Paul Adelaide", "Henry Sydney Swans").
+                    if !knownSurname && places.contains(next.first)
+                        && (ambiguous || end != k + 1 || !nameLike(next) || afterPlacePreposition(e.first)) { ok = false }
                     if ok {
                         emit(e.first, seg[end].last, "PERSON", ambiguous ? "person:given-ambiguous" : "person:given")
                         k = end + 1
@@ -446,17 +484,21 @@ public struct NameFinder: Sendable {
         /// Rule 5, a name no list gives: exactly two words inside a sentence, the second a known
         /// surname ("world number one Lleyton Hewitt", "Arantxa Sanchez-Vicario"); neither a
         /// place, a title, a stop word, a head or a numeral, and no capitalised word before.
+        /// A surname the document gives after a title ("Mr Erakat") counts as known, and then
+        /// the pair may also open a sentence or end in a place ("Saeb Erakat", "Nanti Hayward").
         func surnamePair(_ seg: ArraySlice<Element>) -> Bool {
             guard seg.count == 2 else { return false }
             let x = seg[seg.startIndex], y = seg[seg.startIndex + 1]
             let excluded: WordFlags = [.stop, .title, .numeral, .given, .ambiguousGiven]
-            guard nameLike(x), nameLike(y), hasSurname(y), x.flags.isDisjoint(with: excluded),
-                  y.flags.isDisjoint(with: [.stop, .title, .numeral, .ambiguousSurname]), head(x) == nil, head(y) == nil,
-                  !places.contains(x.first), !places.contains(y.first), !sentenceStart(x.first) else { return false }
+            let attested = documentSurname(y)
+            guard nameLike(x), nameLike(y), attested || hasSurname(y), x.flags.isDisjoint(with: excluded),
+                  y.flags.isDisjoint(with: [.stop, .title, .numeral]), attested || !y.flags.contains(.ambiguousSurname),
+                  head(x) == nil, head(y) == nil, !places.contains(x.first), attested || !places.contains(y.first),
+                  attested || !sentenceStart(x.first) else { return false }
             if x.first > 0, isCapitalised(x.first - 1) { return false }
             // After a preposition of place or time it is a place or a day: "at Swan Hill",
             // "celebrated as Evacuation Day".
-            if x.first > 0, NameFinder.placePrepositions.contains(where: { isWord(x.first - 1, $0) }) { return false }
+            if afterPlacePreposition(x.first) { return false }
             return true
         }
 

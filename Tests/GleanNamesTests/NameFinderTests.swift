@@ -162,6 +162,78 @@ enum Fixture {
     }
 }
 
+/// Rule 5 with what the document says elsewhere: a surname given after a title or role word
+/// (a PERSON of the pattern stage, "Mr Shorten") counts as a known surname, and a plain given
+/// name before a one-word place is a person ("Todd Woodbridge").
+@Suite struct NameFinderDocumentEvidence {
+    /// The names candidates of `text` with `titled` given as PERSON matches of the pattern stage
+    /// (their last occurrence) and `places` as one-word GPEs of the gazetteer.
+    static func find(_ text: String, titled: [String], places: [String]) throws -> [String] {
+        var doc = Document(text)
+        try Segmenter().segment(&doc, sentences: false)
+        func offsets(_ p: String, last: Bool) -> (Int, Int)? {
+            guard let r = last ? text.range(of: p, options: .backwards) : text.range(of: p) else { return nil }
+            let start = text.utf8.distance(from: text.startIndex, to: r.lowerBound)
+            return (start, start + p.utf8.count)
+        }
+        for p in titled {
+            guard let (start, end) = offsets(p, last: true) else { continue }
+            doc.patternSpans.append(Span(matchStart: start, matchEnd: end, label: "PERSON", source: .pattern, name: "person-title"))
+        }
+        for p in places {
+            guard let (start, end) = offsets(p, last: false),
+                  let t = doc.tokens.firstIndex(where: { $0.start == start }), let u = doc.tokens.firstIndex(where: { $0.end == end }) else { continue }
+            var s = Span(matchStart: start, matchEnd: end, label: "GPE", source: .gazetteer, name: p)
+            s.firstToken = t
+            s.endToken = u + 1
+            doc.gazetteerSpans.append(s)
+        }
+        return Fixture.finder.find(in: doc).map { "\($0.label) \(doc.string($0.start, $0.end))" }
+    }
+
+    /// (rule, text, titled, places, candidate): the candidate is found with the titled surnames
+    /// and not without them (nil: with or without, the candidate is `present`).
+    static let rows: [(rule: String, text: String, titled: [String], places: [String], candidate: String, present: Bool)] = [
+        ("ambiguous given name at a sentence start, surname given after a title",
+         "Bill Shorten of the union spoke. Mr Shorten said no.", ["Shorten"], [], "PERSON Bill Shorten", true),
+        ("unknown pair at a sentence start, surname given after a role word",
+         "Saeb Erakat spoke first. Later negotiator Erakat said no.", ["Erakat"], [], "PERSON Saeb Erakat", true),
+        ("unknown pair ending in a place, surname given after a title",
+         "batsmen Makhaya Ntini and Nanti Hayward frustrated them. Mr Hayward said.", ["Hayward"], ["Hayward"], "PERSON Nanti Hayward", true),
+        ("a given name that is a place, surname given after a title",
+         "finalised with Kerry Nettle from the Greens. Senator Nettle said.", ["Nettle"], ["Kerry"], "PERSON Kerry Nettle", true),
+        ("an ambiguous given name at a sentence start stays out without a known surname",
+         "Will Qantas survive? Mr Smith said yes.", ["Smith"], [], "PERSON Will Qantas", false),
+    ]
+
+    @Test(arguments: rows.indices)
+    func documentSurname(_ i: Int) throws {
+        let r = Self.rows[i]
+        let with = try Self.find(r.text, titled: r.titled, places: r.places)
+        let without = try Self.find(r.text, titled: [], places: r.places)
+        #expect(with.contains(r.candidate) == r.present, "\(r.rule): \(with)")
+        #expect(!without.contains(r.candidate), "\(r.rule), no title: \(without)")
+    }
+
+    /// (text, places, candidates present, candidates absent).
+    static let placeSurnames: [(text: String, places: [String], present: [String], absent: [String])] = [
+        ("However Todd Woodbridge hit out at the media.", ["Woodbridge"], ["PERSON Todd Woodbridge"], []),
+        ("following Daryl Cullinan's non-selection", ["Cullinan"], ["PERSON Daryl Cullinan"], []),
+        ("the road to Albert Goulburn is closed", ["Goulburn"], [], ["PERSON Albert Goulburn"]),
+        ("Will Sydney cope with it?", ["Sydney"], [], ["PERSON Will Sydney"]),
+        ("a match between Sydney Brisbane and Perth", ["Sydney", "Brisbane"], [], ["PERSON Sydney Brisbane"]),
+        ("a visit by Henry Goulburn Valley growers", ["Goulburn"], [], ["PERSON Henry Goulburn", "PERSON Henry Goulburn Valley"]),
+    ]
+
+    @Test(arguments: placeSurnames.indices)
+    func placeSurname(_ i: Int) throws {
+        let r = Self.placeSurnames[i]
+        let found = try Self.find(r.text, titled: [], places: r.places)
+        for p in r.present { #expect(found.contains(p), "\(r.text) gave \(found)") }
+        for a in r.absent { #expect(!found.contains(a), "\(r.text) gave \(found)") }
+    }
+}
+
 @Suite struct NameFinderDifferential {
     /// A naive version of the main PERSON rule on the news corpus: every pair "Given Surname" of
     /// plain words (a plain given name, then a Census surname, one space apart, letters only, not
