@@ -21,7 +21,8 @@ import GleanCore
 ///    second is a known surname that is no English word ("Hewitt", not "Hill"), neither a
 ///    place nor in another list, not after a preposition
 ///    of place ("world number one Lleyton Hewitt"; not "at Swan Hill"). Guards: an ambiguous given name ("Mark")
-///    at the start of a sentence needs a known surname after it; a given name that another
+///    at the start of a sentence needs a known surname after it, or a word no list knows and a
+///    reporting verb ("Pat Rafter was", "Mark Ramprakash said"); a given name that another
 ///    stage found as a place needs a known surname after it ("Paris Hilton", not "Sydney Swans");
 ///    a plain given name before a one-word place of another stage is a person when the two
 ///    words are the whole name and no preposition of place comes before ("Todd Woodbridge",
@@ -97,6 +98,7 @@ public struct NameFinder: Sendable {
                 if s.source == .pattern, s.label == "PERSON" { state.noteSurname(s.matchStart, s.matchEnd) }
                 // Compared, not hashed: most spans are not places.
                 let area = s.label == "GPE" || s.label == "LOC"
+                if s.label == "ORG", s.endToken - s.firstToken == 1 { state.organisations.insert(s.firstToken) }
                 guard area || s.label == "NORP" || s.label == "FAC" else { continue }
                 if s.endToken - s.firstToken == 1 { state.places.insert(s.firstToken) }
                 if area { state.areas.append((s.firstToken, s.endToken)) }
@@ -114,6 +116,8 @@ public struct NameFinder: Sendable {
         var places: Set<Int> = []
         /// The GPE and LOC candidates of other stages, (first token, end token).
         var areas: [(start: Int, end: Int)] = []
+        /// One-token ORGs of other stages ("Qantas"), by token index.
+        var organisations: Set<Int> = []
         /// Byte ranges of the surnames this document gives after a title or role word.
         var surnames: [(start: Int, end: Int)] = []
         var out: [Span] = []
@@ -276,6 +280,23 @@ public struct NameFinder: Sendable {
             return surnames.contains { $0.end - $0.start == word.count && text[$0.start..<$0.end].elementsEqual(word) }
         }
 
+        /// Verbs after which a sentence-initial "Pat Rafter" is a person's name ("Pat Rafter was
+        /// forced", "Mark Ramprakash said"), not a common word and a name ("Will Qantas survive").
+        static let reportingVerbs = ["said", "says", "was", "has", "had", "told", "is"]
+
+        /// Rule 5, an ambiguous given name at a sentence start (element k) with one plain
+        /// capitalised word after it that no list knows, then a reporting verb.
+        func reportedName(_ seg: ArraySlice<Element>, _ k: Int) -> Bool {
+            guard k + 1 < seg.endIndex else { return false }
+            let next = seg[k + 1]
+            guard next.kind == .word, next.last == next.first, nameLike(next), head(next) == nil, !places.contains(next.first),
+                  !organisations.contains(next.first),
+                  next.flags.isDisjoint(with: [.stop, .title, .numeral, .given, .ambiguousGiven, .ambiguousSurname]),
+                  k + 2 == seg.endIndex || seg[k + 2].kind == .connector else { return false }
+            let v = next.last + 1
+            return spaced(next.last, v) && State.reportingVerbs.contains(where: { isWord(v, $0) })
+        }
+
         /// Token i follows a preposition of place ("at Swan Hill", "in Todd").
         func afterPlacePreposition(_ i: Int) -> Bool {
             i > 0 && NameFinder.placePrepositions.contains(where: { isWord(i - 1, $0) })
@@ -421,7 +442,7 @@ public struct NameFinder: Sendable {
                     let knownSurname = next.flags.contains(.surname) || seg[end].flags.contains(.surname)
                         || documentSurname(next) || documentSurname(seg[end])
                     var ok = true
-                    if ambiguous && !knownSurname && sentenceStart(e.first) { ok = false }
+                    if ambiguous && !knownSurname && sentenceStart(e.first) && !reportedName(seg, k) { ok = false }
                     // A place found by another stage: "Sydney Swans" is not a person.
                     if !knownSurname && places.contains(e.first) { ok = false }
                     // A plain given name before a one-word place is a person whose surname is also

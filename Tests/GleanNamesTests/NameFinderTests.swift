@@ -75,6 +75,9 @@ enum Fixture {
         ("LAW declaration", "expressed in the United States Declaration of Independence, including", ["LAW United States Declaration of Independence"]),
         ("LAW compact", "The Delaware River Basin Compact, signed in 1961", ["LAW Delaware River Basin Compact"]),
         ("GPE colonies", "representatives from across the Thirteen Colonies that set", ["GPE Thirteen Colonies"]),
+        ("ambiguous given name at a sentence start, unknown surname, reporting verb", "It rained. Pat Rafter was forced to withdraw.", ["PERSON Pat Rafter"]),
+        ("ambiguous given name at a sentence start, unknown surname, reporting verb", "Mark Ramprakash said he was tired.", ["PERSON Mark Ramprakash"]),
+        ("ORG head, end", "The British Antarctic Survey and the Australian Stock Exchange said", ["ORG British Antarctic Survey", "ORG Australian Stock Exchange"]),
     ]
 
     /// Texts that must give none of the listed candidates.
@@ -82,6 +85,9 @@ enum Fixture {
         ("a capitalised word alone", "Harrison withdrew from the limelight.", ["PERSON Harrison"]),
         ("given name alone", "his second wife Olivia, who saved him", ["PERSON Olivia"]),
         ("ambiguous given name at a sentence start", "Will Cabinet ministers agree?", ["PERSON Will Cabinet"]),
+        ("ambiguous given name at a sentence start, no reporting verb", "Will Qantas survive the strike?", ["PERSON Will Qantas"]),
+        ("place after an ambiguous given name at a sentence start", "Will Brisbane has no answer.", ["PERSON Will Brisbane"]),
+        ("ambiguous given name at a sentence start, more words before the verb", "Pat Quokkaberg Partners said so.", ["PERSON Pat Quokkaberg", "PERSON Pat Quokkaberg Partners"]),
         ("place as given name", "the Sydney Swans won", ["PERSON Sydney Swans"]),
         ("no head alone", "The Party said no.", ["ORG Party"]),
         ("a month after a connector", "ratified the United States Constitution on July 26, 1788", ["LAW United States Constitution on July"]),
