@@ -29,6 +29,11 @@ import GleanCore
 ///    not "to Albert Goulburn"). A surname that the document gives after a title or role word
 ///    elsewhere (a PERSON of the pattern stage: "Mr Shorten", "negotiator Erakat") is a known
 ///    surname, for these guards and for two unknown words ("Saeb Erakat" at a sentence start).
+///    A word no list knows before "von", "van", "bin" or "ibn" opens a name ("Wernher von
+///    Braun"); a plain given name, "the" and one capitalised word is a name with an epithet
+///    ("Frederick the Great"); "al-" or "el-" joined to a capitalised word continues a name
+///    ("Abdel Aziz al-Rantissi"); "Abu", "Abd", "Bin", "Ibn" inside a name are no place
+///    ("Ismail Abu Shanab", though "Abu" is a town).
 ///
 /// 6. one capitalised word before a corporate title, inside a sentence: ORG ("Qantas Chief
 ///    Executive Geoff Dixon", "Telstra chairman Bob Mansfield"); not a person's name, a place,
@@ -57,6 +62,11 @@ public struct NameFinder: Sendable {
     /// Words before a corporate title that are no organisation: "Deputy Chief Executive".
     static let titleModifiers: Set<String> = ["Deputy", "Former", "Acting", "Assistant", "Associate", "Joint", "Interim",
                                               "Senior", "Executive", "Group", "Company", "Vice", "Co"]
+    /// Particles that make a person's name of a word no list knows and the words after it.
+    static let strongParticles = ["von", "van", "bin", "ibn"]
+    /// Capitalised links inside Arabic names: "Ismail Abu Shanab", "Abu Mohammad". A place of
+    /// the same spelling ("Abu", a town) does not stop the name.
+    static let nameLinks = ["Abu", "Abd", "Bin", "Ibn"]
     /// Prepositions before which two unknown capitalised words are a place, not a person.
     static let placePrepositions = ["at", "in", "near", "to", "from", "as", "into", "on", "of", "across", "via"]
     /// Words that make a region of the place they precede: "Central New York", "Eastern Europe"
@@ -225,7 +235,7 @@ public struct NameFinder: Sendable {
                 var seq = [first]
                 var j = first.last
                 while true {
-                    if spaced(j, j + 1), let e = element(at: j + 1) { seq.append(e); j = e.last; continue }
+                    if spaced(j, j + 1), let e = element(at: j + 1) ?? arabicArticleElement(at: j + 1) { seq.append(e); j = e.last; continue }
                     // Connectors: "of", "for the", "van".
                     var k = j + 1
                     var conns: [Element] = []
@@ -297,6 +307,28 @@ public struct NameFinder: Sendable {
             return spaced(next.last, v) && State.reportingVerbs.contains(where: { isWord(v, $0) })
         }
 
+        /// "Abu", "Abd", "Bin", "Ibn" with a capitalised word after it in the sequence.
+        func isNameLink(_ e: Element) -> Bool {
+            e.kind == .word && e.last == e.first && e.end - e.start == 3 && NameFinder.nameLinks.contains(where: { isWord(e.first, $0) })
+        }
+
+        /// A capitalised word that no list knows: not a stop word, title, numeral, head, place
+        /// or ORG of another stage ("Wernher").
+        func plainUnknown(_ e: Element) -> Bool {
+            e.kind == .word && nameLike(e) && e.flags.isDisjoint(with: [.stop, .title, .numeral, .ambiguousGiven, .ambiguousSurname])
+                && head(e) == nil && !places.contains(e.first) && !organisations.contains(e.first)
+        }
+
+        /// "al-Rantissi", "el-Baradei" after a capitalised word: the lower-case article, a hyphen
+        /// and a capitalised word, touching, as one element of a name.
+        func arabicArticleElement(at i: Int) -> Element? {
+            guard i + 2 < tokens.count, isWord(i, "al") || isWord(i, "el"), isPunct(i + 1, 0x2D), touching(i, i + 1),
+                  touching(i + 1, i + 2), isCapitalised(i + 2), nameLike(Element(first: i + 2, last: i + 2, start: tokens[i + 2].start,
+                                                                                 end: tokens[i + 2].end, kind: .word, flags: [], head: -1))
+            else { return nil }
+            return Element(first: i, last: i + 2, start: tokens[i].start, end: tokens[i + 2].end, kind: .word, flags: [.surname], head: -1)
+        }
+
         /// Token i follows a preposition of place ("at Swan Hill", "in Todd").
         func afterPlacePreposition(_ i: Int) -> Bool {
             i > 0 && NameFinder.placePrepositions.contains(where: { isWord(i - 1, $0) })
@@ -327,6 +359,24 @@ public struct NameFinder: Sendable {
                     classify(seg[lo..<g])
                     emit(seg[g].first, seg[end].last, "PERSON", "person:particle")
                     if end < hi { classify(seg[(end + 1)...]) }
+                    return
+                }
+                // "Wernher von Braun": a word no list knows before "von", "van", "bin" or "ibn".
+                if c > lo, NameFinder.strongParticles.contains(where: { isWord(seg[c].first, $0) }), plainUnknown(seg[c - 1]),
+                   let end = personEnd(seg, from: c) {
+                    classify(seg[lo..<(c - 1)])
+                    emit(seg[c - 1].first, seg[end].last, "PERSON", "person:particle")
+                    if end < hi { classify(seg[(end + 1)...]) }
+                    return
+                }
+                // "Frederick the Great": a plain given name, "the" and one capitalised word.
+                if c > lo, c < hi, isWord(seg[c].first, "the"), seg[c - 1].kind == .word, seg[c - 1].flags.contains(.given),
+                   !places.contains(seg[c - 1].first), seg[c + 1].kind == .word, seg[c + 1].last == seg[c + 1].first,
+                   seg[c + 1].flags.isDisjoint(with: [.stop, .title, .numeral]), head(seg[c + 1]) == nil, !places.contains(seg[c + 1].first),
+                   c + 1 == hi || seg[c + 2].kind == .connector {
+                    classify(seg[lo..<(c - 1)])
+                    emit(seg[c - 1].first, seg[c + 1].last, "PERSON", "person:epithet")
+                    if c + 1 < hi { classify(seg[(c + 2)...]) }
                     return
                 }
                 classify(seg[lo..<c])
@@ -444,11 +494,12 @@ public struct NameFinder: Sendable {
                     var ok = true
                     if ambiguous && !knownSurname && sentenceStart(e.first) && !reportedName(seg, k) { ok = false }
                     // A place found by another stage: "Sydney Swans" is not a person.
-                    if !knownSurname && places.contains(e.first) { ok = false }
+                    let link = isNameLink(e) || isNameLink(next) && end > k + 1
+                    if !knownSurname && places.contains(e.first) && !(isNameLink(e) && !afterPlacePreposition(e.first)) { ok = false }
                     // A plain given name before a one-word place is a person whose surname is also
                     // a town ("Todd Woodbridge", "Daryl Cullinan"), unless a preposition of place
                     // comes before it or more words follow ("at Paul Adelaide", "Henry Sydney Swans").
-                    if !knownSurname && places.contains(next.first)
+                    if !knownSurname && places.contains(next.first) && !link
                         && (ambiguous || end != k + 1 || !nameLike(next) || afterPlacePreposition(e.first)) { ok = false }
                     if ok {
                         emit(e.first, seg[end].last, "PERSON", ambiguous ? "person:given-ambiguous" : "person:given")

@@ -77,6 +77,9 @@ enum Fixture {
         ("GPE colonies", "representatives from across the Thirteen Colonies that set", ["GPE Thirteen Colonies"]),
         ("ambiguous given name at a sentence start, unknown surname, reporting verb", "It rained. Pat Rafter was forced to withdraw.", ["PERSON Pat Rafter"]),
         ("ambiguous given name at a sentence start, unknown surname, reporting verb", "Mark Ramprakash said he was tired.", ["PERSON Mark Ramprakash"]),
+        ("epithet", "The city grew under Frederick the Great and Albert the Bear.", ["PERSON Frederick the Great", "PERSON Albert the Bear"]),
+        ("strong particle after an unknown word", "Wernher von Braun was born in Wirsitz.", ["PERSON Wernher von Braun"]),
+        ("Arabic article", "Abdel Aziz al-Rantissi and Ayman al-Zawahiri were named.", ["PERSON Abdel Aziz al-Rantissi", "PERSON Ayman al-Zawahiri"]),
         ("ORG head, end", "The British Antarctic Survey and the Australian Stock Exchange said", ["ORG British Antarctic Survey", "ORG Australian Stock Exchange"]),
     ]
 
@@ -85,6 +88,11 @@ enum Fixture {
         ("a capitalised word alone", "Harrison withdrew from the limelight.", ["PERSON Harrison"]),
         ("given name alone", "his second wife Olivia, who saved him", ["PERSON Olivia"]),
         ("ambiguous given name at a sentence start", "Will Cabinet ministers agree?", ["PERSON Will Cabinet"]),
+        ("an ambiguous given name before an epithet", "Will the Greens win?", ["PERSON Will the Greens"]),
+        ("an epithet that is a head", "Albert the Park was opened", ["PERSON Albert the Park"]),
+        ("place before a strong particle", "the Brisbane van Driver said", ["PERSON Brisbane van Driver"]),
+        ("a weak particle after an unknown word", "flights to Ciudad del Este and Puerto de la Cruz", ["PERSON Ciudad del Este", "PERSON Puerto de la Cruz"]),
+        ("an Arabic article alone", "fighters of al-Qaeda were", ["PERSON al-Qaeda"]),
         ("ambiguous given name at a sentence start, no reporting verb", "Will Qantas survive the strike?", ["PERSON Will Qantas"]),
         ("place after an ambiguous given name at a sentence start", "Will Brisbane has no answer.", ["PERSON Will Brisbane"]),
         ("ambiguous given name at a sentence start, more words before the verb", "Pat Quokkaberg Partners said so.", ["PERSON Pat Quokkaberg", "PERSON Pat Quokkaberg Partners"]),
@@ -229,6 +237,9 @@ enum Fixture {
         ("Will Sydney cope with it?", ["Sydney"], [], ["PERSON Will Sydney"]),
         ("a match between Sydney Brisbane and Perth", ["Sydney", "Brisbane"], [], ["PERSON Sydney Brisbane"]),
         ("a visit by Henry Goulburn Valley growers", ["Goulburn"], [], ["PERSON Henry Goulburn", "PERSON Henry Goulburn Valley"]),
+        ("Ismail Abu Shanab and Nabil Abu Rudeina spoke.", ["Abu"], ["PERSON Ismail Abu Shanab", "PERSON Nabil Abu Rudeina"], []),
+        ("a spokesman, Abu Mohammad, said", ["Abu"], ["PERSON Abu Mohammad"], []),
+        ("flights to Abu Dhabi", ["Abu"], [], ["PERSON Abu Dhabi"]),
     ]
 
     @Test(arguments: placeSurnames.indices)
