@@ -28,7 +28,9 @@ import GleanCore
 ///    words are the whole name and no preposition of place comes before ("Todd Woodbridge",
 ///    not "to Albert Goulburn"). A surname that the document gives after a title or role word
 ///    elsewhere (a PERSON of the pattern stage: "Mr Shorten", "negotiator Erakat") is a known
-///    surname, for these guards and for two unknown words ("Saeb Erakat" at a sentence start).
+///    surname, for these guards and for two unknown words ("Saeb Erakat" at a sentence start);
+///    two unknown words inside a sentence are also a person when the second stands alone
+///    elsewhere in the document ("Makhaya Ntini" ... "and Ntini was out").
 ///    A word no list knows before "von", "van", "bin" or "ibn" opens a name ("Wernher von
 ///    Braun"); a plain given name, "the" and one capitalised word is a name with an epithet
 ///    ("Frederick the Great"); "al-" or "el-" joined to a capitalised word continues a name
@@ -114,6 +116,7 @@ public struct NameFinder: Sendable {
                 if area { state.areas.append((s.firstToken, s.endToken)) }
             }
         }
+        state.collectStandalone()
         state.run()
         state.regions()
         return state.out
@@ -126,6 +129,9 @@ public struct NameFinder: Sendable {
         var places: Set<Int> = []
         /// The GPE and LOC candidates of other stages, (first token, end token).
         var areas: [(start: Int, end: Int)] = []
+        /// Byte ranges of capitalised words that stand alone inside a sentence (no capitalised
+        /// word next to them): "... But Ntini fell", "... and Ntini was out".
+        var standalone: [(start: Int, end: Int)] = []
         /// One-token ORGs of other stages ("Qantas"), by token index.
         var organisations: Set<Int> = []
         /// Byte ranges of the surnames this document gives after a title or role word.
@@ -271,6 +277,32 @@ public struct NameFinder: Sendable {
                 }
                 i = j + 1
             }
+        }
+
+        /// Fills `standalone`: one pass over the tokens, bytes compared, nothing allocated per token
+        /// but the entries.
+        mutating func collectStandalone() {
+            for i in tokens.indices where isCapitalised(i) {
+                if i > 0, spaced(i - 1, i), isCapitalised(i - 1) { continue }
+                if spaced(i, i + 1), isCapitalised(i + 1) { continue }
+                if i + 1 < tokens.count, touching(i, i + 1), isPunct(i + 1, 0x2D) { continue }
+                if i > 0, touching(i - 1, i), isPunct(i - 1, 0x2D) { continue }
+                if sentenceStart(i) || afterDeterminer(i) { continue }
+                standalone.append((tokens[i].start, tokens[i].end))
+            }
+        }
+
+        /// Token i follows "the", "a" or "an": a common noun's place ("the Government").
+        func afterDeterminer(_ i: Int) -> Bool {
+            i > 0 && spaced(i - 1, i) && (isWord(i - 1, "the") || isWord(i - 1, "a") || isWord(i - 1, "an"))
+        }
+
+        /// The one-token word of `e` stands alone elsewhere in the document ("Makhaya Ntini" ...
+        /// "and Ntini was out").
+        func recurs(_ e: Element) -> Bool {
+            guard e.kind == .word, e.last == e.first, !standalone.isEmpty else { return false }
+            let word = text[e.start..<e.end]
+            return standalone.contains { $0.end - $0.start == word.count && text[$0.start..<$0.end].elementsEqual(word) }
         }
 
         /// Records the last word of a PERSON match [start, end) of the pattern stage as a surname
@@ -557,13 +589,17 @@ public struct NameFinder: Sendable {
         /// surname ("world number one Lleyton Hewitt", "Arantxa Sanchez-Vicario"); neither a
         /// place, a title, a stop word, a head or a numeral, and no capitalised word before.
         /// A surname the document gives after a title ("Mr Erakat") counts as known, and then
-        /// the pair may also open a sentence or end in a place ("Saeb Erakat", "Nanti Hayward").
+        /// the pair may also open a sentence or end in a place ("Saeb Erakat", "Nanti Hayward");
+        /// so does a second word that stands alone elsewhere in the document, inside a sentence
+        /// and not after "the", "a", "an" ("Makhaya Ntini" ... "and Ntini was out"; not "the
+        /// Federal Government" ... "the Government's").
         func surnamePair(_ seg: ArraySlice<Element>) -> Bool {
             guard seg.count == 2 else { return false }
             let x = seg[seg.startIndex], y = seg[seg.startIndex + 1]
             let excluded: WordFlags = [.stop, .title, .numeral, .given, .ambiguousGiven]
             let attested = documentSurname(y)
-            guard nameLike(x), nameLike(y), attested || hasSurname(y), x.flags.isDisjoint(with: excluded),
+            guard nameLike(x), nameLike(y), attested || hasSurname(y) || recurs(y) && !organisations.contains(y.first) && !afterDeterminer(x.first),
+                  x.flags.isDisjoint(with: excluded), !organisations.contains(x.first),
                   y.flags.isDisjoint(with: [.stop, .title, .numeral]), attested || !y.flags.contains(.ambiguousSurname),
                   head(x) == nil, head(y) == nil, !places.contains(x.first), attested || !places.contains(y.first),
                   attested || !sentenceStart(x.first) else { return false }
