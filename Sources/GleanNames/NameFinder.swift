@@ -65,12 +65,12 @@ public struct NameFinder: Sendable {
     static let titleModifiers: Set<String> = ["Deputy", "Former", "Acting", "Assistant", "Associate", "Joint", "Interim",
                                               "Senior", "Executive", "Group", "Company", "Vice", "Co"]
     /// Particles that make a person's name of a word no list knows and the words after it.
-    static let strongParticles = ["von", "van", "bin", "ibn"]
+    static let strongParticles: [StaticString] = ["von", "van", "bin", "ibn"]
     /// Capitalised links inside Arabic names: "Ismail Abu Shanab", "Abu Mohammad". A place of
     /// the same spelling ("Abu", a town) does not stop the name.
-    static let nameLinks = ["Abu", "Abd", "Bin", "Ibn"]
+    static let nameLinks: [StaticString] = ["Abu", "Abd", "Bin", "Ibn"]
     /// Prepositions before which two unknown capitalised words are a place, not a person.
-    static let placePrepositions = ["at", "in", "near", "to", "from", "as", "into", "on", "of", "across", "via"]
+    static let placePrepositions: [StaticString] = ["at", "in", "near", "to", "from", "as", "into", "on", "of", "across", "via"]
     /// Words that make a region of the place they precede: "Central New York", "Eastern Europe"
     /// (LOC); "Greater" makes a city's area ("Greater Sydney", GPE).
     static let regionWords: [String: String] = [
@@ -104,19 +104,26 @@ public struct NameFinder: Sendable {
         // Place candidates from earlier stages, by token index: single tokens (for the guards) and
         // the longest GPE or LOC that starts at each token (for region words).
         for group in document.spanGroups {
-            for s in group.spans {
+            let spans = group.spans
+            // By index, properties read in place: no copy of each span.
+            for k in spans.indices {
                 // A PERSON after a title or role word ("Mr Shorten", "negotiator Saeb Erakat"):
                 // its last word is a surname of this document.
-                if s.source == .pattern, s.label == "PERSON" { state.noteSurname(s.matchStart, s.matchEnd) }
+                if spans[k].source == .pattern {
+                    if spans[k].label == "PERSON" { state.noteSurname(spans[k].matchStart, spans[k].matchEnd) }
+                    continue
+                }
+                let first = spans[k].firstToken, end = spans[k].endToken
                 // Compared, not hashed: most spans are not places.
-                let area = s.label == "GPE" || s.label == "LOC"
-                if s.label == "ORG", s.endToken - s.firstToken == 1 { state.organisations.insert(s.firstToken) }
-                guard area || s.label == "NORP" || s.label == "FAC" else { continue }
-                if s.endToken - s.firstToken == 1 { state.places.insert(s.firstToken) }
-                if area { state.areas.append((s.firstToken, s.endToken)) }
+                let area = spans[k].label == "GPE" || spans[k].label == "LOC"
+                guard area || spans[k].label == "NORP" || spans[k].label == "FAC" else {
+                    if end - first == 1, spans[k].label == "ORG" { state.organisations.append(first) }
+                    continue
+                }
+                if end - first == 1 { state.places.insert(first) }
+                if area { state.areas.append((first, end)) }
             }
         }
-        state.collectStandalone()
         state.run()
         state.regions()
         return state.out
@@ -129,11 +136,8 @@ public struct NameFinder: Sendable {
         var places: Set<Int> = []
         /// The GPE and LOC candidates of other stages, (first token, end token).
         var areas: [(start: Int, end: Int)] = []
-        /// Byte ranges of capitalised words that stand alone inside a sentence (no capitalised
-        /// word next to them): "... But Ntini fell", "... and Ntini was out".
-        var standalone: [(start: Int, end: Int)] = []
-        /// One-token ORGs of other stages ("Qantas"), by token index.
-        var organisations: Set<Int> = []
+        /// One-token ORGs of other stages ("Qantas"), by token index: few, so an array.
+        var organisations: [Int] = []
         /// Byte ranges of the surnames this document gives after a title or role word.
         var surnames: [(start: Int, end: Int)] = []
         var out: [Span] = []
@@ -279,17 +283,15 @@ public struct NameFinder: Sendable {
             }
         }
 
-        /// Fills `standalone`: one pass over the tokens, bytes compared, nothing allocated per token
-        /// but the entries.
-        mutating func collectStandalone() {
-            for i in tokens.indices where isCapitalised(i) {
-                if i > 0, spaced(i - 1, i), isCapitalised(i - 1) { continue }
-                if spaced(i, i + 1), isCapitalised(i + 1) { continue }
-                if i + 1 < tokens.count, touching(i, i + 1), isPunct(i + 1, 0x2D) { continue }
-                if i > 0, touching(i - 1, i), isPunct(i - 1, 0x2D) { continue }
-                if sentenceStart(i) || afterDeterminer(i) { continue }
-                standalone.append((tokens[i].start, tokens[i].end))
-            }
+        /// Token i is a capitalised word that stands alone inside a sentence: no capitalised word
+        /// or hyphen next to it, not after "the", "a", "an" ("... and Ntini was out").
+        func standsAlone(_ i: Int) -> Bool {
+            guard isCapitalised(i) else { return false }
+            if i > 0, spaced(i - 1, i), isCapitalised(i - 1) { return false }
+            if spaced(i, i + 1), isCapitalised(i + 1) { return false }
+            if i + 1 < tokens.count, touching(i, i + 1), isPunct(i + 1, 0x2D) { return false }
+            if i > 0, touching(i - 1, i), isPunct(i - 1, 0x2D) { return false }
+            return !sentenceStart(i) && !afterDeterminer(i)
         }
 
         /// Token i follows "the", "a" or "an": a common noun's place ("the Government").
@@ -298,11 +300,16 @@ public struct NameFinder: Sendable {
         }
 
         /// The one-token word of `e` stands alone elsewhere in the document ("Makhaya Ntini" ...
-        /// "and Ntini was out").
+        /// "and Ntini was out"). A scan of the tokens, length and first byte compared before the
+        /// bytes: called only for a pair that passed every other guard.
         func recurs(_ e: Element) -> Bool {
-            guard e.kind == .word, e.last == e.first, !standalone.isEmpty else { return false }
-            let word = text[e.start..<e.end]
-            return standalone.contains { $0.end - $0.start == word.count && text[$0.start..<$0.end].elementsEqual(word) }
+            guard e.kind == .word, e.last == e.first else { return false }
+            let n = e.end - e.start, b = text[e.start], z = text[e.end - 1]
+            for i in tokens.indices where i != e.first && tokens[i].end - tokens[i].start == n && text[tokens[i].start] == b
+                && text[tokens[i].end - 1] == z {
+                if sameBytes(tokens[i].start, e.start, n), standsAlone(i) { return true }
+            }
+            return false
         }
 
         /// Records the last word of a PERSON match [start, end) of the pattern stage as a surname
@@ -314,17 +321,29 @@ public struct NameFinder: Sendable {
             surnames.append((s, end))
         }
 
+        /// The n bytes of the text at a and at b are equal.
+        @inline(__always)
+        func sameBytes(_ a: Int, _ b: Int, _ n: Int) -> Bool {
+            var k = 0
+            while k < n {
+                if text[a + k] != text[b + k] { return false }
+                k += 1
+            }
+            return true
+        }
+
         /// A one-token word that this document names as a surname after a title or role word
         /// elsewhere ("Bill Shorten" ... "Mr Shorten"); bytes compared, no String made.
         func documentSurname(_ e: Element) -> Bool {
             guard e.kind == .word, !surnames.isEmpty else { return false }
-            let word = text[e.start..<e.end]
-            return surnames.contains { $0.end - $0.start == word.count && text[$0.start..<$0.end].elementsEqual(word) }
+            let n = e.end - e.start
+            for r in surnames where r.end - r.start == n && sameBytes(r.start, e.start, n) { return true }
+            return false
         }
 
         /// Verbs after which a sentence-initial "Pat Rafter" is a person's name ("Pat Rafter was
         /// forced", "Mark Ramprakash said"), not a common word and a name ("Will Qantas survive").
-        static let reportingVerbs = ["said", "says", "was", "has", "had", "told", "is"]
+        static let reportingVerbs: [StaticString] = ["said", "says", "was", "has", "had", "told", "is"]
 
         /// Rule 5, an ambiguous given name at a sentence start (element k) with one plain
         /// capitalised word after it that no list knows, then a reporting verb.
@@ -354,7 +373,7 @@ public struct NameFinder: Sendable {
         /// "al-Rantissi", "el-Baradei" after a capitalised word: the lower-case article, a hyphen
         /// and a capitalised word, touching, as one element of a name.
         func arabicArticleElement(at i: Int) -> Element? {
-            guard i + 2 < tokens.count, isWord(i, "al") || isWord(i, "el"), isPunct(i + 1, 0x2D), touching(i, i + 1),
+            guard i + 2 < tokens.count, tokens[i].end - tokens[i].start == 2, isWord(i, "al") || isWord(i, "el"), isPunct(i + 1, 0x2D), touching(i, i + 1),
                   touching(i + 1, i + 2), isCapitalised(i + 2), nameLike(Element(first: i + 2, last: i + 2, start: tokens[i + 2].start,
                                                                                  end: tokens[i + 2].end, kind: .word, flags: [], head: -1))
             else { return nil }
@@ -546,8 +565,16 @@ public struct NameFinder: Sendable {
         func word(_ i: Int) -> String { String(decoding: text[tokens[i].start..<tokens[i].end], as: UTF8.self) }
 
         /// Token i is the word w (bytes compared, no String made).
-        func isWord(_ i: Int, _ w: String) -> Bool {
-            i < tokens.count && tokens[i].end - tokens[i].start == w.utf8.count && text[tokens[i].start..<tokens[i].end].elementsEqual(w.utf8)
+        func isWord(_ i: Int, _ w: StaticString) -> Bool {
+            guard i >= 0, i < tokens.count, tokens[i].end - tokens[i].start == w.utf8CodeUnitCount else { return false }
+            let p = w.utf8Start
+            var k = 0, t = tokens[i].start
+            while k < w.utf8CodeUnitCount {
+                if text[t] != p[k] { return false }
+                k += 1
+                t += 1
+            }
+            return true
         }
 
         /// Rule 6: "Chief Executive", "Chairman", "Chairwoman" at element t of a sequence.
@@ -598,8 +625,7 @@ public struct NameFinder: Sendable {
             let x = seg[seg.startIndex], y = seg[seg.startIndex + 1]
             let excluded: WordFlags = [.stop, .title, .numeral, .given, .ambiguousGiven]
             let attested = documentSurname(y)
-            guard nameLike(x), nameLike(y), attested || hasSurname(y) || recurs(y) && !organisations.contains(y.first) && !afterDeterminer(x.first),
-                  x.flags.isDisjoint(with: excluded), !organisations.contains(x.first),
+            guard nameLike(x), nameLike(y), x.flags.isDisjoint(with: excluded), !organisations.contains(x.first),
                   y.flags.isDisjoint(with: [.stop, .title, .numeral]), attested || !y.flags.contains(.ambiguousSurname),
                   head(x) == nil, head(y) == nil, !places.contains(x.first), attested || !places.contains(y.first),
                   attested || !sentenceStart(x.first) else { return false }
@@ -607,7 +633,7 @@ public struct NameFinder: Sendable {
             // After a preposition of place or time it is a place or a day: "at Swan Hill",
             // "celebrated as Evacuation Day".
             if afterPlacePreposition(x.first) { return false }
-            return true
+            return attested || hasSurname(y) || !organisations.contains(y.first) && !afterDeterminer(x.first) && recurs(y)
         }
 
         /// Rule 7: a region word, one space, then a GPE or LOC of another stage that does not
