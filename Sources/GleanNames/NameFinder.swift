@@ -40,6 +40,8 @@ import GleanCore
 /// 6. one capitalised word before a corporate title, inside a sentence: ORG ("Qantas Chief
 ///    Executive Geoff Dixon", "Telstra chairman Bob Mansfield"); not a person's name, a place,
 ///    a title or a title's modifier ("Deputy Chief Executive");
+/// 6b. two or more plain capitalised words, "and", then words that end in an ORG head: one ORG
+///    ("Australian Securities and Investments Commission"), not a nationality and a shorter ORG;
 /// 7. a region word before a place that another stage found: "Central New York", "Eastern
 ///    Europe" (LOC), "Greater Sydney" (GPE); unless that stage found the whole ("Western
 ///    Australia").
@@ -242,29 +244,13 @@ public struct NameFinder: Sendable {
                     continue
                 }
                 guard let first = element(at: i) else { i += 1; continue }
-                var seq = [first]
-                var j = first.last
-                while true {
-                    if spaced(j, j + 1), let e = element(at: j + 1) ?? arabicArticleElement(at: j + 1) { seq.append(e); j = e.last; continue }
-                    // Connectors: "of", "for the", "van".
-                    var k = j + 1
-                    var conns: [Element] = []
-                    var prev = j
-                    while conns.count < 2, spaced(prev, k) {
-                        let f = lowerFlags(k)
-                        guard f.contains(.connector) else { break }
-                        conns.append(Element(first: k, last: k, start: tokens[k].start, end: tokens[k].end, kind: .connector, flags: f, head: -1))
-                        prev = k
-                        k += 1
-                    }
-                    // A stop word after a connector ends the name: "Constitution of July 1788".
-                    if !conns.isEmpty, spaced(prev, k), let e = element(at: k), !e.flags.contains(.stop) {
-                        seq += conns
-                        seq.append(e)
-                        j = e.last
-                        continue
-                    }
-                    break
+                let seq = sequence(startingWith: first)
+                let j = seq[seq.count - 1].last
+                // "Australian Securities and Investments Commission": one ORG across "and".
+                if let (start, last) = joinedOrganisation(seq) {
+                    emit(start, last, "ORG", "org:and")
+                    i = last + 1
+                    continue
                 }
                 // "Telstra chairman ...": one word before a lower-case corporate title.
                 if seq.count == 1, corporateTitleFollows(j), organisationBeforeTitle(first) {
@@ -281,6 +267,64 @@ public struct NameFinder: Sendable {
                 }
                 i = j + 1
             }
+        }
+
+        /// The elements of a name that opens with `first`: capitalised words, initials, and
+        /// connectors between them ("of", "for the", "van").
+        func sequence(startingWith first: Element) -> [Element] {
+            var seq = [first]
+            var j = first.last
+            while true {
+                if spaced(j, j + 1), let e = element(at: j + 1) ?? arabicArticleElement(at: j + 1) { seq.append(e); j = e.last; continue }
+                // Connectors: "of", "for the", "van".
+                var k = j + 1
+                var conns: [Element] = []
+                var prev = j
+                while conns.count < 2, spaced(prev, k) {
+                    let f = lowerFlags(k)
+                    guard f.contains(.connector) else { break }
+                    conns.append(Element(first: k, last: k, start: tokens[k].start, end: tokens[k].end, kind: .connector, flags: f, head: -1))
+                    prev = k
+                    k += 1
+                }
+                // A stop word after a connector ends the name: "Constitution of July 1788".
+                if !conns.isEmpty, spaced(prev, k), let e = element(at: k), !e.flags.contains(.stop) {
+                    seq += conns
+                    seq.append(e)
+                    j = e.last
+                    continue
+                }
+                return seq
+            }
+        }
+
+        /// Two or more plain capitalised words, " and ", then words that end in an ORG head: one
+        /// ORG ("Australian Competition and Consumer Commission"). The first part has no head,
+        /// title, given name or connector, and no place or ORG of another stage but its first
+        /// word (a nationality: "Australian"); the second part has no place, title or stop word.
+        /// Returns the first and last token of the name.
+        func joinedOrganisation(_ seq: [Element]) -> (Int, Int)? {
+            // The cheap tests first: this runs after every sequence.
+            let j = seq[seq.count - 1].last
+            guard seq.count >= 2, j + 2 < tokens.count, isWord(j + 1, "and"), spaced(j, j + 1), spaced(j + 1, j + 2),
+                  isCapitalised(j + 2) else { return nil }
+            // Leading stop words and title modifiers are no part of it: "The", "Senior".
+            let one = seq.drop(while: { isStop($0) || $0.kind == .word && NameFinder.titleModifiers.contains(word($0.first)) })
+            guard (2...4).contains(one.count), let o = one.first, !organisations.contains(o.first) else { return nil }
+            for (n, e) in one.enumerated() {
+                guard e.kind == .word, e.flags.isDisjoint(with: [.title, .given, .ambiguousGiven, .stop, .numeral]), head(e) == nil else { return nil }
+                if n > 0, places.contains(e.first) || organisations.contains(e.first) { return nil }
+            }
+            guard let f2 = element(at: j + 2) else { return nil }
+            let two = sequence(startingWith: f2)
+            guard two.count <= 4, let h = head(two[two.count - 1]), h.label == "ORG", h.position.allowsEnd else { return nil }
+            for e in two {
+                guard e.kind == .word, e.flags.isDisjoint(with: [.title, .stop]), !places.contains(e.first) else { return nil }
+            }
+            // No part of a longer place of another stage: "Gaza Strip and West Bank".
+            let last = two[two.count - 1].last
+            if areas.contains(where: { $0.start <= last && $0.end > o.first }) { return nil }
+            return (o.first, last)
         }
 
         /// Token i is a capitalised word that stands alone inside a sentence: no capitalised word

@@ -78,6 +78,8 @@ enum Fixture {
         ("GPE colonies", "representatives from across the Thirteen Colonies that set", ["GPE Thirteen Colonies"]),
         ("ambiguous given name at a sentence start, unknown surname, reporting verb", "It rained. Pat Rafter was forced to withdraw.", ["PERSON Pat Rafter"]),
         ("ambiguous given name at a sentence start, unknown surname, reporting verb", "Mark Ramprakash said he was tired.", ["PERSON Mark Ramprakash"]),
+        ("ORG across and", "a case brought by the Australian Securities and Investments Commission against him", ["ORG Australian Securities and Investments Commission"]),
+        ("ORG across and", "The Australian Food and Grocery Council said", ["ORG Australian Food and Grocery Council"]),
         ("epithet", "The city grew under Frederick the Great and Albert the Bear.", ["PERSON Frederick the Great", "PERSON Albert the Bear"]),
         ("strong particle after an unknown word", "Wernher von Braun was born in Wirsitz.", ["PERSON Wernher von Braun"]),
         ("Arabic article", "Abdel Aziz al-Rantissi and Ayman al-Zawahiri were named.", ["PERSON Abdel Aziz al-Rantissi", "PERSON Ayman al-Zawahiri"]),
@@ -89,6 +91,11 @@ enum Fixture {
         ("a capitalised word alone", "Harrison withdrew from the limelight.", ["PERSON Harrison"]),
         ("given name alone", "his second wife Olivia, who saved him", ["PERSON Olivia"]),
         ("ambiguous given name at a sentence start", "Will Cabinet ministers agree?", ["PERSON Will Cabinet"]),
+        ("one word before and", "talks between Israel and Palestinian Authority officials", ["ORG Israel and Palestinian Authority"]),
+        ("a head ends the first part", "the Reserve Bank and Treasury Department agreed", ["ORG Reserve Bank and Treasury Department"]),
+        ("a person before and", "John Smith and Labor Party members met", ["ORG John Smith and Labor Party"]),
+        ("a title modifier before a name across and", "Senior Construction Forestry Mining and Energy Union officials said", ["ORG Senior Construction Forestry Mining and Energy Union"]),
+        ("no head at the end", "the Australian Search and Rescue team", ["ORG Australian Search and Rescue"]),
         ("an ambiguous given name before an epithet", "Will the Greens win?", ["PERSON Will the Greens"]),
         ("an epithet that is a head", "Albert the Park was opened", ["PERSON Albert the Park"]),
         ("place before a strong particle", "the Brisbane van Driver said", ["PERSON Brisbane van Driver"]),
@@ -154,6 +161,7 @@ enum Fixture {
         ("the Central Committee met", [], [], ["LOC Central Committee"]),
         ("in central New York", ["New York"], [], ["LOC central New York"]),
         ("Central  New York", ["New York"], [], ["LOC Central  New York"]),
+        ("targets in the Gaza Strip and West Bank", ["Gaza Strip", "West Bank"], [], ["ORG Gaza Strip and West Bank"]),
     ]
 
     @Test(arguments: regions.indices)
