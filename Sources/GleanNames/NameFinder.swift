@@ -21,12 +21,27 @@ import GleanCore
 ///    second is a known surname that is no English word ("Hewitt", not "Hill"), neither a
 ///    place nor in another list, not after a preposition
 ///    of place ("world number one Lleyton Hewitt"; not "at Swan Hill"). Guards: an ambiguous given name ("Mark")
-///    at the start of a sentence needs a known surname after it; a given name that another
-///    stage found as a place needs a known surname after it ("Paris Hilton", not "Sydney Swans").
+///    at the start of a sentence needs a known surname after it, or a word no list knows and a
+///    reporting verb ("Pat Rafter was", "Mark Ramprakash said"); a given name that another
+///    stage found as a place needs a known surname after it ("Paris Hilton", not "Sydney Swans");
+///    a plain given name before a one-word place of another stage is a person when the two
+///    words are the whole name and no preposition of place comes before ("Todd Woodbridge",
+///    not "to Albert Goulburn"). A surname that the document gives after a title or role word
+///    elsewhere (a PERSON of the pattern stage: "Mr Shorten", "negotiator Erakat") is a known
+///    surname, for these guards and for two unknown words ("Saeb Erakat" at a sentence start);
+///    two unknown words inside a sentence are also a person when the second stands alone
+///    elsewhere in the document ("Makhaya Ntini" ... "and Ntini was out").
+///    A word no list knows before "von", "van", "bin" or "ibn" opens a name ("Wernher von
+///    Braun"); a plain given name, "the" and one capitalised word is a name with an epithet
+///    ("Frederick the Great"); "al-" or "el-" joined to a capitalised word continues a name
+///    ("Abdel Aziz al-Rantissi"); "Abu", "Abd", "Bin", "Ibn" inside a name are no place
+///    ("Ismail Abu Shanab", though "Abu" is a town).
 ///
 /// 6. one capitalised word before a corporate title, inside a sentence: ORG ("Qantas Chief
 ///    Executive Geoff Dixon", "Telstra chairman Bob Mansfield"); not a person's name, a place,
 ///    a title or a title's modifier ("Deputy Chief Executive");
+/// 6b. two or more plain capitalised words, "and", then words that end in an ORG head: one ORG
+///    ("Australian Securities and Investments Commission"), not a nationality and a shorter ORG;
 /// 7. a region word before a place that another stage found: "Central New York", "Eastern
 ///    Europe" (LOC), "Greater Sydney" (GPE); unless that stage found the whole ("Western
 ///    Australia").
@@ -51,8 +66,13 @@ public struct NameFinder: Sendable {
     /// Words before a corporate title that are no organisation: "Deputy Chief Executive".
     static let titleModifiers: Set<String> = ["Deputy", "Former", "Acting", "Assistant", "Associate", "Joint", "Interim",
                                               "Senior", "Executive", "Group", "Company", "Vice", "Co"]
+    /// Particles that make a person's name of a word no list knows and the words after it.
+    static let strongParticles: [StaticString] = ["von", "van", "bin", "ibn"]
+    /// Capitalised links inside Arabic names: "Ismail Abu Shanab", "Abu Mohammad". A place of
+    /// the same spelling ("Abu", a town) does not stop the name.
+    static let nameLinks: [StaticString] = ["Abu", "Abd", "Bin", "Ibn"]
     /// Prepositions before which two unknown capitalised words are a place, not a person.
-    static let placePrepositions = ["at", "in", "near", "to", "from", "as", "into", "on", "of", "across", "via"]
+    static let placePrepositions: [StaticString] = ["at", "in", "near", "to", "from", "as", "into", "on", "of", "across", "via"]
     /// Words that make a region of the place they precede: "Central New York", "Eastern Europe"
     /// (LOC); "Greater" makes a city's area ("Greater Sydney", GPE).
     static let regionWords: [String: String] = [
@@ -87,12 +107,24 @@ public struct NameFinder: Sendable {
         // the longest GPE or LOC that starts at each token (for region words).
         state.places = TokenSet(count: document.tokens.count)
         for group in document.spanGroups {
-            for s in group.spans {
+            let spans = group.spans
+            // By index, properties read in place: no copy of each span.
+            for k in spans.indices {
+                // A PERSON after a title or role word ("Mr Shorten", "negotiator Saeb Erakat"):
+                // its last word is a surname of this document.
+                if spans[k].source == .pattern {
+                    if spans[k].label == "PERSON" { state.noteSurname(spans[k].matchStart, spans[k].matchEnd) }
+                    continue
+                }
+                let first = spans[k].firstToken, end = spans[k].endToken
                 // Compared, not hashed: most spans are not places.
-                let area = s.label == "GPE" || s.label == "LOC"
-                guard area || s.label == "NORP" || s.label == "FAC" else { continue }
-                if s.endToken - s.firstToken == 1 { state.places.insert(s.firstToken) }
-                if area { state.areas.append((s.firstToken, s.endToken)) }
+                let area = spans[k].label == "GPE" || spans[k].label == "LOC"
+                guard area || spans[k].label == "NORP" || spans[k].label == "FAC" else {
+                    if end - first == 1, spans[k].label == "ORG" { state.organisations.append(first) }
+                    continue
+                }
+                if end - first == 1 { state.places.insert(first) }
+                if area { state.areas.append((first, end)) }
             }
         }
         state.run()
@@ -107,6 +139,10 @@ public struct NameFinder: Sendable {
         var places = TokenSet()
         /// The GPE and LOC candidates of other stages, (first token, end token).
         var areas: [(start: Int, end: Int)] = []
+        /// One-token ORGs of other stages ("Qantas"), by token index: few, so an array.
+        var organisations: [Int] = []
+        /// Byte ranges of the surnames this document gives after a title or role word.
+        var surnames: [(start: Int, end: Int)] = []
         var out: [Span] = []
 
         init(text: [UInt8], tokens: [Token], lexicon: Lexicon) {
@@ -209,29 +245,13 @@ public struct NameFinder: Sendable {
                     continue
                 }
                 guard let first = element(at: i) else { i += 1; continue }
-                var seq = [first]
-                var j = first.last
-                while true {
-                    if spaced(j, j + 1), let e = element(at: j + 1) { seq.append(e); j = e.last; continue }
-                    // Connectors: "of", "for the", "van".
-                    var k = j + 1
-                    var conns: [Element] = []
-                    var prev = j
-                    while conns.count < 2, spaced(prev, k) {
-                        let f = lowerFlags(k)
-                        guard f.contains(.connector) else { break }
-                        conns.append(Element(first: k, last: k, start: tokens[k].start, end: tokens[k].end, kind: .connector, flags: f, head: -1))
-                        prev = k
-                        k += 1
-                    }
-                    // A stop word after a connector ends the name: "Constitution of July 1788".
-                    if !conns.isEmpty, spaced(prev, k), let e = element(at: k), !e.flags.contains(.stop) {
-                        seq += conns
-                        seq.append(e)
-                        j = e.last
-                        continue
-                    }
-                    break
+                let seq = sequence(startingWith: first)
+                let j = seq[seq.count - 1].last
+                // "Australian Securities and Investments Commission": one ORG across "and".
+                if let (start, last) = joinedOrganisation(seq) {
+                    emit(start, last, "ORG", "org:and")
+                    i = last + 1
+                    continue
                 }
                 // "Telstra chairman ...": one word before a lower-case corporate title.
                 if seq.count == 1, corporateTitleFollows(j), organisationBeforeTitle(first) {
@@ -248,6 +268,166 @@ public struct NameFinder: Sendable {
                 }
                 i = j + 1
             }
+        }
+
+        /// The elements of a name that opens with `first`: capitalised words, initials, and
+        /// connectors between them ("of", "for the", "van").
+        func sequence(startingWith first: Element) -> [Element] {
+            var seq = [first]
+            var j = first.last
+            while true {
+                if spaced(j, j + 1), let e = element(at: j + 1) ?? arabicArticleElement(at: j + 1) { seq.append(e); j = e.last; continue }
+                // Connectors: "of", "for the", "van".
+                var k = j + 1
+                var conns: [Element] = []
+                var prev = j
+                while conns.count < 2, spaced(prev, k) {
+                    let f = lowerFlags(k)
+                    guard f.contains(.connector) else { break }
+                    conns.append(Element(first: k, last: k, start: tokens[k].start, end: tokens[k].end, kind: .connector, flags: f, head: -1))
+                    prev = k
+                    k += 1
+                }
+                // A stop word after a connector ends the name: "Constitution of July 1788".
+                if !conns.isEmpty, spaced(prev, k), let e = element(at: k), !e.flags.contains(.stop) {
+                    seq += conns
+                    seq.append(e)
+                    j = e.last
+                    continue
+                }
+                return seq
+            }
+        }
+
+        /// Two or more plain capitalised words, " and ", then words that end in an ORG head: one
+        /// ORG ("Australian Competition and Consumer Commission"). The first part has no head,
+        /// title, given name or connector, and no place or ORG of another stage but its first
+        /// word (a nationality: "Australian"); the second part has no place, title or stop word.
+        /// Returns the first and last token of the name.
+        func joinedOrganisation(_ seq: [Element]) -> (Int, Int)? {
+            // The cheap tests first: this runs after every sequence.
+            let j = seq[seq.count - 1].last
+            guard seq.count >= 2, j + 2 < tokens.count, isWord(j + 1, "and"), spaced(j, j + 1), spaced(j + 1, j + 2),
+                  isCapitalised(j + 2) else { return nil }
+            // Leading stop words and title modifiers are no part of it: "The", "Senior".
+            let one = seq.drop(while: { isStop($0) || $0.kind == .word && NameFinder.titleModifiers.contains(word($0.first)) })
+            guard (2...4).contains(one.count), let o = one.first, !organisations.contains(o.first) else { return nil }
+            for (n, e) in one.enumerated() {
+                guard e.kind == .word, e.flags.isDisjoint(with: [.title, .given, .ambiguousGiven, .stop, .numeral]), head(e) == nil else { return nil }
+                if n > 0, places.contains(e.first) || organisations.contains(e.first) { return nil }
+            }
+            guard let f2 = element(at: j + 2) else { return nil }
+            let two = sequence(startingWith: f2)
+            guard two.count <= 4, let h = head(two[two.count - 1]), h.label == "ORG", h.position.allowsEnd else { return nil }
+            for e in two {
+                guard e.kind == .word, e.flags.isDisjoint(with: [.title, .stop]), !places.contains(e.first) else { return nil }
+            }
+            // No part of a longer place of another stage: "Gaza Strip and West Bank".
+            let last = two[two.count - 1].last
+            if areas.contains(where: { $0.start <= last && $0.end > o.first }) { return nil }
+            return (o.first, last)
+        }
+
+        /// Token i is a capitalised word that stands alone inside a sentence: no capitalised word
+        /// or hyphen next to it, not after "the", "a", "an" ("... and Ntini was out").
+        func standsAlone(_ i: Int) -> Bool {
+            guard isCapitalised(i) else { return false }
+            if i > 0, spaced(i - 1, i), isCapitalised(i - 1) { return false }
+            if spaced(i, i + 1), isCapitalised(i + 1) { return false }
+            if i + 1 < tokens.count, touching(i, i + 1), isPunct(i + 1, 0x2D) { return false }
+            if i > 0, touching(i - 1, i), isPunct(i - 1, 0x2D) { return false }
+            return !sentenceStart(i) && !afterDeterminer(i)
+        }
+
+        /// Token i follows "the", "a" or "an": a common noun's place ("the Government").
+        func afterDeterminer(_ i: Int) -> Bool {
+            i > 0 && spaced(i - 1, i) && (isWord(i - 1, "the") || isWord(i - 1, "a") || isWord(i - 1, "an"))
+        }
+
+        /// The one-token word of `e` stands alone elsewhere in the document ("Makhaya Ntini" ...
+        /// "and Ntini was out"). A scan of the tokens, length and first byte compared before the
+        /// bytes: called only for a pair that passed every other guard.
+        func recurs(_ e: Element) -> Bool {
+            guard e.kind == .word, e.last == e.first else { return false }
+            let n = e.end - e.start, b = text[e.start], z = text[e.end - 1]
+            for i in tokens.indices where i != e.first && tokens[i].end - tokens[i].start == n && text[tokens[i].start] == b
+                && text[tokens[i].end - 1] == z {
+                if sameBytes(tokens[i].start, e.start, n), standsAlone(i) { return true }
+            }
+            return false
+        }
+
+        /// Records the last word of a PERSON match [start, end) of the pattern stage as a surname
+        /// of this document (two letters or more, capitalised).
+        mutating func noteSurname(_ start: Int, _ end: Int) {
+            var s = end
+            while s > start, text[s - 1] != 0x20 { s -= 1 }
+            guard end - s >= 2, text[s] >= 0x41, text[s] <= 0x5A else { return }
+            surnames.append((s, end))
+        }
+
+        /// The n bytes of the text at a and at b are equal.
+        @inline(__always)
+        func sameBytes(_ a: Int, _ b: Int, _ n: Int) -> Bool {
+            var k = 0
+            while k < n {
+                if text[a + k] != text[b + k] { return false }
+                k += 1
+            }
+            return true
+        }
+
+        /// A one-token word that this document names as a surname after a title or role word
+        /// elsewhere ("Bill Shorten" ... "Mr Shorten"); bytes compared, no String made.
+        func documentSurname(_ e: Element) -> Bool {
+            guard e.kind == .word, !surnames.isEmpty else { return false }
+            let n = e.end - e.start
+            for r in surnames where r.end - r.start == n && sameBytes(r.start, e.start, n) { return true }
+            return false
+        }
+
+        /// Verbs after which a sentence-initial "Pat Rafter" is a person's name ("Pat Rafter was
+        /// forced", "Mark Ramprakash said"), not a common word and a name ("Will Qantas survive").
+        static let reportingVerbs: [StaticString] = ["said", "says", "was", "has", "had", "told", "is"]
+
+        /// Rule 5, an ambiguous given name at a sentence start (element k) with one plain
+        /// capitalised word after it that no list knows, then a reporting verb.
+        func reportedName(_ seg: ArraySlice<Element>, _ k: Int) -> Bool {
+            guard k + 1 < seg.endIndex else { return false }
+            let next = seg[k + 1]
+            guard next.kind == .word, next.last == next.first, nameLike(next), head(next) == nil, !places.contains(next.first),
+                  !organisations.contains(next.first),
+                  next.flags.isDisjoint(with: [.stop, .title, .numeral, .given, .ambiguousGiven, .ambiguousSurname]),
+                  k + 2 == seg.endIndex || seg[k + 2].kind == .connector else { return false }
+            let v = next.last + 1
+            return spaced(next.last, v) && State.reportingVerbs.contains(where: { isWord(v, $0) })
+        }
+
+        /// "Abu", "Abd", "Bin", "Ibn" with a capitalised word after it in the sequence.
+        func isNameLink(_ e: Element) -> Bool {
+            e.kind == .word && e.last == e.first && e.end - e.start == 3 && NameFinder.nameLinks.contains(where: { isWord(e.first, $0) })
+        }
+
+        /// A capitalised word that no list knows: not a stop word, title, numeral, head, place
+        /// or ORG of another stage ("Wernher").
+        func plainUnknown(_ e: Element) -> Bool {
+            e.kind == .word && nameLike(e) && e.flags.isDisjoint(with: [.stop, .title, .numeral, .ambiguousGiven, .ambiguousSurname])
+                && head(e) == nil && !places.contains(e.first) && !organisations.contains(e.first)
+        }
+
+        /// "al-Rantissi", "el-Baradei" after a capitalised word: the lower-case article, a hyphen
+        /// and a capitalised word, touching, as one element of a name.
+        func arabicArticleElement(at i: Int) -> Element? {
+            guard i + 2 < tokens.count, tokens[i].end - tokens[i].start == 2, isWord(i, "al") || isWord(i, "el"), isPunct(i + 1, 0x2D), touching(i, i + 1),
+                  touching(i + 1, i + 2), isCapitalised(i + 2), nameLike(Element(first: i + 2, last: i + 2, start: tokens[i + 2].start,
+                                                                                 end: tokens[i + 2].end, kind: .word, flags: [], head: -1))
+            else { return nil }
+            return Element(first: i, last: i + 2, start: tokens[i].start, end: tokens[i + 2].end, kind: .word, flags: [.surname], head: -1)
+        }
+
+        /// Token i follows a preposition of place ("at Swan Hill", "in Todd").
+        func afterPlacePreposition(_ i: Int) -> Bool {
+            i > 0 && NameFinder.placePrepositions.contains(where: { isWord(i - 1, $0) })
         }
 
         func isStop(_ e: Element) -> Bool { e.kind != .connector && e.flags.contains(.stop) }
@@ -275,6 +455,24 @@ public struct NameFinder: Sendable {
                     classify(seg[lo..<g])
                     emit(seg[g].first, seg[end].last, "PERSON", "person:particle")
                     if end < hi { classify(seg[(end + 1)...]) }
+                    return
+                }
+                // "Wernher von Braun": a word no list knows before "von", "van", "bin" or "ibn".
+                if c > lo, NameFinder.strongParticles.contains(where: { isWord(seg[c].first, $0) }), plainUnknown(seg[c - 1]),
+                   let end = personEnd(seg, from: c) {
+                    classify(seg[lo..<(c - 1)])
+                    emit(seg[c - 1].first, seg[end].last, "PERSON", "person:particle")
+                    if end < hi { classify(seg[(end + 1)...]) }
+                    return
+                }
+                // "Frederick the Great": a plain given name, "the" and one capitalised word.
+                if c > lo, c < hi, isWord(seg[c].first, "the"), seg[c - 1].kind == .word, seg[c - 1].flags.contains(.given),
+                   !places.contains(seg[c - 1].first), seg[c + 1].kind == .word, seg[c + 1].last == seg[c + 1].first,
+                   seg[c + 1].flags.isDisjoint(with: [.stop, .title, .numeral]), head(seg[c + 1]) == nil, !places.contains(seg[c + 1].first),
+                   c + 1 == hi || seg[c + 2].kind == .connector {
+                    classify(seg[lo..<(c - 1)])
+                    emit(seg[c - 1].first, seg[c + 1].last, "PERSON", "person:epithet")
+                    if c + 1 < hi { classify(seg[(c + 2)...]) }
                     return
                 }
                 classify(seg[lo..<c])
@@ -388,10 +586,17 @@ public struct NameFinder: Sendable {
                 if e.kind == .word, plain || ambiguous, k + 1 < seg.endIndex, let end = personEnd(seg, from: k + 1) {
                     let next = seg[k + 1]
                     let knownSurname = next.flags.contains(.surname) || seg[end].flags.contains(.surname)
+                        || documentSurname(next) || documentSurname(seg[end])
                     var ok = true
-                    if ambiguous && !knownSurname && sentenceStart(e.first) { ok = false }
+                    if ambiguous && !knownSurname && sentenceStart(e.first) && !reportedName(seg, k) { ok = false }
                     // A place found by another stage: "Sydney Swans" is not a person.
-                    if !knownSurname && (places.contains(e.first) || places.contains(next.first)) { ok = false }
+                    let link = isNameLink(e) || isNameLink(next) && end > k + 1
+                    if !knownSurname && places.contains(e.first) && !(isNameLink(e) && !afterPlacePreposition(e.first)) { ok = false }
+                    // A plain given name before a one-word place is a person whose surname is also
+                    // a town ("Todd Woodbridge", "Daryl Cullinan"), unless a preposition of place
+                    // comes before it or more words follow ("at Paul Adelaide", "Henry Sydney Swans").
+                    if !knownSurname && places.contains(next.first) && !link
+                        && (ambiguous || end != k + 1 || !nameLike(next) || afterPlacePreposition(e.first)) { ok = false }
                     if ok {
                         emit(e.first, seg[end].last, "PERSON", ambiguous ? "person:given-ambiguous" : "person:given")
                         k = end + 1
@@ -405,8 +610,16 @@ public struct NameFinder: Sendable {
         func word(_ i: Int) -> String { String(decoding: text[tokens[i].start..<tokens[i].end], as: UTF8.self) }
 
         /// Token i is the word w (bytes compared, no String made).
-        func isWord(_ i: Int, _ w: String) -> Bool {
-            i < tokens.count && tokens[i].end - tokens[i].start == w.utf8.count && text[tokens[i].start..<tokens[i].end].elementsEqual(w.utf8)
+        func isWord(_ i: Int, _ w: StaticString) -> Bool {
+            guard i >= 0, i < tokens.count, tokens[i].end - tokens[i].start == w.utf8CodeUnitCount else { return false }
+            let p = w.utf8Start
+            var k = 0, t = tokens[i].start
+            while k < w.utf8CodeUnitCount {
+                if text[t] != p[k] { return false }
+                k += 1
+                t += 1
+            }
+            return true
         }
 
         /// Rule 6: "Chief Executive", "Chairman", "Chairwoman" at element t of a sequence.
@@ -447,18 +660,25 @@ public struct NameFinder: Sendable {
         /// Rule 5, a name no list gives: exactly two words inside a sentence, the second a known
         /// surname ("world number one Lleyton Hewitt", "Arantxa Sanchez-Vicario"); neither a
         /// place, a title, a stop word, a head or a numeral, and no capitalised word before.
+        /// A surname the document gives after a title ("Mr Erakat") counts as known, and then
+        /// the pair may also open a sentence or end in a place ("Saeb Erakat", "Nanti Hayward");
+        /// so does a second word that stands alone elsewhere in the document, inside a sentence
+        /// and not after "the", "a", "an" ("Makhaya Ntini" ... "and Ntini was out"; not "the
+        /// Federal Government" ... "the Government's").
         func surnamePair(_ seg: ArraySlice<Element>) -> Bool {
             guard seg.count == 2 else { return false }
             let x = seg[seg.startIndex], y = seg[seg.startIndex + 1]
             let excluded: WordFlags = [.stop, .title, .numeral, .given, .ambiguousGiven]
-            guard nameLike(x), nameLike(y), hasSurname(y), x.flags.isDisjoint(with: excluded),
-                  y.flags.isDisjoint(with: [.stop, .title, .numeral, .ambiguousSurname]), head(x) == nil, head(y) == nil,
-                  !places.contains(x.first), !places.contains(y.first), !sentenceStart(x.first) else { return false }
+            let attested = documentSurname(y)
+            guard nameLike(x), nameLike(y), x.flags.isDisjoint(with: excluded), !organisations.contains(x.first),
+                  y.flags.isDisjoint(with: [.stop, .title, .numeral]), attested || !y.flags.contains(.ambiguousSurname),
+                  head(x) == nil, head(y) == nil, !places.contains(x.first), attested || !places.contains(y.first),
+                  attested || !sentenceStart(x.first) else { return false }
             if x.first > 0, isCapitalised(x.first - 1) { return false }
             // After a preposition of place or time it is a place or a day: "at Swan Hill",
             // "celebrated as Evacuation Day".
-            if x.first > 0, NameFinder.placePrepositions.contains(where: { isWord(x.first - 1, $0) }) { return false }
-            return true
+            if afterPlacePreposition(x.first) { return false }
+            return attested || hasSurname(y) || !organisations.contains(y.first) && !afterDeterminer(x.first) && recurs(y)
         }
 
         /// Rule 7: a region word, one space, then a GPE or LOC of another stage that does not
