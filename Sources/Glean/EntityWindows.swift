@@ -13,10 +13,12 @@ import GleanCore
 /// 3. after any whitespace token;
 /// 4. failing all three (a text without spaces or sentences), at the first token past `target`.
 ///
-/// The stages are local: a candidate lies inside a few tokens of context, so a cut at a
-/// paragraph or sentence break changes nothing; an entity never crosses a cut. In-document
-/// propagation, which links mentions across the whole document, runs once over the whole
-/// document's entities, after the windows.
+/// The pattern and gazetteer stages are local: a candidate lies inside a few tokens of context,
+/// so a cut at a paragraph or sentence break changes nothing; an entity never crosses a cut. The
+/// names stage also takes evidence from elsewhere in its document (a surname given after a
+/// title, a word that stands alone): in a window, that evidence is the window's, as if the
+/// window were a document of its own. In-document propagation, which links mentions across the
+/// whole document, runs once over the whole document's entities, after the windows.
 ///
 /// ```swift
 /// let cuts = EntityWindows.cuts(text: doc.text, tokens: doc.tokens, sentences: doc.sentences, target: 1 << 20)

@@ -106,6 +106,7 @@ public struct NameFinder: Sendable {
         // Place candidates from earlier stages, by token index: single tokens (for the guards) and
         // the longest GPE or LOC that starts at each token (for region words).
         state.places = TokenSet(count: document.tokens.count)
+        state.organisations = TokenSet(count: document.tokens.count)
         for group in document.spanGroups {
             let spans = group.spans
             // By index, properties read in place: no copy of each span.
@@ -120,7 +121,7 @@ public struct NameFinder: Sendable {
                 // Compared, not hashed: most spans are not places.
                 let area = spans[k].label == "GPE" || spans[k].label == "LOC"
                 guard area || spans[k].label == "NORP" || spans[k].label == "FAC" else {
-                    if end - first == 1, spans[k].label == "ORG" { state.organisations.append(first) }
+                    if end - first == 1, spans[k].label == "ORG" { state.organisations.insert(first) }
                     continue
                 }
                 if end - first == 1 { state.places.insert(first) }
@@ -139,10 +140,14 @@ public struct NameFinder: Sendable {
         var places = TokenSet()
         /// The GPE and LOC candidates of other stages, (first token, end token).
         var areas: [(start: Int, end: Int)] = []
-        /// One-token ORGs of other stages ("Qantas"), by token index: few, so an array.
-        var organisations: [Int] = []
-        /// Byte ranges of the surnames this document gives after a title or role word.
-        var surnames: [(start: Int, end: Int)] = []
+        /// One-token ORGs of other stages ("Qantas"), by token index.
+        var organisations = TokenSet()
+        /// The surnames this document gives after a title or role word (a set of words: one
+        /// look-up per question, whatever their number).
+        var surnames = WordTable<Bool>()
+        /// The capitalised words that stand alone somewhere in the document (``standsAlone``),
+        /// found in one pass over the tokens the first time ``recurs`` asks.
+        let standalone = LazyWords()
         var out: [Span] = []
 
         init(text: [UInt8], tokens: [Token], lexicon: Lexicon) {
@@ -345,16 +350,21 @@ public struct NameFinder: Sendable {
         }
 
         /// The one-token word of `e` stands alone elsewhere in the document ("Makhaya Ntini" ...
-        /// "and Ntini was out"). A scan of the tokens, length and first byte compared before the
-        /// bytes: called only for a pair that passed every other guard.
+        /// "and Ntini was out"). The words that stand alone are gathered in one pass, the first
+        /// time it is asked, so that many pairs cost one pass, not one each. (`e` itself, the
+        /// second word of a pair, never stands alone: a capitalised word precedes it.)
         func recurs(_ e: Element) -> Bool {
             guard e.kind == .word, e.last == e.first else { return false }
-            let n = e.end - e.start, b = text[e.start], z = text[e.end - 1]
-            for i in tokens.indices where i != e.first && tokens[i].end - tokens[i].start == n && text[tokens[i].start] == b
-                && text[tokens[i].end - 1] == z {
-                if sameBytes(tokens[i].start, e.start, n), standsAlone(i) { return true }
+            if standalone.words == nil {
+                var words = WordTable<Bool>()
+                for i in tokens.indices where standsAlone(i) {
+                    let word = text[tokens[i].start..<tokens[i].end], h = Lexicon.hash(word)
+                    if words.find(word, hash: h) == nil { words.insert(Array(word), hash: h, true) }
+                }
+                standalone.words = words
             }
-            return false
+            let word = text[e.start..<e.end]
+            return standalone.words!.find(word, hash: Lexicon.hash(word)) != nil
         }
 
         /// Records the last word of a PERSON match [start, end) of the pattern stage as a surname
@@ -363,7 +373,8 @@ public struct NameFinder: Sendable {
             var s = end
             while s > start, text[s - 1] != 0x20 { s -= 1 }
             guard end - s >= 2, text[s] >= 0x41, text[s] <= 0x5A else { return }
-            surnames.append((s, end))
+            let word = text[s..<end], h = Lexicon.hash(word)
+            if surnames.find(word, hash: h) == nil { surnames.insert(Array(word), hash: h, true) }
         }
 
         /// The n bytes of the text at a and at b are equal.
@@ -380,10 +391,9 @@ public struct NameFinder: Sendable {
         /// A one-token word that this document names as a surname after a title or role word
         /// elsewhere ("Bill Shorten" ... "Mr Shorten"); bytes compared, no String made.
         func documentSurname(_ e: Element) -> Bool {
-            guard e.kind == .word, !surnames.isEmpty else { return false }
-            let n = e.end - e.start
-            for r in surnames where r.end - r.start == n && sameBytes(r.start, e.start, n) { return true }
-            return false
+            guard e.kind == .word, surnames.count > 0 else { return false }
+            let word = text[e.start..<e.end]
+            return surnames.find(word, hash: Lexicon.hash(word)) != nil
         }
 
         /// Verbs after which a sentence-initial "Pat Rafter" is a person's name ("Pat Rafter was
@@ -711,6 +721,11 @@ public struct NameFinder: Sendable {
             out.append(s)
         }
     }
+}
+
+/// A set of words worked out the first time it is needed (one per document and thread).
+final class LazyWords {
+    var words: WordTable<Bool>?
 }
 
 /// A set of token indices of one document, as one bit per token: membership without hashing.

@@ -1,12 +1,16 @@
 @testable import Glean
 import GleanCore
+import GleanNames
 import GleanTestSupport
 import Testing
 
 /// The entity stages over windows of a large document (``EntityWindows``): the cuts cover every
 /// token once, in windows of `target` to 1.25 × `target` bytes, at the best break the rule
-/// allows; and a document annotated in windows has exactly the entities (and candidates) of the
-/// same document annotated whole, with the default models.
+/// allows. With the default stages that look only at nearby tokens (patterns and gazetteer), a
+/// document annotated in windows has exactly the entities and candidates of the same document
+/// annotated whole; with the names stage, whose evidence is the window's ("Ntini" standing
+/// alone elsewhere), each window's entities are those of the window annotated as a document of
+/// its own, with propagation over the whole document.
 struct EntityWindowsTests {
     /// The public news corpus (or the sample) as documents of `count` articles joined by
     /// `separator`.
@@ -20,20 +24,55 @@ struct EntityWindowsTests {
 
     /// Workers with the default models that annotate whole and in windows of 3,000 bytes (a
     /// worker is one thread's: each test case makes its own).
-    static func workers() throws -> (whole: AnnotatorWorker, windows: AnnotatorWorker) {
-        let stages = try ModelSelection().stages()
+    static func workers(names: Bool = false, propagation: Bool = true) throws -> (whole: AnnotatorWorker, windows: AnnotatorWorker) {
+        let stages = try ModelSelection().stages().filter { names || $0.name != "names" }
         func worker(window: Int) throws -> AnnotatorWorker {
             var configuration = AnnotatorConfiguration()
             configuration.stages = stages
             configuration.emit = [.tokens, .sents, .ents, .spans]
             configuration.entityWindowBytes = window
+            configuration.propagation = propagation
             return try Annotator(configuration: configuration).makeWorker()
         }
         return (try worker(window: 0), try worker(window: 3_000))
     }
 
+    /// With every default stage: the windowed document's entities are, window by window, those
+    /// of the window's text annotated as a document of its own (offsets moved), then propagated
+    /// over the whole document; and its stage candidates are the windows' own.
+    @Test func eachWindowIsAnnotatedAsItsOwnDocument() throws {
+        let windowed = try Self.workers(names: true)
+        let alone = try Self.workers(names: true, propagation: false).whole
+        var cutDocuments = 0
+        for text in try Self.documents(separator: "\n\n", articlesPerDocument: 20, documents: 3) {
+            var doc = Document(text)
+            try windowed.windows.annotate(&doc)
+            let cuts = EntityWindows.cuts(text: doc.text, tokens: doc.tokens, sentences: doc.sentences, target: 3_000)
+            if cuts.count > 1 { cutDocuments += 1 }
+            var expected = Document(text)
+            expected.tokens = doc.tokens
+            expected.sentences = doc.sentences
+            var names: [Span] = []
+            for (k, range) in cuts.enumerated() {
+                let start = k == 0 ? 0 : doc.tokens[range.lowerBound].start
+                let end = k == cuts.count - 1 ? doc.text.count : doc.tokens[range.upperBound].start
+                var part = Document(text: Array(doc.text[start..<end]))
+                try alone.annotate(&part)
+                #expect(part.tokens.count == range.count, "window \(k) tokenised alone as in the document")
+                expected.entities += part.entities.map { EntityWindows.shifted($0, bytes: start, tokens: range.lowerBound) }
+                names += part[group: "names"].map { EntityWindows.shifted($0, bytes: start, tokens: range.lowerBound) }
+            }
+            Propagation.apply(&expected)
+            let sameEntities = doc.entities == expected.entities
+            #expect(sameEntities, "\(Self.difference(doc.entities, expected.entities, in: doc))")
+            let sameNames = doc[group: "names"] == names
+            #expect(sameNames)
+        }
+        #expect(cutDocuments == 3)
+    }
+
     @Test(arguments: ["\n\n", "\n", " "])
-    func windowsGiveTheEntitiesOfTheWholeDocument(separator: String) throws {
+    func localStagesInWindowsGiveTheEntitiesOfTheWholeDocument(separator: String) throws {
         let workers = try Self.workers()
         var cutDocuments = 0
         for text in try Self.documents(separator: separator, articlesPerDocument: 20, documents: 6) {
