@@ -1,6 +1,7 @@
 """Hostile texts cost linear work, by counted work: callgrind's instruction count inside
 `Segmenter.segment` (word fast paths, ICU's word iterator where they hand over, the sentence
-fast path and ICU's sentence rules) and inside the pattern stage (`PatternSet.findMatches`),
+fast path and ICU's sentence rules), inside the pattern stage (`PatternSet.findMatches`) and
+the names stage (`NameFinder.find`),
 and of whole `glean compile` / `glean annotate --gazetteer` runs for gazetteer names of a
 million characters, each at two sizes, on the release binary. Twice the text must cost about
 twice the instructions (a quadratic path costs four times); no timing.
@@ -126,6 +127,52 @@ def test_pattern_stage_work_is_linear(stripped, tmp_path, name):
     ratio = counts[1] / counts[0]
     print(f"patterns, {name}: {counts[0]:,} then {counts[1]:,} instructions ({ratio:.2f}x for twice the text)")
     assert counts[0] > 0, "no instructions counted: was PatternSet.findMatches renamed?"
+    assert ratio < 2.4, f"{name}: {counts} instructions (ratio {ratio:.2f})"
+
+
+NAME_FINDER = "$s10GleanNames10NameFinderV4find2inSay0A4Core4SpanVGAF8DocumentV_tF"
+
+def made_up_word(n):
+    """A capitalised word no name list holds, different for each n: "Kab", "Kac", ..."""
+    letters = ""
+    while True:
+        letters += "bcdfghjklmnpqrstvwxz"[n % 20]
+        n //= 20
+        if n == 0:
+            break
+    return "Kq" + letters
+
+
+# Texts that make the names stage ask for evidence from elsewhere in the document at every
+# pair of capitalised words, where the answer is no (so that nothing stops a search early):
+# second words that never stand alone, surnames after titles that no pair ends in, one-token
+# organisations beside names.
+NAMES_TEXTS = {
+    "second-words-never-alone": lambda k: f"{made_up_word(2 * k)} {made_up_word(2 * k + 1)} bowled. ",
+    "surnames-after-titles": lambda k: f"Mr {made_up_word(3 * k)} met {made_up_word(3 * k + 1)} {made_up_word(3 * k + 2)}. ",
+    "organisations-and-places": lambda k: f"Qantas Chief Executive {made_up_word(2 * k)} {made_up_word(2 * k + 1)} in Sydney. ",
+}
+
+
+def names_text(name, size):
+    parts, total, k = [], 0, 0
+    while total < size:
+        parts.append(NAMES_TEXTS[name](k))
+        total += len(parts[-1])
+        k += 1
+    return "".join(parts)
+
+
+@pytest.mark.parametrize("name", sorted(NAMES_TEXTS))
+def test_names_stage_work_is_linear(stripped, tmp_path, name):
+    counts = []
+    for size in (KB * 1024 // 2, KB * 1024):
+        path = tmp_path / f"{name}-{size}.txt"
+        path.write_text(names_text(name, size), encoding="utf-8")
+        counts.append(instructions(stripped, path, tmp_path, NAME_FINDER, ["--emit", "ents"]))
+    ratio = counts[1] / counts[0]
+    print(f"names, {name}: {counts[0]:,} then {counts[1]:,} instructions ({ratio:.2f}x for twice the text)")
+    assert counts[0] > 0, "no instructions counted: was NameFinder.find renamed?"
     assert ratio < 2.4, f"{name}: {counts} instructions (ratio {ratio:.2f})"
 
 
