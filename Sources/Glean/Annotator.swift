@@ -57,7 +57,7 @@ public final class AnnotatorWorker {
         }
         // Entities sit on token boundaries, so tokens are needed whenever anything is emitted.
         // A document cut into windows gets its sentences too, for the cuts.
-        let windowed = !stageWorkers.isEmpty && EntityWindows.cuts(document.text.count, target: configuration.entityWindowBytes)
+        let windowed = !stageWorkers.isEmpty && EntityWindows.isCut(bytes: document.text.count, target: configuration.entityWindowBytes)
         try segmenter.segment(&document, sentences: emit.contains(.sents) || windowed)
         guard !stageWorkers.isEmpty else { return }
         if windowed {

@@ -29,14 +29,14 @@ public enum EntityWindows {
     public static let defaultTarget = 1 << 20
 
     /// Whether a text of `bytes` bytes is cut at all.
-    public static func cuts(_ bytes: Int, target: Int) -> Bool {
+    public static func isCut(bytes: Int, target: Int) -> Bool {
         target > 0 && bytes > target + target / 2
     }
 
     /// The token index ranges of the windows, in order; one range when the text is not cut.
     public static func cuts(text: [UInt8], tokens: [Token], sentences: [Sentence], target: Int) -> [Range<Int>] {
         let n = tokens.count
-        guard n > 1, cuts(text.count, target: target) else { return [0..<n] }
+        guard n > 1, isCut(bytes: text.count, target: target) else { return [0..<n] }
         var windows: [Range<Int>] = []
         var lo = 0
         var nextSentence = 0

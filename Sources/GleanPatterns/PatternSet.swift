@@ -548,10 +548,6 @@ final class CompiledPattern: @unchecked Sendable {
         return false
     }
 
-    func holdsRequiredString(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
-        holdsRequiredString(text, present: ByteSet.present(in: text))
-    }
-
     /// PCRE2's global matching (as `pcre2test /g` and pcre2demo do it), calling `body` with the
     /// whole match and the ovector for each non-empty match. Returns a warning if a limit or
     /// another matching error stopped it.

@@ -139,7 +139,7 @@ struct EntityWindowsTests {
             let windows = EntityWindows.cuts(text: doc.text, tokens: doc.tokens, sentences: doc.sentences, target: target)
             #expect(windows.first?.lowerBound == 0 && windows.last?.upperBound == doc.tokens.count, "\(random.label)")
             #expect(zip(windows, windows.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound && !$0.isEmpty })
-            #expect(windows.count > 1 || !EntityWindows.cuts(doc.text.count, target: target) || doc.tokens.count < 2)
+            #expect(windows.count > 1 || !EntityWindows.isCut(bytes: doc.text.count, target: target) || doc.tokens.count < 2)
             let sentenceStarts = Set(doc.sentences.map(\.firstToken))
             for (k, window) in windows.enumerated().dropLast() {
                 let startByte = k == 0 ? 0 : doc.tokens[window.lowerBound].start
