@@ -81,7 +81,7 @@ public struct ModelSelection: Sendable {
     /// The names stage over the default lists (Models/names).
     public func namesStage() throws -> NamesStage {
         do {
-            return NamesStage(lists: try NameLists.defaultLists())
+            return NamesStage(lexicon: try Lexicon.defaultLexicon())
         } catch let error as NameListError {
             throw ConfigurationError("\(error) - or pass --no-default-names")
         }

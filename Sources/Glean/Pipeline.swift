@@ -120,7 +120,10 @@ public final class Pipeline {
         let started = DispatchTime.now()
         let threads = max(1, options.threads)
         try RunPreflight.check(options)
-        let fingerprint = RunFingerprint.items(configuration: annotator.configuration, options: options)
+        // The fingerprint (every stage's model checksum among its items) is only stored in and
+        // compared with a checkpoint: an output that has none (stdout, /dev/null) skips it.
+        let fingerprint = try CheckpointFile.path(for: options.output) == nil
+            ? [:] : RunFingerprint.items(configuration: annotator.configuration, options: options)
         try ResumeCheck.check(options: options, fingerprint: fingerprint)
         let writer = try OrderedWriter(options: options, pipeline: self, fingerprint: fingerprint)
         stopLock.lock()

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a word is to the names stage, as bits: one lookup per capitalised token.
 public struct WordFlags: OptionSet, Sendable {
     public let rawValue: UInt32
@@ -37,6 +39,9 @@ public struct Lexicon: Sendable {
     public private(set) var heads: [(word: String, label: String, position: HeadPosition)] = []
     var dictionary = WordTable<(label: String, kbId: String)>()
 
+    /// An empty lexicon, for the loaders to fill.
+    init() {}
+
     public init(_ lists: NameLists) {
         table.reserveCapacity(lists.given.count + lists.surnames.count + 1024)
         func add(_ words: Set<String>, _ flag: WordFlags) {
@@ -51,12 +56,8 @@ public struct Lexicon: Sendable {
         add(lists.connectors, .connector)
         add(lists.particles, .particle)
         add(lists.workCues, .workCue)
-        add(NameFinder.romanNumerals.union(["One", "Two"]), .numeral)
-        for (word, h) in lists.heads.sorted(by: { $0.key < $1.key }) {
-            let index = heads.count
-            heads.append((word, h.label, h.position))
-            update(Array(word.utf8)) { $0.head = index }
-        }
+        addNumerals()
+        addHeads(lists.heads)
         dictionary.reserveCapacity(lists.dictionary.count)
         for (name, entry) in lists.dictionary {
             let bytes = Array(name.utf8)
@@ -67,6 +68,54 @@ public struct Lexicon: Sendable {
                 dictionary.insert(bytes, hash: h, (entry.label, entry.kbId))
             }
         }
+    }
+
+    /// Regnal and war numbers ("II", "IV") and "One", "Two".
+    mutating func addNumerals() {
+        for w in NameFinder.romanNumerals.union(["One", "Two"]) { update(Array(w.utf8)) { $0.flags.insert(.numeral) } }
+    }
+
+    /// The head words, indexed in the order of their spelling (so that a head's index does not
+    /// depend on the order the lists were read in).
+    mutating func addHeads(_ all: [String: (label: String, position: HeadPosition)]) {
+        for (word, h) in all.sorted(by: { $0.key < $1.key }) {
+            let index = heads.count
+            heads.append((word, h.label, h.position))
+            update(Array(word.utf8)) { $0.head = index }
+        }
+    }
+
+    /// A checksum of what the lexicon holds (every word's flags and head, every dictionary
+    /// name's label and kb_id), for the resume fingerprint: each entry is hashed on its own and
+    /// the hashes are summed, so the order words were added in does not matter.
+    public var checksum: String {
+        var total: UInt64 = 0
+        func add(_ kind: UInt64, _ fields: [ArraySlice<UInt8>], _ extra: UInt64) {
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ kind
+            for field in fields {
+                for b in field { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
+                h = (h ^ 0xFF) &* 0x100_0000_01B3
+            }
+            h ^= extra &* 0x9E37_79B9_7F4A_7C15
+            // splitmix64's finaliser, so that sums of similar hashes do not cancel out.
+            h = (h ^ (h >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            h = (h ^ (h >> 27)) &* 0x94D0_49BB_1331_11EB
+            total &+= h ^ (h >> 31)
+        }
+        for k in 0..<table.count {
+            let (flags, head) = table.values[k]
+            var fields = [table.words[k][...]]
+            if head >= 0 {
+                fields.append(Array(heads[head].label.utf8)[...])
+                fields.append(Array(heads[head].position.rawValue.utf8)[...])
+            }
+            add(1, fields, UInt64(flags.rawValue))
+        }
+        for k in 0..<dictionary.count {
+            add(2, [dictionary.words[k][...], Array(dictionary.values[k].label.utf8)[...],
+                    Array(dictionary.values[k].kbId.utf8)[...]], 0)
+        }
+        return String(format: "fnv1a-sum:%016llx", total)
     }
 
     mutating func update(_ bytes: [UInt8], _ change: (inout Entry) -> Void) {

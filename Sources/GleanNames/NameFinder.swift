@@ -50,14 +50,13 @@ import GleanCore
 /// cover the same tokens, the other stage's label wins ("Rhode Island" stays GPE).
 ///
 /// ```swift
-/// let finder = NameFinder(lists: try NameLists.defaultLists())
+/// let finder = NameFinder(lexicon: try Lexicon.defaultLexicon())
 /// var doc = Document("He fought in the Korean War with Henry Hudson.")
 /// // after segmentation:
 /// finder.find(in: doc).map { ($0.label, doc.string($0.start, $0.end)) }
 /// // [("EVENT", "Korean War"), ("PERSON", "Henry Hudson")]
 /// ```
 public struct NameFinder: Sendable {
-    public let lists: NameLists
     public let lexicon: Lexicon
     static let romanNumerals: Set<String> = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV", "XVI"]
     static let placeLabels: Set<String> = ["GPE", "LOC", "NORP", "FAC"]
@@ -82,8 +81,11 @@ public struct NameFinder: Sendable {
     ]
 
     public init(lists: NameLists) {
-        self.lists = lists
         lexicon = Lexicon(lists)
+    }
+
+    public init(lexicon: Lexicon) {
+        self.lexicon = lexicon
     }
 
     enum Kind { case word, initial, connector }

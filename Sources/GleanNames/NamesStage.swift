@@ -5,7 +5,7 @@ import GleanCore
 /// places it reads for a guard.
 ///
 /// ```swift
-/// let stage = try NamesStage(lists: NameLists.defaultLists())
+/// let stage = try NamesStage(lexicon: Lexicon.defaultLexicon())
 /// let worker = try stage.makeWorker()
 /// worker.annotate(&doc)          // doc[group: "names"] holds the candidates
 /// ```
@@ -13,10 +13,14 @@ public struct NamesStage: AnnotationStage {
     public static let group = "names"
     public let finder: NameFinder
     public var name: String { "names" }
-    public var checksum: String { finder.lists.checksum }
+    public var checksum: String { finder.lexicon.checksum }
 
     public init(lists: NameLists) {
         finder = NameFinder(lists: lists)
+    }
+
+    public init(lexicon: Lexicon) {
+        finder = NameFinder(lexicon: lexicon)
     }
 
     public func makeWorker() throws -> any AnnotationStageWorker { Worker(finder: finder) }

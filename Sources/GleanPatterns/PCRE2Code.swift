@@ -1,4 +1,6 @@
 import CPCRE2
+import Foundation
+import Synchronization
 
 /// One compiled PCRE2 pattern (8-bit library), JIT-compiled when the JIT is available.
 ///
@@ -118,6 +120,60 @@ final class PCRE2Code: @unchecked Sendable {
         var buffer = [UInt8](repeating: 0, count: 256)
         let n = pcre2_get_error_message_8(code, &buffer, buffer.count)
         return n > 0 ? String(decoding: buffer[0..<Int(n)], as: UTF8.self) : "PCRE2 error \(code)"
+    }
+}
+
+/// A PCRE2 code that is compiled and JIT-compiled the first time a thread needs it, then shared.
+///
+/// A pattern set compiles each piece's plain code at once (its analysis plans the stage), but
+/// the anchored copy that matching runs, with its JIT, costs as much again; many pieces never
+/// run on a short input, so the copy waits for the first document that gives the piece a
+/// candidate.
+///
+/// ```swift
+/// let lazy = LazyPCRE2Code(regex: "\\d+", options: PCRE2_UTF | PCRE2_ANCHORED)
+/// lazy.isCompiled          // false
+/// lazy.compiled()?.jit     // true, and compiled once, whichever threads ask first
+/// ```
+///
+/// Thread safety: the first callers compile under `lock`, one of them only; the code is
+/// written before `state` is stored with release ordering, and a reader that loads `state`
+/// with acquire ordering and sees it set reads a finished code without taking the lock.
+final class LazyPCRE2Code: @unchecked Sendable {
+    let regex: String
+    let options: UInt32
+    private let lock = NSLock()
+    /// 0: not compiled yet; 1: `storage` holds the code; 2: compiling failed (`storage` nil).
+    private let state = Atomic<UInt8>(0)
+    /// Written once, under `lock`, before `state` leaves 0; read only after `state` is seen set.
+    private var storage: PCRE2Code?
+
+    init(regex: String, options: UInt32) {
+        self.regex = regex
+        self.options = options
+    }
+
+    /// Whether a caller has compiled it already (for tests and start-up measurements).
+    var isCompiled: Bool { state.load(ordering: .acquiring) != 0 }
+
+    /// The compiled code, JIT-compiled where the JIT is available; nil when PCRE2 refused it.
+    @inline(__always)
+    func compiled() -> PCRE2Code? {
+        switch state.load(ordering: .acquiring) {
+        case 1: return storage
+        case 2: return nil
+        default: return compileOnce()
+        }
+    }
+
+    private func compileOnce() -> PCRE2Code? {
+        lock.lock()
+        defer { lock.unlock() }
+        if state.load(ordering: .relaxed) == 0 {
+            storage = try? PCRE2Code(regex: regex, options: options)
+            state.store(storage == nil ? 2 : 1, ordering: .releasing)
+        }
+        return storage
     }
 }
 

@@ -434,8 +434,9 @@ final class CompiledPattern: @unchecked Sendable {
     /// Where its matches can start.
     let start: StartAnalysis
     /// The regex compiled anchored (`PCRE2_ANCHORED` at compile time: PCRE2's JIT ignores it
-    /// at match time), for the plan's calls at candidate positions; nil: the plan scans.
-    let anchored: PCRE2Code?
+    /// at match time), for the plan's calls at candidate positions, compiled on the first
+    /// document that gives a candidate; nil: the plan scans.
+    let anchored: LazyPCRE2Code?
     let firstCallLimit: UInt32
     let workPerByte: UInt64
     let workMinimum: UInt64
@@ -485,8 +486,9 @@ final class CompiledPattern: @unchecked Sendable {
         leadWordsByLastByte = byLast
         let analysis = StartAnalysis(regex: def.regex, code: code, startWords: def.startWords, startAfterWords: def.startAfterWords,
                                      startBeforeWords: def.startBeforeWords, startBeforeWithin: def.startBeforeWithin)
+        // The anchored copy differs from the plain code, which compiled, by one option only.
         let anchoredCode = analysis.kind == .scan ? nil
-            : try? PCRE2Code(regex: def.regex, options: def.flags.compileOptions | UInt32(PCRE2_ANCHORED))
+            : LazyPCRE2Code(regex: def.regex, options: def.flags.compileOptions | UInt32(PCRE2_ANCHORED))
         anchored = anchoredCode
         start = anchoredCode == nil ? StartAnalysis() : analysis
         if anchoredCode == nil { code.compileJIT() }
@@ -569,13 +571,18 @@ final class CompiledPattern: @unchecked Sendable {
         // match limit is the first call's except while a call is retried under a larger one.
         let firstLimit = firstCallLimit
         let plainCode = self.code.code, plainJIT = self.code.jit
-        let anchoredCode = anchored?.code ?? plainCode, anchoredJIT = anchored?.jit ?? plainJIT
+        // Should PCRE2 refuse the anchored copy (it compiled the same regex unanchored), the
+        // interpreter runs the plain code anchored by a match-time option: the same matches.
+        let anchoredCopy = candidates == nil ? nil : anchored?.compiled()
+        let anchoredCode = anchoredCopy?.code ?? plainCode, anchoredJIT = anchoredCopy?.jit ?? false
+        let anchoredOption: UInt32 = anchoredCopy == nil ? UInt32(PCRE2_ANCHORED) : 0
         pcre2_set_match_limit_8(context, firstLimit)
         @inline(__always)
         func call(_ start: Int, _ options: UInt32, anchoredCode isAnchored: Bool = false) -> Int32 {
             var limit = firstLimit
             let code = isAnchored ? anchoredCode : plainCode
             let jit = isAnchored ? anchoredJIT : plainJIT
+            let options = isAnchored ? options | anchoredOption : options
             while true {
                 let rc: Int32
                 if jit {

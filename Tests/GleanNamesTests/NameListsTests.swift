@@ -50,3 +50,91 @@ struct NameListsTests {
         #expect(lists.checksum != loaded)
     }
 }
+
+/// `Lexicon(directory:)` reads the files' bytes straight into the table; `Lexicon(NameLists)`
+/// goes through `String`s and `Set`s. They must hold the same entries, and fail alike.
+@Suite("Lexicon loaded from the files")
+struct LexiconLoadingTests {
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Models/names")
+
+    /// Every entry of `a` is in `b` with the same flags, head and dictionary entry, and the sizes agree.
+    static func sameEntries(_ a: Lexicon, _ b: Lexicon) -> Bool {
+        guard a.table.count == b.table.count, a.dictionary.count == b.dictionary.count,
+              a.heads.count == b.heads.count else { return false }
+        for k in 0..<a.table.count {
+            let word = a.table.words[k][...]
+            guard let other = b.info(word), other.flags == a.table.values[k].flags else { return false }
+            let head = a.table.values[k].head
+            if (head < 0) != (other.head < 0) { return false }
+            if head >= 0 && (a.heads[head].word != b.heads[other.head].word || a.heads[head].label != b.heads[other.head].label
+                             || a.heads[head].position != b.heads[other.head].position) { return false }
+        }
+        for k in 0..<a.dictionary.count {
+            guard let other = b.dictionaryEntry(a.dictionary.words[k][...]),
+                  other.label == a.dictionary.values[k].label, other.kbId == a.dictionary.values[k].kbId else { return false }
+        }
+        return true
+    }
+
+    @Test("the default folder gives the same lexicon either way, checksum included")
+    func sameAsThroughNameLists() throws {
+        let direct = try Lexicon(directory: Self.folder)
+        let viaLists = Lexicon(try NameLists(directory: Self.folder))
+        #expect(direct.table.count > 10_000)
+        #expect(Self.sameEntries(direct, viaLists))
+        #expect(Self.sameEntries(viaLists, direct))
+        #expect(direct.checksum == viaLists.checksum)
+    }
+
+    @Test("a change of content changes the lexicon's checksum", arguments: NameListsTests.changes.map(\.0))
+    func changeMovesTheChecksum(_ name: String) {
+        var changed = NameListsTests.lists()
+        NameListsTests.changes.first { $0.0 == name }!.1(&changed)
+        #expect(Lexicon(changed).checksum != Lexicon(NameListsTests.lists()).checksum)
+    }
+
+    /// A copy of the default folder with `file` replaced by `text` (nil: removed).
+    static func folder(with file: String, _ text: String?) throws -> URL {
+        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("glean-names-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: folder, to: tmp)
+        let target = tmp.appendingPathComponent(file)
+        try FileManager.default.removeItem(at: target)
+        if let text { try Data(text.utf8).write(to: target) }
+        return tmp
+    }
+
+    static let faults: [(file: String, text: String?, line: Int)] = [
+        ("heads.tsv", "# comment\nWar\tEVENT\tend\nBridge\tFAC\n", 3),
+        ("heads.tsv", "War\tEVENT\tmiddle\n", 1),
+        ("dictionary.tsv", "New York\tGPE\tQ60\r\n\nParis\tGPE\n", 3),
+        ("surnames.txt", nil, 0),
+    ]
+
+    @Test("a bad or missing file is the same error either way, naming the file and line",
+          arguments: faults.indices)
+    func faultsNameTheFileAndLine(_ index: Int) throws {
+        let fault = Self.faults[index]
+        let dir = try Self.folder(with: fault.file, fault.text)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var direct: NameListError?
+        var viaLists: NameListError?
+        do { _ = try Lexicon(directory: dir) } catch let e as NameListError { direct = e }
+        do { _ = try NameLists(directory: dir) } catch let e as NameListError { viaLists = e }
+        let error = try #require(direct)
+        #expect(error.path.hasSuffix("/" + fault.file))
+        #expect(error.line == fault.line)
+        #expect(error.description == viaLists?.description)
+    }
+
+    @Test("CR line ends, comments and blank lines are not entries")
+    func lineEnds() throws {
+        let dir = try Self.folder(with: "titles.txt", "# titles\r\nSenator\r\n\r\nGovernor\n#Mayor\n")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let lexicon = try Lexicon(directory: dir)
+        for (word, isTitle) in [("Senator", true), ("Governor", true), ("Mayor", false), ("# titles", false), ("Senator\r", false)] {
+            #expect(lexicon.flags(Array(word.utf8)[...]).contains(.title) == isTitle, "\(word)")
+        }
+        #expect(Self.sameEntries(lexicon, Lexicon(try NameLists(directory: dir))))
+    }
+}

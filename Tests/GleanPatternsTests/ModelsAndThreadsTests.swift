@@ -1,7 +1,7 @@
 import Dispatch
 import Foundation
 import GleanCore
-import GleanPatterns
+@testable import GleanPatterns
 import Testing
 
 @Suite("Models directory and sharing across threads")
@@ -41,5 +41,41 @@ struct ModelsAndThreadsTests {
             }
         }
         #expect(Array(results) == expected)
+    }
+
+    @Test("a fresh set compiles each anchored copy on first use, once, while threads race for it")
+    func lazyCompileUnderThreads() throws {
+        let reference = try PatternSet.defaultPack()
+        let texts = packRows.map(\.text) + DifferentialCorpus.subjects.lines.prefix(60)
+        let expected = texts.map { reference.matches(in: $0).spans }
+
+        let fresh = try PatternSet.defaultPack()
+        let copies = fresh.compiled.compactMap(\.anchored)
+        #expect(!copies.isEmpty)
+        #expect(copies.allSatisfy { !$0.isCompiled }, "building a set compiles no anchored copy")
+        // Every worker runs every text in the same order, so the workers ask for the same
+        // pieces' copies at the same moments: the first use of each is contended.
+        let workers = 4
+        let results = UnsafeMutableBufferPointer<[[Span]]>.allocate(capacity: workers)
+        results.initialize(repeating: [])
+        defer { results.deallocate() }
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let scratch = PatternScratch(for: fresh)
+            var out: [[Span]] = []
+            for text in texts {
+                var spans: [Span] = []
+                var warnings: [Warning] = []
+                Array(text.utf8).withUnsafeBufferPointer {
+                    fresh.findMatches(in: $0, lang: "en", scratch: scratch, into: &spans, warnings: &warnings)
+                }
+                out.append(spans)
+            }
+            results[worker] = out
+        }
+        for worker in 0..<workers { #expect(results[worker] == expected, "worker \(worker)") }
+        let compiledNow = copies.filter(\.isCompiled)
+        #expect(!compiledNow.isEmpty)
+        // A compiled copy is the same code each time it is asked for (compiled once).
+        for copy in compiledNow { #expect(copy.compiled() === copy.compiled()) }
     }
 }

@@ -1,0 +1,128 @@
+import Foundation
+import GleanCore
+
+/// Reading a names folder (`Models/names`, README.md there) straight into a ``Lexicon``.
+///
+/// The same entries as `Lexicon(try NameLists(directory: url))`, and the same errors, but each
+/// word goes from the file's bytes into the lexicon's table: no `String` and no `Set` per word
+/// (building those was most of a short run's start-up). `NameListsTests` and `LexiconTests`
+/// compare the two on the default lists.
+///
+/// ```swift
+/// let lexicon = try Lexicon(directory: URL(fileURLWithPath: "Models/names"))
+/// lexicon.flags(Array("Winston".utf8)[...]).contains(.given)   // true
+/// ```
+extension Lexicon {
+    /// The word files and the flag each gives its words (`given` has two files).
+    static let wordFiles: [(file: String, flag: WordFlags)] = [
+        ("given.txt", .given), ("given-world.txt", .given), ("ambiguous-given.txt", .ambiguousGiven),
+        ("surnames.txt", .surname), ("ambiguous-surnames.txt", .ambiguousSurname),
+        ("connectors.txt", .connector), ("particles.txt", .particle), ("stop.txt", .stop),
+        ("titles.txt", .title), ("work-cues.txt", .workCue),
+    ]
+
+    /// A missing or unreadable file, or a malformed line of `heads.tsv` or `dictionary.tsv`, is
+    /// a ``NameListError`` naming it.
+    public init(directory: URL) throws {
+        self.init()
+        let files = try Self.wordFiles.map { try (Self.contents(directory, $0.file), $0.flag) }
+        table.reserveCapacity(files.reduce(0) { $0 + $1.0.data.count / 7 } + 1024)
+        for (file, flag) in files {
+            file.data.withUnsafeBytes { raw in
+                Self.forEachEntry(raw.bindMemory(to: UInt8.self)) { line, _ in
+                    update(Array(line)) { $0.flags.insert(flag) }
+                }
+            }
+        }
+        addNumerals()
+
+        let headsFile = try Self.contents(directory, "heads.tsv")
+        var allHeads: [String: (label: String, position: HeadPosition)] = [:]
+        try headsFile.data.withUnsafeBytes { raw in
+            try Self.forEachEntry(raw.bindMemory(to: UInt8.self)) { line, number in
+                let f = Self.fields(line)
+                guard f.count >= 3, let position = HeadPosition(rawValue: Self.string(f[2])) else {
+                    throw NameListError(path: headsFile.path, line: number,
+                                        reason: "expected word<TAB>label<TAB>end|first|both|start")
+                }
+                allHeads[Self.string(f[0])] = (Self.string(f[1]), position)
+            }
+        }
+        addHeads(allHeads)
+
+        let dictionaryFile = try Self.contents(directory, "dictionary.tsv")
+        dictionary.reserveCapacity(dictionaryFile.data.count / 24)
+        try dictionaryFile.data.withUnsafeBytes { raw in
+            try Self.forEachEntry(raw.bindMemory(to: UInt8.self)) { line, number in
+                let f = Self.fields(line)
+                guard f.count >= 3 else {
+                    throw NameListError(path: dictionaryFile.path, line: number, reason: "expected name<TAB>label<TAB>kb_id")
+                }
+                // The first line of a name counts, as in `NameLists`.
+                let name = Array(f[0]), h = Self.hash(name[...])
+                if dictionary.find(name[...], hash: h) == nil {
+                    dictionary.insert(name, hash: h, (Self.string(f[1]), Self.string(f[2])))
+                }
+            }
+        }
+    }
+
+    /// The lexicon of the default models: `Models/names` found as ``ModelsDirectory`` says.
+    public static func defaultLexicon() throws -> Lexicon {
+        guard let models = ModelsDirectory.locate(containing: "names") else {
+            throw NameListError(path: "Models/names", line: 0, reason: "no names folder found (set GLEAN_MODELS)")
+        }
+        return try Lexicon(directory: models.appendingPathComponent("names"))
+    }
+
+    static func contents(_ directory: URL, _ name: String) throws -> (path: String, data: Data) {
+        let path = directory.appendingPathComponent(name).path
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw NameListError(path: path, line: 0, reason: "cannot read the file")
+        }
+        return (path, data)
+    }
+
+    /// Calls `body` with each line that is an entry (not empty, not a `#` comment; a final CR
+    /// removed) and its line number from 1.
+    static func forEachEntry(_ bytes: UnsafeBufferPointer<UInt8>,
+                             _ body: (UnsafeBufferPointer<UInt8>, Int) throws -> Void) rethrows {
+        guard let base = bytes.baseAddress else { return }
+        var start = 0, number = 0
+        while start <= bytes.count {
+            // memchr finds the line's end within the bytes that are left.
+            let end = memchr(base + start, 0x0A, bytes.count - start)
+                .map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? bytes.count
+            number += 1
+            var last = end
+            if last > start && bytes[last - 1] == 0x0D { last -= 1 }
+            if last > start && bytes[start] != UInt8(ascii: "#") {
+                try body(UnsafeBufferPointer(rebasing: bytes[start..<last]), number)
+            }
+            start = end + 1
+        }
+    }
+
+    /// The tab-separated fields of a line (empty ones kept).
+    static func fields(_ line: UnsafeBufferPointer<UInt8>) -> [UnsafeBufferPointer<UInt8>] {
+        var out: [UnsafeBufferPointer<UInt8>] = []
+        out.reserveCapacity(4)
+        guard let base = line.baseAddress else { return [line] }
+        var start = 0
+        while true {
+            // memchr finds the next tab over the rest of the line (within its count).
+            let rest = line.count - start
+            guard let tab = memchr(base + start, Int32(UInt8(ascii: "\t")), rest) else {
+                out.append(UnsafeBufferPointer(start: base + start, count: rest))
+                return out
+            }
+            let at = base.distance(to: tab.assumingMemoryBound(to: UInt8.self))
+            out.append(UnsafeBufferPointer(start: base + start, count: at - start))
+            start = at + 1
+        }
+    }
+
+    static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        String(decoding: bytes, as: UTF8.self)
+    }
+}
