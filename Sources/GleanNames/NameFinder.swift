@@ -158,13 +158,18 @@ public struct NameFinder: Sendable {
             self.lexicon = lexicon
         }
 
+        @inline(__always)
         func isCapitalised(_ i: Int) -> Bool {
             let t = tokens[i]
             guard t.kind == .word else { return false }
             let b = text[t.start]
-            if b >= 0x41 && b <= 0x5A { return true }
+            if b &- 0x41 < 26 { return true }
             if b < 0x80 { return false }
-            // A non-ASCII first letter: decode it.
+            return startsUppercase(t)
+        }
+
+        /// A non-ASCII first letter: decoded, and asked whether it is upper case.
+        func startsUppercase(_ t: Token) -> Bool {
             let s = String(decoding: text[t.start..<min(t.end, t.start + 4)], as: UTF8.self)
             return s.unicodeScalars.first.map { $0.properties.isUppercase } ?? false
         }
@@ -212,9 +217,13 @@ public struct NameFinder: Sendable {
             let single = end - start == 1
             var abbreviation = single
             if !single, last == i {
+                // A dot and no lower-case letter: the first lower-case letter settles it ("Mr").
                 var dot = false, lower = false
-                for b in text[start..<end] {
-                    if b == 0x2E { dot = true } else if b >= 0x61 && b <= 0x7A { lower = true }
+                var k = start
+                while k < end {
+                    let b = text[k]
+                    if b == 0x2E { dot = true } else if b &- 0x61 < 26 { lower = true; break }
+                    k += 1
                 }
                 abbreviation = dot && !lower
             }
@@ -240,9 +249,27 @@ public struct NameFinder: Sendable {
             return e
         }
 
+        /// The first token at or after `i` that can open a name or a quoted title: a word whose
+        /// first byte is an ASCII capital or not ASCII (``isCapitalised`` decides those), or
+        /// a `"`. Every other token gives nothing in ``run()``, and most tokens are such: one
+        /// byte test each instead of ``element(at:)``.
+        @inline(__always)
+        func nextCandidate(from i: Int) -> Int {
+            var i = i
+            while i < tokens.count {
+                let t = tokens[i]
+                let b = text[t.start]
+                if b == 0x22 || (t.kind == .word && (b >= 0x80 || b &- 0x41 < 26)) { return i }
+                i += 1
+            }
+            return i
+        }
+
         mutating func run() {
             var i = 0
-            while i < tokens.count {
+            while true {
+                i = nextCandidate(from: i)
+                guard i < tokens.count else { break }
                 // A quoted title after a work cue: the film "Casablanca".
                 if isPunct(i, 0x22), lowerFlags(i - 1).contains(.workCue),
                    let close = (i + 1..<min(tokens.count, i + 14)).first(where: { isPunct($0, 0x22) }),
@@ -280,7 +307,9 @@ public struct NameFinder: Sendable {
         /// The elements of a name that opens with `first`: capitalised words, initials, and
         /// connectors between them ("of", "for the", "van").
         func sequence(startingWith first: Element) -> [Element] {
-            var seq = [first]
+            var seq: [Element] = []
+            seq.reserveCapacity(4)  // most names have one to four elements: one allocation
+            seq.append(first)
             var j = first.last
             while true {
                 if spaced(j, j + 1), let e = element(at: j + 1) ?? arabicArticleElement(at: j + 1) { seq.append(e); j = e.last; continue }
