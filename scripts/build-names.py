@@ -78,8 +78,9 @@ def first_sense(wn, lemma):
 
 def wordnet_names(wn):
     """(name, label, offset, kind): LOC from instances of geographic categories, ORG and NORP
-    from noun.group synsets under organization / ethnic group / people, PERSON from instances
-    in noun.person (multi-word names only)."""
+    from noun.group synsets under organization / ethnic group / people, NORP from religions
+    (ORG for their churches and orders), PERSON from instances in noun.person (multi-word names
+    only)."""
     syn = wordnet_synsets(wn)
     loc_categories = ["river", "sea", "ocean", "continent", "mountain_range", "lake", "desert",
                       "peninsula", "gulf", "bay", "strait", "valley", "mountain",
@@ -87,6 +88,12 @@ def wordnet_names(wn):
     loc_targets = {first_sense(wn, c): c for c in loc_categories}
     org_roots = {first_sense(wn, "organization"), first_sense(wn, "social_group")}
     norp_roots = {first_sense(wn, "ethnic_group"), first_sense(wn, "people"), first_sense(wn, "tribe")}
+    # Religions are NORP (OntoNotes), their churches and orders ORG: "Hinduism", "Shia", "Sunni
+    # Islam" but "Catholic Church", "Society of Jesus". Islam, Christianity and Judaism are glossed
+    # as the believers "collectively" under civilization or body.
+    religion_roots = {first_sense(wn, "organized_religion")}
+    believers = re.compile(r"\b(Muslims|Christians|Jews)\b[^;]*\bcollectively\b|\bcollective body of Christians\b")
+    institution = re.compile(r"\b([Cc]hurch|[Cc]hurches|Society|[Oo]rder|Canons|Hermits|Friars|ISKCON)\b")
     memo = {}
 
     def under(offset, roots, depth=0):
@@ -109,6 +116,9 @@ def wordnet_names(wn):
             names += [(w, "LOC", offset, cats[0]) for w in caps]
         elif lex == 14 and under(offset, norp_roots):
             names += [(w, "NORP", offset, "people") for w in caps]
+        elif lex == 14 and (under(offset, religion_roots) or believers.search(gloss)):
+            names += [(w, "ORG", offset, "organization") if institution.search(w)
+                      else (w, "NORP", offset, "religion") for w in caps]
         elif lex == 14 and under(offset, org_roots):
             names += [(w, "ORG", offset, "organization") for w in caps]
         elif lex == 18 and not instance and re.match(r"(an?y? )?member of .*\b(people|peoples|tribe|tribes|nation|groups?)\b", gloss, re.I):
@@ -199,7 +209,8 @@ def main():
           "# data.noun): LOC = instances of rivers, seas, oceans, continents, mountain ranges, lakes,\n"
           "# deserts, peninsulas, gulfs, bays, straits, valleys, mountains, geographical areas; ORG and\n"
           "# NORP = capitalised noun.group synsets under organization or social group, or ethnic\n"
-          "# group/people/tribe, and noun.person synsets glossed \"a member of ... people\";\n"
+          "# group/people/tribe, and noun.person synsets glossed \"a member of ... people\"; religions\n"
+          "# (organized religion, or the believers collectively) are NORP, their churches and orders ORG;\n"
           "# PERSON = multi-word instances in noun.person. Single words that are English words or\n"
           "# Census names are left out. name<TAB>label<TAB>kb_id<TAB>kind. Built by scripts/build-names.py.\n",
           [f"{n}\t{l}\tWordNet:{o}\t{c}" for n, l, o, c in locs])

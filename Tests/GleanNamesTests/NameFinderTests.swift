@@ -47,6 +47,8 @@ enum Fixture {
         ("ORG before a corporate title", "said Telstra chairman Bob Mansfield today", ["ORG Telstra", "PERSON Bob Mansfield"]),
         ("words after a title", "President General Pervez Musharraf says", ["PERSON Pervez Musharraf"]),
         ("NORP from the dictionary", "inhabited by the Algonquian and Iroquois peoples", ["NORP Algonquian", "NORP Iroquois"]),
+        ("religions NORP, churches ORG", "He converted to Hinduism and studied Sunni Islam; the Catholic Church said so.",
+         ["NORP Hinduism", "NORP Sunni Islam", "ORG Catholic Church"]),
         ("title splits", "Liberal Party President Shane Stone said", ["ORG Liberal Party", "PERSON Shane Stone"]),
         ("end head EVENT", "veterans of the Korean War met", ["EVENT Korean War"]),
         ("end head with numeral", "After World War II, the city was divided.", ["EVENT World War II"]),

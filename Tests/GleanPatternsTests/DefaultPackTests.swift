@@ -82,6 +82,19 @@ let packRows: [PackRow] = [
             not: [("PERSON", "Tuesday"), ("PERSON", "Motors"), ("PERSON", "Street")]),
     PackRow("The New South Wales Rural Fire Service and the Labor Party.",
             [("ORG", "New South Wales Rural Fire Service"), ("ORG", "Labor Party")], not: [("ORG", "The Labor Party")]),
+    PackRow("The Proteas will resume at three for 89 on day two; Lee took 3 for 77.",
+            [("CARDINAL", "three for 89"), ("DATE", "day two"), ("CARDINAL", "3 for 77")],
+            not: [("CARDINAL", "three"), ("CARDINAL", "89"), ("CARDINAL", "two"), ("CARDINAL", "77")]),
+    PackRow("Between 4,000 and 5,000 firefighters and 20 to 30 kilometres; he played 5 for 10 years.",
+            [("CARDINAL", "Between 4,000 and 5,000"), ("QUANTITY", "20 to 30 kilometres"), ("DATE", "10 years")],
+            not: [("CARDINAL", "4,000"), ("CARDINAL", "20"), ("QUANTITY", "30 kilometres"), ("CARDINAL", "5 for 10")]),
+    PackRow("The European Union and the Group of eight industrialised nations; the Al Qaeda network.",
+            [("ORG", "Group of eight"), ("ORG", "Al Qaeda")], not: [("CARDINAL", "eight")]),
+    PackRow("He converted to Islam; Kashmiri groups and the Apache nation; Apache helicopters struck.",
+            [("NORP", "Islam"), ("NORP", "Kashmiri"), ("PRODUCT", "Apache")]),
+    PackRow("He died aged 58 and was recalled earlier this month; a fine of 7,500 Swiss francs.",
+            [("DATE", "58"), ("DATE", "earlier this month"), ("MONEY", "7,500 Swiss francs")],
+            not: [("CARDINAL", "58"), ("DATE", "this month"), ("CARDINAL", "7,500")]),
 ]
 
 /// One piece of the default pack, as a test argument.
