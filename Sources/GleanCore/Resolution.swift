@@ -59,12 +59,17 @@ public enum ResolutionPolicy: String, Sendable, CaseIterable {
         var end = [Int32](repeating: 0, count: n)
         var order: [(UInt64, UInt64)] = []
         order.reserveCapacity(n)
-        for (k, c) in candidates.enumerated() {
-            first[k] = Int32(truncatingIfNeeded: c.firstToken)
-            end[k] = Int32(truncatingIfNeeded: c.endToken)
-            let length = UInt64(UInt32(truncatingIfNeeded: max(0, Int(UInt32.max) - c.tokenLength)))
-            let rank = UInt64(UInt32(truncatingIfNeeded: Int(Int32.max) - c.priority))
-            order.append((length << 32 | UInt64(UInt32(truncatingIfNeeded: c.firstToken)), rank << 32 | UInt64(k)))
+        // By index, the offsets and priority read in place: no span is copied (a copy retains
+        // its label, names and extras and releases them again).
+        candidates.withUnsafeBufferPointer { cs in
+            for k in 0..<n {
+                let firstToken = cs[k].firstToken, endToken = cs[k].endToken
+                first[k] = Int32(truncatingIfNeeded: firstToken)
+                end[k] = Int32(truncatingIfNeeded: endToken)
+                let length = UInt64(UInt32(truncatingIfNeeded: max(0, Int(UInt32.max) - (endToken - firstToken))))
+                let rank = UInt64(UInt32(truncatingIfNeeded: Int(Int32.max) - cs[k].priority))
+                order.append((length << 32 | UInt64(UInt32(truncatingIfNeeded: firstToken)), rank << 32 | UInt64(k)))
+            }
         }
         var comparisons = 0
         order.sort { a, b in

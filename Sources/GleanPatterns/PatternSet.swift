@@ -245,14 +245,16 @@ public final class PatternSet: @unchecked Sendable {
                             activeFilters: activeFilters, activeGroups: activeGroups)
         }
         for i in compiled.indices where runs[i] {
-            let p = compiled[i]
             let slot = plan.slot[i]
             if slot < 0 {
-                p.run(in: text, context: scratch.contexts[i], matchData: scratch.matchData, spans: &spans, warnings: &warnings)
+                compiled[i].run(in: text, context: scratch.contexts[i], matchData: scratch.matchData, spans: &spans, warnings: &warnings)
                 continue
             }
+            // Most pieces that pass the document's filters have no candidate in it: they are
+            // passed over before their compiled pattern is touched (no reference counting).
             var list = plan.isWords[i] ? scratch.wordCandidates.buffer(slot) : scratch.filterCandidates.buffer(slot)
             if list.isEmpty { continue }
+            let p = compiled[i]
             if plan.windowed[i] {
                 PatternPlan.windows(before: list, in: text, analysis: p.start, into: scratch.windowCandidates)
                 list = scratch.windowCandidates.buffer(0)
