@@ -806,6 +806,9 @@ enum ListExpansion {
         return body.hasPrefix("(?:") && isOneGroup(body) ? body : "(?:" + body + ")"
     }
 
+    /// Each ASCII byte as ``escape(_:)`` writes it in a regex, made once for every trie.
+    static let asciiEscapes: [[UInt8]] = (0..<128).map { Array(escape(String(UnicodeScalar(UInt8($0)))).utf8) }
+
     /// ``trie(_:)`` for ASCII words (no CR), over bytes: each character is one byte, so the
     /// same regex, written without `Character` work.
     static func asciiTrie(_ words: [String]) -> String {
@@ -823,8 +826,7 @@ enum ListExpansion {
             }
             end[node] = true
         }
-        var escaped = [[UInt8]](repeating: [], count: 128)
-        for c in 0..<128 { escaped[c] = Array(escape(String(UnicodeScalar(UInt8(c)))).utf8) }
+        let escaped = asciiEscapes
         func emit(_ node: Int, into out: inout [UInt8]) {
             let kids = children[node].sorted { $0.0 < $1.0 }
             let alternatives = kids.count + (end[node] && !kids.isEmpty ? 1 : 0)
