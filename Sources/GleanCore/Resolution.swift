@@ -9,22 +9,24 @@ public enum TokenAlignment {
     public static func expand(_ spans: inout [Span], tokens: [Token]) {
         guard !spans.isEmpty else { return }
         var kept = 0
+        // Spans are read and changed in place (a copy would retain and release its strings);
+        // a kept span moves down over a dropped one by a swap.
         for k in spans.indices {
-            var s = spans[k]
+            let matchStart = spans[k].matchStart, matchEnd = spans[k].matchEnd
             // First token whose end > matchStart.
             var lo = 0, hi = tokens.count
-            while lo < hi { let mid = (lo + hi) / 2; if tokens[mid].end > s.matchStart { hi = mid } else { lo = mid + 1 } }
+            while lo < hi { let mid = (lo + hi) / 2; if tokens[mid].end > matchStart { hi = mid } else { lo = mid + 1 } }
             let first = lo
             // First token whose start >= matchEnd; the last covered one is just before it.
             lo = first; hi = tokens.count
-            while lo < hi { let mid = (lo + hi) / 2; if tokens[mid].start >= s.matchEnd { hi = mid } else { lo = mid + 1 } }
+            while lo < hi { let mid = (lo + hi) / 2; if tokens[mid].start >= matchEnd { hi = mid } else { lo = mid + 1 } }
             let endToken = lo
             guard first < endToken else { continue }
-            s.firstToken = first
-            s.endToken = endToken
-            s.start = tokens[first].start
-            s.end = tokens[endToken - 1].end
-            spans[kept] = s
+            if kept != k { spans.swapAt(kept, k) }
+            spans[kept].firstToken = first
+            spans[kept].endToken = endToken
+            spans[kept].start = tokens[first].start
+            spans[kept].end = tokens[endToken - 1].end
             kept += 1
         }
         spans.removeLast(spans.count - kept)
