@@ -19,6 +19,7 @@ struct ReadmeExampleTests {
         // Paris GPE ISO3166-2:FR-75C
         // 3 March 2024 DATE  2024-03-03
         // 4pm TIME  16:00
+        // Qantas ORG
         // US$2 million MONEY
 
         // Whole corpora: the same pipeline as the command line.
@@ -59,7 +60,7 @@ struct ReadmeExampleTests {
         defer { FileManager.default.changeCurrentDirectoryPath(previous) }
         let (doc, summary) = try example()
         let found = doc.entities.map { "\(doc.string($0.start, $0.end)) \($0.label)" }
-        #expect(found == ["Sydney GPE", "Paris GPE", "3 March 2024 DATE", "4pm TIME", "US$2 million MONEY"])
+        #expect(found == ["Sydney GPE", "Paris GPE", "3 March 2024 DATE", "4pm TIME", "Qantas ORG", "US$2 million MONEY"])
         #expect(doc.entities.first?.kbId == "GeoNames:2147714")
         #expect(doc.entities[2].value == "2024-03-03")
         #expect(summary.statistics.records == 2)
