@@ -173,12 +173,21 @@ public struct JSONScanner {
     }
 
     /// Scans a string from its opening quote to just past its closing quote; returns whether it
-    /// holds an escape.
+    /// holds an escape. Plain bytes are skipped eight at a time where the word lies in the
+    /// buffer; the rest, and the word that holds a special byte, are read byte by byte.
     mutating func scanString() throws(JSONError) -> Bool {
         let start = i
         i += 1
         var escaped = false
+        var stop = i
         while i < b.count {
+            if i >= stop {
+                // i + 8 <= b.count: the word lies in the buffer.
+                while i &+ 8 <= b.count, !JSONBytes.hasSpecial(JSONBytes.word(b, at: i)) { i &+= 8 }
+                // Byte by byte to the end of the word that holds the special byte (or the end).
+                stop = i &+ 8
+                guard i < b.count else { break }
+            }
             let c = b[i]
             if c == UInt8(ascii: "\"") { i += 1; return escaped }
             if c == UInt8(ascii: "\\") {
@@ -222,8 +231,10 @@ public struct JSONScanner {
         var repaired = false
         var i = start
         while i < end {
-            // Copy the run up to the next backslash in one go.
+            // Copy the run up to the next backslash in one go, finding it a word at a time
+            // (j + 8 <= end <= b.count: the word lies in the buffer).
             var j = i
+            while j &+ 8 <= end, !JSONBytes.hasByte(JSONBytes.word(b, at: j), UInt8(ascii: "\\")) { j &+= 8 }
             while j < end, b[j] != UInt8(ascii: "\\") { j += 1 }
             if j > i { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<j])) }
             i = j
@@ -265,6 +276,36 @@ public struct JSONScanner {
     @inline(__always)
     static func hex4(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> UInt32 {
         hexValue(b[i])! << 12 | hexValue(b[i + 1])! << 8 | hexValue(b[i + 2])! << 4 | hexValue(b[i + 3])!
+    }
+}
+
+/// Eight bytes of JSON text at a time (SWAR: one 64-bit word, a test per byte in its bit 7).
+enum JSONBytes {
+    static let ones: UInt64 = 0x0101_0101_0101_0101
+    static let highs: UInt64 = 0x8080_8080_8080_8080
+
+    /// The 8 bytes at `b[i..<i + 8]`, which must lie in `b` (checked).
+    @inline(__always)
+    static func word(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> UInt64 {
+        precondition(i >= 0 && i &+ 8 <= b.count, "a word inside the buffer")
+        return UnsafeRawPointer(b.baseAddress! + i).loadUnaligned(as: UInt64.self)
+    }
+
+    /// Whether a byte of `v` is zero (exact for the word, though not for which byte: a borrow
+    /// runs only upwards from a zero byte).
+    @inline(__always)
+    static func hasZero(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
+
+    /// Whether a byte of `v` is `c`.
+    @inline(__always)
+    static func hasByte(_ v: UInt64, _ c: UInt8) -> Bool { hasZero(v ^ (ones &* UInt64(c))) }
+
+    /// Whether a byte of `v` ends or escapes a JSON string's plain run: `"`, `\\` or a control
+    /// character (below 0x20).
+    @inline(__always)
+    static func hasSpecial(_ v: UInt64) -> Bool {
+        let quote = v ^ (ones &* 0x22), backslash = v ^ (ones &* 0x5C)
+        return (((v &- ones &* 0x20) & ~v) | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)) & highs != 0
     }
 }
 
@@ -341,10 +382,15 @@ public struct JSONWriter {
         buffer = ByteStorage(capacity: capacity)
     }
 
-    /// Forgets the bytes written, keeping the storage (for reuse across batches).
+    /// Forgets the bytes written, keeping the storage (for reuse across batches). A storage
+    /// shared with a copy is left to the copy, and fresh storage of the same size taken: the
+    /// bytes are not copied only to be forgotten.
     public mutating func removeAll() {
-        unique()
-        buffer.count = 0
+        if isKnownUniquelyReferenced(&buffer) {
+            buffer.count = 0
+        } else {
+            buffer = ByteStorage(capacity: buffer.capacity)
+        }
     }
 
     /// Bytes of storage reserved.
@@ -438,25 +484,35 @@ public struct JSONWriter {
     }
 
     /// Writes the decimal digits of a non-negative `value` at `p`; returns how many (at most 20).
-    /// Two digits per step, from a table of digit pairs.
+    /// Two digits per step, from a table of digit pairs, each pair one 2-byte copy.
     @inlinable @inline(__always)
     public static func digits(_ value: Int, at p: UnsafeMutablePointer<UInt8>) -> Int {
+        let pairs = UnsafeRawPointer(digitPairs)
+        let out = UnsafeMutableRawPointer(p)
+        // `pair(v, k)`: the digits of v (below 100, so 2 * v + 1 is in the 200-byte table)
+        // at p[k], p[k + 1].
+        @inline(__always) func pair(_ v: UInt, _ k: Int) {
+            out.storeBytes(of: pairs.loadUnaligned(fromByteOffset: Int(v) &* 2, as: UInt16.self), toByteOffset: k, as: UInt16.self)
+        }
+        if value < 10 {
+            p[0] = UInt8(truncatingIfNeeded: 48 &+ value)
+            return 1
+        }
+        if value < 100 {
+            pair(UInt(value), 0)
+            return 2
+        }
         let n = digitCount(value)
-        let pairs = digitPairs
         var v = UInt(bitPattern: value)
         var k = n
         while v >= 100 {
             let q = v / 100
-            let r = Int(v &- q &* 100) &* 2
             k &-= 2
-            p[k] = pairs[r]
-            p[k &+ 1] = pairs[r &+ 1]
+            pair(v &- q &* 100, k)
             v = q
         }
         if v >= 10 {
-            let r = Int(v) &* 2
-            p[0] = pairs[r]
-            p[1] = pairs[r &+ 1]
+            pair(v, 0)
         } else {
             p[0] = UInt8(truncatingIfNeeded: 48 &+ v)
         }
