@@ -174,42 +174,52 @@ public struct JSONScanner {
 
     /// Scans a string from its opening quote to just past its closing quote; returns whether it
     /// holds an escape. Plain bytes are skipped eight at a time where the word lies in the
-    /// buffer; the rest, and the word that holds a special byte, are read byte by byte.
+    /// buffer, up to the first special byte of the word that holds one; the last bytes of the
+    /// buffer (fewer than eight) are read one by one.
     mutating func scanString() throws(JSONError) -> Bool {
         let start = i
-        i += 1
+        let n = b.count
+        var j = i + 1
         var escaped = false
-        var stop = i
-        while i < b.count {
-            if i >= stop {
-                // i + 8 <= b.count: the word lies in the buffer.
-                while i &+ 8 <= b.count, !JSONBytes.hasSpecial(JSONBytes.word(b, at: i)) { i &+= 8 }
-                // Byte by byte to the end of the word that holds the special byte (or the end).
-                stop = i &+ 8
-                guard i < b.count else { break }
+        while true {
+            // j + 8 <= n: the word lies in the buffer.
+            while j &+ 8 <= n {
+                let special = JSONBytes.specialBytes(JSONBytes.word(b, at: j))
+                if special != 0 {
+                    j &+= special.trailingZeroBitCount &>> 3
+                    break
+                }
+                j &+= 8
             }
-            let c = b[i]
-            if c == UInt8(ascii: "\"") { i += 1; return escaped }
+            guard j < n else { break }
+            let c = b[j]
+            if c == UInt8(ascii: "\"") { i = j + 1; return escaped }
             if c == UInt8(ascii: "\\") {
                 escaped = true
-                guard i + 1 < b.count else { break }
-                switch b[i + 1] {
+                guard j + 1 < n else { break }
+                switch b[j + 1] {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
                      UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-                    i += 2
+                    j += 2
                 case UInt8(ascii: "u"):
-                    guard i + 6 <= b.count, (2..<6).allSatisfy({ Self.hexValue(b[i + $0]) != nil }) else {
-                        throw JSONError("invalid \\u escape", at: i)
+                    guard j + 6 <= n, (2..<6).allSatisfy({ Self.hexValue(b[j + $0]) != nil }) else {
+                        i = j
+                        throw JSONError("invalid \\u escape", at: j)
                     }
-                    i += 6
+                    j += 6
                 default:
-                    throw JSONError("invalid escape", at: i)
+                    i = j
+                    throw JSONError("invalid escape", at: j)
                 }
                 continue
             }
-            if c < 0x20 { throw JSONError("unescaped control character in a string", at: i) }
-            i += 1
+            if c < 0x20 {
+                i = j
+                throw JSONError("unescaped control character in a string", at: j)
+            }
+            j += 1
         }
+        i = n
         throw JSONError("unterminated string", at: start)
     }
 
@@ -234,7 +244,14 @@ public struct JSONScanner {
             // Copy the run up to the next backslash in one go, finding it a word at a time
             // (j + 8 <= end <= b.count: the word lies in the buffer).
             var j = i
-            while j &+ 8 <= end, !JSONBytes.hasByte(JSONBytes.word(b, at: j), UInt8(ascii: "\\")) { j &+= 8 }
+            while j &+ 8 <= end {
+                let found = JSONBytes.zeroBytes(JSONBytes.word(b, at: j) ^ (JSONBytes.ones &* 0x5C))
+                if found != 0 {
+                    j &+= found.trailingZeroBitCount &>> 3
+                    break
+                }
+                j &+= 8
+            }
             while j < end, b[j] != UInt8(ascii: "\\") { j += 1 }
             if j > i { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<j])) }
             i = j
@@ -284,28 +301,24 @@ enum JSONBytes {
     static let ones: UInt64 = 0x0101_0101_0101_0101
     static let highs: UInt64 = 0x8080_8080_8080_8080
 
-    /// The 8 bytes at `b[i..<i + 8]`, which must lie in `b` (checked).
+    /// The 8 bytes at `b[i..<i + 8]`, which must lie in `b` (checked), the first in the low byte.
     @inline(__always)
     static func word(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> UInt64 {
         precondition(i >= 0 && i &+ 8 <= b.count, "a word inside the buffer")
-        return UnsafeRawPointer(b.baseAddress! + i).loadUnaligned(as: UInt64.self)
+        return UInt64(littleEndian: UnsafeRawPointer(b.baseAddress! + i).loadUnaligned(as: UInt64.self))
     }
 
-    /// Whether a byte of `v` is zero (exact for the word, though not for which byte: a borrow
-    /// runs only upwards from a zero byte).
+    /// Bit 7 set in the bytes of `v` that are zero, and possibly in bytes above a zero byte (a
+    /// borrow runs upwards only): the lowest set bit is exact, and 0 means no zero byte.
     @inline(__always)
-    static func hasZero(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
+    static func zeroBytes(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & highs }
 
-    /// Whether a byte of `v` is `c`.
+    /// Bit 7 set in the bytes of `v` that end or escape a JSON string's plain run (`"`, `\\`, or
+    /// below 0x20), and possibly in bytes above one: the lowest set bit is exact (little-endian:
+    /// the first such byte in memory), and 0 means none.
     @inline(__always)
-    static func hasByte(_ v: UInt64, _ c: UInt8) -> Bool { hasZero(v ^ (ones &* UInt64(c))) }
-
-    /// Whether a byte of `v` ends or escapes a JSON string's plain run: `"`, `\\` or a control
-    /// character (below 0x20).
-    @inline(__always)
-    static func hasSpecial(_ v: UInt64) -> Bool {
-        let quote = v ^ (ones &* 0x22), backslash = v ^ (ones &* 0x5C)
-        return (((v &- ones &* 0x20) & ~v) | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)) & highs != 0
+    static func specialBytes(_ v: UInt64) -> UInt64 {
+        ((v &- ones &* 0x20) & ~v & highs) | zeroBytes(v ^ (ones &* 0x22)) | zeroBytes(v ^ (ones &* 0x5C))
     }
 }
 
