@@ -65,6 +65,7 @@ struct PrinterTokenWriterTests {
         #expect(Self.bytes(of: TokenFragments.idFirst) == Array(#"{"id":"#.utf8) + [0, 0])
         #expect(Self.bytes(of: TokenFragments.start0) + Self.bytes(of: TokenFragments.start1).prefix(1) == Array(#","start":"#.utf8))
         #expect(Self.bytes(of: TokenFragments.end) == Array(#","end":"#.utf8) + [0])
+        #expect(Self.bytes(of: TokenFragments.sentenceStart0) == Array(#"{"start""#.utf8))
         let p = UnsafeMutablePointer<UInt8>.allocate(capacity: 24)
         defer { p.deallocate() }
         for kind in TokenKind.allCases {
@@ -142,9 +143,16 @@ struct PrinterTokenWriterTests {
         return "\"tokens\":[" + records.joined(separator: ",") + "]}\n"
     }
 
-    static func printed(_ doc: Document, unit: OffsetUnit) -> String {
+    /// `,"sents":[...]` as Swift's own string formatting writes it.
+    static func referenceSentences(_ doc: Document, unit: OffsetUnit) -> String {
+        let table = doc.text.withUnsafeBufferPointer { OffsetMapper(text: $0, unit: unit) }
+        let records = doc.sentences.map { "{\"start\":\(table($0.start)),\"end\":\(table($0.end))}" }
+        return ",\"sents\":[" + records.joined(separator: ",") + "]"
+    }
+
+    static func printed(_ doc: Document, unit: OffsetUnit, emit: EmitSet = [.tokens]) -> String {
         var configuration = AnnotatorConfiguration()
-        configuration.emit = [.tokens]
+        configuration.emit = emit
         configuration.offsets = unit
         var w = JSONWriter(capacity: 16)
         JSONLPrinter(configuration: configuration).printAnnotation(doc, into: &w, leadingComma: false)
@@ -187,6 +195,16 @@ struct PrinterTokenWriterTests {
             }
             let printed = Self.printed(doc, unit: unit)
             #expect(printed == Self.reference(doc, unit: unit), "\(rng.label) round \(round)")
+            // Sentences: runs of the tokens, from the first one's start to the last one's end.
+            var first = 0
+            while first < doc.tokens.count {
+                let end = min(doc.tokens.count, first + 1 + Int(rng.next() % 12))
+                doc.sentences.append(Sentence(start: doc.tokens[first].start, end: doc.tokens[end - 1].end, firstToken: first, endToken: end))
+                first = end
+            }
+            let withSentences = Self.printed(doc, unit: unit, emit: [.tokens, .sents])
+            let expected = String(Self.reference(doc, unit: unit).dropLast(2)) + Self.referenceSentences(doc, unit: unit) + "}\n"
+            #expect(withSentences == expected, "\(rng.label) round \(round)")
         }
     }
 }

@@ -150,16 +150,7 @@ public final class JSONLPrinter: Printer {
         }
         if emit.contains(.sents) {
             key("\"sents\":[")
-            offsets.rewind()
-            for (i, s) in doc.sentences.enumerated() {
-                if i > 0 { out.byte(UInt8(ascii: ",")) }
-                out.raw("{\"start\":")
-                out.int(offsets.map(s.start))
-                out.raw(",\"end\":")
-                out.int(offsets.map(s.end))
-                out.byte(UInt8(ascii: "}"))
-                if i & 1023 == 1023 { spill?.check(&out) }
-            }
+            writeSentences(doc, offsets: &offsets, into: &out, spill: spill)
             out.byte(UInt8(ascii: "]"))
         }
         if emit.contains(.ents) {
@@ -248,6 +239,69 @@ public final class JSONLPrinter: Printer {
             let perToken = 45 + 3 * digits
             out.withReserved((to - from) * perToken + 16) { p in
                 writeTokenBlock(tokens, from, to, offsets: &offsets, id: &id, suffixes: suffixes, at: p)
+            }
+            spill?.check(&out)
+            from = to
+        }
+    }
+
+    /// `{"start":N,"end":N}` per sentence, comma-separated, a block of sentences per reserved
+    /// write, by the same cursor as the tokens.
+    private func writeSentences(_ doc: Document, offsets: inout DocumentOffsets, into out: inout JSONWriter, spill: OutputSpill?) {
+        guard !doc.sentences.isEmpty else { return }
+        offsets.rewind()
+        // No offset in the output unit exceeds the text's length in bytes.
+        let digits = JSONWriter.digitCount(doc.text.count)
+        doc.sentences.withUnsafeBufferPointer { sentences in
+            if offsets.identity {
+                var bytes = ByteOffsets()
+                Self.writeSentenceBlocks(sentences, digits: digits, offsets: &bytes, into: &out, spill: spill)
+                return
+            }
+            let text = offsets.text
+            text.withUnsafeBufferPointer { t in
+                withUnsafeMutablePointer(to: &offsets) { fallback in
+                    var cursor = TextCursor(t, fallback)
+                    Self.writeSentenceBlocks(sentences, digits: digits, offsets: &cursor, into: &out, spill: spill)
+                    cursor.finish()
+                }
+            }
+        }
+    }
+
+    /// Sentences are written this many at a time (between blocks a large record is handed over).
+    static let sentenceBlock = 1024
+
+    private static func writeSentenceBlocks<Offsets: TokenOffsets>(_ sentences: UnsafeBufferPointer<Sentence>, digits: Int,
+                                                                   offsets: inout Offsets, into out: inout JSONWriter,
+                                                                   spill: OutputSpill?) {
+        let n = sentences.count
+        var from = 0
+        while from < n {
+            let to = min(n, from + Self.sentenceBlock)
+            // `,` 1 + `{"start":` 9 + `,"end":` 7 + `}` 1, two numbers, and 16 bytes of slack
+            // for word-sized stores.
+            out.withReserved((to - from) * (18 + 2 * digits) + 16) { p in
+                var cursor = offsets
+                defer { offsets = cursor }
+                var w = 0
+                for i in from..<to {
+                    let sentence = sentences[i]
+                    if i > 0 {
+                        p[w] = UInt8(ascii: ",")
+                        w &+= 1
+                    }
+                    TokenFragments.store(TokenFragments.sentenceStart0, at: p + w)
+                    p[w &+ 8] = UInt8(ascii: ":")
+                    w &+= 9
+                    w &+= JSONWriter.digits(cursor.map(sentence.start), at: p + w)
+                    TokenFragments.store(TokenFragments.end, at: p + w)
+                    w &+= 7
+                    w &+= JSONWriter.digits(cursor.map(sentence.end), at: p + w)
+                    p[w] = UInt8(ascii: "}")
+                    w &+= 1
+                }
+                return w
             }
             spill?.check(&out)
             from = to
@@ -614,6 +668,19 @@ enum UnitCounter {
         precondition(from >= 0 && from <= to && to <= t.count, "a run inside the text")
         guard from < to, let base = t.baseAddress else { return 0 }
         var p = from, u = 0
+        // Four words at a time (p + 32 <= to <= t.count: they lie in the buffer): per byte the
+        // sum of four 0-or-1 flags (0 to 2 each with UTF-16), at most 8, summed by one multiply.
+        while p &+ 32 <= to {
+            let raw = UnsafeRawPointer(base + p)
+            var sum: UInt64 = 0
+            for k in 0..<4 {
+                let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: k &* 8, as: UInt64.self))
+                sum &+= ((~word | (word << 1)) & highs) >> 7
+                if utf16 { sum &+= (word & (word << 1) & (word << 2) & (word << 3) & highs) >> 7 }
+            }
+            u &+= Int(truncatingIfNeeded: (sum &* 0x0101_0101_0101_0101) >> 56)
+            p &+= 32
+        }
         // p + 8 <= to <= t.count: the word lies in the buffer.
         while p &+ 8 <= to {
             u &+= count(UInt64(littleEndian: UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)), keep: ~0, utf16: utf16)
@@ -690,6 +757,8 @@ final class TokenFragments: @unchecked Sendable {
     /// `,"start":` (9 bytes) in two words.
     static let start0: UInt64 = 0x2274_7261_7473_222c
     static let start1: UInt64 = 0x0000_0000_0000_003a
+    /// `{"start"` (8 bytes; a sentence's, before its `:`).
+    static let sentenceStart0: UInt64 = 0x2274_7261_7473_227b
     /// `,"end":` (7 bytes).
     static let end: UInt64 = 0x003a_2264_6e65_222c
     /// `,"kind":"word"}` ... per kind in 24 bytes each, the suffix's length in the last byte.
