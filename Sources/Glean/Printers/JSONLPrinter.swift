@@ -495,7 +495,7 @@ struct TextCursor: TokenOffsets {
                 units &+= d
             } else if d <= 16, p &+ 16 <= text.count {
                 // One or two words, both in the text (p + 16 <= count).
-                units &+= UnitCounter.short(text.baseAddress! + p, d, utf16: utf16)
+                units &+= UnitCounter.short(text, at: p, d, utf16: utf16)
             } else {
                 units &+= UnitCounter.long(text, from: p, to: byte, utf16: utf16)
             }
@@ -641,10 +641,12 @@ enum UnitCounter {
         return Int(truncatingIfNeeded: (starts &* 0x0101_0101_0101_0101) >> 56)
     }
 
-    /// The characters in the `d` bytes at `p` (2 <= d <= 16), where 16 bytes may be read.
+    /// The characters in the `d` bytes at `t[p...]` (2 <= d <= 16), where the 16 bytes from `p`
+    /// lie in `t` (checked): both words are read whole, and only their first `d` bytes counted.
     @inline(__always)
-    static func short(_ p: UnsafePointer<UInt8>, _ d: Int, utf16: Bool) -> Int {
-        let raw = UnsafeRawPointer(p)
+    static func short(_ t: UnsafeBufferPointer<UInt8>, at p: Int, _ d: Int, utf16: Bool) -> Int {
+        precondition(p >= 0 && p &+ 16 <= t.count && d >= 2 && d <= 16, "two words inside the text")
+        let raw = UnsafeRawPointer(t.baseAddress! + p)
         let first = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
         if d <= 8 {
             // The first d bytes (shift 0 to 48).
