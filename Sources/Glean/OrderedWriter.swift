@@ -197,13 +197,15 @@ final class OrderedWriter: @unchecked Sendable {
         }
     }
 
-    func accept(_ result: BatchResult, written: @escaping @Sendable (BatchResult) -> Void) {
+    /// Queues a batch's result; writes the results that are next in order, handing each to
+    /// `written` afterwards (which may take its buffers: the writer holds no other reference).
+    func accept(_ result: BatchResult, written: @escaping @Sendable (inout BatchResult) -> Void) {
         queue.async {
             self.pending[result.sequence] = result
-            while let next = self.pending.removeValue(forKey: self.nextSequence) {
+            while var next = self.pending.removeValue(forKey: self.nextSequence) {
                 self.write(next)
                 self.nextSequence += 1
-                written(next)
+                written(&next)
                 self.turnWaiters.removeValue(forKey: self.nextSequence)?.signal()
             }
         }

@@ -233,7 +233,7 @@ public final class Pipeline {
                 }
                 workerSlots.signal()
                 writer.accept(result) { done in
-                    contexts.recycle(done.output)
+                    contexts.recycle(&done.output)
                     inFlight.signal()
                 }
                 group.leave()
@@ -315,9 +315,13 @@ final class WorkerContextPool: @unchecked Sendable {
     /// The first reservation of a batch's output, whatever its input size (it grows as needed).
     static let largestFirstReservation = 8 << 20
 
-    func recycle(_ buffer: JSONWriter) {
+    /// Takes `buffer` (leaving an empty one in its place) for reuse. Taken this way, not copied,
+    /// the pooled writer holds the only reference to its storage, so that forgetting its bytes
+    /// does not copy them (``JSONWriter/removeAll()`` copies a shared storage first).
+    func recycle(_ buffer: inout JSONWriter) {
         guard buffer.capacity <= Self.largestPooledBuffer else { return }
-        var b = buffer
+        var b = JSONWriter(capacity: 0)
+        swap(&b, &buffer)
         b.removeAll()
         lock.lock()
         if buffers.count < 64 { buffers.append(b) }

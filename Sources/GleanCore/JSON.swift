@@ -173,34 +173,53 @@ public struct JSONScanner {
     }
 
     /// Scans a string from its opening quote to just past its closing quote; returns whether it
-    /// holds an escape.
+    /// holds an escape. Plain bytes are skipped eight at a time where the word lies in the
+    /// buffer, up to the first special byte of the word that holds one; the last bytes of the
+    /// buffer (fewer than eight) are read one by one.
     mutating func scanString() throws(JSONError) -> Bool {
         let start = i
-        i += 1
+        let n = b.count
+        var j = i + 1
         var escaped = false
-        while i < b.count {
-            let c = b[i]
-            if c == UInt8(ascii: "\"") { i += 1; return escaped }
+        while true {
+            // j + 8 <= n: the word lies in the buffer.
+            while j &+ 8 <= n {
+                let special = JSONBytes.specialBytes(JSONBytes.word(b, at: j))
+                if special != 0 {
+                    j &+= special.trailingZeroBitCount &>> 3
+                    break
+                }
+                j &+= 8
+            }
+            guard j < n else { break }
+            let c = b[j]
+            if c == UInt8(ascii: "\"") { i = j + 1; return escaped }
             if c == UInt8(ascii: "\\") {
                 escaped = true
-                guard i + 1 < b.count else { break }
-                switch b[i + 1] {
+                guard j + 1 < n else { break }
+                switch b[j + 1] {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
                      UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-                    i += 2
+                    j += 2
                 case UInt8(ascii: "u"):
-                    guard i + 6 <= b.count, (2..<6).allSatisfy({ Self.hexValue(b[i + $0]) != nil }) else {
-                        throw JSONError("invalid \\u escape", at: i)
+                    guard j + 6 <= n, (2..<6).allSatisfy({ Self.hexValue(b[j + $0]) != nil }) else {
+                        i = j
+                        throw JSONError("invalid \\u escape", at: j)
                     }
-                    i += 6
+                    j += 6
                 default:
-                    throw JSONError("invalid escape", at: i)
+                    i = j
+                    throw JSONError("invalid escape", at: j)
                 }
                 continue
             }
-            if c < 0x20 { throw JSONError("unescaped control character in a string", at: i) }
-            i += 1
+            if c < 0x20 {
+                i = j
+                throw JSONError("unescaped control character in a string", at: j)
+            }
+            j += 1
         }
+        i = n
         throw JSONError("unterminated string", at: start)
     }
 
@@ -222,8 +241,17 @@ public struct JSONScanner {
         var repaired = false
         var i = start
         while i < end {
-            // Copy the run up to the next backslash in one go.
+            // Copy the run up to the next backslash in one go, finding it a word at a time
+            // (j + 8 <= end <= b.count: the word lies in the buffer).
             var j = i
+            while j &+ 8 <= end {
+                let found = JSONBytes.zeroBytes(JSONBytes.word(b, at: j) ^ (JSONBytes.ones &* 0x5C))
+                if found != 0 {
+                    j &+= found.trailingZeroBitCount &>> 3
+                    break
+                }
+                j &+= 8
+            }
             while j < end, b[j] != UInt8(ascii: "\\") { j += 1 }
             if j > i { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<j])) }
             i = j
@@ -265,6 +293,32 @@ public struct JSONScanner {
     @inline(__always)
     static func hex4(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> UInt32 {
         hexValue(b[i])! << 12 | hexValue(b[i + 1])! << 8 | hexValue(b[i + 2])! << 4 | hexValue(b[i + 3])!
+    }
+}
+
+/// Eight bytes of JSON text at a time (SWAR: one 64-bit word, a test per byte in its bit 7).
+enum JSONBytes {
+    static let ones: UInt64 = 0x0101_0101_0101_0101
+    static let highs: UInt64 = 0x8080_8080_8080_8080
+
+    /// The 8 bytes at `b[i..<i + 8]`, which must lie in `b` (checked), the first in the low byte.
+    @inline(__always)
+    static func word(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> UInt64 {
+        precondition(i >= 0 && i &+ 8 <= b.count, "a word inside the buffer")
+        return UInt64(littleEndian: UnsafeRawPointer(b.baseAddress! + i).loadUnaligned(as: UInt64.self))
+    }
+
+    /// Bit 7 set in the bytes of `v` that are zero, and possibly in bytes above a zero byte (a
+    /// borrow runs upwards only): the lowest set bit is exact, and 0 means no zero byte.
+    @inline(__always)
+    static func zeroBytes(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & highs }
+
+    /// Bit 7 set in the bytes of `v` that end or escape a JSON string's plain run (`"`, `\\`, or
+    /// below 0x20), and possibly in bytes above one: the lowest set bit is exact (little-endian:
+    /// the first such byte in memory), and 0 means none.
+    @inline(__always)
+    static func specialBytes(_ v: UInt64) -> UInt64 {
+        ((v &- ones &* 0x20) & ~v & highs) | zeroBytes(v ^ (ones &* 0x22)) | zeroBytes(v ^ (ones &* 0x5C))
     }
 }
 
@@ -341,10 +395,15 @@ public struct JSONWriter {
         buffer = ByteStorage(capacity: capacity)
     }
 
-    /// Forgets the bytes written, keeping the storage (for reuse across batches).
+    /// Forgets the bytes written, keeping the storage (for reuse across batches). A storage
+    /// shared with a copy is left to the copy, and fresh storage of the same size taken: the
+    /// bytes are not copied only to be forgotten.
     public mutating func removeAll() {
-        unique()
-        buffer.count = 0
+        if isKnownUniquelyReferenced(&buffer) {
+            buffer.count = 0
+        } else {
+            buffer = ByteStorage(capacity: buffer.capacity)
+        }
     }
 
     /// Bytes of storage reserved.
@@ -438,25 +497,35 @@ public struct JSONWriter {
     }
 
     /// Writes the decimal digits of a non-negative `value` at `p`; returns how many (at most 20).
-    /// Two digits per step, from a table of digit pairs.
+    /// Two digits per step, from a table of digit pairs, each pair one 2-byte copy.
     @inlinable @inline(__always)
     public static func digits(_ value: Int, at p: UnsafeMutablePointer<UInt8>) -> Int {
+        let pairs = UnsafeRawPointer(digitPairs)
+        let out = UnsafeMutableRawPointer(p)
+        // `pair(v, k)`: the digits of v (below 100, so 2 * v + 1 is in the 200-byte table)
+        // at p[k], p[k + 1].
+        @inline(__always) func pair(_ v: UInt, _ k: Int) {
+            out.storeBytes(of: pairs.loadUnaligned(fromByteOffset: Int(v) &* 2, as: UInt16.self), toByteOffset: k, as: UInt16.self)
+        }
+        if value < 10 {
+            p[0] = UInt8(truncatingIfNeeded: 48 &+ value)
+            return 1
+        }
+        if value < 100 {
+            pair(UInt(value), 0)
+            return 2
+        }
         let n = digitCount(value)
-        let pairs = digitPairs
         var v = UInt(bitPattern: value)
         var k = n
         while v >= 100 {
             let q = v / 100
-            let r = Int(v &- q &* 100) &* 2
             k &-= 2
-            p[k] = pairs[r]
-            p[k &+ 1] = pairs[r &+ 1]
+            pair(v &- q &* 100, k)
             v = q
         }
         if v >= 10 {
-            let r = Int(v) &* 2
-            p[0] = pairs[r]
-            p[1] = pairs[r &+ 1]
+            pair(v, 0)
         } else {
             p[0] = UInt8(truncatingIfNeeded: 48 &+ v)
         }

@@ -52,16 +52,39 @@ public enum UTF8Validation {
         return j - i
     }
 
+    /// How far a word of text that starts a character may be skipped as valid: 8 when its
+    /// bytes are ASCII and whole 2-byte sequences (lead 0xC2...0xDF, then a continuation byte);
+    /// 7 when the first seven are and the last is such a lead (its sequence goes on in the next
+    /// word); 0 otherwise (the bytes are then checked one sequence at a time).
+    @inline(__always)
+    static func wellFormedRun(_ w: UInt64) -> Int {
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        // Per byte, in bit 7: bit 7, bit 6 and bit 5 of the byte (a shift brings the lower
+        // byte's top bits into bits 0 to 1 only, which the mask drops).
+        let b7 = w & highs, b6 = (w << 1) & highs, b5 = (w << 2) & highs
+        if b7 == 0 { return 8 }
+        let continuation = b7 & ~b6          // 10xxxxxx
+        let lead = b7 & b6 & ~b5             // 110xxxxx
+        // Bit 7 where the byte has a bit among 0x1E (no carry: 0x1E + 0x7F < 0x100);
+        // leads without one are 0xC0 and 0xC1, never valid.
+        let nonOverlong = ((w & 0x1E1E_1E1E_1E1E_1E1E) &+ 0x7F7F_7F7F_7F7F_7F7F) & highs
+        // No 3- or 4-byte lead (111xxxxx), no 0xC0/0xC1, and exactly the bytes after leads are
+        // continuations (so the first byte is not one).
+        guard b7 & b6 & b5 == 0, lead & ~nonOverlong == 0, continuation == lead << 8 else { return 0 }
+        return lead >> 56 == 0 ? 8 : 7
+    }
+
     /// The offset of the first invalid byte, or nil when all of `bytes` is valid UTF-8.
     public static func firstInvalid(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
         var i = 0
         let n = b.count
         while i < n {
-            // Skip ASCII eight bytes at a time.
+            // Skip ASCII and 2-byte sequences a word at a time (`i` is at the start of a
+            // character; the word lies in the buffer).
             while i + 8 <= n {
-                let word = UnsafeRawPointer(b.baseAddress! + i).loadUnaligned(as: UInt64.self)
-                if word & 0x8080_8080_8080_8080 != 0 { break }
-                i += 8
+                let step = wellFormedRun(UInt64(littleEndian: UnsafeRawPointer(b.baseAddress! + i).loadUnaligned(as: UInt64.self)))
+                if step == 0 { break }
+                i += step
             }
             guard i < n else { break }
             if b[i] < 0x80 { i += 1; continue }
@@ -95,11 +118,20 @@ public enum UTF8Validation {
         return out
     }
 
-    /// Whether all bytes are ASCII.
+    /// Whether all bytes are ASCII. Eight bytes at a time, four words per test, stopping at the
+    /// first group that holds a non-ASCII byte.
     public static func isASCII(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = 0
         let n = b.count
         var acc: UInt64 = 0
+        // i + 32 <= n, i + 8 <= n: the words lie in the buffer.
+        while i + 32 <= n {
+            let raw = UnsafeRawPointer(b.baseAddress! + i)
+            acc = raw.loadUnaligned(as: UInt64.self) | raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+                | raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self) | raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self)
+            if acc & 0x8080_8080_8080_8080 != 0 { return false }
+            i += 32
+        }
         while i + 8 <= n {
             acc |= UnsafeRawPointer(b.baseAddress! + i).loadUnaligned(as: UInt64.self)
             i += 8

@@ -150,16 +150,7 @@ public final class JSONLPrinter: Printer {
         }
         if emit.contains(.sents) {
             key("\"sents\":[")
-            offsets.rewind()
-            for (i, s) in doc.sentences.enumerated() {
-                if i > 0 { out.byte(UInt8(ascii: ",")) }
-                out.raw("{\"start\":")
-                out.int(offsets.map(s.start))
-                out.raw(",\"end\":")
-                out.int(offsets.map(s.end))
-                out.byte(UInt8(ascii: "}"))
-                if i & 1023 == 1023 { spill?.check(&out) }
-            }
+            writeSentences(doc, offsets: &offsets, into: &out, spill: spill)
             out.byte(UInt8(ascii: "]"))
         }
         if emit.contains(.ents) {
@@ -209,76 +200,169 @@ public final class JSONLPrinter: Printer {
     }
 
     /// `{"id":N,"start":N,"end":N,"kind":"word"}` per token, comma-separated, a block of tokens
-    /// per reserved write: fixed fragments are copied as 8-byte words (the reserve has slack for
-    /// the overrun).
+    /// per reserved write. Each token's offsets are converted as it is written (the cursor walks
+    /// the text with the tokens); fixed fragments are stored as 8-byte words and integers as
+    /// digit pairs, straight into the reserved bytes (the reserve has slack for the overrun).
     private func writeTokens(_ tokens: [Token], offsets: inout DocumentOffsets, into out: inout JSONWriter, spill: OutputSpill?) {
-        let n = tokens.count
-        guard n > 0 else { return }
+        guard !tokens.isEmpty else { return }
         offsets.rewind()
-        let fragments = TokenFragments.shared
-        // The id as ASCII digits, counted up in place (ids below 10^8 fit a word).
-        var id = DecimalCounter()
-        let countedIDs = n <= 100_000_000
         tokens.withUnsafeBufferPointer { tokens in
-            var from = 0
-            while from < n {
-                let to = min(n, from + Self.tokenBlock)
-                convert(tokens, from, to, offsets: &offsets)
-                let largest = max(to, ends[to - from - 1])
-                let digits = JSONWriter.digitCount(largest)
-                // `,{"id":` 7 + `,"start":` 9 + `,"end":` 7 + the longest kind suffix 22, three
-                // numbers, and 16 bytes of slack for word-sized copies.
-                let perToken = 45 + 3 * digits
-                starts.withUnsafeBufferPointer { starts in
-                    ends.withUnsafeBufferPointer { ends in
-                        out.withReserved((to - from) * perToken + 16) { p in
-                            var w = 0
-                            // Where the previous token's end was written, to reuse its digits when
-                            // this token starts there or one unit later (most tokens do).
-                            var previousEnd = -1, previousEndAt = 0, previousEndLength = 0
-                            for i in from..<to {
-                                let b = i &- from
-                                // `,{"id":`, without the comma before the first token.
-                                fragments.copy(i == 0 ? fragments.idFirst : fragments.id, to: p + w)
-                                w &+= i == 0 ? 6 : 7
-                                if countedIDs {
-                                    w &+= id.write(to: p + w)
-                                    id.increment()
-                                } else {
-                                    w &+= JSONWriter.digits(i, at: p + w)
-                                }
-                                fragments.copy16(fragments.start, to: p + w)
-                                w &+= 9
-                                let start = starts[b]
-                                if previousEndLength <= 8, start == previousEnd {
-                                    fragments.copy(p + previousEndAt, to: p + w)
-                                    w &+= previousEndLength
-                                } else if previousEndLength > 0, previousEndLength <= 8, start == previousEnd &+ 1,
-                                          p[previousEndAt &+ previousEndLength &- 1] != UInt8(ascii: "9") {
-                                    fragments.copy(p + previousEndAt, to: p + w)
-                                    w &+= previousEndLength
-                                    p[w &- 1] &+= 1
-                                } else {
-                                    w &+= JSONWriter.digits(start, at: p + w)
-                                }
-                                fragments.copy(fragments.end, to: p + w)
-                                w &+= 7
-                                previousEnd = ends[b]
-                                previousEndAt = w
-                                previousEndLength = JSONWriter.digits(previousEnd, at: p + w)
-                                w &+= previousEndLength
-                                let kind = Int(tokens[i].kind.rawValue)
-                                fragments.copySuffix(kind, to: p + w)
-                                w &+= fragments.suffixLength[kind]
-                            }
-                            return w
-                        }
-                    }
+            if offsets.identity {
+                var bytes = ByteOffsets()
+                Self.writeTokenBlocks(tokens, offsets: &bytes, into: &out, spill: spill)
+                return
+            }
+            let text = offsets.text
+            text.withUnsafeBufferPointer { t in
+                withUnsafeMutablePointer(to: &offsets) { fallback in
+                    var cursor = TextCursor(t, fallback)
+                    Self.writeTokenBlocks(tokens, offsets: &cursor, into: &out, spill: spill)
+                    cursor.finish()
                 }
-                spill?.check(&out)
-                from = to
             }
         }
+    }
+
+    private static func writeTokenBlocks<Offsets: TokenOffsets>(_ tokens: UnsafeBufferPointer<Token>, offsets: inout Offsets,
+                                                                into out: inout JSONWriter, spill: OutputSpill?) {
+        let n = tokens.count
+        let suffixes = TokenFragments.shared.suffixes
+        // The id as ASCII digits, counted up in place (ids below 10^8 fit a word).
+        var id = DecimalCounter()
+        var from = 0
+        while from < n {
+            let to = min(n, from + Self.tokenBlock)
+            // No offset in the output unit exceeds its byte offset, and the last token ends last.
+            let digits = JSONWriter.digitCount(max(to, tokens[to - 1].end))
+            // `,{"id":` 7 + `,"start":` 9 + `,"end":` 7 + the longest kind suffix 22, three
+            // numbers, and 16 bytes of slack for word-sized stores.
+            let perToken = 45 + 3 * digits
+            out.withReserved((to - from) * perToken + 16) { p in
+                writeTokenBlock(tokens, from, to, offsets: &offsets, id: &id, suffixes: suffixes, at: p)
+            }
+            spill?.check(&out)
+            from = to
+        }
+    }
+
+    /// `{"start":N,"end":N}` per sentence, comma-separated, a block of sentences per reserved
+    /// write, by the same cursor as the tokens.
+    private func writeSentences(_ doc: Document, offsets: inout DocumentOffsets, into out: inout JSONWriter, spill: OutputSpill?) {
+        guard !doc.sentences.isEmpty else { return }
+        offsets.rewind()
+        // No offset in the output unit exceeds the text's length in bytes.
+        let digits = JSONWriter.digitCount(doc.text.count)
+        doc.sentences.withUnsafeBufferPointer { sentences in
+            if offsets.identity {
+                var bytes = ByteOffsets()
+                Self.writeSentenceBlocks(sentences, digits: digits, offsets: &bytes, into: &out, spill: spill)
+                return
+            }
+            let text = offsets.text
+            text.withUnsafeBufferPointer { t in
+                withUnsafeMutablePointer(to: &offsets) { fallback in
+                    var cursor = TextCursor(t, fallback)
+                    Self.writeSentenceBlocks(sentences, digits: digits, offsets: &cursor, into: &out, spill: spill)
+                    cursor.finish()
+                }
+            }
+        }
+    }
+
+    /// Sentences are written this many at a time (between blocks a large record is handed over).
+    static let sentenceBlock = 1024
+
+    private static func writeSentenceBlocks<Offsets: TokenOffsets>(_ sentences: UnsafeBufferPointer<Sentence>, digits: Int,
+                                                                   offsets: inout Offsets, into out: inout JSONWriter,
+                                                                   spill: OutputSpill?) {
+        let n = sentences.count
+        var from = 0
+        while from < n {
+            let to = min(n, from + Self.sentenceBlock)
+            // `,` 1 + `{"start":` 9 + `,"end":` 7 + `}` 1, two numbers, and 16 bytes of slack
+            // for word-sized stores.
+            out.withReserved((to - from) * (18 + 2 * digits) + 16) { p in
+                var cursor = offsets
+                defer { offsets = cursor }
+                var w = 0
+                for i in from..<to {
+                    let sentence = sentences[i]
+                    if i > 0 {
+                        p[w] = UInt8(ascii: ",")
+                        w &+= 1
+                    }
+                    TokenFragments.store(TokenFragments.sentenceStart0, at: p + w)
+                    p[w &+ 8] = UInt8(ascii: ":")
+                    w &+= 9
+                    w &+= JSONWriter.digits(cursor.map(sentence.start), at: p + w)
+                    TokenFragments.store(TokenFragments.end, at: p + w)
+                    w &+= 7
+                    w &+= JSONWriter.digits(cursor.map(sentence.end), at: p + w)
+                    p[w] = UInt8(ascii: "}")
+                    w &+= 1
+                }
+                return w
+            }
+            spill?.check(&out)
+            from = to
+        }
+    }
+
+    /// Writes tokens `from..<to` at `p` (which has room for them, see ``writeTokens``); returns
+    /// the bytes written.
+    @inline(__always)
+    private static func writeTokenBlock<Offsets: TokenOffsets>(
+        _ tokens: UnsafeBufferPointer<Token>, _ from: Int, _ to: Int, offsets offsetsBack: inout Offsets,
+        id idBack: inout DecimalCounter, suffixes: UnsafeMutablePointer<UInt8>, at p: UnsafeMutablePointer<UInt8>
+    ) -> Int {
+        // Local copies, kept in registers through the loop.
+        var offsets = offsetsBack, id = idBack
+        defer { offsetsBack = offsets; idBack = id }
+        var w = 0
+        let countedIDs = to < 100_000_000
+        // Where the previous token's end was written, to reuse its digits when this token
+        // starts there or one unit later (most tokens do).
+        var previousEnd = -1, previousEndAt = 0, previousEndLength = 0
+        for i in from..<to {
+            let token = tokens[i]
+            // `,{"id":`, without the comma before the first token.
+            if i == 0 {
+                TokenFragments.store(TokenFragments.idFirst, at: p + w)
+                w &+= 6
+            } else {
+                TokenFragments.store(TokenFragments.id, at: p + w)
+                w &+= 7
+            }
+            if countedIDs {
+                w &+= id.write(to: p + w)
+                id.increment()
+            } else {
+                w &+= JSONWriter.digits(i, at: p + w)
+            }
+            TokenFragments.store(TokenFragments.start0, at: p + w)
+            TokenFragments.store(TokenFragments.start1, at: p + w + 8)
+            w &+= 9
+            let start = offsets.map(token.start)
+            if start == previousEnd, previousEndLength <= 8 {
+                TokenFragments.copyWord(from: p + previousEndAt, to: p + w)
+                w &+= previousEndLength
+            } else if start == previousEnd &+ 1, previousEndLength > 0, previousEndLength <= 8,
+                      p[previousEndAt &+ previousEndLength &- 1] != UInt8(ascii: "9") {
+                TokenFragments.copyWord(from: p + previousEndAt, to: p + w)
+                w &+= previousEndLength
+                p[w &- 1] &+= 1
+            } else {
+                w &+= JSONWriter.digits(start, at: p + w)
+            }
+            TokenFragments.store(TokenFragments.end, at: p + w)
+            w &+= 7
+            previousEnd = offsets.map(token.end)
+            previousEndAt = w
+            previousEndLength = JSONWriter.digits(previousEnd, at: p + w)
+            w &+= previousEndLength
+            w &+= TokenFragments.storeSuffix(suffixes, kind: token.kind, at: p + w)
+        }
+        return w
     }
 
     /// `[...]`: the tokens' starts (or ends), a block of tokens per reserved write.
@@ -369,6 +453,75 @@ public final class JSONLPrinter: Printer {
     }
 }
 
+/// Byte offsets to output offsets, read in order (the token writer is specialised for each).
+protocol TokenOffsets {
+    mutating func map(_ byte: Int) -> Int
+}
+
+/// Byte offsets written as they are (`utf8` offsets, ASCII text).
+struct ByteOffsets: TokenOffsets {
+    @inline(__always) func map(_ byte: Int) -> Int { byte }
+}
+
+/// The cursor of ``DocumentOffsets`` reading the text's bytes in place, for one pass over the
+/// tokens: valid only inside the `withUnsafeBufferPointer` of the text and the
+/// `withUnsafeMutablePointer` of the offsets it was made with (its fields are plain values, kept
+/// in registers). Offsets it does not reach by a short walk ahead go to those offsets.
+struct TextCursor: TokenOffsets {
+    let text: UnsafeBufferPointer<UInt8>
+    let utf16: Bool
+    let fallback: UnsafeMutablePointer<DocumentOffsets>
+    /// A byte offset on a character boundary and the units before it (0 <= position <= count).
+    private var position: Int
+    private var units: Int
+
+    init(_ text: UnsafeBufferPointer<UInt8>, _ fallback: UnsafeMutablePointer<DocumentOffsets>) {
+        precondition(text.count == fallback.pointee.text.count && !fallback.pointee.identity)
+        self.text = text
+        self.fallback = fallback
+        utf16 = fallback.pointee.unit == .utf16
+        (position, units) = fallback.pointee.cursor
+    }
+
+    @inline(__always)
+    mutating func map(_ byte: Int) -> Int {
+        let p = position
+        // Ahead by at most the walk limit (one unsigned compare), on a boundary in the text.
+        let d = byte &- p
+        if UInt(bitPattern: d) <= UInt(DocumentOffsets.walkLimit),
+           byte < text.count ? text[byte] & 0xC0 != 0x80 : byte == text.count {
+            if d <= 1 {
+                // Nothing, or one byte between two boundaries: an ASCII character.
+                units &+= d
+            } else if d <= 16, p &+ 16 <= text.count {
+                // One or two words, both in the text (p + 16 <= count).
+                units &+= UnitCounter.short(text, at: p, d, utf16: utf16)
+            } else {
+                units &+= UnitCounter.long(text, from: p, to: byte, utf16: utf16)
+            }
+            position = byte
+            return units
+        }
+        let (mapped, cursor) = Self.elsewhere(byte, fallback, (position, units))
+        (position, units) = cursor
+        return mapped
+    }
+
+    /// Any other offset, by the offsets themselves (their cursor moved to this one first).
+    @inline(never)
+    private static func elsewhere(_ byte: Int, _ offsets: UnsafeMutablePointer<DocumentOffsets>,
+                                  _ cursor: (Int, Int)) -> (Int, (Int, Int)) {
+        offsets.pointee.cursor = cursor
+        let mapped = offsets.pointee.map(byte)
+        return (mapped, offsets.pointee.cursor)
+    }
+
+    /// Leaves the offsets' cursor where this one stands.
+    func finish() {
+        fallback.pointee.cursor = (position, units)
+    }
+}
+
 /// One document's offsets in the output unit, read as a cursor that walks the text.
 ///
 /// For the `utf8` unit and for ASCII text every offset is its own value. Otherwise the cursor
@@ -382,7 +535,7 @@ public final class JSONLPrinter: Printer {
 /// var offsets = DocumentOffsets(Document("né 5"), unit: .codepoint)
 /// offsets.map(4)   // 3
 /// ```
-struct DocumentOffsets {
+struct DocumentOffsets: TokenOffsets {
     let text: [UInt8]
     let unit: OffsetUnit
     let identity: Bool
@@ -398,6 +551,12 @@ struct DocumentOffsets {
         identity = unit == .utf8 || doc.text.withUnsafeBufferPointer { UTF8Validation.isASCII($0) }
         self.unit = identity ? .utf8 : unit
         utf16 = unit == .utf16
+    }
+
+    /// The cursor: a byte offset on a character boundary and the units before it.
+    var cursor: (position: Int, units: Int) {
+        get { (position, units) }
+        set { (position, units) = newValue }
     }
 
     /// Moves the cursor back to the start of the text (before a pass in order).
@@ -416,9 +575,20 @@ struct DocumentOffsets {
     @inline(__always)
     mutating func map(_ byte: Int) -> Int {
         if identity { return byte }
+        // The common case inline: a near offset ahead, on a character boundary.
+        let p = position
+        if byte >= p, byte &- p <= Self.walkLimit, byte <= text.count,
+           byte == text.count || text[byte] & 0xC0 != 0x80 {
+            let utf16 = self.utf16
+            units &+= text.withUnsafeBufferPointer { UnitCounter.units($0, from: p, to: byte, utf16: utf16) }
+            position = byte
+            return units
+        }
         return walk(to: byte)
     }
 
+    /// Any other offset: backwards, far, or inside a character.
+    @inline(never)
     private mutating func walk(to target: Int) -> Int {
         let distance = target &- position
         let inside = target < text.count && text[target] & 0xC0 == 0x80
@@ -428,22 +598,15 @@ struct DocumentOffsets {
             if !inside { position = target; units = mapped }
             return mapped
         }
+        let p = position, utf16 = self.utf16
         text.withUnsafeBufferPointer { t in
-            var p = position, u = units
-            let utf16 = self.utf16
-            while p < target {
-                let c = t[p]
-                if c & 0xC0 != 0x80 { u &+= (utf16 && c >= 0xF0) ? 2 : 1 }
-                p &+= 1
+            if target >= p {
+                units &+= UnitCounter.units(t, from: p, to: target, utf16: utf16)
+            } else {
+                units &-= UnitCounter.units(t, from: target, to: p, utf16: utf16)
             }
-            while p > target {
-                p &-= 1
-                let c = t[p]
-                if c & 0xC0 != 0x80 { u &-= (utf16 && c >= 0xF0) ? 2 : 1 }
-            }
-            position = p
-            units = u
         }
+        position = target
         return units
     }
 
@@ -455,9 +618,91 @@ struct DocumentOffsets {
             return
         }
         for i in from..<to {
-            s[i &- from] = walk(to: tokens[i].start)
-            e[i &- from] = walk(to: tokens[i].end)
+            s[i &- from] = map(tokens[i].start)
+            e[i &- from] = map(tokens[i].end)
         }
+    }
+}
+
+/// Counts the characters (code points, or UTF-16 units) of a run of valid UTF-8, eight bytes
+/// at a time: a character starts at every byte that is not a continuation byte (0b10xxxxxx),
+/// and with UTF-16 a 4-byte sequence (lead byte 0b11110xxx) counts twice.
+enum UnitCounter {
+    static let highs: UInt64 = 0x8080_8080_8080_8080
+
+    /// The characters that start among the bytes of `word` that `keep` keeps (0xFF per byte).
+    @inline(__always)
+    static func count(_ word: UInt64, keep: UInt64, utf16: Bool) -> Int {
+        // Bit 7 of each byte: not (bit 7 and not bit 6). A shift carries a byte's bit 7 into
+        // the next byte's bit 0, which the mask drops.
+        var starts = (~word | (word << 1)) & highs & keep
+        if utf16 { starts = (starts >> 7) &+ ((word & (word << 1) & (word << 2) & (word << 3) & highs & keep) >> 7) } else { starts >>= 7 }
+        // Each byte holds 0, 1 or 2: the multiply sums them into the top byte (at most 16).
+        return Int(truncatingIfNeeded: (starts &* 0x0101_0101_0101_0101) >> 56)
+    }
+
+    /// The characters in the `d` bytes at `t[p...]` (2 <= d <= 16), where the 16 bytes from `p`
+    /// lie in `t` (checked): both words are read whole, and only their first `d` bytes counted.
+    @inline(__always)
+    static func short(_ t: UnsafeBufferPointer<UInt8>, at p: Int, _ d: Int, utf16: Bool) -> Int {
+        precondition(p >= 0 && p &+ 16 <= t.count && d >= 2 && d <= 16, "two words inside the text")
+        let raw = UnsafeRawPointer(t.baseAddress! + p)
+        let first = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
+        if d <= 8 {
+            // The first d bytes (shift 0 to 48).
+            return count(first, keep: ~0 &>> UInt64(64 &- 8 &* d), utf16: utf16)
+        }
+        let second = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        return count(first, keep: ~0, utf16: utf16) &+ count(second, keep: ~0 &>> UInt64(128 &- 8 &* d), utf16: utf16)
+    }
+
+    /// ``units(_:from:to:utf16:)`` out of line: for long runs, so that the loop stays out of
+    /// the token writer's.
+    @inline(never)
+    static func long(_ t: UnsafeBufferPointer<UInt8>, from: Int, to: Int, utf16: Bool) -> Int {
+        units(t, from: from, to: to, utf16: utf16)
+    }
+
+    /// The characters in `t[from..<to]`, which must lie in `t` (checked). Whole words are read
+    /// only where all eight bytes lie in `t`; the rest is counted byte by byte.
+    @inline(__always)
+    static func units(_ t: UnsafeBufferPointer<UInt8>, from: Int, to: Int, utf16: Bool) -> Int {
+        precondition(from >= 0 && from <= to && to <= t.count, "a run inside the text")
+        guard from < to, let base = t.baseAddress else { return 0 }
+        var p = from, u = 0
+        // Four words at a time (p + 32 <= to <= t.count: they lie in the buffer): per byte the
+        // sum of four 0-or-1 flags (0 to 2 each with UTF-16), at most 8, summed by one multiply.
+        while p &+ 32 <= to {
+            let raw = UnsafeRawPointer(base + p)
+            var sum: UInt64 = 0
+            for k in 0..<4 {
+                let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: k &* 8, as: UInt64.self))
+                sum &+= ((~word | (word << 1)) & highs) >> 7
+                if utf16 { sum &+= (word & (word << 1) & (word << 2) & (word << 3) & highs) >> 7 }
+            }
+            u &+= Int(truncatingIfNeeded: (sum &* 0x0101_0101_0101_0101) >> 56)
+            p &+= 32
+        }
+        // p + 8 <= to <= t.count: the word lies in the buffer.
+        while p &+ 8 <= to {
+            u &+= count(UInt64(littleEndian: UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)), keep: ~0, utf16: utf16)
+            p &+= 8
+        }
+        let rest = to &- p
+        if rest > 0 {
+            if p &+ 8 <= t.count {
+                // The word lies in the buffer; only its first `rest` (1 to 7) bytes count.
+                let keep: UInt64 = (1 &<< UInt64(rest &* 8)) &- 1
+                u &+= count(UInt64(littleEndian: UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)), keep: keep, utf16: utf16)
+            } else {
+                while p < to {
+                    let c = base[p]
+                    if c & 0xC0 != 0x80 { u &+= (utf16 && c >= 0xF0) ? 2 : 1 }
+                    p &+= 1
+                }
+            }
+        }
+        return u
     }
 }
 
@@ -466,6 +711,8 @@ struct DecimalCounter {
     /// The digits, most significant first, in the low `length` bytes (little-endian).
     private var digits: UInt64 = UInt64(UInt8(ascii: "0"))
     private var length = 1
+    /// The shift of the last digit's byte, `8 * (length - 1)`.
+    private var lastShift: UInt64 = 0
 
     /// Writes the digits at `p` (an 8-byte store: the caller reserves 8 bytes); returns how many.
     @inline(__always) func write(to p: UnsafeMutablePointer<UInt8>) -> Int {
@@ -474,6 +721,16 @@ struct DecimalCounter {
     }
 
     @inline(__always) mutating func increment() {
+        // Nine times in ten the last digit is not 9: one add.
+        if (digits &>> lastShift) & 0xFF != UInt64(UInt8(ascii: "9")) {
+            digits &+= 1 &<< lastShift
+            return
+        }
+        carry()
+    }
+
+    /// The last digit is 9: carry.
+    @inline(never) private mutating func carry() {
         var k = length - 1
         while k >= 0 {
             let shift = UInt64(k * 8)
@@ -489,63 +746,59 @@ struct DecimalCounter {
         precondition(length < 8, "DecimalCounter holds numbers below 10^8")
         digits = (digits << 8) | UInt64(UInt8(ascii: "1"))
         length += 1
+        lastShift = UInt64(8 * (length - 1))
     }
 }
 
-/// The fixed parts of a token record, padded so that each is copied as whole 8-byte words.
+/// The fixed parts of a token record, stored as whole 8-byte words.
 final class TokenFragments: @unchecked Sendable {
     static let shared = TokenFragments()
-    /// `,{"id":` and `{"id":` (7 and 6 bytes, in 8).
-    let id: UnsafeMutablePointer<UInt8>
-    let idFirst: UnsafeMutablePointer<UInt8>
-    /// `,"start":` (9 bytes, in 16).
-    let start: UnsafeMutablePointer<UInt8>
-    /// `,"end":` (7 bytes, in 8).
-    let end: UnsafeMutablePointer<UInt8>
-    /// `,"kind":"word"}` ... per kind, 24 bytes each.
+    /// `,{"id":` and `{"id":` (7 and 6 bytes) as little-endian words (checked by the tests).
+    static let id: UInt64 = 0x003a_2264_6922_7b2c
+    static let idFirst: UInt64 = 0x0000_3a22_6469_227b
+    /// `,"start":` (9 bytes) in two words.
+    static let start0: UInt64 = 0x2274_7261_7473_222c
+    static let start1: UInt64 = 0x0000_0000_0000_003a
+    /// `{"start"` (8 bytes; a sentence's, before its `:`).
+    static let sentenceStart0: UInt64 = 0x2274_7261_7473_227b
+    /// `,"end":` (7 bytes).
+    static let end: UInt64 = 0x003a_2264_6e65_222c
+    /// `,"kind":"word"}` ... per kind in 24 bytes each, the suffix's length in the last byte.
     let suffixes: UnsafeMutablePointer<UInt8>
-    let suffixLength: [Int]
 
     private init() {
-        func padded(_ s: String, to size: Int) -> UnsafeMutablePointer<UInt8> {
-            let p = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
-            p.initialize(repeating: 0, count: size)
-            let bytes = Array(s.utf8)
-            precondition(bytes.count <= size)
-            p.update(from: bytes, count: bytes.count)
-            return p
-        }
-        id = padded(",{\"id\":", to: 8)
-        idFirst = padded("{\"id\":", to: 8)
-        start = padded(",\"start\":", to: 16)
-        end = padded(",\"end\":", to: 8)
         suffixes = .allocate(capacity: 24 * TokenKind.allCases.count)
         suffixes.initialize(repeating: 0, count: 24 * TokenKind.allCases.count)
-        var lengths: [Int] = []
         for kind in TokenKind.allCases {
             let bytes = Array(",\"kind\":\"\(kind.name)\"}".utf8)
-            precondition(bytes.count <= 24)
-            (suffixes + 24 * Int(kind.rawValue)).update(from: bytes, count: bytes.count)
-            lengths.append(bytes.count)
+            precondition(bytes.count <= 23)
+            let slot = suffixes + 24 * Int(kind.rawValue)
+            slot.update(from: bytes, count: bytes.count)
+            slot[23] = UInt8(bytes.count)
         }
-        suffixLength = lengths
     }
 
-    @inline(__always) func copy(_ fragment: UnsafeMutablePointer<UInt8>, to p: UnsafeMutablePointer<UInt8>) {
-        UnsafeMutableRawPointer(p).storeBytes(of: UnsafeRawPointer(fragment).loadUnaligned(as: UInt64.self), as: UInt64.self)
+    /// Stores a word at `p` (the caller has reserved 8 bytes there).
+    @inline(__always) static func store(_ word: UInt64, at p: UnsafeMutablePointer<UInt8>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: word.littleEndian, as: UInt64.self)
     }
 
-    @inline(__always) func copy16(_ fragment: UnsafeMutablePointer<UInt8>, to p: UnsafeMutablePointer<UInt8>) {
-        let raw = UnsafeRawPointer(fragment)
-        UnsafeMutableRawPointer(p).storeBytes(of: raw.load(as: UInt64.self), as: UInt64.self)
-        UnsafeMutableRawPointer(p + 8).storeBytes(of: raw.load(fromByteOffset: 8, as: UInt64.self), as: UInt64.self)
+    /// Copies 8 bytes from `source` to `p` (both in the reserved bytes).
+    @inline(__always) static func copyWord(from source: UnsafeMutablePointer<UInt8>, to p: UnsafeMutablePointer<UInt8>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: UnsafeRawPointer(source).loadUnaligned(as: UInt64.self), as: UInt64.self)
     }
 
-    @inline(__always) func copySuffix(_ kind: Int, to p: UnsafeMutablePointer<UInt8>) {
-        let raw = UnsafeRawPointer(suffixes + 24 &* kind)
+    /// Stores the 24-byte slot of `kind` at `p` (the caller has reserved 24 bytes); returns
+    /// the suffix's length. `kind.rawValue` is below `TokenKind.allCases.count`, so the slot
+    /// lies in `suffixes`.
+    @inline(__always) static func storeSuffix(_ suffixes: UnsafeMutablePointer<UInt8>, kind: TokenKind,
+                                              at p: UnsafeMutablePointer<UInt8>) -> Int {
+        let raw = UnsafeRawPointer(suffixes + 24 &* Int(kind.rawValue))
         let out = UnsafeMutableRawPointer(p)
+        let last = raw.load(fromByteOffset: 16, as: UInt64.self)
         out.storeBytes(of: raw.load(as: UInt64.self), as: UInt64.self)
         out.storeBytes(of: raw.load(fromByteOffset: 8, as: UInt64.self), toByteOffset: 8, as: UInt64.self)
-        out.storeBytes(of: raw.load(fromByteOffset: 16, as: UInt64.self), toByteOffset: 16, as: UInt64.self)
+        out.storeBytes(of: last, toByteOffset: 16, as: UInt64.self)
+        return Int(truncatingIfNeeded: UInt64(littleEndian: last) >> 56)
     }
 }
