@@ -3,10 +3,10 @@ import GleanCore
 
 /// Reading a names folder (`Models/names`, README.md there) straight into a ``Lexicon``.
 ///
-/// The same entries as `Lexicon(try NameLists(directory: url))`, and the same errors, but each
-/// word goes from the file's bytes into the lexicon's table: no `String` and no `Set` per word
-/// (building those was most of a short run's start-up). `NameListsTests` and `LexiconTests`
-/// compare the two on the default lists.
+/// The same entries as `Lexicon(try NameLists(directory: url))`, and the same errors (both cut
+/// the files with ``NameFile``), but each word goes from the file's bytes into the lexicon's
+/// table: no `String` and no `Set` per word (building those was most of a short run's
+/// start-up). `LexiconLoadingTests` compares the two on the default lists.
 ///
 /// ```swift
 /// let lexicon = try Lexicon(directory: URL(fileURLWithPath: "Models/names"))
@@ -25,54 +25,38 @@ extension Lexicon {
     /// a ``NameListError`` naming it.
     public init(directory: URL) throws {
         self.init()
-        let files = try Self.wordFiles.map { try (Self.contents(directory, $0.file), $0.flag) }
+        let files = try Self.wordFiles.map { try (NameFile.contents(directory, $0.file), $0.flag) }
         table.reserveCapacity(files.reduce(0) { $0 + $1.0.data.count / 7 } + 1024)
         for (file, flag) in files {
-            file.data.withUnsafeBytes { raw in
-                Self.forEachEntry(raw.bindMemory(to: UInt8.self)) { line, _ in
-                    update(Array(line)) { $0.flags.insert(flag) }
-                }
-            }
+            NameFile.forEachEntry(file.data) { line, _ in update(Array(line)) { $0.flags.insert(flag) } }
         }
         addNumerals()
-
-        let headsFile = try Self.contents(directory, "heads.tsv")
-        var allHeads: [String: (label: String, position: HeadPosition)] = [:]
-        try headsFile.data.withUnsafeBytes { raw in
-            try Self.forEachEntry(raw.bindMemory(to: UInt8.self)) { line, number in
-                let f = Self.fields(line)
-                guard f.count >= 3, let position = HeadPosition(rawValue: Self.string(f[2])) else {
-                    throw NameListError(path: headsFile.path, line: number,
-                                        reason: "expected word<TAB>label<TAB>end|first|both|start")
-                }
-                allHeads[Self.string(f[0])] = (Self.string(f[1]), position)
-            }
-        }
-        addHeads(allHeads)
-
-        let dictionaryFile = try Self.contents(directory, "dictionary.tsv")
-        dictionary.reserveCapacity(dictionaryFile.data.count / 24)
-        try dictionaryFile.data.withUnsafeBytes { raw in
-            try Self.forEachEntry(raw.bindMemory(to: UInt8.self)) { line, number in
-                let f = Self.fields(line)
-                guard f.count >= 3 else {
-                    throw NameListError(path: dictionaryFile.path, line: number, reason: "expected name<TAB>label<TAB>kb_id")
-                }
-                // The first line of a name counts, as in `NameLists`.
-                let name = Array(f[0]), h = Self.hash(name[...])
-                if dictionary.find(name[...], hash: h) == nil {
-                    dictionary.insert(name, hash: h, (Self.string(f[1]), Self.string(f[2])))
-                }
+        addHeads(try NameFile.heads(in: directory))
+        try NameFile.forEachDictionaryEntry(in: directory, reserve: { dictionary.reserveCapacity($0 / 24) }) { name, label, kbId in
+            // The first line of a name counts, as in `NameLists`.
+            let bytes = Array(name), h = Self.hash(bytes[...])
+            if dictionary.find(bytes[...], hash: h) == nil {
+                dictionary.insert(bytes, hash: h, (NameFile.string(label), NameFile.string(kbId)))
             }
         }
     }
 
     /// The lexicon of the default models: `Models/names` found as ``ModelsDirectory`` says.
     public static func defaultLexicon() throws -> Lexicon {
+        try Lexicon(directory: NameFile.defaultDirectory())
+    }
+}
+
+/// The files of a names folder cut into entries over their bytes, for ``NameLists`` and
+/// ``Lexicon`` alike: an entry is a line that is not empty and not a `#` comment (a final CR
+/// removed), numbered from 1 for errors; a `.tsv` line's fields are cut at tabs.
+enum NameFile {
+    /// The default models' names folder, as ``ModelsDirectory`` finds it.
+    static func defaultDirectory() throws -> URL {
         guard let models = ModelsDirectory.locate(containing: "names") else {
             throw NameListError(path: "Models/names", line: 0, reason: "no names folder found (set GLEAN_MODELS)")
         }
-        return try Lexicon(directory: models.appendingPathComponent("names"))
+        return models.appendingPathComponent("names")
     }
 
     static func contents(_ directory: URL, _ name: String) throws -> (path: String, data: Data) {
@@ -83,23 +67,59 @@ extension Lexicon {
         return (path, data)
     }
 
-    /// Calls `body` with each line that is an entry (not empty, not a `#` comment; a final CR
-    /// removed) and its line number from 1.
-    static func forEachEntry(_ bytes: UnsafeBufferPointer<UInt8>,
-                             _ body: (UnsafeBufferPointer<UInt8>, Int) throws -> Void) rethrows {
-        guard let base = bytes.baseAddress else { return }
-        var start = 0, number = 0
-        while start <= bytes.count {
-            // memchr finds the line's end within the bytes that are left.
-            let end = memchr(base + start, 0x0A, bytes.count - start)
-                .map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? bytes.count
-            number += 1
-            var last = end
-            if last > start && bytes[last - 1] == 0x0D { last -= 1 }
-            if last > start && bytes[start] != UInt8(ascii: "#") {
-                try body(UnsafeBufferPointer(rebasing: bytes[start..<last]), number)
+    /// Calls `body` with each entry of the file `name` in `directory` and its line number.
+    static func forEachEntry(in directory: URL, _ name: String,
+                             _ body: (UnsafeBufferPointer<UInt8>, Int) throws -> Void) throws {
+        try forEachEntry(try contents(directory, name).data, body)
+    }
+
+    /// Calls `body` with each entry of `data` and its line number.
+    static func forEachEntry(_ data: Data, _ body: (UnsafeBufferPointer<UInt8>, Int) throws -> Void) rethrows {
+        try data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            guard let base = bytes.baseAddress else { return }
+            var start = 0, number = 0
+            while start <= bytes.count {
+                // memchr finds the line's end within the bytes that are left.
+                let end = memchr(base + start, 0x0A, bytes.count - start)
+                    .map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? bytes.count
+                number += 1
+                var last = end
+                if last > start && bytes[last - 1] == 0x0D { last -= 1 }
+                if last > start && bytes[start] != UInt8(ascii: "#") {
+                    try body(UnsafeBufferPointer(rebasing: bytes[start..<last]), number)
+                }
+                start = end + 1
             }
-            start = end + 1
+        }
+    }
+
+    /// `heads.tsv`: word, label and position; a later line of a word replaces an earlier one.
+    static func heads(in directory: URL) throws -> [String: (label: String, position: HeadPosition)] {
+        let file = try contents(directory, "heads.tsv")
+        var heads: [String: (label: String, position: HeadPosition)] = [:]
+        try forEachEntry(file.data) { line, number in
+            let f = fields(line)
+            guard f.count >= 3, let position = HeadPosition(rawValue: string(f[2])) else {
+                throw NameListError(path: file.path, line: number, reason: "expected word<TAB>label<TAB>end|first|both|start")
+            }
+            heads[string(f[0])] = (string(f[1]), position)
+        }
+        return heads
+    }
+
+    /// `dictionary.tsv`: calls `body` with each line's name, label and kb_id, in file order;
+    /// `reserve` first gets the file's size.
+    static func forEachDictionaryEntry(in directory: URL, reserve: (Int) -> Void = { _ in },
+                                       _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> Void) throws {
+        let file = try contents(directory, "dictionary.tsv")
+        reserve(file.data.count)
+        try forEachEntry(file.data) { line, number in
+            let f = fields(line)
+            guard f.count >= 3 else {
+                throw NameListError(path: file.path, line: number, reason: "expected name<TAB>label<TAB>kb_id")
+            }
+            body(f[0], f[1], f[2])
         }
     }
 

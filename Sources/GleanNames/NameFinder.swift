@@ -163,10 +163,14 @@ public struct NameFinder: Sendable {
             let t = tokens[i]
             guard t.kind == .word else { return false }
             let b = text[t.start]
-            if b &- 0x41 < 26 { return true }
-            if b < 0x80 { return false }
-            return startsUppercase(t)
+            guard Self.mayOpenCapital(b) else { return false }
+            return b < 0x80 || startsUppercase(t)
         }
+
+        /// Whether a word starting with byte `b` may be capitalised: an ASCII capital (it is), or
+        /// a non-ASCII byte (``startsUppercase(_:)`` decides).
+        @inline(__always)
+        static func mayOpenCapital(_ b: UInt8) -> Bool { b &- 0x41 < 26 || b >= 0x80 }
 
         /// A non-ASCII first letter: decoded, and asked whether it is upper case.
         func startsUppercase(_ t: Token) -> Bool {
@@ -259,7 +263,7 @@ public struct NameFinder: Sendable {
             while i < tokens.count {
                 let t = tokens[i]
                 let b = text[t.start]
-                if b == 0x22 || (t.kind == .word && (b >= 0x80 || b &- 0x41 < 26)) { return i }
+                if b == 0x22 || (t.kind == .word && Self.mayOpenCapital(b)) { return i }
                 i += 1
             }
             return i

@@ -73,9 +73,6 @@ struct ModelsAndThreadsTests {
             results[worker] = out
         }
         for worker in 0..<workers { #expect(results[worker] == expected, "worker \(worker)") }
-        let compiledNow = copies.filter(\.isCompiled)
-        #expect(!compiledNow.isEmpty)
-        // A compiled copy is the same code each time it is asked for (compiled once).
-        for copy in compiledNow { #expect(copy.compiled() === copy.compiled()) }
+        #expect(copies.contains { $0.isCompiled }, "the texts' candidates compiled some copies")
     }
 }
