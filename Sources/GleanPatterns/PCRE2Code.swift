@@ -260,13 +260,44 @@ struct ByteSet: Sendable, Equatable {
             && a.words.3 == b.words.3
     }
 
-    /// The set of bytes present in a text (one pass over it, a table on the stack).
+    /// The set of bytes present in a text: one pass marks each byte value in a table on the
+    /// stack (eight bytes of text per load), then each eight flags of the table become eight bits.
     static func present(in text: UnsafeBufferPointer<UInt8>) -> ByteSet {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 256) { seen in
-            seen.initialize(repeating: 0)
-            for b in text { seen[Int(b)] = 1 }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 256) { table in
+            table.initialize(repeating: 0)
+            let seen = table.baseAddress!
+            let flagWords = UnsafeRawPointer(seen)
+            if let base = text.baseAddress {
+                let n = text.count
+                var i = 0
+                while i &+ 8 <= n {
+                    let x = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                    seen[Int(x & 0xFF)] = 1
+                    seen[Int((x &>> 8) & 0xFF)] = 1
+                    seen[Int((x &>> 16) & 0xFF)] = 1
+                    seen[Int((x &>> 24) & 0xFF)] = 1
+                    seen[Int((x &>> 32) & 0xFF)] = 1
+                    seen[Int((x &>> 40) & 0xFF)] = 1
+                    seen[Int((x &>> 48) & 0xFF)] = 1
+                    seen[Int(x &>> 56)] = 1
+                    i &+= 8
+                }
+                while i < n { seen[Int(base[i])] = 1; i &+= 1 }
+            }
+            // Flags (0 or 1) of byte values 8k...8k+7, little-endian in one word: the multiply
+            // by 2^(7m + 7) for m in 0...7 puts flag j at bit 56 + j (every partial product lands on a
+            // bit of its own, so nothing carries).
+            @inline(__always)
+            func word(_ w: Int) -> UInt64 {
+                var bits: UInt64 = 0
+                for m in 0..<8 {
+                    let flags = UInt64(littleEndian: flagWords.loadUnaligned(fromByteOffset: (w &* 8 &+ m) &* 8, as: UInt64.self))
+                    bits |= ((flags &* 0x0102_0408_1020_4080) &>> 56) &<< UInt64(m &* 8)
+                }
+                return bits
+            }
             var set = ByteSet()
-            for i in 0..<256 where seen[i] != 0 { set.insert(UInt8(i)) }
+            set.words = (word(0), word(1), word(2), word(3))
             return set
         }
     }

@@ -258,17 +258,8 @@ struct PatternPlan: Sendable {
     var excludeTable = [UInt64](repeating: 0, count: 256)
     /// ... where bit f of `excludeAppliesTable[b]` is set for the candidate byte b.
     var excludeAppliesTable = [UInt64](repeating: 0, count: 256)
-    /// Start words: open addressing over FNV-1a hashes of the words (their bytes in `wordBytes`
-    /// from `wordOffset[slot]`, `wordLength[slot]`; length 0: empty slot), each with its groups' bits.
-    var wordBytes: [UInt8] = []
-    var wordOffset: [Int32] = []
-    var wordLength: [Int32] = []
-    var wordMasks: [UInt64] = []
-    var wordTableMask = 0
-    /// Groups with a word of this first byte (as written) and length (1...32): `wordFirst[b * 32 + len - 1]`.
-    var wordFirst = [UInt64](repeating: 0, count: 256 * 32)
-    /// The same by the last byte: `wordLast[b * 32 + len - 1]` (a run is hashed only where both agree).
-    var wordLast = [UInt64](repeating: 0, count: 256 * 32)
+    /// The start words of every word group, each with its groups' bits.
+    var startWords = StartWordTable([:])
     /// Word groups whose matches start after the word and a space.
     var afterGroups: UInt64 = 0
     /// Word groups of `start_before_words`: a word counts where a space is before it.
@@ -330,32 +321,9 @@ struct PatternPlan: Sendable {
         for (g, (ws, after)) in groups.enumerated() {
             if after == 1 { afterGroups |= UInt64(1) << UInt64(g) }
             if after == 2 { beforeGroups |= UInt64(1) << UInt64(g) }
-            for w in ws where !w.isEmpty && w.count <= 32 {
-                all[w, default: 0] |= UInt64(1) << UInt64(g)
-                wordFirst[Int(w[0]) * 32 + w.count - 1] |= UInt64(1) << UInt64(g)
-                wordLast[Int(w[w.count - 1]) * 32 + w.count - 1] |= UInt64(1) << UInt64(g)
-            }
+            for w in ws { all[w, default: 0] |= UInt64(1) << UInt64(g) }
         }
-        var size = 16
-        while size < all.count * 4 { size *= 2 }
-        wordTableMask = size - 1
-        wordOffset = Array(repeating: 0, count: size)
-        wordLength = Array(repeating: 0, count: size)
-        wordMasks = Array(repeating: 0, count: size)
-        for (w, m) in all.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
-            var h = Self.hash(w) & wordTableMask
-            while wordLength[h] != 0 { h = (h + 1) & wordTableMask }
-            wordOffset[h] = Int32(wordBytes.count)
-            wordLength[h] = Int32(w.count)
-            wordMasks[h] = m
-            wordBytes += w
-        }
-    }
-
-    static func hash(_ w: [UInt8]) -> Int {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in w { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-        return Int(truncatingIfNeeded: h ^ (h >> 29))
+        startWords = StartWordTable(all)
     }
 
     /// Fills the candidate lists of a document for the filters in `activeFilters` and the word
@@ -376,15 +344,11 @@ struct PatternPlan: Sendable {
         // Whether no active filter starts at a space: then the space after a word is stepped over
         // with the word (what the loop would do with it on its own).
         let skipSpace = startTable[0x20] & activeFilters == 0
+        let words_ = startWords
+        let activeGroupsWithWords = words_.isEmpty ? 0 : activeGroups
         startTable.withUnsafeBufferPointer { st in
         excludeTable.withUnsafeBufferPointer { ex in
         excludeAppliesTable.withUnsafeBufferPointer { ap in
-        wordFirst.withUnsafeBufferPointer { first in
-        wordLast.withUnsafeBufferPointer { last in
-        wordBytes.withUnsafeBufferPointer { bytes in
-        wordOffset.withUnsafeBufferPointer { offsets in
-        wordLength.withUnsafeBufferPointer { lengths in
-        wordMasks.withUnsafeBufferPointer { masks in
             var prev = 0x20
             var i = 0
             while i < n {
@@ -394,17 +358,16 @@ struct PatternPlan: Sendable {
                     m &= ~(ex[prev] & ap[b])
                     while m != 0 {
                         filters.append(m.trailingZeroBitCount, i)
-                        m &= m - 1
+                        m &= m &- 1
                     }
                 }
                 guard Self.isLetter(UInt8(truncatingIfNeeded: b)) else {
                     prev = b
-                    i += 1
+                    i &+= 1
                     continue
                 }
-                // A run of letters: find its end, then hash it only if some word group has a word
-                // of its first byte and length.
-                var j = i + 1
+                // A run of letters: find its end, then look it up among the start words.
+                var j = i &+ 1
                 if skipInner {
                     j = Self.letterRunEnd(base, from: j, count: n)
                 } else {
@@ -413,52 +376,40 @@ struct PatternPlan: Sendable {
                         guard Self.isLetter(UInt8(truncatingIfNeeded: c)) else { break }
                         var m = st[c] & activeFilters
                         if m != 0 {
-                            m &= ~(ex[Int(base[j - 1])] & ap[c])
+                            m &= ~(ex[Int(base[j &- 1])] & ap[c])
                             while m != 0 {
                                 filters.append(m.trailingZeroBitCount, j)
-                                m &= m - 1
+                                m &= m &- 1
                             }
                         }
-                        j += 1
+                        j &+= 1
                     }
                 }
-                let len = j - i
-                if activeGroups != 0, len <= 32,
-                   first[b * 32 + len - 1] & last[Int(base[j - 1]) * 32 + len - 1] & activeGroups != 0 {
-                    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-                    for k in i..<j { h = (h ^ UInt64(base[k])) &* 0x0000_0100_0000_01B3 }
-                    var slot = Int(truncatingIfNeeded: h ^ (h >> 29)) & wordTableMask
-                    var found: UInt64 = 0
-                    while lengths[slot] != 0 {
-                        if Int(lengths[slot]) == len && memcmp(bytes.baseAddress! + Int(offsets[slot]), base + i, len) == 0 {
-                            found = masks[slot]
-                            break
-                        }
-                        slot = (slot + 1) & wordTableMask
-                    }
-                    var g = found & activeGroups
+                let len = j &- i
+                if activeGroupsWithWords != 0, len <= 32 {
+                    var g = words_.groups(of: base + i, count: len, bytesLeft: n &- i) & activeGroupsWithWords
                     while g != 0 {
                         let k = g.trailingZeroBitCount
-                        let bit = UInt64(1) << UInt64(k)
+                        let bit = UInt64(1) &<< UInt64(k)
                         if beforeGroups & bit != 0 {
-                            if i > 0 && base[i - 1] == 0x20 { words.append(k, i) }
+                            if i > 0 && base[i &- 1] == 0x20 { words.append(k, i) }
                         } else if afterGroups & bit == 0 {
                             words.append(k, i)
                         } else if j < n && base[j] == 0x20 {
-                            words.append(k, j + 1)
+                            words.append(k, j &+ 1)
                         }
-                        g &= g - 1
+                        g &= g &- 1
                     }
                 }
                 if skipSpace && j < n && base[j] == 0x20 {
                     prev = 0x20
-                    i = j + 1
+                    i = j &+ 1
                 } else {
-                    prev = Int(base[j - 1])
+                    prev = Int(base[j &- 1])
                     i = j
                 }
             }
-        }}}}}}}}}
+        }}}
     }
 
     /// The candidates of a `start_before_words` pattern, into list 0 of `out` (cleared first):

@@ -73,29 +73,48 @@ public final class PatternSet: @unchecked Sendable {
     /// Per pattern, what ``CompiledPattern/mayMatch(present:length:)`` checks, in one flat array
     /// (no reference counting per document and pattern).
     let prefilters: [Prefilter]
+    /// The distinct byte sets the prefilters ask a document to meet (at most 64; the rest are
+    /// kept in the prefilter itself): each is tested once per document, not once per pattern.
+    let prefilterSets: [ByteSet]
+    /// Per pattern, its sets beyond the 64 shared ones (nearly always none).
+    let prefilterOtherSets: [[ByteSet]]
 
     /// The per-document checks of one pattern: the shortest match, the byte sets a document must
-    /// meet (an unknown set is all bytes, which any non-empty document meets), whether it has
+    /// meet (each the first bytes, the required byte or the `requires` bytes of the pattern; an
+    /// unknown set is left out, since any non-empty document meets it), whether it has
     /// `requires` strings to search for.
     struct Prefilter {
         var minLength: Int
-        var first: ByteSet
-        var required: ByteSet
-        var requiredAny: ByteSet
+        /// Bit k: the document must hold a byte of `prefilterSets[k]`.
+        var needs: UInt64 = 0
+        /// Sets beyond the 64 shared ones (only for packs with very many distinct sets), kept
+        /// apart so that reading a prefilter touches no reference count.
+        var hasOtherSets = false
         var searchesStrings: Bool
 
-        init(_ p: CompiledPattern) {
+        init(_ p: CompiledPattern, sets: inout [ByteSet], otherSets: inout [ByteSet]) {
             minLength = p.code.minLength
-            first = p.code.firstBytes ?? .all
-            required = p.code.requiredBytes ?? .all
-            requiredAny = p.requiredAnyByte ?? .all
             searchesStrings = !p.requiredStrings.isEmpty
+            for set in [p.code.firstBytes, p.code.requiredBytes, p.requiredAnyByte] {
+                guard let set, set != .all else { continue }
+                if let k = sets.firstIndex(of: set) {
+                    needs |= 1 << UInt64(k)
+                } else if sets.count < 64 {
+                    sets.append(set)
+                    needs |= 1 << UInt64(sets.count - 1)
+                } else {
+                    otherSets.append(set)
+                    hasOtherSets = true
+                }
+            }
         }
 
-        /// ``CompiledPattern/mayMatch(present:length:)`` for a non-empty document.
+        /// ``CompiledPattern/mayMatch(present:length:)`` for a non-empty document, given which
+        /// shared sets it meets (`met`, bit k for `prefilterSets[k]`); `otherSets` are this
+        /// pattern's sets beyond the shared ones.
         @inline(__always)
-        func mayMatch(present: ByteSet, length: Int) -> Bool {
-            length >= minLength && first.intersects(present) && required.intersects(present) && requiredAny.intersects(present)
+        func mayMatch(met: UInt64, present: ByteSet, length: Int, otherSets: @autoclosure () -> [ByteSet]) -> Bool {
+            length >= minLength && needs & ~met == 0 && (!hasOtherSets || otherSets().allSatisfy { $0.intersects(present) })
         }
     }
 
@@ -116,7 +135,17 @@ public final class PatternSet: @unchecked Sendable {
         self.compiled = compiled
         self.maxCaptures = compiled.map(\.code.captureCount).max() ?? 0
         self.plan = PatternPlan(compiled)
-        self.prefilters = compiled.map(Prefilter.init)
+        var sets: [ByteSet] = []
+        var otherSets: [[ByteSet]] = []
+        var prefilters: [Prefilter] = []
+        for p in compiled {
+            var others: [ByteSet] = []
+            prefilters.append(Prefilter(p, sets: &sets, otherSets: &others))
+            otherSets.append(others)
+        }
+        self.prefilters = prefilters
+        self.prefilterSets = sets
+        self.prefilterOtherSets = otherSets
         // A pattern the plan cannot place (more than 64 distinct filters or word groups) scans
         // with its plain code: JIT it too.
         for (i, p) in compiled.enumerated() where plan.slot[i] < 0 { p.code.compileJIT() }
@@ -226,11 +255,13 @@ public final class PatternSet: @unchecked Sendable {
         var activeFilters: UInt64 = 0, activeGroups: UInt64 = 0
         let runs = scratch.runs
         let langApplies = scratch.langApplies
+        var met: UInt64 = 0
+        for (k, set) in prefilterSets.enumerated() where set.intersects(present) { met |= 1 << UInt64(k) }
         prefilters.withUnsafeBufferPointer { prefilters in
         for i in prefilters.indices {
             let f = prefilters[i]
             // An empty text gives no span (empty matches are dropped): no pattern runs on it.
-            runs[i] = langApplies[i] && !text.isEmpty && f.mayMatch(present: present, length: text.count)
+            runs[i] = langApplies[i] && !text.isEmpty && f.mayMatch(met: met, present: present, length: text.count, otherSets: prefilterOtherSets[i])
                 && (!f.searchesStrings || compiled[i].holdsRequiredString(text, present: present))
             guard runs[i] else { continue }
             let slot = plan.slot[i]
