@@ -291,7 +291,7 @@ public final class PatternSet: @unchecked Sendable {
                 list = scratch.windowCandidates.buffer(0)
                 if list.isEmpty { continue }
             }
-            p.run(in: text, context: scratch.contexts[i], matchData: scratch.matchData, candidates: list,
+            p.run(in: text, context: scratch.contexts[i], matchData: scratch.matchData, candidates: list, startDFA: scratch.startDFA(i),
                   spans: &spans, warnings: &warnings)
         }
     }
@@ -323,7 +323,8 @@ public final class PatternSet: @unchecked Sendable {
                             list = scratch.windowCandidates.buffer(0)
                         }
                         out[i].candidates += list.count
-                        p.run(in: buf, context: scratch.contexts[i], matchData: scratch.matchData, candidates: list, spans: &spans, warnings: &warnings)
+                        p.run(in: buf, context: scratch.contexts[i], matchData: scratch.matchData, candidates: list,
+                              startDFA: scratch.startDFA(i), spans: &spans, warnings: &warnings)
                     }
                     out[i].seconds += threadCPUSeconds() - c0
                     out[i].spans += spans.count
@@ -337,13 +338,16 @@ public final class PatternSet: @unchecked Sendable {
     /// `bytes` (with the number of start bytes) or `words`.
     public func planDescription(pattern index: Int) -> String {
         let a = compiled[index].start
-        switch (a.kind, plan.slot[index] >= 0) {
+        let plan: String
+        switch (a.kind, self.plan.slot[index] >= 0) {
         case (.scan, _), (_, false): return "scan"
         case (.bytes, true):
-            return "bytes(\(a.first.count)\(a.excluded.isEmpty ? "" : ", not after \(a.excluded.count)"))"
-        case (.words, true): return "words(\(Set(a.words).count))"
-        case (.before, true): return "before(\(Set(a.words).count) words, within \(a.within))"
+            plan = "bytes(\(a.first.count)\(a.excluded.isEmpty ? "" : ", not after \(a.excluded.count)"))"
+        case (.words, true): plan = "words(\(Set(a.words).count))"
+        case (.before, true): plan = "before(\(Set(a.words).count) words, within \(a.within))"
         }
+        guard let automaton = compiled[index].automaton?.automaton() else { return plan + ", no start automaton" }
+        return plan + ", start automaton(\(automaton.nfa.stateCount) states, \(automaton.classCount) byte classes)"
     }
 
     /// Adds the pattern stage's candidates to a document (`patternSpans`, `warnings`).
@@ -403,12 +407,18 @@ public final class PatternScratch: @unchecked Sendable {
     let windowCandidates = CandidateLists(count: 1)
     /// Which patterns run on the current document.
     let runs: UnsafeMutableBufferPointer<Bool>
+    /// Per pattern, this thread's deterministic states of its start automaton, made on the
+    /// pattern's first candidate (nil: none, or not made yet where `startDFAMade` is false).
+    @exclusivity(unchecked) private var startDFAs: [StartDFA?]
+    @exclusivity(unchecked) private var startDFAMade: [Bool]
     /// The language of the last document and which patterns apply to it.
     var lang: String? = nil
     let langApplies: UnsafeMutableBufferPointer<Bool>
 
     public init(for set: PatternSet) {
         owner = set
+        startDFAs = Array(repeating: nil, count: set.compiled.count)
+        startDFAMade = Array(repeating: false, count: set.compiled.count)
         runs = UnsafeMutableBufferPointer<Bool>.allocate(capacity: set.compiled.count)
         runs.initialize(repeating: false)
         langApplies = UnsafeMutableBufferPointer<Bool>.allocate(capacity: set.compiled.count)
@@ -426,6 +436,14 @@ public final class PatternScratch: @unchecked Sendable {
             if let stack { pcre2_jit_stack_assign_8(c, nil, UnsafeMutableRawPointer(stack)) }
             return c
         }
+    }
+
+    /// Pattern `i`'s start automaton for this thread (made on first use).
+    func startDFA(_ i: Int) -> StartDFA? {
+        if startDFAMade[i] { return startDFAs[i] }
+        startDFAMade[i] = true
+        startDFAs[i] = owner.compiled[i].automaton?.automaton().map(StartDFA.init)
+        return startDFAs[i]
     }
 
     deinit {
@@ -470,6 +488,9 @@ final class CompiledPattern: @unchecked Sendable {
     /// at match time), for the plan's calls at candidate positions, compiled on the first
     /// document that gives a candidate; nil: the plan scans.
     let anchored: LazyPCRE2Code?
+    /// Rejects, before PCRE2 is called, the candidates where no match can start (nil: every
+    /// candidate goes to PCRE2); only for patterns the plan runs at candidates.
+    let automaton: LazyStartAutomaton?
     let firstCallLimit: UInt32
     let workPerByte: UInt64
     let workMinimum: UInt64
@@ -523,6 +544,7 @@ final class CompiledPattern: @unchecked Sendable {
         let anchoredCode = analysis.kind == .scan ? nil
             : LazyPCRE2Code(regex: def.regex, options: def.flags.compileOptions | UInt32(PCRE2_ANCHORED))
         anchored = anchoredCode
+        automaton = anchoredCode == nil ? nil : LazyStartAutomaton(regex: def.regex, options: def.flags.compileOptions)
         start = anchoredCode == nil ? StartAnalysis() : analysis
         if anchoredCode == nil { code.compileJIT() }
         firstCallLimit = min(limits.firstCallLimit, def.matchLimit ?? limits.matchLimit)
@@ -592,7 +614,7 @@ final class CompiledPattern: @unchecked Sendable {
     /// searching: the same matches, since no match starts elsewhere.
     @inline(__always)
     func forEachMatch(in text: UnsafeBufferPointer<UInt8>, context: OpaquePointer, matchData: OpaquePointer,
-                      candidates: UnsafeBufferPointer<Int32>?,
+                      candidates: UnsafeBufferPointer<Int32>?, startDFA: StartDFA? = nil,
                       _ body: (Range<Int>, UnsafeMutablePointer<Int>) -> Void) -> Warning? {
         guard let base = text.baseAddress else { return nil }
         let length = text.count
@@ -641,6 +663,7 @@ final class CompiledPattern: @unchecked Sendable {
             for c in candidates {
                 let p = Int(c)
                 if p < next { continue }
+                if let startDFA, !startDFA.mayMatch(base, at: p, count: length) { continue }
                 var rc = call(p, 0, anchoredCode: true)
                 if rc == PCRE2_ERROR_NOMATCH { continue }
                 if rc < 0 { return Warning(stage: "patterns", name: def.name, reason: Self.reason(rc)) }
@@ -719,9 +742,9 @@ final class CompiledPattern: @unchecked Sendable {
     }
 
     func run(in text: UnsafeBufferPointer<UInt8>, context: OpaquePointer, matchData: OpaquePointer,
-             candidates: UnsafeBufferPointer<Int32>? = nil, spans: inout [Span], warnings: inout [Warning]) {
+             candidates: UnsafeBufferPointer<Int32>? = nil, startDFA: StartDFA? = nil, spans: inout [Span], warnings: inout [Warning]) {
         let names = groupNames, namesRepeat = groupNamesRepeat
-        let warning = forEachMatch(in: text, context: context, matchData: matchData, candidates: candidates) { _, ov in
+        let warning = forEachMatch(in: text, context: context, matchData: matchData, candidates: candidates, startDFA: startDFA) { _, ov in
             guard let r = spanRange(ov) else { return }
             var s = r.range.lowerBound
             let e = r.range.upperBound, bi = r.branch
