@@ -45,6 +45,8 @@ import GleanCore
 /// 7. a region word before a place that another stage found: "Central New York", "Eastern
 ///    Europe" (LOC), "Greater Sydney" (GPE); unless that stage found the whole ("Western
 ///    Australia").
+/// 8. one or two plain capitalised words alone before a compass bearing, "of" and a capitalised
+///    word: GPE ("Burakin, 240 kilometres north-east of Perth", "at Spencer north of Sydney").
 ///
 /// Candidates have priority -1: when a names candidate and a gazetteer or pattern candidate
 /// cover the same tokens, the other stage's label wins ("Rhode Island" stays GPE).
@@ -612,6 +614,15 @@ public struct NameFinder: Sendable {
 
         /// PERSON rules over a sequence with no heads.
         mutating func people(_ seg: ArraySlice<Element>) {
+            // Rule 8: a place by its bearing from another, "Burakin, 240 kilometres north-east of
+            // Perth", "a blaze at Spencer north of Sydney": one or two plain capitalised words
+            // alone (no capitalised word before them), then a compass bearing and "of" and a
+            // capitalised word.
+            if (1...2).contains(seg.count), seg.allSatisfy({ $0.kind == .word && nameLike($0) && $0.flags.isDisjoint(with: [.stop, .title, .numeral]) && head($0) == nil }),
+               let f = seg.first, let l = seg.last, f.first == 0 || !isCapitalised(f.first - 1), bearingFollows(l.last) {
+                emit(f.first, l.last, "GPE", "place:bearing")
+                return
+            }
             if surnamePair(seg) {
                 emit(seg[seg.startIndex].first, seg[seg.startIndex + 1].last, "PERSON", "person:surname")
                 return
@@ -653,6 +664,30 @@ public struct NameFinder: Sendable {
         }
 
         func word(_ i: Int) -> String { String(decoding: text[tokens[i].start..<tokens[i].end], as: UTF8.self) }
+
+        /// After token j: an optional comma, an optional distance ("about 240 kilometres"), a
+        /// compass bearing ("north", "south-west", "northeast"), "of" and a capitalised word.
+        func bearingFollows(_ j: Int) -> Bool {
+            var i = j + 1
+            if isPunct(i, 0x2C), touching(j, i) {
+                guard spaced(i, i + 1) else { return false }
+                i += 1
+            } else if !spaced(j, i) {
+                return false
+            }
+            if State.distanceModifiers.contains(where: { isWord(i, $0) }), spaced(i, i + 1) { i += 1 }
+            if i < tokens.count, tokens[i].kind == .number {
+                guard spaced(i, i + 1), State.distanceUnits.contains(where: { isWord(i + 1, $0) }), spaced(i + 1, i + 2) else { return false }
+                i += 2
+            }
+            guard State.bearings.contains(where: { isWord(i, $0) }) else { return false }
+            // "north-east": the hyphen and the second part, touching.
+            if isPunct(i + 1, 0x2D), touching(i, i + 1), touching(i + 1, i + 2), isWord(i + 2, "east") || isWord(i + 2, "west") { i += 2 }
+            return spaced(i, i + 1) && isWord(i + 1, "of") && spaced(i + 1, i + 2) && isCapitalised(i + 2)
+        }
+        static let bearings: [StaticString] = ["north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"]
+        static let distanceModifiers: [StaticString] = ["about", "some", "around", "just", "nearly", "almost"]
+        static let distanceUnits: [StaticString] = ["kilometres", "kilometers", "km", "miles", "metres", "meters"]
 
         /// Token i is the word w (bytes compared, no String made).
         func isWord(_ i: Int, _ w: StaticString) -> Bool {
