@@ -618,8 +618,9 @@ public struct NameFinder: Sendable {
             // Perth", "a blaze at Spencer north of Sydney": one or two plain capitalised words
             // alone (no capitalised word before them), then a compass bearing and "of" and a
             // capitalised word.
-            if (1...2).contains(seg.count), seg.allSatisfy({ $0.kind == .word && nameLike($0) && $0.flags.isDisjoint(with: [.stop, .title, .numeral]) && head($0) == nil }),
-               let f = seg.first, let l = seg.last, f.first == 0 || !isCapitalised(f.first - 1), bearingFollows(l.last) {
+            if (1...2).contains(seg.count), let f = seg.first, let l = seg.last, bearingFollows(l.last),
+               f.first == 0 || !isCapitalised(f.first - 1),
+               seg.allSatisfy({ $0.kind == .word && nameLike($0) && $0.flags.isDisjoint(with: [.stop, .title, .numeral]) && head($0) == nil }) {
                 emit(f.first, l.last, "GPE", "place:bearing")
                 return
             }
@@ -668,6 +669,26 @@ public struct NameFinder: Sendable {
         /// After token j: an optional comma, an optional distance ("about 240 kilometres"), a
         /// compass bearing ("north", "south-west", "northeast"), "of" and a capitalised word.
         func bearingFollows(_ j: Int) -> Bool {
+            // Most words after a name start otherwise ("said", "and", "was"): the two bytes after
+            // the space say so before any token is read. Bearings start "no", "so", "ea", "we";
+            // the distance modifiers "ab", "so", "ar", "ju", "ne", "al"; or a digit.
+            var b = tokens[j].end
+            if b < text.count, text[b] == 0x2C { b += 1 }
+            guard b + 2 < text.count, text[b] == 0x20 else { return false }
+            let c = text[b + 1], d = text[b + 2]
+            if !(c >= 0x30 && c <= 0x39) {
+                let ok: Bool
+                switch c {
+                case 0x6E: ok = d == 0x6F || d == 0x65          // no, ne
+                case 0x73: ok = d == 0x6F                       // so
+                case 0x65: ok = d == 0x61                       // ea
+                case 0x77: ok = d == 0x65                       // we
+                case 0x61: ok = d == 0x62 || d == 0x72 || d == 0x6C  // ab, ar, al
+                case 0x6A: ok = d == 0x75                       // ju
+                default: ok = false
+                }
+                guard ok else { return false }
+            }
             var i = j + 1
             if isPunct(i, 0x2C), touching(j, i) {
                 guard spaced(i, i + 1) else { return false }
@@ -675,19 +696,22 @@ public struct NameFinder: Sendable {
             } else if !spaced(j, i) {
                 return false
             }
-            if State.distanceModifiers.contains(where: { isWord(i, $0) }), spaced(i, i + 1) { i += 1 }
+            if c == 0x61 || c == 0x6A || c == 0x6E && d == 0x65 || c == 0x73 && isWord(i, "some") {
+                guard isWord(i, "about") || isWord(i, "around") || isWord(i, "almost") || isWord(i, "just") || isWord(i, "nearly")
+                        || isWord(i, "some"), spaced(i, i + 1) else { return false }
+                i += 1
+            }
             if i < tokens.count, tokens[i].kind == .number {
-                guard spaced(i, i + 1), State.distanceUnits.contains(where: { isWord(i + 1, $0) }), spaced(i + 1, i + 2) else { return false }
+                guard spaced(i, i + 1), isWord(i + 1, "kilometres") || isWord(i + 1, "km") || isWord(i + 1, "miles")
+                        || isWord(i + 1, "kilometers") || isWord(i + 1, "metres"), spaced(i + 1, i + 2) else { return false }
                 i += 2
             }
-            guard State.bearings.contains(where: { isWord(i, $0) }) else { return false }
+            guard isWord(i, "north") || isWord(i, "south") || isWord(i, "east") || isWord(i, "west") || isWord(i, "northeast")
+                    || isWord(i, "northwest") || isWord(i, "southeast") || isWord(i, "southwest") else { return false }
             // "north-east": the hyphen and the second part, touching.
             if isPunct(i + 1, 0x2D), touching(i, i + 1), touching(i + 1, i + 2), isWord(i + 2, "east") || isWord(i + 2, "west") { i += 2 }
             return spaced(i, i + 1) && isWord(i + 1, "of") && spaced(i + 1, i + 2) && isCapitalised(i + 2)
         }
-        static let bearings: [StaticString] = ["north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"]
-        static let distanceModifiers: [StaticString] = ["about", "some", "around", "just", "nearly", "almost"]
-        static let distanceUnits: [StaticString] = ["kilometres", "kilometers", "km", "miles", "metres", "meters"]
 
         /// Token i is the word w (bytes compared, no String made).
         func isWord(_ i: Int, _ w: StaticString) -> Bool {
