@@ -43,9 +43,11 @@ public enum Propagation {
         var rule: String
         /// Only where no entity covers the token and no capitalised word follows it.
         var fillOnly = false
-        /// The words of the full name before the token it defines ("Osama", "bin" of "Osama bin
-        /// Laden"): a mention preceded by its last ones takes them.
-        var lead: [ArraySlice<UInt8>] = []
+        /// The tokens of the full name before the token it defines ("Osama", "bin" of "Osama bin
+        /// Laden"): a mention preceded by their last ones takes them. Token indices, so that
+        /// defining allocates nothing.
+        var leadStart = 0
+        var leadCount = 0
     }
 
     public static func apply(_ document: inout Document) {
@@ -98,7 +100,7 @@ public enum Propagation {
                 let word = string(last)
                 if word.utf8.count > 1, capitalised(last), !NameFinder.romanNumerals.contains(word) {
                     define(bytes(last), Origin(label: "PERSON", kbId: e.kbId, from: e.endToken, rule: "propagation:surname",
-                                               lead: (e.firstToken..<last).map(bytes)), replacing: false)
+                                               leadStart: e.firstToken, leadCount: last - e.firstToken), replacing: false)
                 }
                 if e.source == .names, e.name == "person:given" || e.name == "person:particle",
                    tokens[e.firstToken].end - tokens[e.firstToken].start > 1 {
@@ -136,9 +138,9 @@ public enum Propagation {
             // How many of the full name's words before its last come right before the mention,
             // one space apart and under no entity (the entity before the cursor ends last).
             var first = i
-            var j = origin.lead.count - 1
+            var j = origin.leadCount - 1
             while j >= 0, first > 0, tokens[first - 1].end + 1 == tokens[first].start, text[tokens[first - 1].end] == 0x20,
-                  sameWord(bytes(first - 1), origin.lead[j]),
+                  sameWord(bytes(first - 1), bytes(origin.leadStart + j)),
                   cursor == 0 || document.entities[cursor - 1].endToken <= first - 1 {
                 first -= 1
                 j -= 1
