@@ -45,6 +45,8 @@ import GleanCore
 /// 7. a region word before a place that another stage found: "Central New York", "Eastern
 ///    Europe" (LOC), "Greater Sydney" (GPE); unless that stage found the whole ("Western
 ///    Australia").
+/// 8. one or two plain capitalised words alone before a compass bearing, "of" and a capitalised
+///    word: GPE ("Burakin, 240 kilometres north-east of Perth", "at Spencer north of Sydney").
 ///
 /// Candidates have priority -1: when a names candidate and a gazetteer or pattern candidate
 /// cover the same tokens, the other stage's label wins ("Rhode Island" stays GPE).
@@ -612,6 +614,16 @@ public struct NameFinder: Sendable {
 
         /// PERSON rules over a sequence with no heads.
         mutating func people(_ seg: ArraySlice<Element>) {
+            // Rule 8: a place by its bearing from another, "Burakin, 240 kilometres north-east of
+            // Perth", "a blaze at Spencer north of Sydney": one or two plain capitalised words
+            // alone (no capitalised word before them), then a compass bearing and "of" and a
+            // capitalised word.
+            if (1...2).contains(seg.count), let f = seg.first, let l = seg.last, bearingFollows(l.last),
+               f.first == 0 || !isCapitalised(f.first - 1),
+               seg.allSatisfy({ $0.kind == .word && nameLike($0) && $0.flags.isDisjoint(with: [.stop, .title, .numeral]) && head($0) == nil }) {
+                emit(f.first, l.last, "GPE", "place:bearing")
+                return
+            }
             if surnamePair(seg) {
                 emit(seg[seg.startIndex].first, seg[seg.startIndex + 1].last, "PERSON", "person:surname")
                 return
@@ -653,6 +665,53 @@ public struct NameFinder: Sendable {
         }
 
         func word(_ i: Int) -> String { String(decoding: text[tokens[i].start..<tokens[i].end], as: UTF8.self) }
+
+        /// After token j: an optional comma, an optional distance ("about 240 kilometres"), a
+        /// compass bearing ("north", "south-west", "northeast"), "of" and a capitalised word.
+        func bearingFollows(_ j: Int) -> Bool {
+            // Most words after a name start otherwise ("said", "and", "was"): the two bytes after
+            // the space say so before any token is read. Bearings start "no", "so", "ea", "we";
+            // the distance modifiers "ab", "so", "ar", "ju", "ne", "al"; or a digit.
+            var b = tokens[j].end
+            if b < text.count, text[b] == 0x2C { b += 1 }
+            guard b + 2 < text.count, text[b] == 0x20 else { return false }
+            let c = text[b + 1], d = text[b + 2]
+            if !(c >= 0x30 && c <= 0x39) {
+                let ok: Bool
+                switch c {
+                case 0x6E: ok = d == 0x6F || d == 0x65          // no, ne
+                case 0x73: ok = d == 0x6F                       // so
+                case 0x65: ok = d == 0x61                       // ea
+                case 0x77: ok = d == 0x65                       // we
+                case 0x61: ok = d == 0x62 || d == 0x72 || d == 0x6C  // ab, ar, al
+                case 0x6A: ok = d == 0x75                       // ju
+                default: ok = false
+                }
+                guard ok else { return false }
+            }
+            var i = j + 1
+            if isPunct(i, 0x2C), touching(j, i) {
+                guard spaced(i, i + 1) else { return false }
+                i += 1
+            } else if !spaced(j, i) {
+                return false
+            }
+            if c == 0x61 || c == 0x6A || c == 0x6E && d == 0x65 || c == 0x73 && isWord(i, "some") {
+                guard isWord(i, "about") || isWord(i, "around") || isWord(i, "almost") || isWord(i, "just") || isWord(i, "nearly")
+                        || isWord(i, "some"), spaced(i, i + 1) else { return false }
+                i += 1
+            }
+            if i < tokens.count, tokens[i].kind == .number {
+                guard spaced(i, i + 1), isWord(i + 1, "kilometres") || isWord(i + 1, "km") || isWord(i + 1, "miles")
+                        || isWord(i + 1, "kilometers") || isWord(i + 1, "metres"), spaced(i + 1, i + 2) else { return false }
+                i += 2
+            }
+            guard isWord(i, "north") || isWord(i, "south") || isWord(i, "east") || isWord(i, "west") || isWord(i, "northeast")
+                    || isWord(i, "northwest") || isWord(i, "southeast") || isWord(i, "southwest") else { return false }
+            // "north-east": the hyphen and the second part, touching.
+            if isPunct(i + 1, 0x2D), touching(i, i + 1), touching(i + 1, i + 2), isWord(i + 2, "east") || isWord(i + 2, "west") { i += 2 }
+            return spaced(i, i + 1) && isWord(i + 1, "of") && spaced(i + 1, i + 2) && isCapitalised(i + 2)
+        }
 
         /// Token i is the word w (bytes compared, no String made).
         func isWord(_ i: Int, _ w: StaticString) -> Bool {

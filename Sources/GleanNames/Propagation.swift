@@ -5,9 +5,14 @@ import GleanCore
 ///
 /// - A PERSON of two tokens or more ("Winston Churchill") makes a later capitalised token equal
 ///   to its last word ("Churchill") that PERSON, whether no entity covers it or a one-token
-///   entity of another label (GPE, LOC, ORG, NORP, FAC) does ("Churchill" the town).
+///   entity of another label (GPE, LOC, ORG, NORP, FAC) does ("Churchill" the town). Where
+///   the words right before that token (one space apart, no entity on them) are the full name's
+///   words before its last, the mention takes them too: "bin Laden" and "Bin Laden" after
+///   "Osama bin Laden", "Nantie Haywood" again after "Nantie Haywood" (the first letter's case
+///   aside).
 /// - A PERSON of two tokens or more that the names stage found by its given name
-///   ("Arnaud Clement", rule `person:given`; not an ambiguous given name such as "Mark") makes a
+///   ("Arnaud Clement", rule `person:given`; "Osama bin Laden", rule `person:particle`; not an
+///   ambiguous given name such as "Mark") makes a
 ///   later capitalised token equal to its first word ("Arnaud") that PERSON, where no entity
 ///   covers it and no capitalised word follows it.
 /// - A PERSON of one token found after a title or role word ("President Musharraf", patterns
@@ -38,6 +43,11 @@ public enum Propagation {
         var rule: String
         /// Only where no entity covers the token and no capitalised word follows it.
         var fillOnly = false
+        /// The tokens of the full name before the token it defines ("Osama", "bin" of "Osama bin
+        /// Laden"): a mention preceded by their last ones takes them. Token indices, so that
+        /// defining allocates nothing.
+        var leadStart = 0
+        var leadCount = 0
     }
 
     public static func apply(_ document: inout Document) {
@@ -89,9 +99,11 @@ public enum Propagation {
                 let last = e.endToken - 1
                 let word = string(last)
                 if word.utf8.count > 1, capitalised(last), !NameFinder.romanNumerals.contains(word) {
-                    define(bytes(last), Origin(label: "PERSON", kbId: e.kbId, from: e.endToken, rule: "propagation:surname"), replacing: false)
+                    define(bytes(last), Origin(label: "PERSON", kbId: e.kbId, from: e.endToken, rule: "propagation:surname",
+                                               leadStart: e.firstToken, leadCount: last - e.firstToken), replacing: false)
                 }
-                if e.source == .names, e.name == "person:given", tokens[e.firstToken].end - tokens[e.firstToken].start > 1 {
+                if e.source == .names, e.name == "person:given" || e.name == "person:particle",
+                   tokens[e.firstToken].end - tokens[e.firstToken].start > 1 {
                     define(bytes(e.firstToken), Origin(label: "PERSON", kbId: e.kbId, from: e.endToken, rule: "propagation:given", fillOnly: true),
                            replacing: false)
                 }
@@ -114,10 +126,25 @@ public enum Propagation {
         var removed: [Int] = []
         var cursor = 0
         let count = document.entities.count
+        /// Equal bytes, the first one's ASCII case aside ("Bin" and "bin").
+        func sameWord(_ a: ArraySlice<UInt8>, _ b: ArraySlice<UInt8>) -> Bool {
+            guard let x = a.first, let y = b.first, a.count == b.count, x | 0x20 == y | 0x20 else { return false }
+            return a.dropFirst().elementsEqual(b.dropFirst())
+        }
         for i in tokens.indices where capitalised(i) {
             guard let origin = lookup(bytes(i)), i >= origin.from else { continue }
             while cursor < count && document.entities[cursor].endToken <= i { cursor += 1 }
             let k = cursor < count && document.entities[cursor].firstToken <= i ? cursor : -1
+            // How many of the full name's words before its last come right before the mention,
+            // one space apart and under no entity (the entity before the cursor ends last).
+            var first = i
+            var j = origin.leadCount - 1
+            while j >= 0, first > 0, tokens[first - 1].end + 1 == tokens[first].start, text[tokens[first - 1].end] == 0x20,
+                  sameWord(bytes(first - 1), bytes(origin.leadStart + j)),
+                  cursor == 0 || document.entities[cursor - 1].endToken <= first - 1 {
+                first -= 1
+                j -= 1
+            }
             if origin.fillOnly {
                 let next = i + 1
                 let followed = next < tokens.count && capitalised(next) && tokens[next].start == tokens[i].end + 1
@@ -125,12 +152,14 @@ public enum Propagation {
             }
             if k >= 0 {
                 let e = document.entities[k]
-                guard e.endToken - e.firstToken == 1, e.label != origin.label, replaceable.contains(e.label) else { continue }
+                // A one-token entity of the same label gives way only to the longer mention.
+                guard e.endToken - e.firstToken == 1,
+                      e.label != origin.label ? replaceable.contains(e.label) : first < i else { continue }
                 removed.append(k)
             }
-            var s = Span(matchStart: tokens[i].start, matchEnd: tokens[i].end, label: origin.label, kbId: origin.kbId,
+            var s = Span(matchStart: tokens[first].start, matchEnd: tokens[i].end, label: origin.label, kbId: origin.kbId,
                          source: .propagation, name: origin.rule, priority: 0)
-            s.firstToken = i
+            s.firstToken = first
             s.endToken = i + 1
             added.append(s)
         }

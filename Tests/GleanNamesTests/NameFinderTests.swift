@@ -34,6 +34,11 @@ enum Fixture {
     /// Each rule: texts and the candidates they must give (all of them, in order).
     static let examples: [(rule: String, text: String, expected: [String])] = [
         ("given + capitalised", "The band was led by Henry Hudson yesterday.", ["PERSON Henry Hudson"]),
+        ("place by its bearing", "The epicentre was in Burakin, 240 kilometres north-east of Perth.", ["GPE Burakin"]),
+        ("place by its bearing", "A blaze at Spencer north of Sydney broke through.", ["GPE Spencer"]),
+        ("place by its bearing", "Fires near Barrack Heights, some 10 km southwest of Wollongong.", ["GPE Barrack Heights"]),
+        ("no bearing without of", "The fire at Spencer north was out.", []),
+        ("no bearing after a capitalised word", "Premier Bob Carr, west of Sydney, said so.", ["PERSON Bob Carr"]),
         ("given + capitalised", "Wayne Arthurs and Todd Woodbridge will play.", ["PERSON Wayne Arthurs", "PERSON Todd Woodbridge"]),
         ("hyphenated given name", "Jan-Michael Gambill won the match.", ["PERSON Jan-Michael Gambill"]),
         ("given name of another country", "France's Arnaud Clement lost.", ["PERSON Arnaud Clement"]),

@@ -38,6 +38,18 @@ func entities(_ text: String, _ items: [(String, String, String)]) throws -> Doc
          [("ORG", "Institute for the Study of War", "")], ["ORG Institute for the Study of War"]),
         ("lower case is not a mention", "Pat Stone spoke. The stone fell.",
          [("PERSON", "Pat Stone", "")], ["PERSON Pat Stone"]),
+        ("a particle before the surname comes with it", "Osama bin Laden fled. Later bin Laden and Bin Laden hid.",
+         [("PERSON", "Osama bin Laden", "")], ["PERSON Osama bin Laden", "PERSON bin Laden", "PERSON Bin Laden"]),
+        ("the whole name again", "Nantie Haywood batted. The wicket of Nantie Haywood fell.",
+         [("PERSON", "Nantie Haywood", "")], ["PERSON Nantie Haywood", "PERSON Nantie Haywood"]),
+        ("a one-word mention gives way to the longer", "Osama bin Laden fled. Later bin Laden hid.",
+         [("PERSON", "Osama bin Laden", ""), ("PERSON", "Laden", "")], ["PERSON Osama bin Laden", "PERSON bin Laden"]),
+        ("another given name stays out", "Mark Waugh bowled. Then Steve Waugh batted.",
+         [("PERSON", "Mark Waugh", "")], ["PERSON Mark Waugh", "PERSON Waugh"]),
+        ("not across punctuation", "Nantie Haywood batted. Nantie, Haywood said, fell.",
+         [("PERSON", "Nantie Haywood", "")], ["PERSON Nantie Haywood", "PERSON Haywood"]),
+        ("not over an entity", "Osama bin Laden fled. In Bin Laden Street.",
+         [("PERSON", "Osama bin Laden", ""), ("ORG", "Bin", "")], ["PERSON Osama bin Laden", "ORG Bin", "PERSON Laden"]),
     ]
 
     /// Rules that depend on how the first entity was found: its source and rule are given here.
@@ -52,6 +64,8 @@ func entities(_ text: String, _ items: [(String, String, String)]) throws -> Doc
          [("ORG", "Qantas", "")], ["ORG Qantas"]),
         ("a given name fills a gap", "Arnaud Clement lost. \"Arnaud is a scrapper,\" he said.", .names, "person:given",
          [("PERSON", "Arnaud Clement", "")], ["PERSON Arnaud Clement", "PERSON Arnaud"]),
+        ("the given name of a name with a particle fills a gap", "Osama bin Laden fled. \"Osama himself is hiding,\" he said.", .names,
+         "person:particle", [("PERSON", "Osama bin Laden", "")], ["PERSON Osama bin Laden", "PERSON Osama"]),
         ("not an ambiguous given name", "Mark Taylor spoke. Mark the date.", .names, "person:given-ambiguous",
          [("PERSON", "Mark Taylor", "")], ["PERSON Mark Taylor"]),
         ("not another rule", "Arnaud Clement lost. Arnaud is a scrapper.", .pattern, "person-title",
