@@ -226,6 +226,9 @@ public struct Span: Sendable, Equatable {
         set { extras = SpanExtras.make(kbIds: kbIds, groups: groups, value: newValue) }
     }
 
+    /// Inlinable, so that a stage in another module builds the span in place (a call would
+    /// return it through a copy that retains and releases its strings).
+    @inlinable
     public init(matchStart: Int, matchEnd: Int, label: String, kbId: String = "", kbIds: [String] = [],
                 source: SpanSource, name: String, groups: [NamedGroup] = [], value: String? = nil,
                 priority: Int = 0) {
@@ -259,6 +262,7 @@ final class SpanExtras: Sendable, Equatable {
     }
 
     /// A box for the fields, nil when all are empty.
+    @usableFromInline
     static func make(kbIds: [String], groups: [NamedGroup], value: String?) -> SpanExtras? {
         kbIds.isEmpty && groups.isEmpty && value == nil ? nil : SpanExtras(kbIds: kbIds, groups: groups, value: value)
     }
