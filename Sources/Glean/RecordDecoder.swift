@@ -162,26 +162,32 @@ public struct JSONLDecoder: RecordDecoder {
             throw RecordFailure(reason: "invalid JSON: \(e.reason) at byte \(e.offset) of the line", id: nil)
         }
         // The last occurrence of each key wins; it is written at the first occurrence's place.
-        var winner: [Int] = Array(members.indices)
-        var skip = [Bool](repeating: false, count: members.count)
+        // Most records repeat no key: then every member is its own winner, and none is skipped
+        // (no tables to build).
+        let unique = members.count <= 16 && Self.keysAreUnique(members)
+        var winner: [Int] = unique ? [] : Array(members.indices)
+        var skip: [Bool] = unique ? [] : [Bool](repeating: false, count: members.count)
         // Records have few keys: a linear search beats hashing every key of every record.
         var firstIndexOfKey: [[UInt8]: Int]? = members.count > 16 ? [:] : nil
         func firstIndex(of key: [UInt8], before end: Int) -> Int? {
+            if unique { return (0..<end).first { members[$0].key == key } }
             if let table = firstIndexOfKey { return table[key] }
             return (0..<end).first { !skip[$0] && members[$0].key == key }
         }
-        for (i, m) in members.enumerated() {
-            if let first = firstIndex(of: m.key, before: i) {
-                winner[first] = i
-                skip[i] = true
-                warnings.append(Warning(stage: "decode", name: String(decoding: m.key, as: UTF8.self),
-                                        reason: "duplicate key: the last value wins"))
-            } else {
-                firstIndexOfKey?[m.key] = i
+        if !unique {
+            for (i, m) in members.enumerated() {
+                if let first = firstIndex(of: m.key, before: i) {
+                    winner[first] = i
+                    skip[i] = true
+                    warnings.append(Warning(stage: "decode", name: String(decoding: m.key, as: UTF8.self),
+                                            reason: "duplicate key: the last value wins"))
+                } else {
+                    firstIndexOfKey?[m.key] = i
+                }
             }
         }
         func member(_ key: [UInt8]) -> JSONMember? {
-            firstIndex(of: key, before: members.count).map { members[winner[$0]] }
+            firstIndex(of: key, before: members.count).map { members[unique ? $0 : winner[$0]] }
         }
 
         let idValue = member(idKey).map { Array(line[$0.valueStart..<$0.valueEnd]) }
@@ -210,13 +216,17 @@ public struct JSONLDecoder: RecordDecoder {
         }
         var lang = configuration.defaultLanguage
         if let l = member(Self.langKey), l.type == .string {
-            lang = String(decoding: JSONScanner.decodeString(line, l.valueStart + 1, l.valueEnd - 1).bytes, as: UTF8.self)
+            let value = UnsafeBufferPointer(rebasing: line[(l.valueStart + 1)..<(l.valueEnd - 1)])
+            // A value without escapes is its own UTF-8 (no decoded copy).
+            lang = value.contains(UInt8(ascii: "\\"))
+                ? String(decoding: JSONScanner.decodeString(line, l.valueStart + 1, l.valueEnd - 1).bytes, as: UTF8.self)
+                : String(decoding: value, as: UTF8.self)
         }
 
         var fields: [PassThroughField] = []
         fields.reserveCapacity(members.count)
-        for i in members.indices where !skip[i] {
-            let m = members[winner[i]]
+        for i in members.indices where unique || !skip[i] {
+            let m = members[unique ? i : winner[i]]
             if Self.gleanKeys.contains(m.key) {
                 warnings.append(Warning(stage: "render", name: String(decoding: m.key, as: UTF8.self),
                                         reason: "input field replaced by Glean's annotation"))
@@ -238,6 +248,14 @@ public struct JSONLDecoder: RecordDecoder {
                                    id: idValue, source: source, line: lineNumber, fields: fields, input: line,
                                    textRange: text.valueStart..<text.valueEnd)
         try body(&record)
+    }
+
+    /// Whether no two members share a key (a few members: each against those before it).
+    static func keysAreUnique(_ members: [JSONMember]) -> Bool {
+        for i in members.indices {
+            for j in 0..<i where members[j].key == members[i].key { return false }
+        }
+        return true
     }
 
     static func describe(_ type: JSONValueType) -> String {

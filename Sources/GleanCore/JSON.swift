@@ -88,6 +88,8 @@ public struct JSONScanner {
         if depth > Self.maximumDepth { throw JSONError("nesting deeper than \(Self.maximumDepth)", at: i) }
         i += 1  // {
         var members: [JSONMember] = []
+        // Room for a typical record's members at once, instead of growing 1, 2, 4 ...
+        if collect { members.reserveCapacity(8) }
         skipWhitespace()
         if i < b.count, b[i] == UInt8(ascii: "}") { i += 1; return members }
         while true {
@@ -236,9 +238,38 @@ public struct JSONScanner {
     /// Decodes the contents of a validated string (between the quotes, `start..<end`) to UTF-8.
     /// A lone surrogate escape becomes U+FFFD and sets `repaired`.
     public static func decodeString(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> (bytes: [UInt8], repaired: Bool) {
-        var out = [UInt8]()
-        out.reserveCapacity(end - start)
+        precondition(start >= 0 && start <= end && end <= b.count, "a string inside the buffer")
         var repaired = false
+        // Every escape is at least as long as what it decodes to (`\n` 2 -> 1, `\uXXXX` 6 -> at
+        // most 3, a pair 12 -> 4), so the output fits in the input's length.
+        let out = [UInt8](unsafeUninitializedCapacity: end - start) { o, count in
+            count = decodeContents(b, start, end, into: o, repaired: &repaired)
+        }
+        return (out, repaired)
+    }
+
+    /// Decodes `b[start..<end]` (a validated string's contents) into `o`, which has room for
+    /// `end - start` bytes; returns how many it wrote. Writes are checked against `o`'s size.
+    private static func decodeContents(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
+                                       into o: UnsafeMutableBufferPointer<UInt8>, repaired: inout Bool) -> Int {
+        var w = 0
+        @inline(__always) func put(_ c: UInt8) {
+            precondition(w < o.count, "the decoded string fits its input's length")
+            o[w] = c
+            w &+= 1
+        }
+        @inline(__always) func put(scalar: UInt32) {
+            switch scalar {
+            case ..<0x80: put(UInt8(scalar))
+            case ..<0x800:
+                put(UInt8(0xC0 | scalar >> 6)); put(UInt8(0x80 | scalar & 0x3F))
+            case ..<0x10000:
+                put(UInt8(0xE0 | scalar >> 12)); put(UInt8(0x80 | scalar >> 6 & 0x3F)); put(UInt8(0x80 | scalar & 0x3F))
+            default:
+                put(UInt8(0xF0 | scalar >> 18)); put(UInt8(0x80 | scalar >> 12 & 0x3F))
+                put(UInt8(0x80 | scalar >> 6 & 0x3F)); put(UInt8(0x80 | scalar & 0x3F))
+            }
+        }
         var i = start
         while i < end {
             // Copy the run up to the next backslash in one go, finding it a word at a time
@@ -253,17 +284,22 @@ public struct JSONScanner {
                 j &+= 8
             }
             while j < end, b[j] != UInt8(ascii: "\\") { j += 1 }
-            if j > i { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<j])) }
+            if j > i {
+                // w + (j - i) <= j - start <= o.count: the run fits where it is copied.
+                precondition(w + (j - i) <= o.count, "the decoded string fits its input's length")
+                (o.baseAddress! + w).update(from: b.baseAddress! + i, count: j - i)
+                w += j - i
+            }
             i = j
             guard i < end else { break }
             let e = b[i + 1]
             i += 2
             switch e {
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "b"): put(0x08)
+            case UInt8(ascii: "f"): put(0x0C)
+            case UInt8(ascii: "n"): put(0x0A)
+            case UInt8(ascii: "r"): put(0x0D)
+            case UInt8(ascii: "t"): put(0x09)
             case UInt8(ascii: "u"):
                 let unit = hex4(b, i)
                 i += 4
@@ -272,22 +308,22 @@ public struct JSONScanner {
                         let low = hex4(b, i + 2)
                         if low >= 0xDC00, low < 0xE000 {
                             i += 6
-                            UTF8Validation.append(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00), to: &out)
+                            put(scalar: 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))
                             continue
                         }
                     }
-                    UTF8Validation.append(0xFFFD, to: &out)
+                    put(scalar: 0xFFFD)
                     repaired = true
                 } else if unit >= 0xDC00, unit < 0xE000 {
-                    UTF8Validation.append(0xFFFD, to: &out)
+                    put(scalar: 0xFFFD)
                     repaired = true
                 } else {
-                    UTF8Validation.append(unit, to: &out)
+                    put(scalar: unit)
                 }
-            default: out.append(e)  // \" \\ \/
+            default: put(e)  // \" \\ \/
             }
         }
-        return (out, repaired)
+        return w
     }
 
     @inline(__always)
