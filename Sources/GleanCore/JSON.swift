@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A JSON syntax error, with the byte offset in the line where it was found.
 public struct JSONError: Error, Sendable, Equatable {
     public var reason: String
@@ -23,6 +27,59 @@ public struct JSONMember: Sendable {
     public var type: JSONValueType
 }
 
+/// One member of a JSON object as byte ranges only, its key not copied out: what a reader of
+/// many records needs (``JSONScanner/rawObjectMembers(_:)``). The ranges index the scanned bytes.
+public struct JSONRawMember: Sendable {
+    /// The offset of the key's opening quote.
+    public var memberStart: Int
+    /// The key's contents, between its quotes, as written.
+    public var keyStart: Int
+    public var keyEnd: Int
+    /// Whether the key holds an escape (then its bytes as written are not the key itself).
+    public var keyEscaped: Bool
+    public var valueStart: Int
+    public var valueEnd: Int
+    public var type: JSONValueType
+
+    /// The key, decoded, from the bytes that were scanned.
+    public func key(in b: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        keyEscaped ? JSONScanner.decodeString(b, keyStart, keyEnd).bytes : Array(b[keyStart..<keyEnd])
+    }
+
+    /// Whether the decoded key is `key`; without a copy when the key holds no escape.
+    @inlinable
+    public func hasKey(_ key: UnsafeBufferPointer<UInt8>, in b: UnsafeBufferPointer<UInt8>) -> Bool {
+        if keyEscaped { return self.key(in: b).withUnsafeBufferPointer { JSONRawMember.same($0, key) } }
+        precondition(keyStart >= 0 && keyStart <= keyEnd && keyEnd <= b.count, "a key inside the bytes")
+        return JSONRawMember.same(UnsafeBufferPointer(rebasing: b[keyStart..<keyEnd]), key)
+    }
+
+    /// ``hasKey(_:in:)`` for a key held in an array.
+    @inlinable
+    public func hasKey(_ key: [UInt8], in b: UnsafeBufferPointer<UInt8>) -> Bool {
+        key.withUnsafeBufferPointer { hasKey($0, in: b) }
+    }
+
+    /// Whether two members of the same bytes have the same decoded key.
+    public func hasSameKey(as other: JSONRawMember, in b: UnsafeBufferPointer<UInt8>) -> Bool {
+        if other.keyEscaped { return other.key(in: b).withUnsafeBufferPointer { hasKey($0, in: b) } }
+        return hasKey(UnsafeBufferPointer(rebasing: b[other.keyStart..<other.keyEnd]), in: b)
+    }
+
+    /// Whether two byte runs are equal (one length test, then one comparison of the bytes).
+    @inlinable @usableFromInline
+    static func same(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        guard let p = a.baseAddress, let q = b.baseAddress else { return true }
+        return memcmp(p, q, a.count) == 0
+    }
+
+    /// The member with its key decoded.
+    public func member(in b: UnsafeBufferPointer<UInt8>) -> JSONMember {
+        JSONMember(memberStart: memberStart, key: key(in: b), valueStart: valueStart, valueEnd: valueEnd, type: type)
+    }
+}
+
 /// A strict RFC 8259 scanner that validates a JSON text and lists an object's members as raw
 /// byte ranges, so fields Glean does not touch are passed through byte for byte.
 ///
@@ -44,6 +101,11 @@ public struct JSONScanner {
 
     /// Validates `bytes` as one JSON object (whitespace around it allowed) and returns its members.
     public static func objectMembers(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) -> [JSONMember] {
+        try rawObjectMembers(bytes).map { $0.member(in: bytes) }
+    }
+
+    /// ``objectMembers(_:)`` as byte ranges, no key copied out.
+    public static func rawObjectMembers(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) -> [JSONRawMember] {
         var s = JSONScanner(bytes)
         s.skipWhitespace()
         guard s.i < bytes.count else { throw JSONError("empty record", at: 0) }
@@ -61,6 +123,11 @@ public struct JSONScanner {
 
     /// The members of an object value that was already validated, starting at its `{`.
     public static func membersOfValidatedObject(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> [JSONMember] {
+        rawMembersOfValidatedObject(bytes, at: start).map { $0.member(in: bytes) }
+    }
+
+    /// ``membersOfValidatedObject(_:at:)`` as byte ranges, no key copied out.
+    public static func rawMembersOfValidatedObject(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> [JSONRawMember] {
         var s = JSONScanner(bytes, at: start)
         return (try? s.scanObject(depth: 0, collect: true)) ?? []
     }
@@ -84,10 +151,10 @@ public struct JSONScanner {
         }
     }
 
-    mutating func scanObject(depth: Int, collect: Bool) throws(JSONError) -> [JSONMember] {
+    mutating func scanObject(depth: Int, collect: Bool) throws(JSONError) -> [JSONRawMember] {
         if depth > Self.maximumDepth { throw JSONError("nesting deeper than \(Self.maximumDepth)", at: i) }
         i += 1  // {
-        var members: [JSONMember] = []
+        var members: [JSONRawMember] = []
         // Room for a typical record's members at once, instead of growing 1, 2, 4 ...
         if collect { members.reserveCapacity(8) }
         skipWhitespace()
@@ -106,8 +173,8 @@ public struct JSONScanner {
             let valueStart = i
             let type = try scanValue(depth: depth + 1)
             if collect {
-                let key = hasEscape ? Self.decodeString(b, keyStart, keyEnd).bytes : Array(b[keyStart..<keyEnd])
-                members.append(JSONMember(memberStart: memberStart, key: key, valueStart: valueStart, valueEnd: i, type: type))
+                members.append(JSONRawMember(memberStart: memberStart, keyStart: keyStart, keyEnd: keyEnd, keyEscaped: hasEscape,
+                                             valueStart: valueStart, valueEnd: i, type: type))
             }
             skipWhitespace()
             guard i < b.count else { throw JSONError("unterminated object", at: i) }

@@ -63,6 +63,8 @@ struct RecordDecoderFieldTests {
         /// The pass-through fields as written: `key:value`.
         let fields: [String]
         let duplicateWarnings: Int
+        /// Input fields that Glean's own replace (dropped, with a warning).
+        var replaced = 0
         var description: String { record.debugDescription }
     }
 
@@ -94,6 +96,10 @@ struct RecordDecoderFieldTests {
              fields: (0..<20).map { $0 == 3 ? #""k3":"x""# : #""k\#($0)":\#($0)"# } + [#""text":"m""#], duplicateWarnings: 1),
         Case(record: "{\(many),\"text\":\"m\"}", text: "m", lang: "en", id: nil,
              fields: (0..<20).map { #""k\#($0)":\#($0)"# } + [#""text":"m""#], duplicateWarnings: 0),
+        // Keys Glean writes are dropped, escaped or not; keys like them are kept.
+        Case(record: #"{"text":"t","tokens":[1],"sents":[],"spans":{},"ents":0,"warnings":[],"to\u006bens":2,"token":3,"ent":4,"sentss":5}"#,
+             text: "t", lang: "en", id: nil, fields: [#""text":"t""#, #""token":3"#, #""ent":4"#, #""sentss":5"#],
+             duplicateWarnings: 1, replaced: 5),
     ]
 
     @Test(arguments: cases)
@@ -113,6 +119,7 @@ struct RecordDecoderFieldTests {
                 }
                 #expect(fields == c.fields)
                 #expect(record.warnings.filter { $0.reason.contains("duplicate key") }.count == c.duplicateWarnings)
+                #expect(record.warnings.filter { $0.reason.contains("replaced by Glean") }.count == c.replaced)
             }
         }
         #expect(seen)
