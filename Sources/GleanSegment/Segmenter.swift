@@ -32,16 +32,18 @@ public final class Segmenter {
     private var boundaries = [Int32](repeating: 0, count: 4096)
     private var statuses = [Int32](repeating: 0, count: 4096)
     private let tokenStorage = TokenStorage()
+    // A segmenter is one thread's (see above): the settings and per-document state below are
+    // `@exclusivity(unchecked)`, without the run-time check that each access costs otherwise.
     /// Word fast paths: pure-ASCII documents use ``ASCIIWordBreak``, other alphabetic ones
     /// (Latin, Greek, Cyrillic ...) ``AlphabeticWordBreak`` (ICU's rules, checked against ICU by
     /// tests); off, every document goes through ICU's word iterator.
-    public var fastASCII = true
+    @exclusivity(unchecked) public var fastASCII = true
     /// Sentence fast path: ICU's sentence rules run only around candidate terminators
     /// (``SentenceCandidates``, the same boundaries); off, ICU walks every character.
-    public var fastSentences = true
+    @exclusivity(unchecked) public var fastSentences = true
     /// ICU's word iterator reads a UTF-16 copy of a text of up to ``utf16TextLimit`` bytes
     /// (the same boundaries, checked by tests); off, it reads the UTF-8 through UText.
-    public var icuReadsUTF16 = true
+    @exclusivity(unchecked) public var icuReadsUTF16 = true
     /// The largest text ICU reads as UTF-16: its copy takes 6 bytes a character and is kept for
     /// the next document.
     public static let utf16TextLimit = 4 << 20
@@ -96,7 +98,7 @@ public final class Segmenter {
     /// The last document's language (as the document gives it) and what segmenting it needs:
     /// documents of a corpus mostly share one language, so a document of the same language costs
     /// one string comparison instead of a look-up per rule set.
-    private var lastSetup: LanguageSetup?
+    @exclusivity(unchecked) private var lastSetup: LanguageSetup?
 
     private func setup(for given: String) throws -> LanguageSetup {
         if let last = lastSetup, last.given == given { return last }
@@ -110,7 +112,7 @@ public final class Segmenter {
     }
 
     /// The sentences being assembled, kept between documents (the result is an exact-size copy).
-    private var sentenceScratch: [Sentence] = []
+    @exclusivity(unchecked) private var sentenceScratch: [Sentence] = []
 
     /// Fills `document.tokens` and `document.sentences`.
     public func segment(_ document: inout Document, sentences wantSentences: Bool = true) throws {
