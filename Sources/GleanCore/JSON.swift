@@ -60,10 +60,17 @@ public struct JSONRawMember: Sendable {
         key.withUnsafeBufferPointer { hasKey($0, in: b) }
     }
 
-    /// Whether two members of the same bytes have the same decoded key.
+    /// Whether two members of the same bytes have the same decoded key: keys without escapes by
+    /// their lengths, then their bytes where they lie.
+    @inlinable
     public func hasSameKey(as other: JSONRawMember, in b: UnsafeBufferPointer<UInt8>) -> Bool {
-        if other.keyEscaped { return other.key(in: b).withUnsafeBufferPointer { hasKey($0, in: b) } }
-        return hasKey(UnsafeBufferPointer(rebasing: b[other.keyStart..<other.keyEnd]), in: b)
+        if keyEscaped || other.keyEscaped { return key(in: b) == other.key(in: b) }
+        let n = keyEnd &- keyStart
+        guard n == other.keyEnd &- other.keyStart else { return false }
+        precondition(keyStart >= 0 && n >= 0 && keyEnd <= b.count && other.keyStart >= 0 && other.keyEnd <= b.count,
+                     "keys inside the bytes")
+        guard n > 0, let base = b.baseAddress else { return true }
+        return memcmp(base + keyStart, base + other.keyStart, n) == 0
     }
 
     /// Whether two byte runs are equal (one length test, then one comparison of the bytes).
