@@ -155,33 +155,40 @@ public struct JSONLDecoder: RecordDecoder {
     private func decodeValid(_ line: UnsafeBufferPointer<UInt8>, line lineNumber: Int, warnings initialWarnings: [Warning],
                              _ body: (inout DecodedRecord) throws -> Void) throws {
         var warnings = initialWarnings
-        let members: [JSONMember]
+        let members: [JSONRawMember]
         do {
-            members = try JSONScanner.objectMembers(line)
+            members = try JSONScanner.rawObjectMembers(line)
         } catch let e {
             throw RecordFailure(reason: "invalid JSON: \(e.reason) at byte \(e.offset) of the line", id: nil)
         }
         // The last occurrence of each key wins; it is written at the first occurrence's place.
-        var winner: [Int] = Array(members.indices)
-        var skip = [Bool](repeating: false, count: members.count)
+        // Most records repeat no key: then every member is its own winner, none is skipped, and
+        // keys are compared where they lie in the line (no key copied out, no tables built).
+        let unique = members.count <= 16 && Self.keysAreUnique(members, in: line)
+        let keys: [[UInt8]] = unique ? [] : members.map { $0.key(in: line) }
+        var winner: [Int] = unique ? [] : Array(members.indices)
+        var skip: [Bool] = unique ? [] : [Bool](repeating: false, count: members.count)
         // Records have few keys: a linear search beats hashing every key of every record.
         var firstIndexOfKey: [[UInt8]: Int]? = members.count > 16 ? [:] : nil
         func firstIndex(of key: [UInt8], before end: Int) -> Int? {
+            if unique { return (0..<end).first { members[$0].hasKey(key, in: line) } }
             if let table = firstIndexOfKey { return table[key] }
-            return (0..<end).first { !skip[$0] && members[$0].key == key }
+            return (0..<end).first { !skip[$0] && keys[$0] == key }
         }
-        for (i, m) in members.enumerated() {
-            if let first = firstIndex(of: m.key, before: i) {
-                winner[first] = i
-                skip[i] = true
-                warnings.append(Warning(stage: "decode", name: String(decoding: m.key, as: UTF8.self),
-                                        reason: "duplicate key: the last value wins"))
-            } else {
-                firstIndexOfKey?[m.key] = i
+        if !unique {
+            for i in members.indices {
+                if let first = firstIndex(of: keys[i], before: i) {
+                    winner[first] = i
+                    skip[i] = true
+                    warnings.append(Warning(stage: "decode", name: String(decoding: keys[i], as: UTF8.self),
+                                            reason: "duplicate key: the last value wins"))
+                } else {
+                    firstIndexOfKey?[keys[i]] = i
+                }
             }
         }
-        func member(_ key: [UInt8]) -> JSONMember? {
-            firstIndex(of: key, before: members.count).map { members[winner[$0]] }
+        func member(_ key: [UInt8]) -> JSONRawMember? {
+            firstIndex(of: key, before: members.count).map { members[unique ? $0 : winner[$0]] }
         }
 
         let idValue = member(idKey).map { Array(line[$0.valueStart..<$0.valueEnd]) }
@@ -191,8 +198,8 @@ public struct JSONLDecoder: RecordDecoder {
             var found = true
             for component in textPath.dropFirst() {
                 guard current.type == .object else { found = false; break }
-                let inner = JSONScanner.membersOfValidatedObject(line, at: current.valueStart)
-                guard let next = inner.last(where: { $0.key == component }) else { found = false; break }
+                let inner = JSONScanner.rawMembersOfValidatedObject(line, at: current.valueStart)
+                guard let next = inner.last(where: { $0.hasKey(component, in: line) }) else { found = false; break }
                 current = next
             }
             if found { textMember = current }
@@ -210,23 +217,26 @@ public struct JSONLDecoder: RecordDecoder {
         }
         var lang = configuration.defaultLanguage
         if let l = member(Self.langKey), l.type == .string {
-            lang = String(decoding: JSONScanner.decodeString(line, l.valueStart + 1, l.valueEnd - 1).bytes, as: UTF8.self)
+            let value = UnsafeBufferPointer(rebasing: line[(l.valueStart + 1)..<(l.valueEnd - 1)])
+            // A value without escapes is its own UTF-8 (no decoded copy).
+            lang = value.contains(UInt8(ascii: "\\"))
+                ? String(decoding: JSONScanner.decodeString(line, l.valueStart + 1, l.valueEnd - 1).bytes, as: UTF8.self)
+                : String(decoding: value, as: UTF8.self)
         }
 
         var fields: [PassThroughField] = []
         fields.reserveCapacity(members.count)
-        for i in members.indices where !skip[i] {
-            let m = members[winner[i]]
-            if Self.gleanKeys.contains(m.key) {
-                warnings.append(Warning(stage: "render", name: String(decoding: m.key, as: UTF8.self),
+        for i in members.indices where unique || !skip[i] {
+            let m = members[unique ? i : winner[i]]
+            if Self.isGleanKey(m, in: line) {
+                warnings.append(Warning(stage: "render", name: String(decoding: m.key(in: line), as: UTF8.self),
                                         reason: "input field replaced by Glean's annotation"))
                 continue
             }
             // The key exactly as written at its first occurrence (re-encoding the decoded key
             // would turn a lone surrogate escape into U+FFFD).
             let keyStart = members[i].memberStart
-            var keyEnd = keyStart + 1
-            while line[keyEnd] != UInt8(ascii: "\"") { keyEnd += line[keyEnd] == UInt8(ascii: "\\") ? 2 : 1 }
+            let keyEnd = members[i].keyEnd  // the closing quote
             if decoded.repaired, m.valueStart <= text.valueStart, text.valueEnd <= m.valueEnd {
                 fields.append(.repairedText(key: keyStart..<keyEnd + 1, value: m.valueStart..<m.valueEnd,
                                             text: text.valueStart..<text.valueEnd))
@@ -238,6 +248,30 @@ public struct JSONLDecoder: RecordDecoder {
                                    id: idValue, source: source, line: lineNumber, fields: fields, input: line,
                                    textRange: text.valueStart..<text.valueEnd)
         try body(&record)
+    }
+
+    /// Whether the member's key is one Glean writes (``gleanKeys``): its length first, then
+    /// its bytes, without a copy unless it holds an escape.
+    static func isGleanKey(_ m: JSONRawMember, in line: UnsafeBufferPointer<UInt8>) -> Bool {
+        if m.keyEscaped { return gleanKeys.contains(m.key(in: line)) }
+        @inline(__always) func key(_ s: StaticString) -> Bool {
+            m.hasKey(UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount), in: line)
+        }
+        switch m.keyEnd - m.keyStart {
+        case 4: return key("ents")
+        case 5: return key("sents") || key("spans")
+        case 6: return key("tokens")
+        case 8: return key("warnings")
+        default: return false
+        }
+    }
+
+    /// Whether no two members share a key (a few members: each against those before it).
+    static func keysAreUnique(_ members: [JSONRawMember], in line: UnsafeBufferPointer<UInt8>) -> Bool {
+        for i in members.indices {
+            for j in 0..<i where members[j].hasSameKey(as: members[i], in: line) { return false }
+        }
+        return true
     }
 
     static func describe(_ type: JSONValueType) -> String {

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A JSON syntax error, with the byte offset in the line where it was found.
 public struct JSONError: Error, Sendable, Equatable {
     public var reason: String
@@ -23,6 +27,66 @@ public struct JSONMember: Sendable {
     public var type: JSONValueType
 }
 
+/// One member of a JSON object as byte ranges only, its key not copied out: what a reader of
+/// many records needs (``JSONScanner/rawObjectMembers(_:)``). The ranges index the scanned bytes.
+public struct JSONRawMember: Sendable {
+    /// The offset of the key's opening quote.
+    public var memberStart: Int
+    /// The key's contents, between its quotes, as written.
+    public var keyStart: Int
+    public var keyEnd: Int
+    /// Whether the key holds an escape (then its bytes as written are not the key itself).
+    public var keyEscaped: Bool
+    public var valueStart: Int
+    public var valueEnd: Int
+    public var type: JSONValueType
+
+    /// The key, decoded, from the bytes that were scanned.
+    public func key(in b: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        keyEscaped ? JSONScanner.decodeString(b, keyStart, keyEnd).bytes : Array(b[keyStart..<keyEnd])
+    }
+
+    /// Whether the decoded key is `key`; without a copy when the key holds no escape.
+    @inlinable
+    public func hasKey(_ key: UnsafeBufferPointer<UInt8>, in b: UnsafeBufferPointer<UInt8>) -> Bool {
+        if keyEscaped { return self.key(in: b).withUnsafeBufferPointer { JSONRawMember.same($0, key) } }
+        precondition(keyStart >= 0 && keyStart <= keyEnd && keyEnd <= b.count, "a key inside the bytes")
+        return JSONRawMember.same(UnsafeBufferPointer(rebasing: b[keyStart..<keyEnd]), key)
+    }
+
+    /// ``hasKey(_:in:)`` for a key held in an array.
+    @inlinable
+    public func hasKey(_ key: [UInt8], in b: UnsafeBufferPointer<UInt8>) -> Bool {
+        key.withUnsafeBufferPointer { hasKey($0, in: b) }
+    }
+
+    /// Whether two members of the same bytes have the same decoded key: keys without escapes by
+    /// their lengths, then their bytes where they lie.
+    @inlinable
+    public func hasSameKey(as other: JSONRawMember, in b: UnsafeBufferPointer<UInt8>) -> Bool {
+        if keyEscaped || other.keyEscaped { return key(in: b) == other.key(in: b) }
+        let n = keyEnd &- keyStart
+        guard n == other.keyEnd &- other.keyStart else { return false }
+        precondition(keyStart >= 0 && n >= 0 && keyEnd <= b.count && other.keyStart >= 0 && other.keyEnd <= b.count,
+                     "keys inside the bytes")
+        guard n > 0, let base = b.baseAddress else { return true }
+        return memcmp(base + keyStart, base + other.keyStart, n) == 0
+    }
+
+    /// Whether two byte runs are equal (one length test, then one comparison of the bytes).
+    @inlinable @usableFromInline
+    static func same(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        guard let p = a.baseAddress, let q = b.baseAddress else { return true }
+        return memcmp(p, q, a.count) == 0
+    }
+
+    /// The member with its key decoded.
+    public func member(in b: UnsafeBufferPointer<UInt8>) -> JSONMember {
+        JSONMember(memberStart: memberStart, key: key(in: b), valueStart: valueStart, valueEnd: valueEnd, type: type)
+    }
+}
+
 /// A strict RFC 8259 scanner that validates a JSON text and lists an object's members as raw
 /// byte ranges, so fields Glean does not touch are passed through byte for byte.
 ///
@@ -44,6 +108,11 @@ public struct JSONScanner {
 
     /// Validates `bytes` as one JSON object (whitespace around it allowed) and returns its members.
     public static func objectMembers(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) -> [JSONMember] {
+        try rawObjectMembers(bytes).map { $0.member(in: bytes) }
+    }
+
+    /// ``objectMembers(_:)`` as byte ranges, no key copied out.
+    public static func rawObjectMembers(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) -> [JSONRawMember] {
         var s = JSONScanner(bytes)
         s.skipWhitespace()
         guard s.i < bytes.count else { throw JSONError("empty record", at: 0) }
@@ -61,6 +130,11 @@ public struct JSONScanner {
 
     /// The members of an object value that was already validated, starting at its `{`.
     public static func membersOfValidatedObject(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> [JSONMember] {
+        rawMembersOfValidatedObject(bytes, at: start).map { $0.member(in: bytes) }
+    }
+
+    /// ``membersOfValidatedObject(_:at:)`` as byte ranges, no key copied out.
+    public static func rawMembersOfValidatedObject(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> [JSONRawMember] {
         var s = JSONScanner(bytes, at: start)
         return (try? s.scanObject(depth: 0, collect: true)) ?? []
     }
@@ -84,10 +158,12 @@ public struct JSONScanner {
         }
     }
 
-    mutating func scanObject(depth: Int, collect: Bool) throws(JSONError) -> [JSONMember] {
+    mutating func scanObject(depth: Int, collect: Bool) throws(JSONError) -> [JSONRawMember] {
         if depth > Self.maximumDepth { throw JSONError("nesting deeper than \(Self.maximumDepth)", at: i) }
         i += 1  // {
-        var members: [JSONMember] = []
+        var members: [JSONRawMember] = []
+        // Room for a typical record's members at once, instead of growing 1, 2, 4 ...
+        if collect { members.reserveCapacity(8) }
         skipWhitespace()
         if i < b.count, b[i] == UInt8(ascii: "}") { i += 1; return members }
         while true {
@@ -104,8 +180,8 @@ public struct JSONScanner {
             let valueStart = i
             let type = try scanValue(depth: depth + 1)
             if collect {
-                let key = hasEscape ? Self.decodeString(b, keyStart, keyEnd).bytes : Array(b[keyStart..<keyEnd])
-                members.append(JSONMember(memberStart: memberStart, key: key, valueStart: valueStart, valueEnd: i, type: type))
+                members.append(JSONRawMember(memberStart: memberStart, keyStart: keyStart, keyEnd: keyEnd, keyEscaped: hasEscape,
+                                             valueStart: valueStart, valueEnd: i, type: type))
             }
             skipWhitespace()
             guard i < b.count else { throw JSONError("unterminated object", at: i) }
@@ -236,9 +312,38 @@ public struct JSONScanner {
     /// Decodes the contents of a validated string (between the quotes, `start..<end`) to UTF-8.
     /// A lone surrogate escape becomes U+FFFD and sets `repaired`.
     public static func decodeString(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> (bytes: [UInt8], repaired: Bool) {
-        var out = [UInt8]()
-        out.reserveCapacity(end - start)
+        precondition(start >= 0 && start <= end && end <= b.count, "a string inside the buffer")
         var repaired = false
+        // Every escape is at least as long as what it decodes to (`\n` 2 -> 1, `\uXXXX` 6 -> at
+        // most 3, a pair 12 -> 4), so the output fits in the input's length.
+        let out = [UInt8](unsafeUninitializedCapacity: end - start) { o, count in
+            count = decodeContents(b, start, end, into: o, repaired: &repaired)
+        }
+        return (out, repaired)
+    }
+
+    /// Decodes `b[start..<end]` (a validated string's contents) into `o`, which has room for
+    /// `end - start` bytes; returns how many it wrote. Writes are checked against `o`'s size.
+    private static func decodeContents(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
+                                       into o: UnsafeMutableBufferPointer<UInt8>, repaired: inout Bool) -> Int {
+        var w = 0
+        @inline(__always) func put(_ c: UInt8) {
+            precondition(w < o.count, "the decoded string fits its input's length")
+            o[w] = c
+            w &+= 1
+        }
+        @inline(__always) func put(scalar: UInt32) {
+            switch scalar {
+            case ..<0x80: put(UInt8(scalar))
+            case ..<0x800:
+                put(UInt8(0xC0 | scalar >> 6)); put(UInt8(0x80 | scalar & 0x3F))
+            case ..<0x10000:
+                put(UInt8(0xE0 | scalar >> 12)); put(UInt8(0x80 | scalar >> 6 & 0x3F)); put(UInt8(0x80 | scalar & 0x3F))
+            default:
+                put(UInt8(0xF0 | scalar >> 18)); put(UInt8(0x80 | scalar >> 12 & 0x3F))
+                put(UInt8(0x80 | scalar >> 6 & 0x3F)); put(UInt8(0x80 | scalar & 0x3F))
+            }
+        }
         var i = start
         while i < end {
             // Copy the run up to the next backslash in one go, finding it a word at a time
@@ -253,17 +358,22 @@ public struct JSONScanner {
                 j &+= 8
             }
             while j < end, b[j] != UInt8(ascii: "\\") { j += 1 }
-            if j > i { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<j])) }
+            if j > i {
+                // w + (j - i) <= j - start <= o.count: the run fits where it is copied.
+                precondition(w + (j - i) <= o.count, "the decoded string fits its input's length")
+                (o.baseAddress! + w).update(from: b.baseAddress! + i, count: j - i)
+                w += j - i
+            }
             i = j
             guard i < end else { break }
             let e = b[i + 1]
             i += 2
             switch e {
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "b"): put(0x08)
+            case UInt8(ascii: "f"): put(0x0C)
+            case UInt8(ascii: "n"): put(0x0A)
+            case UInt8(ascii: "r"): put(0x0D)
+            case UInt8(ascii: "t"): put(0x09)
             case UInt8(ascii: "u"):
                 let unit = hex4(b, i)
                 i += 4
@@ -272,22 +382,22 @@ public struct JSONScanner {
                         let low = hex4(b, i + 2)
                         if low >= 0xDC00, low < 0xE000 {
                             i += 6
-                            UTF8Validation.append(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00), to: &out)
+                            put(scalar: 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))
                             continue
                         }
                     }
-                    UTF8Validation.append(0xFFFD, to: &out)
+                    put(scalar: 0xFFFD)
                     repaired = true
                 } else if unit >= 0xDC00, unit < 0xE000 {
-                    UTF8Validation.append(0xFFFD, to: &out)
+                    put(scalar: 0xFFFD)
                     repaired = true
                 } else {
-                    UTF8Validation.append(unit, to: &out)
+                    put(scalar: unit)
                 }
-            default: out.append(e)  // \" \\ \/
+            default: put(e)  // \" \\ \/
             }
         }
-        return (out, repaired)
+        return w
     }
 
     @inline(__always)

@@ -32,16 +32,18 @@ public final class Segmenter {
     private var boundaries = [Int32](repeating: 0, count: 4096)
     private var statuses = [Int32](repeating: 0, count: 4096)
     private let tokenStorage = TokenStorage()
+    // A segmenter is one thread's (see above): the settings and per-document state below are
+    // `@exclusivity(unchecked)`, without the run-time check that each access costs otherwise.
     /// Word fast paths: pure-ASCII documents use ``ASCIIWordBreak``, other alphabetic ones
     /// (Latin, Greek, Cyrillic ...) ``AlphabeticWordBreak`` (ICU's rules, checked against ICU by
     /// tests); off, every document goes through ICU's word iterator.
-    public var fastASCII = true
+    @exclusivity(unchecked) public var fastASCII = true
     /// Sentence fast path: ICU's sentence rules run only around candidate terminators
     /// (``SentenceCandidates``, the same boundaries); off, ICU walks every character.
-    public var fastSentences = true
+    @exclusivity(unchecked) public var fastSentences = true
     /// ICU's word iterator reads a UTF-16 copy of a text of up to ``utf16TextLimit`` bytes
     /// (the same boundaries, checked by tests); off, it reads the UTF-8 through UText.
-    public var icuReadsUTF16 = true
+    @exclusivity(unchecked) public var icuReadsUTF16 = true
     /// The largest text ICU reads as UTF-16: its copy takes 6 bytes a character and is kept for
     /// the next document.
     public static let utf16TextLimit = 4 << 20
@@ -93,14 +95,33 @@ public final class Segmenter {
         return b
     }
 
+    /// The last document's language (as the document gives it) and what segmenting it needs:
+    /// documents of a corpus mostly share one language, so a document of the same language costs
+    /// one string comparison instead of a look-up per rule set.
+    @exclusivity(unchecked) private var lastSetup: LanguageSetup?
+
+    private func setup(for given: String) throws -> LanguageSetup {
+        if let last = lastSetup, last.given == given { return last }
+        let lang = normalizedLanguage(given)
+        let (word, sentence) = try breakers(for: lang)
+        let setup = LanguageSetup(given: given, word: word, sentence: sentence, clitics: CliticRules.forLanguage(lang),
+                                  rules: SentenceRules.forLanguage(lang), suppressions: suppressions(for: lang),
+                                  fastSentences: SentenceCandidates.applies(to: lang))
+        lastSetup = setup
+        return setup
+    }
+
+    /// The sentences being assembled, kept between documents (the result is an exact-size copy).
+    @exclusivity(unchecked) private var sentenceScratch: [Sentence] = []
+
     /// Fills `document.tokens` and `document.sentences`.
     public func segment(_ document: inout Document, sentences wantSentences: Bool = true) throws {
         guard document.text.count < Int(Int32.max) else {
             throw SegmenterError(description: "text of \(document.text.count) bytes is over ICU's 2 GiB limit")
         }
-        let lang = normalizedLanguage(document.lang)
-        let word = try breakers(for: lang).word
-        let clitics = CliticRules.forLanguage(lang)
+        let setup = try setup(for: document.lang)
+        let word = setup.word
+        let clitics = setup.clitics
         var tokens = tokenStorage.sink(expected: document.text.count / 4 + 4)
         defer { tokenStorage.keep(tokens) }
         let isASCII = fastASCII && document.text.withUnsafeBufferPointer { UTF8Validation.isASCII($0) }
@@ -140,16 +161,18 @@ public final class Segmenter {
             builder.finish(into: &tokens)
         }
         document.tokens = tokens.tokens
-        if wantSentences { try addSentences(&document) }
+        if wantSentences { try addSentences(&document, setup: setup) }
     }
 
     /// Fills `document.sentences` from its tokens (``segment(_:sentences:)`` calls it).
     public func addSentences(_ document: inout Document) throws {
-        let lang = normalizedLanguage(document.lang)
-        let sentence = try breakers(for: lang).sentence
-        document.sentences = try sentenceSpans(document.text, tokens: document.tokens, breaker: sentence,
-                                               fast: fastSentences && SentenceCandidates.applies(to: lang),
-                                               suppressions: suppressions(for: lang), rules: SentenceRules.forLanguage(lang))
+        try addSentences(&document, setup: setup(for: document.lang))
+    }
+
+    private func addSentences(_ document: inout Document, setup: LanguageSetup) throws {
+        document.sentences = try sentenceSpans(document.text, tokens: document.tokens, breaker: setup.sentence,
+                                               fast: fastSentences && setup.fastSentences,
+                                               suppressions: setup.suppressions, rules: setup.rules)
     }
 
     /// ICU's raw word boundaries (UTF-8 byte offsets, 0 and the end included): the layer that the
@@ -225,9 +248,11 @@ public final class Segmenter {
                                rules: SentenceRules) throws -> [Sentence] {
         guard !tokens.isEmpty else { return [] }
         return try text.withUnsafeBufferPointer { buffer in try tokens.withUnsafeBufferPointer { tokenBuffer in
-            // ICU walks every character only without the fast path: then it reads UTF-16.
-            try breaker.setText(buffer, utf16: !fast && icuReadsUTF16 && buffer.count <= Self.utf16TextLimit)
-            var assembler = SentenceAssembler(text: buffer, tokens: tokens, tokenBuffer: tokenBuffer, rules: rules)
+            // ICU walks every character only without the fast path: then it reads UTF-16. The
+            // fast path sets ICU's text itself, to the windows it hands over.
+            if !fast { try breaker.setText(buffer, utf16: icuReadsUTF16 && buffer.count <= Self.utf16TextLimit) }
+            var assembler = SentenceAssembler(text: buffer, tokens: tokens, tokenBuffer: tokenBuffer, rules: rules,
+                                              sentences: takeSentenceScratch())
             if fast {
                 SentenceCandidates.boundaries(buffer, breaker: breaker, suppressions: suppressions) { assembler.boundary($0) }
             } else {
@@ -237,8 +262,19 @@ public final class Segmenter {
                     for k in 0..<Int(n) { assembler.boundary(Int(boundaries[k])) }
                 }
             }
-            return assembler.finish()
+            let sentences = assembler.finish()
+            // Unique again once the assembler is gone: the next document appends in place.
+            if assembler.sentences.capacity <= 1 << 16 { sentenceScratch = assembler.sentences }
+            return sentences
         }}
+    }
+
+    /// The scratch storage for sentences, emptied, left unshared while a document uses it.
+    private func takeSentenceScratch() -> [Sentence] {
+        var scratch: [Sentence] = []
+        swap(&scratch, &sentenceScratch)
+        scratch.removeAll(keepingCapacity: true)
+        return scratch
     }
 }
 
@@ -251,26 +287,44 @@ private struct SentenceAssembler {
     let tokens: [Token]
     let tokenBuffer: UnsafeBufferPointer<Token>
     let rules: SentenceRules
-    var sentences: [Sentence] = []
+    /// The sentences so far (storage handed in empty, kept by the caller for the next document).
+    var sentences: [Sentence]
     /// The first token not yet in a sentence.
     var t = 0
     /// Whether the last sentence holds a token that is not whitespace.
     var lastHasText = false
 
-    init(text: UnsafeBufferPointer<UInt8>, tokens: [Token], tokenBuffer: UnsafeBufferPointer<Token>, rules: SentenceRules) {
+    init(text: UnsafeBufferPointer<UInt8>, tokens: [Token], tokenBuffer: UnsafeBufferPointer<Token>, rules: SentenceRules,
+         sentences: [Sentence]) {
         self.text = text
         self.tokens = tokens
         self.tokenBuffer = tokenBuffer
         self.rules = rules
+        self.sentences = sentences
+    }
+
+    /// The first token at or after `from` that starts at or after `end` (`tokenBuffer.count`
+    /// when none does): tokens are sorted by start, so a binary search after a short look.
+    @inline(__always)
+    func firstToken(from: Int, startingAtOrAfter end: Int) -> Int {
+        var lo = from, hi = tokenBuffer.count
+        while lo < hi {
+            let mid = lo &+ (hi &- lo) &>> 1
+            if tokenBuffer[mid].start < end { lo = mid &+ 1 } else { hi = mid }
+        }
+        return lo
     }
 
     mutating func boundary(_ end: Int) {
         let first = t
+        // Whether a token before the boundary is not whitespace: the first almost always is.
         var hasText = false
-        while t < tokenBuffer.count, tokenBuffer[t].start < end {
-            if tokenBuffer[t].kind != .space { hasText = true }
-            t += 1
+        var k = first
+        while k < tokenBuffer.count, tokenBuffer[k].start < end {
+            if tokenBuffer[k].kind != .space { hasText = true; break }
+            k += 1
         }
+        t = hasText ? firstToken(from: k + 1, startingAtOrAfter: end) : k
         guard t > first else { return }
         if let last = sentences.last,
            !lastHasText || rules.keepsTogether(text, tokens, endingAt: last.endToken, nextFirst: first) {
@@ -286,13 +340,39 @@ private struct SentenceAssembler {
         }
     }
 
-    /// The sentences; tokens after the last boundary (which cannot exist) join the last one.
+    /// The sentences, as an array of their own (the storage stays with the assembler); tokens
+    /// after the last boundary (which cannot exist) join the last one.
     mutating func finish() -> [Sentence] {
         if t < tokenBuffer.count, let last = sentences.last {
             sentences[sentences.count - 1] = Sentence(start: last.start, end: tokenBuffer[tokenBuffer.count - 1].end,
                                                       firstToken: last.firstToken, endToken: tokenBuffer.count)
         }
-        return sentences
+        return sentences.withUnsafeBufferPointer { Array($0) }
+    }
+}
+
+/// What segmenting a document of one language needs, found once per language: its breakers
+/// (this thread's clones), clitic and sentence rules, ICU's suppressions, and whether the
+/// sentence fast path applies.
+private final class LanguageSetup {
+    /// The language as documents give it (before normalising).
+    let given: String
+    let word: Breaker
+    let sentence: Breaker
+    let clitics: CliticRules
+    let rules: SentenceRules
+    let suppressions: SentenceSuppressions
+    let fastSentences: Bool
+
+    init(given: String, word: Breaker, sentence: Breaker, clitics: CliticRules, rules: SentenceRules,
+         suppressions: SentenceSuppressions, fastSentences: Bool) {
+        self.given = given
+        self.word = word
+        self.sentence = sentence
+        self.clitics = clitics
+        self.rules = rules
+        self.suppressions = suppressions
+        self.fastSentences = fastSentences
     }
 }
 
@@ -355,8 +435,10 @@ struct TokenBuilder {
     /// whitespace character stands alone), so its first character tells which.
     @inline(__always)
     mutating func addUniformSegment(_ start: Int, _ end: Int, status: Int32, into tokens: inout TokenSink) {
+        // A word or number (status 100..<500) starts with a letter or digit, never whitespace.
         let c = text[start]
-        let isSpace = c < 0x80 ? asciiWhitespace[Int(c)] : Whitespace.contains(UTF8Validation.decode(text, start).scalar)
+        let isSpace = status == 0
+            && (c < 0x80 ? asciiWhitespace[Int(c)] : Whitespace.contains(UTF8Validation.decode(text, start).scalar))
         if isSpace {
             if whitespaceStart < 0 { whitespaceStart = start }
         } else {

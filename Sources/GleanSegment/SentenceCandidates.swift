@@ -36,11 +36,24 @@ import GleanCore
 /// ```
 enum SentenceCandidates {
     /// Per code point of the BMP: 1 when it is a candidate.
-    static let bmp: [UInt8] = flags.map { $0 & 1 }
+    static let bmp: [UInt8] = derived { $0 & 1 }
     /// Per code point of the BMP: `glean_sentence_flags` (one ICU look-up each, at the first use).
-    static let flags: [UInt8] = (0..<0x10000).map { UInt8(glean_sentence_flags(UInt32($0))) }
+    static let flags: [UInt8] = [UInt8](unsafeUninitializedCapacity: 0x10000) { buffer, count in
+        for c in 0..<0x10000 { buffer[c] = UInt8(truncatingIfNeeded: glean_sentence_flags(UInt32(c))) }
+        count = 0x10000
+    }
     /// Per code point of the BMP: 1 when it ends SB8's look-ahead (letters, terminators, separators).
-    static let stops: [UInt8] = flags.map { $0 >> 1 & 1 }
+    static let stops: [UInt8] = derived { $0 >> 1 & 1 }
+
+    /// A table of the BMP computed from ``flags``, in one plain loop.
+    private static func derived(_ f: (UInt8) -> UInt8) -> [UInt8] {
+        flags.withUnsafeBufferPointer { source in
+            [UInt8](unsafeUninitializedCapacity: source.count) { buffer, count in
+                for c in source.indices { buffer[c] = f(source[c]) }
+                count = source.count
+            }
+        }
+    }
     /// Bytes ICU may read past the first stop after a candidate (the abbreviation filter reads
     /// "Ph.D." forwards from its start).
     static let lookAhead = 16
@@ -86,7 +99,7 @@ enum SentenceCandidates {
     }
 
     /// Per code point of the BMP: 1 when its Sentence_Break is Upper, 2 when Lower, else 0.
-    static let cases: [UInt8] = flags.map { $0 >> 2 }
+    static let cases: [UInt8] = derived { $0 >> 2 }
 
     /// The Sentence_Break case (as ``cases``) of the character at `i`.
     @inline(__always)

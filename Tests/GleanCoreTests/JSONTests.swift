@@ -295,6 +295,28 @@ struct JSONTests {
         #expect(members.map(\.key) == [Array("text".utf8), Array("é/".utf8), Array("😀".utf8)])
     }
 
+    /// Raw members compare keys where they lie in the bytes: the same answers as the decoded
+    /// keys, escaped or not, for keys that are equal, differ, or are prefixes of each other.
+    @Test func rawMembersCompareKeysAsDecoded() throws {
+        let line = Array(#"{"text":1,"te\u0078t":2,"tex":3,"texts":4,"\u00e9":5,"é":6,"":7,"\"q":8,"x":{"text":9}}"#.utf8)
+        try line.withUnsafeBufferPointer { b in
+            let raw = try JSONScanner.rawObjectMembers(b)
+            let decoded = try JSONScanner.objectMembers(b)
+            try #require(raw.count == 9 && decoded.count == 9)
+            #expect(raw.map(\.keyEscaped) == [false, true, false, false, true, false, false, true, false])
+            let probes = ["text", "tex", "texts", "é", "", "\"q", "x", "y"].map { Array($0.utf8) }
+            for (r, d) in zip(raw, decoded) {
+                #expect(r.key(in: b) == d.key && r.memberStart == d.memberStart)
+                #expect(r.valueStart == d.valueStart && r.valueEnd == d.valueEnd && r.type == d.type)
+                #expect(b[r.keyEnd] == UInt8(ascii: "\""), "keyEnd is the closing quote")
+                for probe in probes { #expect(r.hasKey(probe, in: b) == (d.key == probe), "\(d.key) vs \(probe)") }
+                for (r2, d2) in zip(raw, decoded) { #expect(r.hasSameKey(as: r2, in: b) == (d.key == d2.key)) }
+            }
+            let inner = JSONScanner.rawMembersOfValidatedObject(b, at: raw[8].valueStart)
+            #expect(inner.count == 1 && inner[0].hasKey(Array("text".utf8), in: b))
+        }
+    }
+
     // MARK: String decoding
 
     /// Foundation encodes random strings (controls as \u00XX, \/ for slashes); JSONScanner

@@ -135,6 +135,24 @@ struct SentenceFastPathTests {
         }
     }
 
+    /// The tables built from ICU's ranges of Sentence_Break values hold, for every code point of
+    /// the BMP, what ICU's property look-up per code point answers.
+    @Test func sentenceTablesMatchICUPerCodePoint() {
+        var mismatches: [UInt32] = []
+        for c in UInt32(0)..<0x10000 {
+            let flags = SentenceCandidates.flags[Int(c)]
+            if Int32(flags) != glean_sentence_flags(c)
+                || Int32(SentenceCandidates.bmp[Int(c)]) != glean_sentence_candidate(c)
+                || Int32(SentenceCandidates.stops[Int(c)]) != glean_sentence_stop(c)
+                || Int32(SentenceCandidates.cases[Int(c)]) != glean_sentence_case(c) {
+                mismatches.append(c)
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(10).map { String($0, radix: 16) })")
+        // Each kind is present: the table is not all zeros.
+        #expect(SentenceCandidates.bmp[0x2E] == 1 && SentenceCandidates.cases[0x41] == 1 && SentenceCandidates.cases[0x0436] == 2)
+    }
+
     @Test func realTextMatchesICU() throws {
         let segmenter = try Segmenter()
         let langs = ["en", "en", "zh", "ru", "de"]
