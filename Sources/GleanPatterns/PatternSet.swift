@@ -291,7 +291,7 @@ public final class PatternSet: @unchecked Sendable {
                 list = scratch.windowCandidates.buffer(0)
                 if list.isEmpty { continue }
             }
-            p.run(in: text, context: scratch.contexts[i], matchData: scratch.matchData, candidates: list, startDFA: scratch.startDFA(i),
+            p.run(in: text, context: scratch.contexts[i], matchData: scratch.matchData, candidates: list, startDFA: scratch.startDFA(i, candidates: list.count),
                   spans: &spans, warnings: &warnings)
         }
     }
@@ -324,7 +324,7 @@ public final class PatternSet: @unchecked Sendable {
                         }
                         out[i].candidates += list.count
                         p.run(in: buf, context: scratch.contexts[i], matchData: scratch.matchData, candidates: list,
-                              startDFA: scratch.startDFA(i), spans: &spans, warnings: &warnings)
+                              startDFA: scratch.startDFA(i, candidates: list.count), spans: &spans, warnings: &warnings)
                     }
                     out[i].seconds += threadCPUSeconds() - c0
                     out[i].spans += spans.count
@@ -411,14 +411,26 @@ public final class PatternScratch: @unchecked Sendable {
     /// pattern's first candidate (nil: none, or not made yet where `startDFAMade` is false).
     @exclusivity(unchecked) private var startDFAs: [StartDFA?]
     @exclusivity(unchecked) private var startDFAMade: [Bool]
+    /// Per pattern, the candidates this thread has tried without its automaton.
+    @exclusivity(unchecked) private var candidatesTried: [Int]
+    /// How many candidates a pattern tries with PCRE2 alone before this thread makes its start
+    /// automaton. Making one costs about as much as a couple of thousand failed PCRE2 calls, so
+    /// a pattern pays for it only once it has shown that many candidates (at most twice the
+    /// cost of the better choice made in advance): a small run makes few automata, a large one
+    /// all those that pay.
+    public let automatonAfter: Int
+    public static let defaultAutomatonAfter = 2048
     /// The language of the last document and which patterns apply to it.
     var lang: String? = nil
     let langApplies: UnsafeMutableBufferPointer<Bool>
 
-    public init(for set: PatternSet) {
+    /// `automatonAfter`: see ``automatonAfter`` (0: every pattern uses its automaton at once).
+    public init(for set: PatternSet, automatonAfter: Int = PatternScratch.defaultAutomatonAfter) {
         owner = set
+        self.automatonAfter = automatonAfter
         startDFAs = Array(repeating: nil, count: set.compiled.count)
         startDFAMade = Array(repeating: false, count: set.compiled.count)
+        candidatesTried = Array(repeating: 0, count: set.compiled.count)
         runs = UnsafeMutableBufferPointer<Bool>.allocate(capacity: set.compiled.count)
         runs.initialize(repeating: false)
         langApplies = UnsafeMutableBufferPointer<Bool>.allocate(capacity: set.compiled.count)
@@ -438,9 +450,12 @@ public final class PatternScratch: @unchecked Sendable {
         }
     }
 
-    /// Pattern `i`'s start automaton for this thread (made on first use).
-    func startDFA(_ i: Int) -> StartDFA? {
+    /// Pattern `i`'s start automaton for this thread, for `candidates` more candidates: nil until
+    /// the pattern has tried ``automatonAfter`` candidates, then made once.
+    func startDFA(_ i: Int, candidates: Int) -> StartDFA? {
         if startDFAMade[i] { return startDFAs[i] }
+        candidatesTried[i] += candidates
+        guard candidatesTried[i] > automatonAfter else { return nil }
         startDFAMade[i] = true
         startDFAs[i] = owner.compiled[i].automaton?.automaton().map(StartDFA.init)
         return startDFAs[i]

@@ -235,7 +235,7 @@ struct PlanDifferentialTests {
     /// Every piece of the pack: the stage's spans (plan: candidates, anchored matching) equal
     /// the chosen groups of PCRE2's plain global matching, offsets included.
     static func comparePlan(_ pack: PatternSet, on texts: [String], _ context: String) -> Int {
-        let scratch = PatternScratch(for: pack)
+        let scratch = PatternScratch(for: pack, automatonAfter: 0)
         var spansSeen = 0
         for text in texts {
             let bytes = Array(text.utf8)
@@ -355,7 +355,7 @@ struct DifferentialTests {
         let lines = DifferentialCorpus.subjects.lines
         try #require(!lines.isEmpty, "no text to compare on")
         let reference = try PCRE2Test.globalMatches(pack.definitions.map { .init(regex: $0.regex, flags: $0.flags) }, subjects: lines)
-        let scratch = PatternScratch(for: pack)
+        let scratch = PatternScratch(for: pack, automatonAfter: 0)
         var compared = 0, skipped = 0, matches = 0
         for (s, line) in lines.enumerated() {
             let bytes = Array(line.utf8)
@@ -398,7 +398,7 @@ struct DifferentialTests {
             def.file = "random"
             guard let set = try? PatternSet(definitions: [def]) else { continue }
             // Keep pcre2test's output small: skip patterns that match almost everywhere.
-            let scratch = PatternScratch(for: set)
+            let scratch = PatternScratch(for: set, automatonAfter: 0)
             let total = lines.reduce(0) { n, line in
                 n + Array(line.utf8).withUnsafeBufferPointer { set.rawMatches(pattern: 0, in: $0, scratch: scratch).matches.count }
             }
@@ -408,7 +408,7 @@ struct DifferentialTests {
         let reference = try PCRE2Test.globalMatches(chosen.map { .init(regex: $0.0.regex, flags: $0.0.flags) }, subjects: lines)
         var compared = 0, withMatches = 0
         for (p, (def, set)) in chosen.enumerated() {
-            let scratch = PatternScratch(for: set)
+            let scratch = PatternScratch(for: set, automatonAfter: 0)
             var any = false
             for (s, line) in lines.enumerated() {
                 let bytes = Array(line.utf8)

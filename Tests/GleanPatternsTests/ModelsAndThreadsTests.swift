@@ -54,13 +54,14 @@ struct ModelsAndThreadsTests {
         #expect(!copies.isEmpty)
         #expect(copies.allSatisfy { !$0.isCompiled }, "building a set compiles no anchored copy")
         // Every worker runs every text in the same order, so the workers ask for the same
-        // pieces' copies at the same moments: the first use of each is contended.
+        // pieces' copies (and start automata, made at once here) at the same moments: the first
+        // use of each is contended.
         let workers = 4
         let results = UnsafeMutableBufferPointer<[[Span]]>.allocate(capacity: workers)
         results.initialize(repeating: [])
         defer { results.deallocate() }
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let scratch = PatternScratch(for: fresh)
+            let scratch = PatternScratch(for: fresh, automatonAfter: 0)
             var out: [[Span]] = []
             for text in texts {
                 var spans: [Span] = []
