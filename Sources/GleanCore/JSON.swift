@@ -314,6 +314,9 @@ public struct JSONScanner {
     public static func decodeString(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> (bytes: [UInt8], repaired: Bool) {
         precondition(start >= 0 && start <= end && end <= b.count, "a string inside the buffer")
         var repaired = false
+        // An empty string: `[]`, not an initialiser over the shared empty storage (which would
+        // write its count there, a race between threads for ThreadSanitizer).
+        if start == end { return ([], false) }
         // Every escape is at least as long as what it decodes to (`\n` 2 -> 1, `\uXXXX` 6 -> at
         // most 3, a pair 12 -> 4), so the output fits in the input's length.
         let out = [UInt8](unsafeUninitializedCapacity: end - start) { o, count in
