@@ -255,6 +255,8 @@ public final class PatternSet: @unchecked Sendable {
         var activeFilters: UInt64 = 0, activeGroups: UInt64 = 0
         let runs = scratch.runs
         let langApplies = scratch.langApplies
+        let bytePositions = scratch.bytePositions
+        bytePositions.reset()
         var met: UInt64 = 0
         for (k, set) in prefilterSets.enumerated() where set.intersects(present) { met |= 1 << UInt64(k) }
         prefilters.withUnsafeBufferPointer { prefilters in
@@ -262,7 +264,7 @@ public final class PatternSet: @unchecked Sendable {
             let f = prefilters[i]
             // An empty text gives no span (empty matches are dropped): no pattern runs on it.
             runs[i] = langApplies[i] && !text.isEmpty && f.mayMatch(met: met, present: present, length: text.count, otherSets: prefilterOtherSets[i])
-                && (!f.searchesStrings || compiled[i].holdsRequiredString(text, present: present))
+                && (!f.searchesStrings || compiled[i].holdsRequiredString(text, present: present, positions: bytePositions))
             guard runs[i] else { continue }
             let slot = plan.slot[i]
             if slot >= 0 {
@@ -405,6 +407,8 @@ public final class PatternScratch: @unchecked Sendable {
     let filterCandidates: CandidateLists
     let wordCandidates: CandidateLists
     let windowCandidates = CandidateLists(count: 1)
+    /// Where the rare bytes of required strings are in the current document.
+    let bytePositions = BytePositions()
     /// Which patterns run on the current document.
     let runs: UnsafeMutableBufferPointer<Bool>
     /// Per pattern, this thread's deterministic states of its start automaton, made on the
@@ -617,6 +621,13 @@ final class CompiledPattern: @unchecked Sendable {
     func holdsRequiredString(_ text: UnsafeBufferPointer<UInt8>, present: ByteSet) -> Bool {
         if requiredStrings.isEmpty { return true }
         for s in requiredStrings where s.isPresent(in: text, present: present) { return true }
+        return false
+    }
+
+    /// The same, with the positions of rare bytes found once per text for every pattern.
+    func holdsRequiredString(_ text: UnsafeBufferPointer<UInt8>, present: ByteSet, positions: BytePositions) -> Bool {
+        if requiredStrings.isEmpty { return true }
+        for s in requiredStrings where s.isPresent(in: text, present: present, positions: positions) { return true }
         return false
     }
 

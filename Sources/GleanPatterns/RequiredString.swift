@@ -45,6 +45,24 @@ struct RequiredString {
         return rank
     }()
 
+    /// Whether the string occurs in `text`, whose bytes are `present`, reading the positions of
+    /// its rare byte from `positions` (made for this text): strings searched by the same byte
+    /// share one search of the text.
+    func isPresent(in text: UnsafeBufferPointer<UInt8>, present: ByteSet, positions: BytePositions) -> Bool {
+        guard byteSet.isSubset(of: present), let base = text.baseAddress, bytes.count <= text.count else { return false }
+        guard text.count <= BytePositions.textLimit else { return isPresent(in: text, present: present) }
+        let n = text.count, m = bytes.count, rare = rare
+        return bytes.withUnsafeBufferPointer { needle in
+            for p in positions.positions(of: needle[rare], in: text) {
+                let start = Int(p) &- rare
+                if start < 0 { continue }
+                if start &+ m > n { return false }
+                if memcmp(base + start, needle.baseAddress!, m) == 0 { return true }
+            }
+            return false
+        }
+    }
+
     /// Whether the string occurs in `text`, whose bytes are `present`.
     func isPresent(in text: UnsafeBufferPointer<UInt8>, present: ByteSet) -> Bool {
         guard byteSet.isSubset(of: present), let base = text.baseAddress, bytes.count <= text.count else { return false }
@@ -62,5 +80,90 @@ struct RequiredString {
             }
             return false
         }
+    }
+}
+
+/// Where single bytes occur in one text, each byte searched for (by `memchr`) the first time it
+/// is asked for and then kept until ``reset()``: the required strings of many patterns share few
+/// rare bytes (`-`, `(`, a digit), and each such byte is searched once per text.
+///
+/// ```swift
+/// let positions = BytePositions()
+/// positions.reset()                                  // a new text
+/// positions.positions(of: UInt8(ascii: "-"), in: text)   // ascending offsets of "-"
+/// ```
+/// Only for texts of at most ``textLimit`` bytes (a larger one is searched string by string,
+/// so that no list grows with the text). One thread uses an instance.
+final class BytePositions {
+    static let textLimit = 1 << 16
+    /// The positions of every byte found so far, byte after byte.
+    private var pool: UnsafeMutablePointer<Int32>
+    private var poolCapacity = 1024
+    private var poolCount = 0
+    /// Per byte: where its positions start in `pool` and how many there are ...
+    private let first: UnsafeMutablePointer<Int32>
+    private let count: UnsafeMutablePointer<Int32>
+    /// ... valid where `madeIn` holds the current generation (one per text).
+    private let madeIn: UnsafeMutablePointer<UInt32>
+    private var generation: UInt32 = 1
+
+    init() {
+        pool = .allocate(capacity: poolCapacity)
+        first = .allocate(capacity: 256)
+        first.initialize(repeating: 0, count: 256)
+        count = .allocate(capacity: 256)
+        count.initialize(repeating: 0, count: 256)
+        madeIn = .allocate(capacity: 256)
+        madeIn.initialize(repeating: 0, count: 256)
+    }
+
+    deinit {
+        pool.deallocate()
+        first.deallocate()
+        count.deallocate()
+        madeIn.deallocate()
+    }
+
+    /// Forgets the positions found: the next text is another one.
+    func reset() {
+        poolCount = 0
+        generation &+= 1
+        if generation == 0 {
+            madeIn.update(repeating: 0, count: 256)
+            generation = 1
+        }
+    }
+
+    /// The ascending offsets of `byte` in `text` (the text of this generation, at most
+    /// ``textLimit`` bytes). Valid until the next call.
+    func positions(of byte: UInt8, in text: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<Int32> {
+        precondition(text.count <= Self.textLimit, "BytePositions holds texts of at most \(Self.textLimit) bytes")
+        let b = Int(byte)
+        if madeIn[b] != generation {
+            let start = poolCount
+            if let base = text.baseAddress {
+                let n = text.count
+                var i = 0
+                while i < n, let hit = memchr(base + i, Int32(byte), n - i) {
+                    let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                    if poolCount == poolCapacity { grow() }
+                    pool[poolCount] = Int32(truncatingIfNeeded: at)
+                    poolCount += 1
+                    i = at + 1
+                }
+            }
+            first[b] = Int32(truncatingIfNeeded: start)
+            count[b] = Int32(truncatingIfNeeded: poolCount - start)
+            madeIn[b] = generation
+        }
+        return UnsafeBufferPointer(start: pool + Int(first[b]), count: Int(count[b]))
+    }
+
+    private func grow() {
+        let bigger = UnsafeMutablePointer<Int32>.allocate(capacity: poolCapacity * 2)
+        bigger.update(from: pool, count: poolCount)
+        pool.deallocate()
+        pool = bigger
+        poolCapacity *= 2
     }
 }

@@ -152,12 +152,31 @@ final class StartDFA {
     }
 
     /// Whether a match may start at `p` of the `n` bytes at `base` (false: none can).
+    ///
+    /// The loop over known states calls nothing, so it holds no reference of its own to the
+    /// automaton; an entry not yet worked out sends the whole walk to ``mayMatchMakingStates``.
     @inline(__always)
     func mayMatch(_ base: UnsafePointer<UInt8>, at p: Int, count n: Int) -> Bool {
         var s = start
         if s == Self.pass { return true }
         let end = min(n, p &+ StartAutomaton.scanLimit)
         let table = self.table, classOf = self.classOf, classCount = self.classCount
+        var i = p
+        while i < end {
+            let t = table[Int(s) &* classCount &+ Int(classOf[Int(base[i])])]
+            if t == Self.unknown { return mayMatchMakingStates(base, at: p, count: n) }
+            s = t
+            if s <= Self.pass { return s == Self.pass }
+            i &+= 1
+        }
+        return end < n  // stopped by the limit (PCRE2 decides) or by the end of the text
+    }
+
+    /// ``mayMatch(_:at:count:)`` that works out the entries it meets that are not known yet.
+    @inline(never)
+    private func mayMatchMakingStates(_ base: UnsafePointer<UInt8>, at p: Int, count n: Int) -> Bool {
+        var s = start
+        let end = min(n, p &+ StartAutomaton.scanLimit)
         var i = p
         while i < end {
             let c = Int(classOf[Int(base[i])])
@@ -167,7 +186,7 @@ final class StartDFA {
             if s <= Self.pass { return s == Self.pass }
             i &+= 1
         }
-        return end < n  // stopped by the limit (PCRE2 decides) or by the end of the text
+        return end < n
     }
 }
 
