@@ -21,9 +21,13 @@ public struct PatternBenchmark: Sendable {
     public var rounds: Int
     /// Spans found per round (the same in every round).
     public var spans: Int
-    /// Every pattern's own time per round (seconds, median round; the per-document prefilter
-    /// scan is not included), slowest first.
+    /// Every pattern's own time per round (seconds, median round), run as the stage runs it (at
+    /// its planned candidates, with its start automaton); the per-document prefilter and
+    /// candidate pass, shared by all patterns, are not included. Slowest first.
     public var perPattern: [(name: String, seconds: Double)]
+    /// Spans the patterns found when timed one by one (per round): equal to `spans`, or the
+    /// per-pattern runs did other work than the stage.
+    public var perPatternSpans: Int
     /// The ten slowest patterns.
     public var slowest: [(name: String, seconds: Double)] { Array(perPattern.prefix(10)) }
 }
@@ -31,7 +35,7 @@ public struct PatternBenchmark: Sendable {
 extension PatternSet {
     /// Runs the stage over `texts` (each valid UTF-8) `rounds` times on the calling thread and
     /// reports the median round's MB/s, then times each pattern on its own (with the same
-    /// prefilter) to rank the slowest.
+    /// prefilter, candidates and start automaton) to rank the slowest.
     ///
     /// ```swift
     /// let r = set.benchmark(texts: docs.map { Array($0.utf8) }, rounds: 5)
@@ -58,20 +62,48 @@ extension PatternSet {
             times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
             spanCount = n
         }
+        // Each pattern on its own, as the stage runs it: on the texts its prefilter lets through,
+        // at the candidates the plan gives it (nil: it scans the text), with its start automaton.
         let present = texts.map { t in t.withUnsafeBufferPointer { ByteSet.present(in: $0) } }
+        var planned = [[(text: Int, candidates: [Int32]?)]](repeating: [], count: compiled.count)
+        for (k, text) in texts.enumerated() {
+            text.withUnsafeBufferPointer { buf in
+                guard !buf.isEmpty else { return }
+                plan.candidates(in: buf, filters: scratch.filterCandidates, words: scratch.wordCandidates)
+                for (i, p) in compiled.enumerated() {
+                    guard p.applies(toLang: lang), p.mayMatch(present: present[k], length: buf.count),
+                          p.holdsRequiredString(buf, present: present[k]) else { continue }
+                    let slot = plan.slot[i]
+                    guard slot >= 0 else { planned[i].append((k, nil)); continue }
+                    var list = plan.isWords[i] ? scratch.wordCandidates.buffer(slot) : scratch.filterCandidates.buffer(slot)
+                    if plan.windowed[i] {
+                        PatternPlan.windows(before: list, in: buf, analysis: p.start, into: scratch.windowCandidates)
+                        list = scratch.windowCandidates.buffer(0)
+                    }
+                    if !list.isEmpty { planned[i].append((k, Array(list))) }
+                }
+            }
+        }
         var per: [(String, Double)] = []
+        var perPatternSpans = 0
         for (i, p) in compiled.enumerated() {
             var patternTimes: [Double] = []
-            for _ in 0..<max(1, rounds) {
+            for round in 0..<max(1, rounds) {
                 let t0 = DispatchTime.now().uptimeNanoseconds
-                for (k, text) in texts.enumerated() {
+                for (k, candidates) in planned[i] {
                     spans.removeAll(keepingCapacity: true)
-                    text.withUnsafeBufferPointer { buf in
-                        guard p.applies(toLang: lang), p.mayMatch(present: present[k], length: buf.count),
-                              p.holdsRequiredString(buf, present: present[k]) else { return }
-                        p.run(in: buf, context: scratch.contexts[i], matchData: scratch.matchData,
-                              spans: &spans, warnings: &warnings)
+                    texts[k].withUnsafeBufferPointer { buf in
+                        if let candidates {
+                            candidates.withUnsafeBufferPointer { list in
+                                p.run(in: buf, context: scratch.contexts[i], matchData: scratch.matchData, candidates: list,
+                                      startDFA: scratch.startDFA(i, candidates: list.count), spans: &spans, warnings: &warnings)
+                            }
+                        } else {
+                            p.run(in: buf, context: scratch.contexts[i], matchData: scratch.matchData,
+                                  spans: &spans, warnings: &warnings)
+                        }
                     }
+                    if round == 0 { perPatternSpans += spans.count }
                 }
                 patternTimes.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
             }
@@ -79,7 +111,7 @@ extension PatternSet {
         }
         per.sort { $0.1 > $1.1 }
         return PatternBenchmark(mbPerSecond: Double(bytes) / 1e6 / max(medianOfRounds(times), 1e-9), bytes: bytes,
-                                rounds: rounds, spans: spanCount, perPattern: per)
+                                rounds: rounds, spans: spanCount, perPattern: per, perPatternSpans: perPatternSpans)
     }
 }
 

@@ -42,13 +42,11 @@ struct StartWordTable: Sendable {
         Int(first & 0x3F) &<< 6 | Int(last & 0x3F)
     }
 
-    static func isLetter(_ b: UInt8) -> Bool { b | 0x20 >= 0x61 && b | 0x20 <= 0x7A }
-
     /// Words that are not 1 to 32 ASCII letters are left out: the plan looks up runs of ASCII
     /// letters only, so they could never be found.
     init(_ words: [[UInt8]: UInt64]) {
         let usable = words.filter { w, _ in
-            !w.isEmpty && w.count <= 32 && w.allSatisfy(Self.isLetter)
+            !w.isEmpty && w.count <= 32 && w.allSatisfy(PatternPlan.isLetter)
         }.sorted { $0.key.lexicographicallyPrecedes($1.key) }
         var size = 16
         while size < usable.count * 2 { size *= 2 }

@@ -23,7 +23,7 @@ struct StartWordTableTests {
         words[Array(repeating: 0x61, count: 33)] = 1  // too long to be a start word
         let table = StartWordTable(words)
         func reference(_ run: ArraySlice<UInt8>) -> UInt64 {
-            guard run.count <= 32, run.allSatisfy(StartWordTable.isLetter) else { return 0 }
+            guard run.count <= 32, run.allSatisfy(PatternPlan.isLetter) else { return 0 }
             return words[Array(run)] ?? 0
         }
         var texts: [[UInt8]] = try CorpusTexts.load(limitPerFile: 20)
@@ -36,9 +36,9 @@ struct StartWordTableTests {
             text.withUnsafeBufferPointer { buffer in
                 var i = 0
                 while i < text.count {
-                    guard StartWordTable.isLetter(text[i]) else { i += 1; continue }
+                    guard PatternPlan.isLetter(text[i]) else { i += 1; continue }
                     var j = i
-                    while j < text.count && StartWordTable.isLetter(text[j]) { j += 1 }
+                    while j < text.count && PatternPlan.isLetter(text[j]) { j += 1 }
                     let want = reference(text[i..<j])
                     let got = j - i <= 32 ? table.groups(of: buffer.baseAddress! + i, count: j - i, bytesLeft: text.count - i) : 0
                     #expect(got == want, "\(String(decoding: text[i..<j], as: UTF8.self).debugDescription), \(random.label)")
