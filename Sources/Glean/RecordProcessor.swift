@@ -164,12 +164,15 @@ public final class RecordProcessor {
         stats.warnings += doc.warnings.count
         // Counted by label in a short list first (a document has few labels; comparing a small
         // string is cheaper than hashing it), then added to the table once per label.
+        // The entities are read in place: a copy of each would retain and release its strings.
         var counts: [(label: String, count: Int)] = []
-        for e in doc.entities {
-            if let k = counts.firstIndex(where: { $0.label == e.label }) {
-                counts[k].count += 1
-            } else {
-                counts.append((e.label, 1))
+        doc.entities.withUnsafeBufferPointer { entities in
+            for i in entities.indices {
+                if let k = counts.firstIndex(where: { $0.label == entities[i].label }) {
+                    counts[k].count += 1
+                } else {
+                    counts.append((entities[i].label, 1))
+                }
             }
         }
         for (label, count) in counts { stats.entitiesByLabel[label, default: 0] += count }

@@ -9,27 +9,50 @@ public enum TokenAlignment {
     public static func expand(_ spans: inout [Span], tokens: [Token]) {
         guard !spans.isEmpty else { return }
         var kept = 0
-        // Spans are read and changed in place (a copy would retain and release its strings);
-        // a kept span moves down over a dropped one by a swap.
-        for k in spans.indices {
-            let matchStart = spans[k].matchStart, matchEnd = spans[k].matchEnd
-            // First token whose end > matchStart.
-            var lo = 0, hi = tokens.count
-            while lo < hi { let mid = (lo + hi) / 2; if tokens[mid].end > matchStart { hi = mid } else { lo = mid + 1 } }
-            let first = lo
-            // First token whose start >= matchEnd; the last covered one is just before it.
-            lo = first; hi = tokens.count
-            while lo < hi { let mid = (lo + hi) / 2; if tokens[mid].start >= matchEnd { hi = mid } else { lo = mid + 1 } }
-            let endToken = lo
-            guard first < endToken else { continue }
-            if kept != k { spans.swapAt(kept, k) }
-            spans[kept].firstToken = first
-            spans[kept].endToken = endToken
-            spans[kept].start = tokens[first].start
-            spans[kept].end = tokens[endToken - 1].end
-            kept += 1
+        // A stage gives its spans mostly in text order: each search starts from the previous
+        // span's first token where it can (the answer cannot lie before it) and gallops.
+        var lastStart = Int.min, lastFirst = 0
+        tokens.withUnsafeBufferPointer { tokens in
+            // Spans are read and changed in place (a copy would retain and release its strings);
+            // a kept span moves down over a dropped one by a swap.
+            for k in spans.indices {
+                let matchStart = spans[k].matchStart, matchEnd = spans[k].matchEnd
+                let first = firstToken(in: tokens, from: matchStart >= lastStart ? lastFirst : 0) { $0.end > matchStart }
+                lastStart = matchStart
+                lastFirst = first
+                // The first token that starts at or after the match's end; the last covered one
+                // is just before it.
+                let endToken = firstToken(in: tokens, from: first) { $0.start >= matchEnd }
+                guard first < endToken else { continue }
+                if kept != k { spans.swapAt(kept, k) }
+                spans[kept].firstToken = first
+                spans[kept].endToken = endToken
+                spans[kept].start = tokens[first].start
+                spans[kept].end = tokens[endToken - 1].end
+                kept += 1
+            }
         }
         spans.removeLast(spans.count - kept)
+    }
+
+    /// The first index at or after `from` whose token satisfies `isPast` (a test that is false
+    /// for a prefix of the tokens and true after it), or the count: galloping from `from` by
+    /// doubling steps, then a binary search in the last step.
+    @inline(__always)
+    static func firstToken(in tokens: UnsafeBufferPointer<Token>, from: Int, where isPast: (Token) -> Bool) -> Int {
+        let n = tokens.count
+        var lo = from, hi = from, step = 1
+        while hi < n && !isPast(tokens[hi]) {
+            lo = hi + 1
+            hi = lo + step
+            step <<= 1
+        }
+        hi = min(hi, n)
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if isPast(tokens[mid]) { hi = mid } else { lo = mid + 1 }
+        }
+        return lo
     }
 }
 

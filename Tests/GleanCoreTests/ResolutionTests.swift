@@ -81,7 +81,9 @@ struct ResolutionTests {
         for _ in 0..<5000 {
             var tokens: [Token] = []
             var pos = 0
-            for _ in 0..<Int.random(in: 0...12, using: &rng) {
+            // Up to 80 tokens and 30 spans, in random order or in text order (the order that
+            // lets the search start from the previous span's tokens).
+            for _ in 0..<Int.random(in: 0...(rng.next() % 2 == 0 ? 12 : 80), using: &rng) {
                 pos += Int.random(in: 0...2, using: &rng)
                 let len = Int.random(in: 1...4, using: &rng)
                 tokens.append(Token(start: pos, end: pos + len, kind: .word))
@@ -89,9 +91,13 @@ struct ResolutionTests {
             }
             let textEnd = pos + Int.random(in: 0...2, using: &rng)
             var spans: [Span] = []
-            for k in 0..<Int.random(in: 0...8, using: &rng) {
+            var ranges: [(Int, Int)] = []
+            for _ in 0..<Int.random(in: 0...30, using: &rng) {
                 let a = Int.random(in: 0...textEnd, using: &rng)
-                let b = Int.random(in: a...textEnd, using: &rng)
+                ranges.append((a, Int.random(in: a...min(textEnd, a + Int.random(in: 0...12, using: &rng)), using: &rng)))
+            }
+            if rng.next() % 2 == 0 { ranges.sort { $0.0 < $1.0 } }
+            for (k, (a, b)) in ranges.enumerated() {
                 spans.append(Span(matchStart: a, matchEnd: b, label: "\(k)", source: .gazetteer, name: "n"))
             }
             var expected: [(label: String, range: Range<Int>)] = []
