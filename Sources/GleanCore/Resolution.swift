@@ -102,20 +102,17 @@ public enum ResolutionPolicy: String, Sendable, CaseIterable {
             return a.0 != b.0 ? a.0 < b.0 : a.1 < b.1
         }
         steps += comparisons
-        var boundaries: [Int] = []
-        boundaries.reserveCapacity(2 * n)
-        for k in 0..<n {
-            boundaries.append(Int(first[k]))
-            boundaries.append(Int(end[k]))
-        }
-        var taken = TakenTokens(boundaries: boundaries)
-        boundaries = []
+        // Each candidate's first and end token as cells of the line cut at every candidate's
+        // ends (one sort for all, no search per candidate later).
+        var cellFirst = [Int32](repeating: 0, count: n), cellEnd = [Int32](repeating: 0, count: n)
+        let cellCount = TakenTokens.cells(first: first, end: end, cellFirst: &cellFirst, cellEnd: &cellEnd, steps: &steps)
+        var taken = TakenTokens(cellCount: cellCount)
         // The winners as indices first (4 bytes each), then copied once into an array of their
         // exact size: a large document's spans are not held twice over while an array grows.
         var chosen: [Int32] = []
         for key in order {
             let index = Int(truncatingIfNeeded: key.1 & 0xFFFF_FFFF)
-            let a = Int(first[index]), b = Int(end[index])
+            let a = Int(cellFirst[index]), b = Int(cellEnd[index])
             if taken.anyTaken(a, b) { continue }
             taken.take(a, b)
             chosen.append(Int32(truncatingIfNeeded: index))
@@ -130,41 +127,49 @@ public enum ResolutionPolicy: String, Sendable, CaseIterable {
 }
 
 /// A set of taken token ranges, for "is any token of [first, end) taken?" and "take [first,
-/// end)" in O(log n) each, where the ranges' ends are among `boundaries`.
+/// end)" in O(log n) each, where the ranges' ends are among the candidates' own ends.
 ///
-/// The boundaries, sorted and deduplicated, cut the token line into cells (cell i is
-/// [b[i], b[i+1])); a Fenwick tree counts the taken cells. A taken range covers whole cells,
-/// and ranges are taken only when no cell of theirs is, so every cell is taken at most once:
-/// n candidates cost O(n log n) in all. `TakenTokens(boundaries: [0, 2, 5])`, `take(0, 2)`:
-/// `anyTaken(1, 5)` is true, `anyTaken(2, 5)` false.
+/// Those ends, sorted and deduplicated, cut the token line into cells (cell i is [b[i],
+/// b[i+1])), and ``cells(first:end:cellFirst:cellEnd:steps:)`` gives each range its cells once;
+/// a Fenwick tree counts the taken cells. A taken range covers whole cells, and ranges are taken
+/// only when no cell of theirs is, so every cell is taken at most once: n candidates cost
+/// O(n log n) in all. Over the ranges [0, 2) and [1, 5), the ends 0, 1, 2, 5 make the cells
+/// [0, 1) [1, 2) [2, 5): `take(0, 2)` (cells 0 and 1), then `anyTaken(1, 3)` is true.
 struct TakenTokens {
-    private let bounds: [Int]
     private var tree: [Int32]
     private var taken: [Bool]
-    /// Elementary steps taken so far (binary-search and tree steps), for work tests.
+    /// Elementary steps taken so far (tree steps), for work tests.
     private(set) var steps = 0
 
-    init(boundaries: [Int]) {
-        var b = boundaries.sorted()
-        var unique = 0
-        for v in b where unique == 0 || b[unique - 1] != v { b[unique] = v; unique += 1 }
-        b.removeLast(b.count - unique)
-        bounds = b
-        tree = [Int32](repeating: 0, count: b.count + 1)
-        taken = [Bool](repeating: false, count: b.count)
-        steps = b.count
+    init(cellCount: Int) {
+        tree = [Int32](repeating: 0, count: cellCount + 1)
+        taken = [Bool](repeating: false, count: cellCount)
+        steps = cellCount
     }
 
-    /// Index of `value` among the boundaries (it must be one).
-    private mutating func cell(_ value: Int) -> Int {
-        var lo = 0, hi = bounds.count
-        while lo < hi {
-            steps += 1
-            let mid = (lo + hi) / 2
-            if bounds[mid] < value { lo = mid + 1 } else { hi = mid }
+    /// The cells of ranges [first[k], end[k]): each end's index among the distinct ends of all
+    /// ranges, into `cellFirst` and `cellEnd` (of the same count). Returns the number of
+    /// distinct ends. O(n log n): one sort of the ends, counted into `steps`.
+    static func cells(first: [Int32], end: [Int32], cellFirst: inout [Int32], cellEnd: inout [Int32], steps: inout Int) -> Int {
+        let n = first.count
+        // (value, which end of which range), sorted by value.
+        var ends = [UInt64](repeating: 0, count: 2 * n)
+        for k in 0..<n {
+            ends[2 * k] = UInt64(UInt32(bitPattern: first[k])) << 32 | UInt64(2 * k)
+            ends[2 * k + 1] = UInt64(UInt32(bitPattern: end[k])) << 32 | UInt64(2 * k + 1)
         }
-        assert(lo < bounds.count && bounds[lo] == value, "a range end that is not a boundary")
-        return lo
+        var comparisons = 0
+        ends.sort { comparisons += 1; return $0 < $1 }
+        steps += comparisons
+        var cell = -1
+        var last: UInt64 = .max
+        for e in ends {
+            let value = e >> 32
+            if value != last { cell += 1; last = value }
+            let which = Int(truncatingIfNeeded: e & 0xFFFF_FFFF)
+            if which & 1 == 0 { cellFirst[which >> 1] = Int32(truncatingIfNeeded: cell) } else { cellEnd[which >> 1] = Int32(truncatingIfNeeded: cell) }
+        }
+        return cell + 1
     }
 
     /// Taken cells among the first `n`.
@@ -174,15 +179,15 @@ struct TakenTokens {
         return sum
     }
 
-    mutating func anyTaken(_ first: Int, _ end: Int) -> Bool {
-        guard first < end else { return false }
-        let a = cell(first), b = cell(end)
+    /// Whether any of the cells [a, b) is taken.
+    mutating func anyTaken(_ a: Int, _ b: Int) -> Bool {
+        guard a < b else { return false }
         return prefix(b) - prefix(a) > 0
     }
 
-    mutating func take(_ first: Int, _ end: Int) {
-        guard first < end else { return }
-        let a = cell(first), b = cell(end)
+    /// Takes the cells [a, b).
+    mutating func take(_ a: Int, _ b: Int) {
+        guard a < b else { return }
         for c in a..<b where !taken[c] {
             taken[c] = true
             var i = c + 1
