@@ -266,6 +266,13 @@ struct PatternPlan: Sendable {
     var beforeGroups: UInt64 = 0
     /// Filters that may start at an ASCII letter right after another one.
     var innerLetterFilters: UInt64 = 0
+    /// The patterns as bit sets of `pieceWords` words (bit i & 63 of word i >> 6 for pattern
+    /// i): those that scan, and those of each filter and of each word group (`pieceWords`
+    /// words per filter or group).
+    var pieceWords = 0
+    var scanPieces: [UInt64] = []
+    var filterPieces: [UInt64] = []
+    var groupPieces: [UInt64] = []
 
     init() {}
 
@@ -304,6 +311,20 @@ struct PatternPlan: Sendable {
         }
         filterCount = filters.count
         wordGroupCount = groups.count
+        pieceWords = (patterns.count + 63) / 64
+        scanPieces = [UInt64](repeating: 0, count: pieceWords)
+        filterPieces = [UInt64](repeating: 0, count: filterCount * pieceWords)
+        groupPieces = [UInt64](repeating: 0, count: wordGroupCount * pieceWords)
+        for (i, s) in slot.enumerated() {
+            let w = i >> 6, bit = UInt64(1) << UInt64(i & 63)
+            if s < 0 {
+                scanPieces[w] |= bit
+            } else if isWords[i] {
+                groupPieces[s * pieceWords + w] |= bit
+            } else {
+                filterPieces[s * pieceWords + w] |= bit
+            }
+        }
         for (f, a) in filters.enumerated() {
             let bit = UInt64(1) << UInt64(f)
             for b in 0..<256 {

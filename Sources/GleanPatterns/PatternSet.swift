@@ -253,7 +253,10 @@ public final class PatternSet: @unchecked Sendable {
         }
         // Which patterns run on this document, and the filters and word groups they need.
         var activeFilters: UInt64 = 0, activeGroups: UInt64 = 0
+        // Which patterns pass the document's prefilters, one bit each.
         let runs = scratch.runs
+        let pieceWords = plan.pieceWords
+        runs.update(repeating: 0, count: pieceWords)
         let langApplies = scratch.langApplies
         let bytePositions = scratch.bytePositions
         bytePositions.reset()
@@ -263,9 +266,9 @@ public final class PatternSet: @unchecked Sendable {
         for i in prefilters.indices {
             let f = prefilters[i]
             // An empty text gives no span (empty matches are dropped): no pattern runs on it.
-            runs[i] = langApplies[i] && !text.isEmpty && f.mayMatch(met: met, present: present, length: text.count, otherSets: prefilterOtherSets[i])
-                && (!f.searchesStrings || compiled[i].holdsRequiredString(text, present: present, positions: bytePositions))
-            guard runs[i] else { continue }
+            guard langApplies[i] && !text.isEmpty && f.mayMatch(met: met, present: present, length: text.count, otherSets: prefilterOtherSets[i])
+                && (!f.searchesStrings || compiled[i].holdsRequiredString(text, present: present, positions: bytePositions)) else { continue }
+            runs[i >> 6] |= 1 << UInt64(i & 63)
             let slot = plan.slot[i]
             if slot >= 0 {
                 if plan.isWords[i] { activeGroups |= UInt64(1) << UInt64(slot) } else { activeFilters |= UInt64(1) << UInt64(slot) }
@@ -277,24 +280,44 @@ public final class PatternSet: @unchecked Sendable {
             plan.candidates(in: text, filters: scratch.filterCandidates, words: scratch.wordCandidates,
                             activeFilters: activeFilters, activeGroups: activeGroups)
         }
-        for i in compiled.indices where runs[i] {
-            let slot = plan.slot[i]
-            if slot < 0 {
-                compiled[i].run(in: text, context: scratch.contexts[i], matchData: scratch.matchData, spans: &spans, warnings: &warnings)
-                continue
+        // The patterns to run, in their order: those that pass the prefilters and either scan or
+        // have a filter or word group with candidates in this document. Most patterns that pass
+        // the prefilters have none, and are passed over without being looked at.
+        let pieces = scratch.pieces
+        for w in 0..<pieceWords { pieces[w] = plan.scanPieces[w] }
+        @inline(__always)
+        func addPieces(_ lists: CandidateLists, _ active: UInt64, _ table: UnsafeBufferPointer<UInt64>) {
+            var m = active
+            while m != 0 {
+                let k = m.trailingZeroBitCount
+                if lists.counts[k] > 0 {
+                    for w in 0..<pieceWords { pieces[w] |= table[k &* pieceWords &+ w] }
+                }
+                m &= m &- 1
             }
-            // Most pieces that pass the document's filters have no candidate in it: they are
-            // passed over before their compiled pattern is touched (no reference counting).
-            var list = plan.isWords[i] ? scratch.wordCandidates.buffer(slot) : scratch.filterCandidates.buffer(slot)
-            if list.isEmpty { continue }
-            let p = compiled[i]
-            if plan.windowed[i] {
-                PatternPlan.windows(before: list, in: text, analysis: p.start, into: scratch.windowCandidates)
-                list = scratch.windowCandidates.buffer(0)
-                if list.isEmpty { continue }
+        }
+        plan.filterPieces.withUnsafeBufferPointer { addPieces(scratch.filterCandidates, activeFilters, $0) }
+        plan.groupPieces.withUnsafeBufferPointer { addPieces(scratch.wordCandidates, activeGroups, $0) }
+        for w in 0..<pieceWords {
+            var m = pieces[w] & runs[w]
+            while m != 0 {
+                let i = w &* 64 &+ m.trailingZeroBitCount
+                m &= m &- 1
+                let slot = plan.slot[i]
+                if slot < 0 {
+                    compiled[i].run(in: text, context: scratch.contexts[i], matchData: scratch.matchData, spans: &spans, warnings: &warnings)
+                    continue
+                }
+                var list = plan.isWords[i] ? scratch.wordCandidates.buffer(slot) : scratch.filterCandidates.buffer(slot)
+                let p = compiled[i]
+                if plan.windowed[i] {
+                    PatternPlan.windows(before: list, in: text, analysis: p.start, into: scratch.windowCandidates)
+                    list = scratch.windowCandidates.buffer(0)
+                    if list.isEmpty { continue }
+                }
+                p.run(in: text, context: scratch.contexts[i], matchData: scratch.matchData, candidates: list, startDFA: scratch.startDFA(i, candidates: list.count),
+                      spans: &spans, warnings: &warnings)
             }
-            p.run(in: text, context: scratch.contexts[i], matchData: scratch.matchData, candidates: list, startDFA: scratch.startDFA(i, candidates: list.count),
-                  spans: &spans, warnings: &warnings)
         }
     }
 
@@ -409,8 +432,10 @@ public final class PatternScratch: @unchecked Sendable {
     let windowCandidates = CandidateLists(count: 1)
     /// Where the rare bytes of required strings are in the current document.
     let bytePositions = BytePositions()
-    /// Which patterns run on the current document.
-    let runs: UnsafeMutableBufferPointer<Bool>
+    /// Which patterns pass the current document's prefilters, and which may have candidates in
+    /// it: bit i & 63 of word i >> 6 for pattern i.
+    let runs: UnsafeMutablePointer<UInt64>
+    let pieces: UnsafeMutablePointer<UInt64>
     /// Per pattern, this thread's deterministic states of its start automaton, made on the
     /// pattern's first candidate (nil: none, or not made yet where `startDFAMade` is false).
     @exclusivity(unchecked) private var startDFAs: [StartDFA?]
@@ -435,8 +460,10 @@ public final class PatternScratch: @unchecked Sendable {
         startDFAs = Array(repeating: nil, count: set.compiled.count)
         startDFAMade = Array(repeating: false, count: set.compiled.count)
         candidatesTried = Array(repeating: 0, count: set.compiled.count)
-        runs = UnsafeMutableBufferPointer<Bool>.allocate(capacity: set.compiled.count)
-        runs.initialize(repeating: false)
+        runs = .allocate(capacity: max(1, set.plan.pieceWords))
+        runs.initialize(repeating: 0, count: max(1, set.plan.pieceWords))
+        pieces = .allocate(capacity: max(1, set.plan.pieceWords))
+        pieces.initialize(repeating: 0, count: max(1, set.plan.pieceWords))
         langApplies = UnsafeMutableBufferPointer<Bool>.allocate(capacity: set.compiled.count)
         langApplies.initialize(repeating: false)
         filterCandidates = CandidateLists(count: set.plan.filterCount)
@@ -468,6 +495,7 @@ public final class PatternScratch: @unchecked Sendable {
     deinit {
         for c in contexts { pcre2_match_context_free_8(c) }
         runs.deallocate()
+        pieces.deallocate()
         langApplies.deallocate()
         pcre2_match_data_free_8(matchData)
         if let jitStack { pcre2_jit_stack_free_8(jitStack) }

@@ -53,11 +53,15 @@ struct RequiredString {
         guard text.count <= BytePositions.textLimit else { return isPresent(in: text, present: present) }
         let n = text.count, m = bytes.count, rare = rare
         return bytes.withUnsafeBufferPointer { needle in
+            // The first and last bytes are compared in place before the whole string: most
+            // positions of a common rare byte fail there.
+            let firstByte = needle[0], lastByte = needle[m &- 1]
             for p in positions.positions(of: needle[rare], in: text) {
                 let start = Int(p) &- rare
                 if start < 0 { continue }
                 if start &+ m > n { return false }
-                if memcmp(base + start, needle.baseAddress!, m) == 0 { return true }
+                if base[start] == firstByte && base[start &+ m &- 1] == lastByte
+                    && (m <= 2 || memcmp(base + start + 1, needle.baseAddress! + 1, m &- 2) == 0) { return true }
             }
             return false
         }
