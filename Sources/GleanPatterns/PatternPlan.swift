@@ -480,14 +480,14 @@ struct PatternPlan: Sendable {
     static func letterRunEnd(_ base: UnsafePointer<UInt8>, from: Int, count n: Int) -> Int {
         let high: UInt64 = 0x8080_8080_8080_8080
         var j = from
-        while j + 8 <= n {
+        while j &+ 8 <= n {
             let x = UInt64(littleEndian: UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self))
             let t = x | 0x2020_2020_2020_2020
             let letters = (t &+ 0x1F1F_1F1F_1F1F_1F1F) & ~(t &+ 0x0505_0505_0505_0505) & ~x & high
-            if letters != high { return j + ((~letters & high).trailingZeroBitCount >> 3) }
-            j += 8
+            if letters != high { return j &+ ((~letters & high).trailingZeroBitCount >> 3) }
+            j &+= 8
         }
-        while j < n && isLetter(base[j]) { j += 1 }
+        while j < n && isLetter(base[j]) { j &+= 1 }
         return j
     }
 

@@ -102,7 +102,7 @@ struct StartWordTable: Sendable {
     @inline(__always)
     func groups(of p: UnsafePointer<UInt8>, count: Int, bytesLeft: Int) -> UInt64 {
         return pairLengths.withUnsafeBufferPointer { pairs -> UInt64 in
-            guard pairs[Self.pairIndex(p[0], p[count &- 1])] & (1 &<< UInt32(count &- 1)) != 0 else { return 0 }
+            guard pairs[Self.pairIndex(p[0], p[count &- 1])] & (1 &<< UInt32(truncatingIfNeeded: count &- 1)) != 0 else { return 0 }
             let h = Self.hash(p, count: count, bytesLeft: bytesLeft)
             let tag = Self.tag(h)
             return slots.withUnsafeBufferPointer { slots in
