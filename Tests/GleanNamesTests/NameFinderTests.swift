@@ -64,6 +64,7 @@ enum Fixture {
         ("hyphenated", "during the Second Anglo-Dutch War and after", ["EVENT Second Anglo-Dutch War"]),
         ("end head FAC", "a Test at the Adelaide Oval on Friday", ["FAC Adelaide Oval"]),
         ("end head FAC", "engineers at the Johnson Space Center said", ["FAC Johnson Space Center"]),
+        ("end head FAC after a given name", "They stayed at the Hilton Hotel in Sydney.", ["FAC Hilton Hotel"]),
         ("end head ORG", "The Federal National Party has rejected it.", ["ORG Federal National Party"]),
         ("first head ORG", "analysts at the Institute for the Study of War said", ["ORG Institute for the Study of War"]),
         ("first head ORG", "a lecturer at the University of Canberra said", ["ORG University of Canberra"]),
