@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Quality beside speed: Glean's default models and spaCy's en_core_web_sm on the same gold.
 
-    quality.py [--glean-bin PATH] [--out results/quality.md] [--no-spacy] [--repeat N]
+    quality.py [--glean-bin PATH] [--out results/quality.md] [--no-spacy] [--repeat N] [--only IDS]
 
 Scores both systems on the development and the held-out documents separately (gold.py's
 HELDOUT; held-out documents are for the final score only), per label and micro, exact and
@@ -298,6 +298,8 @@ def subsets(gold_docs):
     out = []
     for split in ("dev", "heldout"):
         part = [(g, t) for g, t in gold_docs if g["split"] == split]
+        if not part:  # --only may leave a split out
+            continue
         out.append((split, "all", part))
         for kind in ("news", "encyclopedia"):
             sub = [(g, t) for g, t in part if g["kind"] == kind]
@@ -306,11 +308,28 @@ def subsets(gold_docs):
     return out
 
 
+def select_ids(spec):
+    """"lee-42..lee-51,ny-3" -> {"lee-42", ..., "lee-51", "ny-3"}."""
+    out = set()
+    for part in spec.split(","):
+        part = part.strip()
+        if ".." in part:
+            lo, hi = part.split("..")
+            prefix, a = lo.rsplit("-", 1)
+            out.update(f"{prefix}-{n}" for n in range(int(a), int(hi.rsplit("-", 1)[1]) + 1))
+        elif part:
+            out.add(part)
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--glean-bin", default=GLEAN_BIN)
     ap.add_argument("--out", default=os.path.join(HERE, "results", "quality.md"))
     ap.add_argument("--no-spacy", action="store_true", help="leave en_core_web_sm out")
+    ap.add_argument("--only", default=None, metavar="IDS",
+                    help="score only these gold documents: ids or ranges, comma-separated "
+                         "(lee-42..lee-51,ny-3); for a first look at newly annotated text")
     ap.add_argument("--repeat", type=int, default=10,
                     help="news.jsonl is annotated this many times over for Glean's speed")
     args = ap.parse_args()
@@ -318,6 +337,9 @@ def main():
     for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(v, "1")
     gold_docs = gold.load_gold_with_texts()
+    if args.only:
+        wanted = select_ids(args.only)
+        gold_docs = [(g, t) for g, t in gold_docs if g["id"] in wanted]
     docs = [(g["id"], t) for g, t in gold_docs]
     n_gold = sum(len(g["ents"]) for g, _ in gold_docs)
     heldout_ids = sorted(g["id"] for g, _ in gold_docs if g["split"] == "heldout")
@@ -401,6 +423,8 @@ def main():
     # Per label, held out then development.
     for split in ("heldout", "dev"):
         for name, _, desc in systems:
+            if (split, "all", name) not in results:
+                continue
             res = results[(split, "all", name)]
             L.append(f"\n## {name}, {split}, per label\n\n{desc}\n")
             label_table(res, L)

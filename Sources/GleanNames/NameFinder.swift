@@ -601,7 +601,7 @@ public struct NameFinder: Sendable {
                 let e = seg[j]
                 if e.kind == .connector {
                     guard e.flags.contains(.particle), j + 1 < seg.endIndex else { break }
-                } else if isStop(e) || isTitle(e) || head(e) != nil {
+                } else if isStop(e) || isTitle(e) || head(e) != nil || isAcronym(e) {
                     break
                 } else {
                     end = j
@@ -610,6 +610,18 @@ public struct NameFinder: Sendable {
                 n += 1
             }
             return end
+        }
+
+        /// A word of two or more capitals and no other letter that is no Roman numeral: an
+        /// acronym ("Hertha BSC", "Paris SG", "Manchester United FC"), which ends a person's name.
+        func isAcronym(_ e: Element) -> Bool {
+            guard e.kind == .word, e.last == e.first, e.end - e.start >= 2 else { return false }
+            var k = e.start
+            while k < e.end {
+                guard text[k] &- 0x41 < 26 else { return false }
+                k += 1
+            }
+            return !e.flags.contains(.numeral) && !NameFinder.romanNumerals.contains(String(decoding: text[e.start..<e.end], as: UTF8.self))
         }
 
         /// PERSON rules over a sequence with no heads.
