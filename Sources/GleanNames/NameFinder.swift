@@ -153,6 +153,8 @@ public struct NameFinder: Sendable {
         /// found in one pass over the tokens the first time ``recurs`` asks.
         let standalone = LazyWords()
         var out: [Span] = []
+        /// The storage of the elements of the name being read, kept between names.
+        var spareElements: [Element] = []
 
         init(text: [UInt8], tokens: [Token], lexicon: Lexicon) {
             self.text = text
@@ -285,7 +287,14 @@ public struct NameFinder: Sendable {
                     continue
                 }
                 guard let first = element(at: i) else { i += 1; continue }
-                let seq = sequence(startingWith: first)
+                // The elements go into storage kept from name to name (most tokens that open a
+                // name would otherwise allocate an array).
+                var seq = spareElements
+                spareElements = []
+                seq.removeAll(keepingCapacity: true)
+                if seq.capacity < 8 { seq.reserveCapacity(8) }
+                defer { spareElements = seq }
+                sequence(startingWith: first, into: &seq)
                 let j = seq[seq.count - 1].last
                 // "Australian Securities and Investments Commission": one ORG across "and".
                 if let (start, last) = joinedOrganisation(seq) {
@@ -315,6 +324,12 @@ public struct NameFinder: Sendable {
         func sequence(startingWith first: Element) -> [Element] {
             var seq: [Element] = []
             seq.reserveCapacity(4)  // most names have one to four elements: one allocation
+            sequence(startingWith: first, into: &seq)
+            return seq
+        }
+
+        /// The same, appended to `seq` (the caller's storage, kept from name to name).
+        func sequence(startingWith first: Element, into seq: inout [Element]) {
             seq.append(first)
             var j = first.last
             while true {
@@ -337,7 +352,7 @@ public struct NameFinder: Sendable {
                     j = e.last
                     continue
                 }
-                return seq
+                return
             }
         }
 
