@@ -166,6 +166,7 @@ public final class RecordProcessor {
         // string is cheaper than hashing it), then added to the table once per label.
         // The entities are read in place: a copy of each would retain and release its strings.
         var counts: [(label: String, count: Int)] = []
+        counts.reserveCapacity(16)
         doc.entities.withUnsafeBufferPointer { entities in
             for i in entities.indices {
                 if let k = counts.firstIndex(where: { $0.label == entities[i].label }) {

@@ -158,6 +158,9 @@ public struct Gazetteer: Sendable {
     public func findMatches(in document: Document, into spans: inout [Span], scratch: GazetteerScratch) {
         guard applies(toLanguage: document.lang) else { return }
         scratch.prepare(for: image, allowed: allowedLabels)
+        // Room for a document's usual matches at once (the array would grow one doubling at a
+        // time from empty).
+        if spans.capacity < spans.count + 32 { spans.reserveCapacity(spans.count + 32) }
         image.findMatches(text: document.text, tokens: document.tokens, allowed: allowedLabels, cache: scratch.slots,
                           names: scratch.names, spansCache: scratch.spans, into: &spans)
     }

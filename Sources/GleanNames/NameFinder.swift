@@ -107,6 +107,7 @@ public struct NameFinder: Sendable {
     /// place guard).
     public func find(in document: Document) -> [Span] {
         var state = State(text: document.text, tokens: document.tokens, lexicon: lexicon)
+        state.out.reserveCapacity(16)  // one allocation for most documents' names
         // Place candidates from earlier stages, by token index: single tokens (for the guards) and
         // the longest GPE or LOC that starts at each token (for region words).
         state.places = TokenSet(count: document.tokens.count)
