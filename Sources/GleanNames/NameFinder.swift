@@ -192,12 +192,15 @@ public struct NameFinder: Sendable {
         }
 
         /// Exactly one space between tokens i and j.
+        @inline(__always)
         func spaced(_ i: Int, _ j: Int) -> Bool {
             j < tokens.count && tokens[j].start == tokens[i].end + 1 && text[tokens[i].end] == 0x20
         }
 
+        @inline(__always)
         func touching(_ i: Int, _ j: Int) -> Bool { j < tokens.count && tokens[j].start == tokens[i].end }
 
+        @inline(__always)
         func isPunct(_ i: Int, _ c: UInt8) -> Bool {
             i >= 0 && i < tokens.count && tokens[i].end - tokens[i].start == 1 && text[tokens[i].start] == c
         }
