@@ -106,7 +106,7 @@ public struct NameFinder: Sendable {
     /// The names candidates of a segmented document (its other span groups are read for the
     /// place guard).
     public func find(in document: Document) -> [Span] {
-        var state = State(text: document.text, tokens: document.tokens, lexicon: lexicon)
+        let state = State(text: document.text, tokens: document.tokens, lexicon: lexicon)
         state.out.reserveCapacity(16)  // one allocation for most documents' names
         // Place candidates from earlier stages, by token index: single tokens (for the guards) and
         // the longest GPE or LOC that starts at each token (for region words).
@@ -138,24 +138,27 @@ public struct NameFinder: Sendable {
         return state.out
     }
 
-    struct State {
+    /// One document's reading: its text and tokens, what other stages found in it, and the
+    /// spans found so far. A class, so that the many questions asked of it per token pass a
+    /// reference rather than a copy of it; one thread uses an instance.
+    final class State {
         let text: [UInt8]
         let tokens: [Token]
         let lexicon: Lexicon
-        var places = TokenSet()
+        @exclusivity(unchecked) var places = TokenSet()
         /// The GPE and LOC candidates of other stages, (first token, end token).
-        var areas: [(start: Int, end: Int)] = []
+        @exclusivity(unchecked) var areas: [(start: Int, end: Int)] = []
         /// One-token ORGs of other stages ("Qantas"), by token index.
-        var organisations = TokenSet()
+        @exclusivity(unchecked) var organisations = TokenSet()
         /// The surnames this document gives after a title or role word (a set of words: one
         /// look-up per question, whatever their number).
-        var surnames = WordTable<Bool>()
+        @exclusivity(unchecked) var surnames = WordTable<Bool>()
         /// The capitalised words that stand alone somewhere in the document (``standsAlone``),
         /// found in one pass over the tokens the first time ``recurs`` asks.
         let standalone = LazyWords()
-        var out: [Span] = []
+        @exclusivity(unchecked) var out: [Span] = []
         /// The storage of the elements of the name being read, kept between names.
-        var spareElements: [Element] = []
+        @exclusivity(unchecked) var spareElements: [Element] = []
 
         init(text: [UInt8], tokens: [Token], lexicon: Lexicon) {
             self.text = text
@@ -277,7 +280,7 @@ public struct NameFinder: Sendable {
             return i
         }
 
-        mutating func run() {
+        func run() {
             var i = 0
             while true {
                 i = nextCandidate(from: i)
@@ -425,7 +428,7 @@ public struct NameFinder: Sendable {
 
         /// Records the last word of a PERSON match [start, end) of the pattern stage as a surname
         /// of this document (two letters or more, capitalised).
-        mutating func noteSurname(_ start: Int, _ end: Int) {
+        func noteSurname(_ start: Int, _ end: Int) {
             var s = end
             while s > start, text[s - 1] != 0x20 { s -= 1 }
             guard end - s >= 2, text[s] >= 0x41, text[s] <= 0x5A else { return }
@@ -503,7 +506,7 @@ public struct NameFinder: Sendable {
         }
         func isGiven(_ e: Element) -> Bool { e.kind == .word && !e.flags.isDisjoint(with: [.given, .ambiguousGiven]) }
 
-        mutating func classify(_ input: ArraySlice<Element>) {
+        func classify(_ input: ArraySlice<Element>) {
             var seg = input
             while let f = seg.first, isStop(f) || f.kind == .connector { seg = seg.dropFirst() }
             while let l = seg.last, l.kind == .connector { seg = seg.dropLast() }
@@ -644,7 +647,7 @@ public struct NameFinder: Sendable {
         }
 
         /// PERSON rules over a sequence with no heads.
-        mutating func people(_ seg: ArraySlice<Element>) {
+        func people(_ seg: ArraySlice<Element>) {
             // Rule 8: a place by its bearing from another, "Burakin, 240 kilometres north-east of
             // Perth", "a blaze at Spencer north of Sydney": one or two plain capitalised words
             // alone (no capitalised word before them), then a compass bearing and "of" and a
@@ -818,7 +821,7 @@ public struct NameFinder: Sendable {
 
         /// Rule 7: a region word, one space, then a GPE or LOC of another stage that does not
         /// start at the region word itself.
-        mutating func regions() {
+        func regions() {
             guard !areas.isEmpty else { return }
             // In text order, the longest first at each start; no hashing per token.
             areas.sort { $0.start < $1.start || ($0.start == $1.start && $0.end > $1.end) }
@@ -838,7 +841,7 @@ public struct NameFinder: Sendable {
             }
         }
 
-        mutating func emit(_ firstToken: Int, _ lastToken: Int, _ label: String, _ name: String, kbId: String = "") {
+        func emit(_ firstToken: Int, _ lastToken: Int, _ label: String, _ name: String, kbId: String = "") {
             var s = Span(matchStart: tokens[firstToken].start, matchEnd: tokens[lastToken].end, label: label,
                          kbId: kbId, source: .names, name: name, priority: -1)
             s.firstToken = firstToken
