@@ -85,36 +85,39 @@ public enum Propagation {
             }
             keys[h] = bucket
         }
-        for e in document.entities {
-            let n = e.endToken - e.firstToken
-            if e.label == "PERSON", n == 1, e.source == .pattern, e.name == "person-title" || e.name == "person-cue",
-               tokens[e.firstToken].end - tokens[e.firstToken].start > 1, capitalised(e.firstToken) {
-                define(bytes(e.firstToken), Origin(label: "PERSON", kbId: e.kbId, from: e.endToken, rule: "propagation:surname"), replacing: false)
-            }
-            if e.label == "ORG", n == 1, e.source == .names, e.name == "org:title" {
-                define(bytes(e.firstToken), Origin(label: "ORG", kbId: e.kbId, from: 0, rule: "propagation:organisation", fillOnly: true),
-                       replacing: false)
-            }
-            if e.label == "PERSON", n >= 2 {
-                let last = e.endToken - 1
-                let word = string(last)
-                if word.utf8.count > 1, capitalised(last), !NameFinder.romanNumerals.contains(word) {
-                    define(bytes(last), Origin(label: "PERSON", kbId: e.kbId, from: e.endToken, rule: "propagation:surname",
-                                               leadStart: e.firstToken, leadCount: last - e.firstToken), replacing: false)
+        // The entities are read in place (a copy of each would retain and release its strings).
+        document.entities.withUnsafeBufferPointer { es in
+            for k in es.indices {
+                let n = es[k].endToken - es[k].firstToken
+                if es[k].label == "PERSON", n == 1, es[k].source == .pattern, es[k].name == "person-title" || es[k].name == "person-cue",
+                   tokens[es[k].firstToken].end - tokens[es[k].firstToken].start > 1, capitalised(es[k].firstToken) {
+                    define(bytes(es[k].firstToken), Origin(label: "PERSON", kbId: es[k].kbId, from: es[k].endToken, rule: "propagation:surname"), replacing: false)
                 }
-                if e.source == .names, e.name == "person:given" || e.name == "person:particle",
-                   tokens[e.firstToken].end - tokens[e.firstToken].start > 1 {
-                    define(bytes(e.firstToken), Origin(label: "PERSON", kbId: e.kbId, from: e.endToken, rule: "propagation:given", fillOnly: true),
+                if es[k].label == "ORG", n == 1, es[k].source == .names, es[k].name == "org:title" {
+                    define(bytes(es[k].firstToken), Origin(label: "ORG", kbId: es[k].kbId, from: 0, rule: "propagation:organisation", fillOnly: true),
                            replacing: false)
                 }
-            }
-            // "Institute for the Study of War (ISW)"
-            if n >= 2, e.label != "PERSON", e.endToken + 2 < tokens.count, isPunct(e.endToken, 0x28), isPunct(e.endToken + 2, 0x29) {
-                let a = e.endToken + 1
-                let acronym = string(a)
-                let initials = String((e.firstToken..<e.endToken).filter(capitalised).map { Character(Unicode.Scalar(text[tokens[$0].start])) })
-                if acronym.count >= 2, acronym == acronym.uppercased(), acronym == initials {
-                    define(bytes(a), Origin(label: e.label, kbId: e.kbId, from: a, rule: "propagation:acronym"), replacing: true)
+                if es[k].label == "PERSON", n >= 2 {
+                    let last = es[k].endToken - 1
+                    let word = string(last)
+                    if word.utf8.count > 1, capitalised(last), !NameFinder.romanNumerals.contains(word) {
+                        define(bytes(last), Origin(label: "PERSON", kbId: es[k].kbId, from: es[k].endToken, rule: "propagation:surname",
+                                                   leadStart: es[k].firstToken, leadCount: last - es[k].firstToken), replacing: false)
+                    }
+                    if es[k].source == .names, es[k].name == "person:given" || es[k].name == "person:particle",
+                       tokens[es[k].firstToken].end - tokens[es[k].firstToken].start > 1 {
+                        define(bytes(es[k].firstToken), Origin(label: "PERSON", kbId: es[k].kbId, from: es[k].endToken, rule: "propagation:given", fillOnly: true),
+                               replacing: false)
+                    }
+                }
+                // "Institute for the Study of War (ISW)"
+                if n >= 2, es[k].label != "PERSON", es[k].endToken + 2 < tokens.count, isPunct(es[k].endToken, 0x28), isPunct(es[k].endToken + 2, 0x29) {
+                    let a = es[k].endToken + 1
+                    let acronym = string(a)
+                    let initials = String((es[k].firstToken..<es[k].endToken).filter(capitalised).map { Character(Unicode.Scalar(text[tokens[$0].start])) })
+                    if acronym.count >= 2, acronym == acronym.uppercased(), acronym == initials {
+                        define(bytes(a), Origin(label: es[k].label, kbId: es[k].kbId, from: a, rule: "propagation:acronym"), replacing: true)
+                    }
                 }
             }
         }
