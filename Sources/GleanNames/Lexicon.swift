@@ -45,7 +45,7 @@ public struct Lexicon: Sendable {
     public init(_ lists: NameLists) {
         table.reserveCapacity(lists.given.count + lists.surnames.count + 1024)
         func add(_ words: Set<String>, _ flag: WordFlags) {
-            for w in words { update(Array(w.utf8)) { $0.flags.insert(flag) } }
+            for var w in words { w.withUTF8 { update($0) { $0.flags.insert(flag) } } }
         }
         add(lists.given, .given)
         add(lists.ambiguousGiven, .ambiguousGiven)
@@ -72,7 +72,7 @@ public struct Lexicon: Sendable {
 
     /// Regnal and war numbers ("II", "IV") and "One", "Two".
     mutating func addNumerals() {
-        for w in NameFinder.romanNumerals.union(["One", "Two"]) { update(Array(w.utf8)) { $0.flags.insert(.numeral) } }
+        for var w in NameFinder.romanNumerals.union(["One", "Two"]) { w.withUTF8 { update($0) { $0.flags.insert(.numeral) } } }
     }
 
     /// The head words, indexed in the order of their spelling (so that a head's index does not
@@ -81,7 +81,8 @@ public struct Lexicon: Sendable {
         for (word, h) in all.sorted(by: { $0.key < $1.key }) {
             let index = heads.count
             heads.append((word, h.label, h.position))
-            update(Array(word.utf8)) { $0.head = index }
+            var w = word
+            w.withUTF8 { update($0) { $0.head = index } }
         }
     }
 
@@ -104,7 +105,7 @@ public struct Lexicon: Sendable {
         }
         for k in 0..<table.count {
             let (flags, head) = table.values[k]
-            var fields = [table.words[k][...]]
+            var fields = [table.word(k)]
             if head >= 0 {
                 fields.append(Array(heads[head].label.utf8)[...])
                 fields.append(Array(heads[head].position.rawValue.utf8)[...])
@@ -112,22 +113,21 @@ public struct Lexicon: Sendable {
             add(1, fields, UInt64(flags.rawValue))
         }
         for k in 0..<dictionary.count {
-            add(2, [dictionary.words[k][...], Array(dictionary.values[k].label.utf8)[...],
+            add(2, [dictionary.word(k), Array(dictionary.values[k].label.utf8)[...],
                     Array(dictionary.values[k].kbId.utf8)[...]], 0)
         }
         return String(format: "fnv1a-sum:%016llx", total)
     }
 
-    mutating func update(_ bytes: [UInt8], _ change: (inout Entry) -> Void) {
-        let h = Self.hash(bytes[...])
-        if let k = table.find(bytes[...], hash: h) {
-            var e = Entry(bytes: bytes, flags: table.values[k].flags, head: table.values[k].head)
-            change(&e)
-            table.values[k] = (e.flags, e.head)
+    /// Changes a word's flags and head, adding the word (no flags, no head) if it is new.
+    mutating func update(_ word: UnsafeBufferPointer<UInt8>, _ change: (inout (flags: WordFlags, head: Int)) -> Void) {
+        let h = Self.hash(word)
+        if let k = table.find(word, hash: h) {
+            change(&table.values[k])
         } else {
-            var e = Entry(bytes: bytes)
-            change(&e)
-            table.insert(bytes, hash: h, (e.flags, e.head))
+            var value: (flags: WordFlags, head: Int) = ([], -1)
+            change(&value)
+            table.insert(word, hash: h, value)
         }
     }
 
@@ -138,10 +138,18 @@ public struct Lexicon: Sendable {
         return h
     }
 
+    /// ``hash(_:)`` of bytes in memory.
+    @inline(__always)
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
+        return h
+    }
+
     /// The entry of a word, nil if no list has it.
     public func lookup(_ bytes: ArraySlice<UInt8>) -> Entry? {
         guard let k = table.find(bytes, hash: Self.hash(bytes)) else { return nil }
-        return Entry(bytes: table.words[k], flags: table.values[k].flags, head: table.values[k].head)
+        return Entry(bytes: Array(table.word(k)), flags: table.values[k].flags, head: table.values[k].head)
     }
 
     /// A word's flags and head index, nil if no list has it: ``lookup(_:)`` without building an

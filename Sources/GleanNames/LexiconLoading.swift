@@ -26,17 +26,18 @@ extension Lexicon {
     public init(directory: URL) throws {
         self.init()
         let files = try Self.wordFiles.map { try (NameFile.contents(directory, $0.file), $0.flag) }
-        table.reserveCapacity(files.reduce(0) { $0 + $1.0.data.count / 7 } + 1024)
+        let bytes = files.reduce(0) { $0 + $1.0.data.count }
+        table.reserveCapacity(bytes / 7 + 1024, bytes: bytes)
         for (file, flag) in files {
-            NameFile.forEachEntry(file.data) { line, _ in update(Array(line)) { $0.flags.insert(flag) } }
+            NameFile.forEachEntry(file.data) { line, _ in update(line) { $0.flags.insert(flag) } }
         }
         addNumerals()
         addHeads(try NameFile.heads(in: directory))
-        try NameFile.forEachDictionaryEntry(in: directory, reserve: { dictionary.reserveCapacity($0 / 24) }) { name, label, kbId in
+        try NameFile.forEachDictionaryEntry(in: directory, reserve: { dictionary.reserveCapacity($0 / 24, bytes: $0 / 2) }) { name, label, kbId in
             // The first line of a name counts, as in `NameLists`.
-            let bytes = Array(name), h = Self.hash(bytes[...])
-            if dictionary.find(bytes[...], hash: h) == nil {
-                dictionary.insert(bytes, hash: h, (NameFile.string(label), NameFile.string(kbId)))
+            let h = Self.hash(name)
+            if dictionary.find(name, hash: h) == nil {
+                dictionary.insert(name, hash: h, (NameFile.string(label), NameFile.string(kbId)))
             }
         }
     }
@@ -115,11 +116,10 @@ enum NameFile {
         let file = try contents(directory, "dictionary.tsv")
         reserve(file.data.count)
         try forEachEntry(file.data) { line, number in
-            let f = fields(line)
-            guard f.count >= 3 else {
+            guard let f = firstThreeFields(line) else {
                 throw NameListError(path: file.path, line: number, reason: "expected name<TAB>label<TAB>kb_id")
             }
-            body(f[0], f[1], f[2])
+            body(f.0, f.1, f.2)
         }
     }
 
@@ -140,6 +140,22 @@ enum NameFile {
             out.append(UnsafeBufferPointer(start: base + start, count: at - start))
             start = at + 1
         }
+    }
+
+    /// The first three fields of a line, as ``fields(_:)`` cuts them (nil: fewer than three),
+    /// without an array.
+    static func firstThreeFields(_ line: UnsafeBufferPointer<UInt8>)
+        -> (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>)? {
+        guard let base = line.baseAddress else { return nil }
+        func tab(after start: Int) -> Int? {
+            memchr(base + start, Int32(UInt8(ascii: "\t")), line.count - start)
+                .map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) }
+        }
+        guard let t1 = tab(after: 0), let t2 = tab(after: t1 + 1) else { return nil }
+        let end = tab(after: t2 + 1) ?? line.count
+        return (UnsafeBufferPointer(start: base, count: t1),
+                UnsafeBufferPointer(start: base + t1 + 1, count: t2 - t1 - 1),
+                UnsafeBufferPointer(start: base + t2 + 1, count: end - t2 - 1))
     }
 
     static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {

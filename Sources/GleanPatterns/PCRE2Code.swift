@@ -123,57 +123,59 @@ final class PCRE2Code: @unchecked Sendable {
     }
 }
 
-/// A PCRE2 code that is compiled and JIT-compiled the first time a thread needs it, then shared.
+/// A PCRE2 code that is compiled and JIT-compiled once the pattern has shown that it pays, then
+/// shared.
 ///
 /// A pattern set compiles each piece's plain code at once (its analysis plans the stage), but
-/// the anchored copy that matching runs, with its JIT, costs as much again; many pieces never
-/// run on a short input, so the copy waits for the first document that gives the piece a
-/// candidate.
+/// the anchored copy that matching runs, with its JIT, costs about as much as a thousand calls of
+/// PCRE2's interpreter; many pieces get only a few candidates on a short input. So until a piece
+/// has been offered `jitAfter` candidates, ``compiled(candidates:)`` gives nil and the caller
+/// runs the plain code with the interpreter, anchored by a match-time option (the same matches);
+/// then the copy is made, once, whichever threads ask first (``BuildOnce``).
 ///
 /// ```swift
-/// let lazy = LazyPCRE2Code(regex: "\\d+", options: PCRE2_UTF | PCRE2_ANCHORED)
-/// lazy.isCompiled          // false
-/// lazy.compiled()?.jit     // true, and compiled once, whichever threads ask first
+/// let lazy = LazyPCRE2Code(regex: "\\d+", options: PCRE2_UTF | PCRE2_ANCHORED, jitAfter: 100)
+/// lazy.compiled(candidates: 60)      // nil: 60 candidates so far
+/// lazy.compiled(candidates: 60)?.jit // true: 120 now, compiled once
+/// lazy.isCompiled                    // true
 /// ```
 ///
-/// Thread safety: the first callers compile under `lock`, one of them only; the code is
-/// written before `state` is stored with release ordering, and a reader that loads `state`
-/// with acquire ordering and sees it set reads a finished code without taking the lock.
-final class LazyPCRE2Code: @unchecked Sendable {
+/// Thread safety: the count of candidates is an atomic counter; the copy is published by
+/// ``BuildOnce``.
+final class LazyPCRE2Code: Sendable {
     let regex: String
     let options: UInt32
-    private let lock = NSLock()
-    /// 0: not compiled yet; 1: `storage` holds the code; 2: compiling failed (`storage` nil).
-    private let state = Atomic<UInt8>(0)
-    /// Written once, under `lock`, before `state` leaves 0; read only after `state` is seen set.
-    private var storage: PCRE2Code?
+    /// How many candidates the piece is offered before the copy is made (0: on the first).
+    let jitAfter: Int
+    /// The candidates offered so far (counted until the copy is made).
+    private let offered = Atomic<Int>(0)
+    private let once = BuildOnce<PCRE2Code>()
 
-    init(regex: String, options: UInt32) {
+    init(regex: String, options: UInt32, jitAfter: Int = 0) {
         self.regex = regex
         self.options = options
+        self.jitAfter = jitAfter
     }
 
     /// Whether a caller has compiled it already (for tests and start-up measurements).
-    var isCompiled: Bool { state.load(ordering: .acquiring) != 0 }
+    var isCompiled: Bool { once.isBuilt }
 
-    /// The compiled code, JIT-compiled where the JIT is available; nil when PCRE2 refused it.
+    /// The copy for a document that offers the piece `candidates` candidates: nil while the
+    /// piece has been offered no more than `jitAfter` in all (or when PCRE2 refused the copy).
     @inline(__always)
-    func compiled() -> PCRE2Code? {
-        switch state.load(ordering: .acquiring) {
-        case 1: return storage
-        case 2: return nil
-        default: return compileOnce()
+    func compiled(candidates: Int) -> PCRE2Code? {
+        if !once.isBuilt {
+            let total = offered.add(candidates, ordering: .relaxed).newValue
+            if total <= jitAfter { return nil }
         }
+        return compiled()
     }
 
-    private func compileOnce() -> PCRE2Code? {
-        lock.lock()
-        defer { lock.unlock() }
-        if state.load(ordering: .relaxed) == 0 {
-            storage = try? PCRE2Code(regex: regex, options: options)
-            state.store(storage == nil ? 2 : 1, ordering: .releasing)
-        }
-        return storage
+    /// The copy, compiled now if no caller has yet, JIT-compiled where the JIT is available;
+    /// nil when PCRE2 refused it.
+    @inline(__always)
+    func compiled() -> PCRE2Code? {
+        once.value { try? PCRE2Code(regex: regex, options: options) }
     }
 }
 

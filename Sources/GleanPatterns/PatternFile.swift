@@ -279,19 +279,37 @@ public enum PatternFile {
     /// quotes, plus block indentation and `- ` markers), or nil. A cheap upper bound, run before
     /// the YAML parser, whose recursion a hostile file could otherwise overflow.
     static func deepNesting(_ text: String) -> (line: Int, depth: Int)? {
+        var text = text
+        return text.withUTF8 { deepNesting(bytes: $0) }
+    }
+
+    /// ``deepNesting(_:)`` over the text's UTF-8 bytes.
+    private static func deepNesting(bytes: UnsafeBufferPointer<UInt8>) -> (line: Int, depth: Int)? {
         var flow = 0, line = 1
         var quote: UInt8 = 0
         var atLineStart = true
         var block = 0
         var prev: UInt8 = 0x0A
         var comment = false
-        for b in text.utf8 {
+        let n = bytes.count
+        var i = 0
+        while i < n {
+            let b = bytes[i]
+            i += 1
             if b == 0x0A {
                 line += 1; atLineStart = true; block = 0; comment = false; prev = b
                 if quote == 0x22 || quote == 0x27 { /* quoted scalars may span lines */ }
                 continue
             }
-            if comment { continue }
+            if comment {
+                // The rest of the line: on to its newline.
+                if let base = bytes.baseAddress, let nl = memchr(base + i, 0x0A, n - i) {
+                    i = base.distance(to: nl.assumingMemoryBound(to: UInt8.self))
+                } else {
+                    i = n
+                }
+                continue
+            }
             if atLineStart {
                 if b == 0x20 || b == 0x09 { block += 1; prev = b; continue }
                 if b == 0x2D { block += 1; prev = b; continue }  // "- - - x": compact nesting
@@ -826,18 +844,22 @@ enum ListExpansion {
             }
             end[node] = true
         }
-        let escaped = asciiEscapes
+        // Each node's children in byte order, then the regex written in one pass over them.
+        for k in children.indices where children[k].count > 1 { children[k].sort { $0.0 < $1.0 } }
+        let kidsOf = children, ends = end, escaped = asciiEscapes
         func emit(_ node: Int, into out: inout [UInt8]) {
-            let kids = children[node].sorted { $0.0 < $1.0 }
-            let alternatives = kids.count + (end[node] && !kids.isEmpty ? 1 : 0)
-            if alternatives > 1 { out += "(?:".utf8 }
-            for (k, (c, child)) in kids.enumerated() {
+            let kids = kidsOf[node], isEnd = ends[node]
+            let alternatives = kids.count + (isEnd && !kids.isEmpty ? 1 : 0)
+            if alternatives > 1 { out.append(0x28); out.append(0x3F); out.append(0x3A) }  // "(?:"
+            for k in kids.indices {
                 if k > 0 { out.append(0x7C) }
-                out += escaped[Int(c)]
+                let (c, child) = kids[k]
+                let e = escaped[Int(c)]
+                if e.count == 1 { out.append(c) } else { out.append(contentsOf: e) }
                 emit(child, into: &out)
             }
             if alternatives > 1 {
-                if end[node] { out.append(0x7C) }
+                if isEnd { out.append(0x7C) }
                 out.append(0x29)
             }
         }

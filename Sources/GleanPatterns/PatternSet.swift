@@ -34,6 +34,12 @@ public struct PatternLimits: Sendable, Equatable {
     public var documentWorkPerByte: UInt64 = 256
     public var documentWorkMinimum: UInt64 = 10_000_000
     public var firstCallLimit: UInt32 = 1024
+    /// How many candidates a piece that runs at candidates is offered, in all, before its
+    /// anchored copy is compiled with the JIT; until then PCRE2's interpreter runs the plain code
+    /// (the same matches; a call that it does not settle, a match or none, under `firstCallLimit`
+    /// goes to the JIT at once, so limits count as they do there). A JIT compile costs about as
+    /// much as this many interpreter calls; 0: every piece is JIT-compiled on its first candidate.
+    public var jitAfter: Int = 16
     public init() {}
 }
 
@@ -589,7 +595,7 @@ final class CompiledPattern: @unchecked Sendable {
                                      startBeforeWords: def.startBeforeWords, startBeforeWithin: def.startBeforeWithin)
         // The anchored copy differs from the plain code, which compiled, by one option only.
         let anchoredCode = analysis.kind == .scan ? nil
-            : LazyPCRE2Code(regex: def.regex, options: def.flags.compileOptions | UInt32(PCRE2_ANCHORED))
+            : LazyPCRE2Code(regex: def.regex, options: def.flags.compileOptions | UInt32(PCRE2_ANCHORED), jitAfter: limits.jitAfter)
         anchored = anchoredCode
         automaton = anchoredCode == nil ? nil : LazyStartAutomaton(regex: def.regex, options: def.flags.compileOptions)
         start = anchoredCode == nil ? StartAnalysis() : analysis
@@ -682,22 +688,38 @@ final class CompiledPattern: @unchecked Sendable {
         let plainCode = self.code.code, plainJIT = self.code.jit
         // Should PCRE2 refuse the anchored copy (it compiled the same regex unanchored), the
         // interpreter runs the plain code anchored by a match-time option: the same matches.
-        let anchoredCopy = candidates == nil ? nil : anchored?.compiled()
-        let anchoredCode = anchoredCopy?.code ?? plainCode, anchoredJIT = anchoredCopy?.jit ?? false
-        let anchoredOption: UInt32 = anchoredCopy == nil ? UInt32(PCRE2_ANCHORED) : 0
+        // Until the piece has had `jitAfter` candidates the interpreter runs it so too.
+        let anchoredCopy = candidates.flatMap { anchored?.compiled(candidates: $0.count) }
+        var anchoredCode = anchoredCopy?.code ?? plainCode, anchoredJIT = anchoredCopy?.jit ?? false
+        var anchoredOption: UInt32 = anchoredCopy == nil ? UInt32(PCRE2_ANCHORED) : 0
+        var interpreting = anchoredCopy == nil && anchored != nil
         pcre2_set_match_limit_8(context, firstLimit)
         @inline(__always)
         func call(_ start: Int, _ options: UInt32, anchoredCode isAnchored: Bool = false) -> Int32 {
             var limit = firstLimit
-            let code = isAnchored ? anchoredCode : plainCode
-            let jit = isAnchored ? anchoredJIT : plainJIT
-            let options = isAnchored ? options | anchoredOption : options
+            var code = isAnchored ? anchoredCode : plainCode
+            var jit = isAnchored ? anchoredJIT : plainJIT
+            var options = isAnchored ? options | anchoredOption : options
             while true {
                 let rc: Int32
                 if jit {
                     rc = pcre2_jit_match_8(code, base, length, start, options, matchData, context)
                 } else {
                     rc = pcre2_match_8(code, base, length, start, options | UInt32(PCRE2_NO_UTF_CHECK), matchData, context)
+                }
+                if rc < 0 && rc != PCRE2_ERROR_NOMATCH && isAnchored && interpreting {
+                    // Not settled by the interpreter: the copy is made now and the call made
+                    // again with it, so limits and errors are those the copy gives.
+                    interpreting = false
+                    if let copy = anchored?.compiled() {
+                        anchoredCode = copy.code
+                        anchoredJIT = copy.jit
+                        anchoredOption = 0
+                        code = copy.code
+                        jit = copy.jit
+                        options &= ~UInt32(PCRE2_ANCHORED)
+                        continue
+                    }
                 }
                 if limit != firstLimit { budget -= min(budget, UInt64(limit)) }
                 guard rc == PCRE2_ERROR_MATCHLIMIT, limit < matchLimit else {

@@ -815,15 +815,11 @@ struct ByteNFA {
 
 /// A pattern's ``StartAutomaton``, worked out on the first document that gives the pattern a
 /// candidate (most runs never need most pieces' automata, and start-up stays short), once, by
-/// whichever thread comes first; the others wait on the lock, then read it without one.
-final class LazyStartAutomaton: @unchecked Sendable {
+/// whichever thread comes first (``BuildOnce``).
+final class LazyStartAutomaton: Sendable {
     let regex: String
     let options: UInt32
-    private let lock = NSLock()
-    /// 0: not built yet; 1: `storage` is set (nil: the regex is outside the subset).
-    private let state = Atomic<UInt8>(0)
-    /// Written once, under `lock`, before `state` becomes 1; read only after `state` is seen 1.
-    private var storage: StartAutomaton?
+    private let once = BuildOnce<StartAutomaton>()
 
     init(regex: String, options: UInt32) {
         self.regex = regex
@@ -831,17 +827,11 @@ final class LazyStartAutomaton: @unchecked Sendable {
     }
 
     /// Whether a caller has built it already (for tests).
-    var isBuilt: Bool { state.load(ordering: .acquiring) != 0 }
+    var isBuilt: Bool { once.isBuilt }
 
+    /// The automaton; nil where the regex is outside the subset it covers.
     @inline(__always)
     func automaton() -> StartAutomaton? {
-        if state.load(ordering: .acquiring) == 1 { return storage }
-        lock.lock()
-        defer { lock.unlock() }
-        if state.load(ordering: .relaxed) == 0 {
-            storage = StartAutomaton(regex: regex, options: options)
-            state.store(1, ordering: .releasing)
-        }
-        return storage
+        once.value { StartAutomaton(regex: regex, options: options) }
     }
 }

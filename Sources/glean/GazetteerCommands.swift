@@ -131,6 +131,7 @@ struct GazetteerCommand: ParsableCommand {
 
     struct Lookup: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "lookup",
             abstract: "Show what a name maps to: alias, label and kb_id, one per line (status 1 if none).",
             discussion: """
                 The name is tokenized and folded as text would be, so `lookup geo.glz "NEW YORK"` \
@@ -154,6 +155,7 @@ struct GazetteerCommand: ParsableCommand {
 
     struct Info: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "info",
             abstract: "Show a compiled gazetteer's options, counts per label and size.")
         @Argument(help: "A compiled gazetteer (.glz) or a source file.") var file: String
         @Flag(help: "Write one JSON object instead of text.") var json = false
@@ -193,6 +195,7 @@ struct GazetteerCommand: ParsableCommand {
 
     struct Bench: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "bench",
             abstract: "Measure compile time, load time and matching speed for dictionaries of several sizes.",
             discussion: """
                 Dictionaries are the real names of BASE (default: the default gazetteer) topped up \

@@ -18,6 +18,7 @@ struct PatternsCommand: ParsableCommand {
     /// status 2 if there is any.
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Validate pattern files and list their patterns.",
             discussion: "With --default, checks the default pack from Models/patterns.")
 
@@ -84,6 +85,7 @@ struct PatternsCommand: ParsableCommand {
     /// offsets (end-exclusive, as Python slices them), named groups and value.
     struct Test: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "test",
             abstract: "Show what the patterns of a file match in a text (code-point offsets).",
             discussion: "FILE may be '-' for the default pack.")
 

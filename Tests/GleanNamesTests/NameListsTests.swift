@@ -63,7 +63,7 @@ struct LexiconLoadingTests {
         guard a.table.count == b.table.count, a.dictionary.count == b.dictionary.count,
               a.heads.count == b.heads.count else { return false }
         for k in 0..<a.table.count {
-            let word = a.table.words[k][...]
+            let word = a.table.word(k)
             guard let other = b.info(word), other.flags == a.table.values[k].flags else { return false }
             let head = a.table.values[k].head
             if (head < 0) != (other.head < 0) { return false }
@@ -71,7 +71,7 @@ struct LexiconLoadingTests {
                              || a.heads[head].position != b.heads[other.head].position) { return false }
         }
         for k in 0..<a.dictionary.count {
-            guard let other = b.dictionaryEntry(a.dictionary.words[k][...]),
+            guard let other = b.dictionaryEntry(a.dictionary.word(k)),
                   other.label == a.dictionary.values[k].label, other.kbId == a.dictionary.values[k].kbId else { return false }
         }
         return true

@@ -22,6 +22,7 @@ struct WordTableTests {
         for (w, v) in reference {
             let k = table.find(w[...], hash: Lexicon.hash(w[...]))
             #expect(k.map { table.values[$0] } == v, "\(w), \(random.label)")
+            #expect(k.map { Array(table.word($0)) } == w, "the bytes kept for \(w)")
         }
         for _ in 0..<5_000 {
             let w = word() + [0x7A]

@@ -1,6 +1,6 @@
 import Foundation
 import GleanCore
-import GleanPatterns
+@testable import GleanPatterns
 import GleanTestSupport
 import Testing
 
@@ -261,6 +261,23 @@ struct PlanDifferentialTests {
         let n = Self.comparePlan(defaultPack, on: texts, DifferentialCorpus.subjects.source)
         print("plan == plain on \(texts.count) lines of \(DifferentialCorpus.subjects.source): \(n) spans")
         #expect(n > 1000)
+    }
+
+    /// The pieces run by PCRE2's interpreter until they have had `jitAfter` candidates, then by
+    /// the JIT: never (every call interpreted), at once (every call JIT-compiled) and the default.
+    @Test("the default pack on the news corpus, interpreter or JIT: plan == plain",
+          arguments: [Int.max, 0, PatternLimits().jitAfter])
+    func defaultPackOnNewsInEitherMode(jitAfter: Int) throws {
+        var limits = PatternLimits()
+        limits.jitAfter = jitAfter
+        let pack = try PatternSet.defaultPack(limits: limits)
+        let texts = Array(DifferentialCorpus.subjects.lines.prefix(400))
+        try #require(!texts.isEmpty)
+        let n = Self.comparePlan(pack, on: texts, "jitAfter \(jitAfter)")
+        #expect(n > 500)
+        let copies = pack.compiled.compactMap(\.anchored)
+        if jitAfter == Int.max { #expect(copies.allSatisfy { !$0.isCompiled }, "no copy is compiled") }
+        if jitAfter == 0 { #expect(copies.contains { $0.isCompiled }, "the copies are compiled on first use") }
     }
 
     @Test("the default pack on random texts: plan == plain")
