@@ -82,7 +82,7 @@ public enum ResolutionPolicy: String, Sendable, CaseIterable {
         // sorting): (longer first, then earlier), (higher priority first, then input order).
         var first = [Int32](repeating: 0, count: n)
         var end = [Int32](repeating: 0, count: n)
-        var order: [(UInt64, UInt64)] = []
+        var order: [KeyPair] = []
         order.reserveCapacity(n)
         // By index, the offsets and priority read in place: no span is copied (a copy retains
         // its label, names and extras and releases them again).
@@ -93,35 +93,31 @@ public enum ResolutionPolicy: String, Sendable, CaseIterable {
                 end[k] = Int32(truncatingIfNeeded: endToken)
                 let length = UInt64(UInt32(truncatingIfNeeded: max(0, Int(UInt32.max) - (endToken - firstToken))))
                 let rank = UInt64(UInt32(truncatingIfNeeded: Int(Int32.max) - cs[k].priority))
-                order.append((length << 32 | UInt64(UInt32(truncatingIfNeeded: firstToken)), rank << 32 | UInt64(k)))
+                order.append(KeyPair(length << 32 | UInt64(UInt32(truncatingIfNeeded: firstToken)), rank << 32 | UInt64(k)))
             }
         }
-        var comparisons = 0
-        order.sort { a, b in
-            comparisons += 1
-            return a.0 != b.0 ? a.0 < b.0 : a.1 < b.1
-        }
-        steps += comparisons
+        order.withUnsafeMutableBufferPointer { KeySort.sort($0, comparisons: &steps) }
         // Each candidate's first and end token as cells of the line cut at every candidate's
         // ends (one sort for all, no search per candidate later).
         var cellFirst = [Int32](repeating: 0, count: n), cellEnd = [Int32](repeating: 0, count: n)
         let cellCount = TakenTokens.cells(first: first, end: end, cellFirst: &cellFirst, cellEnd: &cellEnd, steps: &steps)
         var taken = TakenTokens(cellCount: cellCount)
-        // The winners as indices first (4 bytes each), then copied once into an array of their
-        // exact size: a large document's spans are not held twice over while an array grows.
-        var chosen: [Int32] = []
+        // The winners as keys first (first token and index, 8 bytes each; winners are disjoint,
+        // so no two share a first token), then copied once into an array of their exact size: a
+        // large document's spans are not held twice over while an array grows.
+        var chosen: [UInt64] = []
         for key in order {
-            let index = Int(truncatingIfNeeded: key.1 & 0xFFFF_FFFF)
+            let index = Int(truncatingIfNeeded: key.second & 0xFFFF_FFFF)
             let a = Int(cellFirst[index]), b = Int(cellEnd[index])
             if taken.anyTaken(a, b) { continue }
             taken.take(a, b)
-            chosen.append(Int32(truncatingIfNeeded: index))
+            chosen.append(UInt64(UInt32(bitPattern: first[index])) << 32 | UInt64(index))
         }
         steps += taken.steps
-        chosen.sort { first[Int($0)] < first[Int($1)] }
+        chosen.withUnsafeMutableBufferPointer { KeySort.sort($0, comparisons: &steps) }
         var winners: [Span] = []
         winners.reserveCapacity(chosen.count)
-        for index in chosen { winners.append(candidates[Int(index)]) }
+        for key in chosen { winners.append(candidates[Int(truncatingIfNeeded: key & 0xFFFF_FFFF)]) }
         return winners
     }
 }
@@ -158,9 +154,7 @@ struct TakenTokens {
             ends[2 * k] = UInt64(UInt32(bitPattern: first[k])) << 32 | UInt64(2 * k)
             ends[2 * k + 1] = UInt64(UInt32(bitPattern: end[k])) << 32 | UInt64(2 * k + 1)
         }
-        var comparisons = 0
-        ends.sort { comparisons += 1; return $0 < $1 }
-        steps += comparisons
+        ends.withUnsafeMutableBufferPointer { KeySort.sort($0, comparisons: &steps) }
         var cell = -1
         var last: UInt64 = .max
         for e in ends {

@@ -1,4 +1,9 @@
 import GleanCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// In-document propagation, run once after resolution: what a document has named in full
 /// labels its later short mentions.
@@ -54,97 +59,98 @@ public enum Propagation {
         let tokens = document.tokens
         guard !document.entities.isEmpty, !tokens.isEmpty else { return }
         let text = document.text
-        func string(_ i: Int) -> String { String(decoding: text[tokens[i].start..<tokens[i].end], as: UTF8.self) }
+        let (added, removed) = text.withUnsafeBufferPointer { text in
+            tokens.withUnsafeBufferPointer { tokens in
+                mentions(text: text, tokens: tokens, entities: document.entities)
+            }
+        }
+        guard !added.isEmpty else { return }
+        merge(&document.entities, removing: removed, adding: added)
+        document[group: group] = added
+    }
+
+    /// The entities propagation adds (sorted by token) and the indices of those they replace
+    /// (ascending), for a document's text, tokens and sorted, disjoint entities.
+    private static func mentions(text: UnsafeBufferPointer<UInt8>, tokens: UnsafeBufferPointer<Token>,
+                                 entities: [Span]) -> (added: [Span], removed: [Int]) {
         func isPunct(_ i: Int, _ c: UInt8) -> Bool {
             i < tokens.count && tokens[i].end - tokens[i].start == 1 && text[tokens[i].start] == c
         }
         func capitalised(_ i: Int) -> Bool {
             tokens[i].kind == .word && text[tokens[i].start] >= 0x41 && text[tokens[i].start] <= 0x5A
         }
+        func length(_ i: Int) -> Int { tokens[i].end - tokens[i].start }
+        func string(_ i: Int) -> String { String(decoding: UnsafeBufferPointer(rebasing: text[tokens[i].start..<tokens[i].end]), as: UTF8.self) }
+        /// Whether token `i` is a Roman numeral of ``NameFinder/romanNumerals`` (a String is
+        /// made only for a word of I, V and X).
+        func isRomanNumeral(_ i: Int) -> Bool {
+            for p in tokens[i].start..<tokens[i].end where text[p] != 0x49 && text[p] != 0x56 && text[p] != 0x58 { return false }
+            return NameFinder.romanNumerals.contains(string(i))
+        }
 
-        // What each mention defines, keyed by the bytes of the token it labels later (hashed,
-        // then compared: no String per token).
-        var keys: [UInt64: [(bytes: ArraySlice<UInt8>, origin: Origin)]] = [:]
-        // The lengths (up to 63) of the words defined, by first byte: most capitalised tokens
-        // are defined by nothing, and this says so without hashing them.
-        var lengths = [UInt64](repeating: 0, count: 256)
-        func lengthBit(_ b: ArraySlice<UInt8>) -> UInt64 { UInt64(1) << UInt64(min(b.count, 63)) }
-        func bytes(_ i: Int) -> ArraySlice<UInt8> { text[tokens[i].start..<tokens[i].end] }
-        func lookup(_ b: ArraySlice<UInt8>) -> Origin? {
-            guard let head = b.first, lengths[Int(head)] & lengthBit(b) != 0 else { return nil }
-            return keys[Lexicon.hash(b)]?.first { $0.bytes.elementsEqual(b) }?.origin
-        }
-        func define(_ b: ArraySlice<UInt8>, _ origin: Origin, replacing: Bool) {
-            if let head = b.first { lengths[Int(head)] |= lengthBit(b) }
-            let h = Lexicon.hash(b)
-            var bucket = keys[h] ?? []
-            if let i = bucket.firstIndex(where: { $0.bytes.elementsEqual(b) }) {
-                if replacing { bucket[i].origin = origin }
-            } else {
-                bucket.append((b, origin))
-            }
-            keys[h] = bucket
-        }
+        // What each mention defines, keyed by the bytes of the token it labels later.
+        var defined = DefinedWords(text: text)
         // The entities are read in place (a copy of each would retain and release its strings).
-        document.entities.withUnsafeBufferPointer { es in
+        entities.withUnsafeBufferPointer { es in
             for k in es.indices {
                 let n = es[k].endToken - es[k].firstToken
-                if es[k].label == "PERSON", n == 1, es[k].source == .pattern, es[k].name == "person-title" || es[k].name == "person-cue",
-                   tokens[es[k].firstToken].end - tokens[es[k].firstToken].start > 1, capitalised(es[k].firstToken) {
-                    define(bytes(es[k].firstToken), Origin(label: "PERSON", kbId: es[k].kbId, from: es[k].endToken, rule: "propagation:surname"), replacing: false)
+                let firstToken = es[k].firstToken
+                let isPerson = es[k].label == "PERSON"
+                if isPerson, n == 1, es[k].source == .pattern, es[k].name == "person-title" || es[k].name == "person-cue",
+                   length(firstToken) > 1, capitalised(firstToken) {
+                    defined.define(tokens[firstToken], Origin(label: "PERSON", kbId: es[k].kbId, from: es[k].endToken, rule: "propagation:surname"), replacing: false)
                 }
-                if es[k].label == "ORG", n == 1, es[k].source == .names, es[k].name == "org:title" {
-                    define(bytes(es[k].firstToken), Origin(label: "ORG", kbId: es[k].kbId, from: 0, rule: "propagation:organisation", fillOnly: true),
-                           replacing: false)
+                if n == 1, es[k].source == .names, es[k].label == "ORG", es[k].name == "org:title" {
+                    defined.define(tokens[firstToken], Origin(label: "ORG", kbId: es[k].kbId, from: 0, rule: "propagation:organisation", fillOnly: true),
+                                   replacing: false)
                 }
-                if es[k].label == "PERSON", n >= 2 {
+                if isPerson, n >= 2 {
                     let last = es[k].endToken - 1
-                    let word = string(last)
-                    if word.utf8.count > 1, capitalised(last), !NameFinder.romanNumerals.contains(word) {
-                        define(bytes(last), Origin(label: "PERSON", kbId: es[k].kbId, from: es[k].endToken, rule: "propagation:surname",
-                                                   leadStart: es[k].firstToken, leadCount: last - es[k].firstToken), replacing: false)
+                    if length(last) > 1, capitalised(last), !isRomanNumeral(last) {
+                        defined.define(tokens[last], Origin(label: "PERSON", kbId: es[k].kbId, from: es[k].endToken, rule: "propagation:surname",
+                                                            leadStart: firstToken, leadCount: last - firstToken), replacing: false)
                     }
-                    if es[k].source == .names, es[k].name == "person:given" || es[k].name == "person:particle",
-                       tokens[es[k].firstToken].end - tokens[es[k].firstToken].start > 1 {
-                        define(bytes(es[k].firstToken), Origin(label: "PERSON", kbId: es[k].kbId, from: es[k].endToken, rule: "propagation:given", fillOnly: true),
-                               replacing: false)
+                    if es[k].source == .names, es[k].name == "person:given" || es[k].name == "person:particle", length(firstToken) > 1 {
+                        defined.define(tokens[firstToken], Origin(label: "PERSON", kbId: es[k].kbId, from: es[k].endToken, rule: "propagation:given", fillOnly: true),
+                                       replacing: false)
                     }
                 }
                 // "Institute for the Study of War (ISW)"
-                if n >= 2, es[k].label != "PERSON", es[k].endToken + 2 < tokens.count, isPunct(es[k].endToken, 0x28), isPunct(es[k].endToken + 2, 0x29) {
+                if n >= 2, !isPerson, es[k].endToken + 2 < tokens.count, isPunct(es[k].endToken, 0x28), isPunct(es[k].endToken + 2, 0x29) {
                     let a = es[k].endToken + 1
                     let acronym = string(a)
-                    let initials = String((es[k].firstToken..<es[k].endToken).filter(capitalised).map { Character(Unicode.Scalar(text[tokens[$0].start])) })
+                    let initials = String((firstToken..<es[k].endToken).filter(capitalised).map { Character(Unicode.Scalar(text[tokens[$0].start])) })
                     if acronym.count >= 2, acronym == acronym.uppercased(), acronym == initials {
-                        define(bytes(a), Origin(label: es[k].label, kbId: es[k].kbId, from: a, rule: "propagation:acronym"), replacing: true)
+                        defined.define(tokens[a], Origin(label: es[k].label, kbId: es[k].kbId, from: a, rule: "propagation:acronym"), replacing: true)
                     }
                 }
             }
         }
-        guard !keys.isEmpty else { return }
+        guard !defined.isEmpty else { return ([], []) }
 
         // Which entity covers each token: the entities are sorted and disjoint, so a cursor
         // that follows the tokens finds it (no table per token).
         var added: [Span] = []
         var removed: [Int] = []
         var cursor = 0
-        let count = document.entities.count
+        let count = entities.count
         /// Equal bytes, the first one's ASCII case aside ("Bin" and "bin").
-        func sameWord(_ a: ArraySlice<UInt8>, _ b: ArraySlice<UInt8>) -> Bool {
-            guard let x = a.first, let y = b.first, a.count == b.count, x | 0x20 == y | 0x20 else { return false }
-            return a.dropFirst().elementsEqual(b.dropFirst())
+        func sameWord(_ a: Int, _ b: Int) -> Bool {
+            let n = length(a)
+            guard n > 0, n == length(b), text[tokens[a].start] | 0x20 == text[tokens[b].start] | 0x20 else { return false }
+            return n == 1 || memcmp(text.baseAddress! + tokens[a].start + 1, text.baseAddress! + tokens[b].start + 1, n - 1) == 0
         }
         for i in tokens.indices where capitalised(i) {
-            guard let origin = lookup(bytes(i)), i >= origin.from else { continue }
-            while cursor < count && document.entities[cursor].endToken <= i { cursor += 1 }
-            let k = cursor < count && document.entities[cursor].firstToken <= i ? cursor : -1
+            guard let origin = defined.lookup(tokens[i]), i >= origin.from else { continue }
+            while cursor < count && entities[cursor].endToken <= i { cursor += 1 }
+            let k = cursor < count && entities[cursor].firstToken <= i ? cursor : -1
             // How many of the full name's words before its last come right before the mention,
             // one space apart and under no entity (the entity before the cursor ends last).
             var first = i
             var j = origin.leadCount - 1
             while j >= 0, first > 0, tokens[first - 1].end + 1 == tokens[first].start, text[tokens[first - 1].end] == 0x20,
-                  sameWord(bytes(first - 1), bytes(origin.leadStart + j)),
-                  cursor == 0 || document.entities[cursor - 1].endToken <= first - 1 {
+                  sameWord(first - 1, origin.leadStart + j),
+                  cursor == 0 || entities[cursor - 1].endToken <= first - 1 {
                 first -= 1
                 j -= 1
             }
@@ -154,10 +160,9 @@ public enum Propagation {
                 if k >= 0 || followed { continue }
             }
             if k >= 0 {
-                let e = document.entities[k]
                 // A one-token entity of the same label gives way only to the longer mention.
-                guard e.endToken - e.firstToken == 1,
-                      e.label != origin.label ? replaceable.contains(e.label) : first < i else { continue }
+                guard entities[k].endToken - entities[k].firstToken == 1,
+                      entities[k].label != origin.label ? replaceable.contains(entities[k].label) : first < i else { continue }
                 removed.append(k)
             }
             var s = Span(matchStart: tokens[first].start, matchEnd: tokens[i].end, label: origin.label, kbId: origin.kbId,
@@ -166,9 +171,88 @@ public enum Propagation {
             s.endToken = i + 1
             added.append(s)
         }
-        guard !added.isEmpty else { return }
-        merge(&document.entities, removing: removed, adding: added)
-        document[group: group] = added
+        return (added, removed)
+    }
+
+    /// The words that a document's mentions define, each by its bytes in the text, with what it
+    /// defines: an open-addressing table of entry indices under the words' hashes (no String,
+    /// no dictionary bucket per word). Before any hash, the lengths of the words defined with
+    /// each first byte (up to 63) turn away most capitalised tokens, which are defined by
+    /// nothing.
+    ///
+    /// ```swift
+    /// var words = DefinedWords(text: text)
+    /// words.define(token, origin, replacing: false)   // the first definition of a word stays
+    /// words.lookup(laterToken)                        // origin, where its bytes are the same
+    /// ```
+    struct DefinedWords {
+        struct Entry {
+            var start: Int
+            var count: Int
+            var hash: UInt64
+            var origin: Origin
+        }
+        let text: UnsafeBufferPointer<UInt8>
+        private var entries: [Entry] = []
+        /// Entry indices, -1 for an empty slot; a power of two in size, at most half full.
+        private var slots: [Int32] = []
+        private var lengths = [UInt64](repeating: 0, count: 256)
+
+        init(text: UnsafeBufferPointer<UInt8>) { self.text = text }
+
+        var isEmpty: Bool { entries.isEmpty }
+
+        private static func lengthBit(_ count: Int) -> UInt64 { UInt64(1) << UInt64(min(count, 63)) }
+
+        private func hash(_ start: Int, _ count: Int) -> UInt64 {
+            Lexicon.hash(UnsafeBufferPointer(rebasing: text[start..<start + count]))
+        }
+
+        /// The slot of the entry for these bytes, or of the empty slot where it would go.
+        private func slot(_ start: Int, _ count: Int, hash: UInt64) -> Int {
+            let mask = slots.count - 1
+            var s = Int(truncatingIfNeeded: (hash &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+            while true {
+                let e = Int(slots[s])
+                if e < 0 { return s }
+                if entries[e].hash == hash, entries[e].count == count,
+                   memcmp(text.baseAddress! + entries[e].start, text.baseAddress! + start, count) == 0 { return s }
+                s = (s + 1) & mask
+            }
+        }
+
+        /// Defines the word of `token` (not empty); an existing definition stays unless `replacing`.
+        mutating func define(_ token: Token, _ origin: Origin, replacing: Bool) {
+            let start = token.start, count = token.end - token.start
+            guard count > 0 else { return }
+            lengths[Int(text[start])] |= Self.lengthBit(count)
+            if 2 * (entries.count + 1) > slots.count { grow() }
+            let h = hash(start, count)
+            let s = slot(start, count, hash: h)
+            let e = Int(slots[s])
+            if e >= 0 {
+                if replacing { entries[e].origin = origin }
+                return
+            }
+            slots[s] = Int32(truncatingIfNeeded: entries.count)
+            entries.append(Entry(start: start, count: count, hash: h, origin: origin))
+        }
+
+        /// What the word of `token` was defined as, nil if nothing.
+        func lookup(_ token: Token) -> Origin? {
+            let start = token.start, count = token.end - token.start
+            guard count > 0, !slots.isEmpty, lengths[Int(text[start])] & Self.lengthBit(count) != 0 else { return nil }
+            let e = Int(slots[slot(start, count, hash: hash(start, count))])
+            return e >= 0 ? entries[e].origin : nil
+        }
+
+        private mutating func grow() {
+            slots = [Int32](repeating: -1, count: max(16, slots.count * 2))
+            for k in entries.indices {
+                let s = slot(entries[k].start, entries[k].count, hash: entries[k].hash)
+                slots[s] = Int32(truncatingIfNeeded: k)
+            }
+        }
     }
 
     /// Removes the indices `removed` (ascending) from `out` and merges in `added` (sorted by
