@@ -397,38 +397,58 @@ public final class JSONLPrinter: Printer {
         out.byte(UInt8(ascii: "]"))
     }
 
+    /// The entities or spans, `[{...},...]`: each span's fields in three reserved writes (the
+    /// offsets, label and kb_id; source and name; value, match offsets and the closing brace),
+    /// with `kb_ids` and `groups`, which few spans have, written between them field by field.
     private func writeSpans(_ spans: [Span], offsets: inout DocumentOffsets, into out: inout JSONWriter, spill: OutputSpill?) {
         out.byte(UInt8(ascii: "["))
         offsets.rewind()
         for (i, s) in spans.enumerated() {
-            if i > 0 { out.byte(UInt8(ascii: ",")) }
-            out.raw("{\"start\":")
-            out.int(offsets.map(s.start))
-            out.raw(",\"end\":")
-            out.int(offsets.map(s.end))
-            out.raw(",\"label\":")
-            out.string(s.label)
-            out.raw(",\"kb_id\":")
-            out.string(s.kbId)
-            if s.kbIds.count > 1 {
+            let start = offsets.map(s.start), end = offsets.map(s.end)
+            var label = s.label, kbId = s.kbId, name = s.name
+            label.withUTF8 { label in kbId.withUTF8 { kbId in
+                // `,{"start":` 10, `,"end":` 7, `,"label":` 9, `,"kb_id":` 9, two integers of at
+                // most 20 digits with 8 bytes of slack each, two strings of at most 6 bytes a byte
+                // and their quotes.
+                out.withReserved(35 &+ 2 &* 28 &+ 6 &* (label.count &+ kbId.count) &+ 4) { p in
+                    var w = 0
+                    if i > 0 { p[0] = UInt8(ascii: ","); w = 1 }
+                    w &+= Self.put("{\"start\":", at: p + w)
+                    w &+= JSONWriter.digits(start, at: p + w)
+                    w &+= Self.put(",\"end\":", at: p + w)
+                    w &+= JSONWriter.digits(end, at: p + w)
+                    w &+= Self.put(",\"label\":", at: p + w)
+                    w &+= JSONWriter.escaped(label, at: p + w)
+                    w &+= Self.put(",\"kb_id\":", at: p + w)
+                    w &+= JSONWriter.escaped(kbId, at: p + w)
+                    return w
+                }
+            }}
+            let kbIds = s.kbIds
+            if kbIds.count > 1 {
                 out.raw(",\"kb_ids\":[")
-                for (k, id) in s.kbIds.enumerated() {
+                for (k, id) in kbIds.enumerated() {
                     if k > 0 { out.byte(UInt8(ascii: ",")) }
                     out.string(id)
                 }
                 out.byte(UInt8(ascii: "]"))
             }
-            out.raw(",\"source\":")
-            switch s.source {
-            case .pattern: out.raw("\"pattern\",\"name\":")
-            case .gazetteer: out.raw("\"gazetteer\",\"alias\":")
-            case .names: out.raw("\"names\",\"name\":")
-            case .propagation: out.raw("\"propagation\",\"name\":")
+            let source: StaticString = switch s.source {
+            case .pattern: ",\"source\":\"pattern\",\"name\":"
+            case .gazetteer: ",\"source\":\"gazetteer\",\"alias\":"
+            case .names: ",\"source\":\"names\",\"name\":"
+            case .propagation: ",\"source\":\"propagation\",\"name\":"
             }
-            out.string(s.name)
-            if !s.groups.isEmpty {
+            name.withUTF8 { name in
+                out.withReserved(source.utf8CodeUnitCount &+ 6 &* name.count &+ 2) { p in
+                    let w = Self.put(source, at: p)
+                    return w &+ JSONWriter.escaped(name, at: p + w)
+                }
+            }
+            let groups = s.groups
+            if !groups.isEmpty {
                 out.raw(",\"groups\":{")
-                for (k, g) in s.groups.enumerated() {
+                for (k, g) in groups.enumerated() {
                     if k > 0 { out.byte(UInt8(ascii: ",")) }
                     out.string(g.name)
                     out.byte(UInt8(ascii: ":"))
@@ -440,16 +460,30 @@ public final class JSONLPrinter: Printer {
                 out.raw(",\"value\":")
                 out.string(value)
             }
-            if s.matchStart != s.start || s.matchEnd != s.end {
-                out.raw(",\"match_start\":")
-                out.int(offsets.map(s.matchStart))
-                out.raw(",\"match_end\":")
-                out.int(offsets.map(s.matchEnd))
+            let matched = s.matchStart != s.start || s.matchEnd != s.end
+            let matchStart = matched ? offsets.map(s.matchStart) : 0, matchEnd = matched ? offsets.map(s.matchEnd) : 0
+            // `,"match_start":` 15, `,"match_end":` 13, two integers as above, `}`.
+            out.withReserved(29 &+ 2 &* 28) { p in
+                var w = 0
+                if matched {
+                    w &+= Self.put(",\"match_start\":", at: p)
+                    w &+= JSONWriter.digits(matchStart, at: p + w)
+                    w &+= Self.put(",\"match_end\":", at: p + w)
+                    w &+= JSONWriter.digits(matchEnd, at: p + w)
+                }
+                p[w] = UInt8(ascii: "}")
+                return w &+ 1
             }
-            out.byte(UInt8(ascii: "}"))
             if i & 255 == 255 { spill?.check(&out) }
         }
         out.byte(UInt8(ascii: "]"))
+    }
+
+    /// Copies a fixed fragment to `p` (inside reserved bytes); returns its length.
+    @inline(__always)
+    private static func put(_ s: StaticString, at p: UnsafeMutablePointer<UInt8>) -> Int {
+        p.update(from: s.utf8Start, count: s.utf8CodeUnitCount)
+        return s.utf8CodeUnitCount
     }
 }
 
