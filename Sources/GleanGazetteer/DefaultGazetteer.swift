@@ -50,9 +50,12 @@ extension GazetteerModels {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw GazetteerSourceError(file: path, line: 0, reason: "cannot read the file")
         }
-        let bytes = [UInt8](data)
-        let identity = Array("glz\(GLZ.version)|\(tokenizerIdentity)|".utf8) + bytes
-        let key = identity.withUnsafeBytes { GLZ.checksum($0.baseAddress!, $0.count) }
+        // The key: the format version and tokenizer, then the source's bytes, each checksummed
+        // where it lies (the source is copied only when it has to be compiled).
+        let prefix = Array("glz\(GLZ.version)|\(tokenizerIdentity)|".utf8)
+        let prefixSum = prefix.withUnsafeBytes { GLZ.checksum($0.baseAddress!, $0.count) }
+        let sourceSum = data.withUnsafeBytes { $0.baseAddress.map { GLZ.checksum($0, data.count) } ?? 0 }
+        let key = TokenKey.mix(prefixSum ^ TokenKey.mix(sourceSum &+ 1))
         let cacheDirectory: String? = {
             if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty { return xdg + "/glean" }
             if let home = environment["HOME"], !home.isEmpty { return home + "/.cache/glean" }
@@ -62,7 +65,7 @@ extension GazetteerModels {
         if let cached, FileManager.default.fileExists(atPath: cached), let g = try? Gazetteer.load(path: cached) {
             return g.restricted(toLanguages: defaultLanguages)
         }
-        let entries = try GazetteerSources.parseTSV(bytes, file: path)
+        let entries = try GazetteerSources.parseTSV([UInt8](data), file: path)
         let (image, _) = try GazetteerCompiler.compile(entries, options: GazetteerCompileOptions(), tokenize: tokenize)
         if let cached, let cacheDirectory {
             let temporary = cached + ".tmp-\(getpid())"
