@@ -124,6 +124,7 @@ enum Fixture {
         ("a head after a connector ends only its own part", "Veterans of the Korean War met.", ["EVENT Veterans of the Korean War"]),
         ("stop words", "In New York today", ["LOC In New York"]),
         ("title is not part of a name", "President Rabbani has objected", ["PERSON President Rabbani"]),
+        ("title is not part of a name", "Skipper Ingvall says his start tactics are easy.", ["PERSON Skipper Ingvall"]),
         ("a place after a title", "the King Street Mall", ["PERSON Street Mall"]),
         ("a pronoun after a work cue", "he would not play I said", ["WORK_OF_ART I"]),
         ("lower-case words", "the university party of the bank", ["ORG university", "ORG bank"]),
@@ -244,6 +245,8 @@ enum Fixture {
          "finalised with Kerry Nettle from the Greens. Senator Nettle said.", ["Nettle"], ["Kerry"], "PERSON Kerry Nettle", true),
         ("an ambiguous given name at a sentence start stays out without a known surname",
          "Will Qantas survive? Mr Smith said yes.", ["Smith"], [], "PERSON Will Qantas", false),
+        ("a title before a surname the document knows is not part of the name",
+         "he said. Skipper Ingvall says his tactics are easy.", ["Ingvall"], [], "PERSON Skipper Ingvall", false),
     ]
 
     @Test(arguments: rows.indices)
