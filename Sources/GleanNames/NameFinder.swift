@@ -61,6 +61,13 @@ import GleanCore
 public struct NameFinder: Sendable {
     public let lexicon: Lexicon
     static let romanNumerals: Set<String> = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV", "XVI"]
+
+    /// Whether `bytes` are one of ``romanNumerals`` (a String is made only for a word of I, V
+    /// and X).
+    static func isRomanNumeral(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard !bytes.isEmpty, bytes.allSatisfy({ $0 == 0x49 || $0 == 0x56 || $0 == 0x58 }) else { return false }
+        return romanNumerals.contains(String(decoding: bytes, as: UTF8.self))
+    }
     static let placeLabels: Set<String> = ["GPE", "LOC", "NORP", "FAC"]
     /// Abbreviations that open a place's name with their period: "St. Lawrence River", "Mt. Hood".
     static let nameAbbreviations: Set<String> = ["St", "Mt", "Ft", "Pt"]
@@ -643,7 +650,8 @@ public struct NameFinder: Sendable {
                 guard text[k] &- 0x41 < 26 else { return false }
                 k += 1
             }
-            return !e.flags.contains(.numeral) && !NameFinder.romanNumerals.contains(String(decoding: text[e.start..<e.end], as: UTF8.self))
+            return !e.flags.contains(.numeral)
+                && !text.withUnsafeBufferPointer { NameFinder.isRomanNumeral(UnsafeBufferPointer(rebasing: $0[e.start..<e.end])) }
         }
 
         /// PERSON rules over a sequence with no heads.

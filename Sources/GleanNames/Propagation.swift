@@ -81,11 +81,8 @@ public enum Propagation {
         }
         func length(_ i: Int) -> Int { tokens[i].end - tokens[i].start }
         func string(_ i: Int) -> String { String(decoding: UnsafeBufferPointer(rebasing: text[tokens[i].start..<tokens[i].end]), as: UTF8.self) }
-        /// Whether token `i` is a Roman numeral of ``NameFinder/romanNumerals`` (a String is
-        /// made only for a word of I, V and X).
         func isRomanNumeral(_ i: Int) -> Bool {
-            for p in tokens[i].start..<tokens[i].end where text[p] != 0x49 && text[p] != 0x56 && text[p] != 0x58 { return false }
-            return NameFinder.romanNumerals.contains(string(i))
+            NameFinder.isRomanNumeral(UnsafeBufferPointer(rebasing: text[tokens[i].start..<tokens[i].end]))
         }
 
         // What each mention defines, keyed by the bytes of the token it labels later.

@@ -3,8 +3,8 @@ import GleanTestSupport
 import Testing
 
 /// ``KeySort`` against the standard library's sort: random keys of every small size and some
-/// large ones, with many duplicates and without, and pairs compared first word first; the
-/// comparisons stay within n log2 n plus the insertion runs' share.
+/// large ones, with many duplicates and without, pairs compared first word first, equal keys in
+/// their order; the comparisons stay within n log2 n plus the insertion runs' share.
 struct KeySortTests {
     @Test func agreesWithStandardSort() {
         var rng = TestRandom("keySortAgreesWithStandardSort")
@@ -27,16 +27,36 @@ struct KeySortTests {
         }
     }
 
-    @Test func pairsCompareFirstThenSecondAndStayStable() {
+    @Test func pairsCompareFirstThenSecond() {
         var rng = TestRandom("keySortPairs")
         for n in [0, 1, 2, 15, 16, 17, 33, 500] {
-            // Index in the second word only for half of the keys: equal pairs keep their order.
-            let pairs = (0..<n).map { k in (KeyPair(UInt64.random(in: 0...4, using: &rng), UInt64.random(in: 0...2, using: &rng)), k) }
-            var keys = pairs.map(\.0)
+            var keys = (0..<n).map { _ in KeyPair(UInt64.random(in: 0...4, using: &rng), UInt64.random(in: 0...2, using: &rng)) }
+            let expected = keys.sorted { ($0.first, $0.second) < ($1.first, $1.second) }
             var comparisons = 0
             keys.withUnsafeMutableBufferPointer { KeySort.sort($0, comparisons: &comparisons) }
-            let expected = pairs.sorted { $0.0 < $1.0 || (!($1.0 < $0.0) && $0.1 < $1.1) }.map(\.0)
             #expect(keys == expected, "n \(n)")
+        }
+    }
+
+    /// A key compared by `key` alone, carrying where it came from: equal keys must keep their
+    /// order (the sort is stable).
+    struct Tagged: Comparable, BitwiseCopyable {
+        var key: UInt8
+        var tag: Int32
+        static func < (a: Tagged, b: Tagged) -> Bool { a.key < b.key }
+        static func == (a: Tagged, b: Tagged) -> Bool { a.key == b.key }
+    }
+
+    @Test func equalKeysKeepTheirOrder() {
+        var rng = TestRandom("keySortStable")
+        for n in [2, 16, 17, 40, 100, 1000] {
+            var keys = (0..<n).map { Tagged(key: UInt8.random(in: 0...3, using: &rng), tag: Int32($0)) }
+            var comparisons = 0
+            keys.withUnsafeMutableBufferPointer { KeySort.sort($0, comparisons: &comparisons) }
+            for k in 1..<n {
+                #expect(keys[k - 1].key < keys[k].key || (keys[k - 1].key == keys[k].key && keys[k - 1].tag < keys[k].tag),
+                        "n \(n) at \(k)")
+            }
         }
     }
 
