@@ -6,9 +6,11 @@
 #
 # ROW is a `glean bench` row id: record, tokens, tokens-icu, sentences, sentences-icu, stage-0,
 # stage-1 ..., resolution, pipeline-1 (see `glean bench --help`). Only the row's rounds are
-# counted (callgrind collects inside Benchmark.timedRound: one warm-up round and one timed
-# round); the script prints the instructions per round and per byte of document text, and
-# leaves the profile in .build/callgrind/ROW.out for `callgrind_annotate`.
+# counted (callgrind collects inside Benchmark.timedRound). The row is run twice, with one and
+# with two timed rounds after its warm-up round: the difference is one steady round (models,
+# JIT code and start automata already made), which is what the script reports per byte of
+# document text, beside the first round (what a short run pays once). The profile of the
+# two-round run stays in .build/callgrind/ROW.out for `callgrind_annotate`.
 # Environment: GLEAN_BIN (default .build/release/glean), SIZE (MB of JSONL, default 2).
 # Default corpus: the bench's (corpora/sample/news.jsonl plus corpora/public/news.jsonl).
 set -euo pipefail
@@ -27,21 +29,28 @@ mkdir -p .build/callgrind
 out=".build/callgrind/$row.out"
 json="$(mktemp)"
 trap 'rm -f "$json"' EXIT
-valgrind --tool=callgrind --callgrind-out-file="$out" --collect-atstart=no --toggle-collect='*timedRound*' \
-    "$stripped" bench "$@" --only "$row" --rounds 1 --size "$size" --threads 1 --json >"$json" 2>"$out.log" \
-    || { tail -20 "$out.log" >&2; exit 1; }
-python3 - "$out" "$json" "$row" <<'PY'
-import json, re, sys
-out, report, row = sys.argv[1], json.load(open(sys.argv[2])), sys.argv[3]
-total = 0
-for line in open(out):
-    if line.startswith("totals:") or line.startswith("summary:"):
-        total = int(line.split()[1])
+count() {  # ROUNDS OUT: instructions collected in the row's rounds
+    valgrind --tool=callgrind --callgrind-out-file="$2" --collect-atstart=no --toggle-collect='*timedRound*' \
+        "$stripped" bench "${corpora[@]}" --only "$row" --rounds "$1" --size "$size" --threads 1 --json >"$json" 2>"$2.log" \
+        || { tail -20 "$2.log" >&2; exit 1; }
+}
+corpora=("$@")
+count 1 "$out.1"
+count 2 "$out"
+python3 - "$out.1" "$out" "$json" "$row" <<'PY'
+import json, sys
+def total(path):
+    for line in open(path):
+        if line.startswith("totals:") or line.startswith("summary:"):
+            return int(line.split()[1])
+    sys.exit(f"no totals in {path}")
+one, two, report, row = total(sys.argv[1]), total(sys.argv[2]), json.load(open(sys.argv[3])), sys.argv[4]
 rows = [r for r in report["stages"] + report["end_to_end"] if r["id"] == row]
 if not rows:
     sys.exit(f"no row {row!r} in this configuration")
-per_round = total / 2  # the warm-up round and one timed round
+steady = two - one          # one round with everything already made
+first = one - steady        # the warm-up round: lazy JIT compiles and start automata included
 text = report["text_bytes"]
-print(f"{row}: {per_round:,.0f} instructions per round, {per_round / text:.2f} per byte of text "
-      f"({text:,} bytes, {rows[0]['counts']})")
+print(f"{row}: {steady:,.0f} instructions per steady round, {steady / text:.2f} per byte of text; "
+      f"first round {first / text:.2f} per byte ({text:,} bytes, {rows[0]['counts']})")
 PY
