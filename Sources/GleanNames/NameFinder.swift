@@ -47,6 +47,11 @@ import GleanCore
 ///    Australia").
 /// 8. one or two plain capitalised words alone before a compass bearing, "of" and a capitalised
 ///    word: GPE ("Burakin, 240 kilometres north-east of Perth", "at Spencer north of Sydney").
+/// 9. one plain capitalised word that no list knows, after a lower-case word, and a number of
+///    one to three digits right after it that the pattern stage found as a bare CARDINAL: one
+///    name, PRODUCT ("stop Bumblebee 5", "a satellite called Starshine 2"), so that the number
+///    is no count; not a person's name, a place or an ORG, and not a word that ends a longer
+///    capitalised name elsewhere in the document ("Ricky Ponting" ... "and Ponting 26").
 ///
 /// Candidates have priority -1: when a names candidate and a gazetteer or pattern candidate
 /// cover the same tokens, the other stage's label wins ("Rhode Island" stays GPE).
@@ -119,6 +124,7 @@ public struct NameFinder: Sendable {
         // the longest GPE or LOC that starts at each token (for region words).
         state.places = TokenSet(count: document.tokens.count)
         state.organisations = TokenSet(count: document.tokens.count)
+        state.cardinals = TokenSet(count: document.tokens.count)
         for group in document.spanGroups {
             let spans = group.spans
             // By index, properties read in place: no copy of each span.
@@ -126,7 +132,12 @@ public struct NameFinder: Sendable {
                 // A PERSON after a title or role word ("Mr Shorten", "negotiator Saeb Erakat"):
                 // its last word is a surname of this document.
                 if spans[k].source == .pattern {
-                    if spans[k].label == "PERSON" { state.noteSurname(spans[k].matchStart, spans[k].matchEnd) }
+                    if spans[k].label == "PERSON" {
+                        state.noteSurname(spans[k].matchStart, spans[k].matchEnd)
+                    } else if spans[k].endToken - spans[k].firstToken == 1, spans[k].label == "CARDINAL" {
+                        // A bare number ("5"), for rule 9.
+                        state.cardinals.insert(spans[k].firstToken)
+                    }
                     continue
                 }
                 let first = spans[k].firstToken, end = spans[k].endToken
@@ -157,6 +168,8 @@ public struct NameFinder: Sendable {
         @exclusivity(unchecked) var areas: [(start: Int, end: Int)] = []
         /// One-token ORGs of other stages ("Qantas"), by token index.
         @exclusivity(unchecked) var organisations = TokenSet()
+        /// One-token CARDINALs of the pattern stage ("5"), by token index.
+        @exclusivity(unchecked) var cardinals = TokenSet()
         /// The surnames this document gives after a title or role word (a set of words: one
         /// look-up per question, whatever their number).
         @exclusivity(unchecked) var surnames = WordTable<Bool>()
@@ -320,6 +333,12 @@ public struct NameFinder: Sendable {
                 if seq.count == 1, corporateTitleFollows(j), organisationBeforeTitle(first) {
                     emit(first.first, first.last, "ORG", "org:title")
                     i = j + 1
+                    continue
+                }
+                // "stop Bumblebee 5": a word no list knows and a bare number after it.
+                if seq.count == 1, let number = numberedName(first) {
+                    emit(first.first, number, "PRODUCT", "product:numbered")
+                    i = number + 1
                     continue
                 }
                 // After a work cue: "the track My Sweet Lord".
@@ -788,6 +807,25 @@ public struct NameFinder: Sendable {
             e.kind == .word && e.last == e.first && e.flags.isDisjoint(with: [.given, .ambiguousGiven, .surname, .stop, .title, .numeral])
                 && head(e) == nil && !places.contains(e.first) && !sentenceStart(e.first)
                 && !NameFinder.titleModifiers.contains(word(e.first))
+        }
+
+        /// Rule 9: the number's token when `e` and the number after it are one name ("stop
+        /// Bumblebee 5"), nil otherwise.
+        func numberedName(_ e: Element) -> Int? {
+            let n = e.last + 1
+            // The rare condition first: a bare CARDINAL of the pattern stage right after the word.
+            guard cardinals.contains(n), e.kind == .word, e.last == e.first, spaced(e.last, n), tokens[n].kind == .number,
+                  tokens[n].end - tokens[n].start <= 3, e.first > 0, spaced(e.first - 1, e.first), tokens[e.first - 1].kind == .word,
+                  text[tokens[e.first - 1].start] &- 0x61 < 26, nameLike(e),
+                  e.flags.isDisjoint(with: [.given, .ambiguousGiven, .surname, .ambiguousSurname, .stop, .title, .numeral]),
+                  head(e) == nil, !places.contains(e.first), !organisations.contains(e.first), !documentSurname(e),
+                  lexicon.dictionaryEntry(text[e.start..<e.end]) == nil else { return nil }
+            // Not the last word of a longer capitalised name elsewhere ("Ricky Ponting").
+            let count = e.end - e.start
+            for k in 1..<tokens.count where k != e.first && tokens[k].end - tokens[k].start == count && text[tokens[k].start] == text[e.start] {
+                if sameBytes(tokens[k].start, e.start, count), spaced(k - 1, k), isCapitalised(k - 1) { return nil }
+            }
+            return n
         }
 
         /// A known surname, or a hyphenated one whose first part is known ("Sanchez-Vicario").

@@ -322,3 +322,57 @@ enum Fixture {
         #expect(pairs > 20, "the corpus gave only \(pairs) pairs: is corpora/public/news.jsonl fetched?")
     }
 }
+
+/// Rule 9: a word no list knows, after a lower-case word, and a bare number right after it that
+/// the pattern stage found as a CARDINAL are one name (PRODUCT), so that the number is no count.
+@Suite struct NameFinderNumberedNames {
+    /// The names candidates of `text` with every token equal to one of `cardinals` given as a
+    /// one-token CARDINAL of the pattern stage and `places` as one-word GPEs of the gazetteer.
+    static func find(_ text: String, cardinals: [String], places: [String] = []) throws -> [String] {
+        var doc = Document(text)
+        try Segmenter().segment(&doc, sentences: false)
+        for (t, token) in doc.tokens.enumerated() {
+            let surface = doc.string(token.start, token.end)
+            if cardinals.contains(surface) {
+                var s = Span(matchStart: token.start, matchEnd: token.end, label: "CARDINAL", source: .pattern, name: "cardinal")
+                s.firstToken = t
+                s.endToken = t + 1
+                doc.patternSpans.append(s)
+            }
+            if places.contains(surface) {
+                var s = Span(matchStart: token.start, matchEnd: token.end, label: "GPE", source: .gazetteer, name: surface)
+                s.firstToken = t
+                s.endToken = t + 1
+                doc.gazetteerSpans.append(s)
+            }
+        }
+        return Fixture.finder.find(in: doc).map { "\($0.label) \(doc.string($0.start, $0.end))" }
+    }
+
+    /// (rule, text, the pattern stage's bare CARDINALs, one-word places, present, absent).
+    static let rows: [(rule: String, text: String, cardinals: [String], places: [String], present: [String], absent: [String])] = [
+        ("after a verb", "Only a protest can now stop Bumblebee 5 from winning.", ["5"], [], ["PRODUCT Bumblebee 5"], []),
+        ("after a verb", "a small satellite called Starshine 2 was deployed", ["2"], [], ["PRODUCT Starshine 2"], []),
+        ("after a preposition", "his victory in Steinlager 2 came with a clean sweep", ["2"], [], ["PRODUCT Steinlager 2"], []),
+        ("no CARDINAL there: a date, a duration or a unit", "a small satellite called Starshine 2 was deployed", [], [], [], ["PRODUCT Starshine 2"]),
+        ("a person's surname and a score", "Langer was not out 67 and Matthew Hayden 55, then Hayden 60.", ["67", "55", "60"], [],
+         ["PERSON Matthew Hayden"], ["PRODUCT Hayden 55", "PRODUCT Hayden 60"]),
+        ("the last word of a longer name elsewhere", "Ricky Quokkaberg made runs, and later Quokkaberg 26 came.", ["26"], [], [],
+         ["PRODUCT Quokkaberg 26"]),
+        ("a place", "fans in Sydney 20 waited", ["20"], ["Sydney"], [], ["PRODUCT Sydney 20"]),
+        ("a sentence start", "It won. Steinlager 2 beat a field of 23 boats.", ["2", "23"], [], [], ["PRODUCT Steinlager 2"]),
+        ("after a capitalised word", "the New Bumblebee 5 won", ["5"], [], [], ["PRODUCT Bumblebee 5", "PRODUCT New Bumblebee 5"]),
+        ("after punctuation", "said, Bumblebee 5 won", ["5"], [], [], ["PRODUCT Bumblebee 5"]),
+        ("more than three digits", "stop Bumblebee 2001 now", ["2001"], [], [], ["PRODUCT Bumblebee 2001"]),
+        ("all capitals", "the index of NSW 200 firms", ["200"], [], [], ["PRODUCT NSW 200"]),
+        ("a month", "it was signed on December 5 in Bonn", ["5"], [], [], ["PRODUCT December 5"]),
+    ]
+
+    @Test(arguments: rows.indices)
+    func numberedName(_ i: Int) throws {
+        let r = Self.rows[i]
+        let found = try Self.find(r.text, cardinals: r.cardinals, places: r.places)
+        for p in r.present { #expect(found.contains(p), "\(r.rule): \(r.text) gave \(found)") }
+        for a in r.absent { #expect(!found.contains(a), "\(r.rule): \(r.text) gave \(found)") }
+    }
+}
