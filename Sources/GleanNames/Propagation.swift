@@ -25,6 +25,9 @@ import Darwin
 /// - An ORG of one token found before a corporate title ("Qantas Chief Executive", rule
 ///   `org:title`) makes every equal capitalised token of the document that ORG, before or after,
 ///   where no entity covers it.
+/// - An ORG of two tokens whose second is a corporate form ("Phillips Petroleum", "Virgin
+///   Group", ``corporateForms``) makes a later capitalised token equal to its first word
+///   ("Phillips") that ORG, where no entity covers it and no capitalised word follows it.
 /// - A long form followed by its acronym in parentheses ("Institute for the Study of War
 ///   (ISW)") makes the acronym, there and later, an entity of the long form's label with its
 ///   kb_id.
@@ -40,6 +43,10 @@ import Darwin
 public enum Propagation {
     public static let group = "propagation"
     static let replaceable: Set<String> = ["GPE", "LOC", "ORG", "NORP", "FAC", "PRODUCT", "WORK_OF_ART"]
+    /// The second words of a company's name after which its first word names it alone: "Phillips
+    /// Petroleum" ... "Phillips".
+    static let corporateForms: [StaticString] = ["Petroleum", "Airlines", "Airways", "Group", "Holdings", "Corporation", "Company",
+                                                 "Limited", "Ltd", "Inc"]
 
     struct Origin {
         var label: String
@@ -81,6 +88,12 @@ public enum Propagation {
         }
         func length(_ i: Int) -> Int { tokens[i].end - tokens[i].start }
         func string(_ i: Int) -> String { String(decoding: UnsafeBufferPointer(rebasing: text[tokens[i].start..<tokens[i].end]), as: UTF8.self) }
+        func isCorporateForm(_ i: Int) -> Bool {
+            let n = length(i)
+            return corporateForms.contains { form in
+                form.utf8CodeUnitCount == n && memcmp(text.baseAddress! + tokens[i].start, form.utf8Start, n) == 0
+            }
+        }
         func isRomanNumeral(_ i: Int) -> Bool {
             NameFinder.isRomanNumeral(UnsafeBufferPointer(rebasing: text[tokens[i].start..<tokens[i].end]))
         }
@@ -100,6 +113,10 @@ public enum Propagation {
                 if n == 1, es[k].source == .names, es[k].label == "ORG", es[k].name == "org:title" {
                     defined.define(tokens[firstToken], Origin(label: "ORG", kbId: es[k].kbId, from: 0, rule: "propagation:organisation", fillOnly: true),
                                    replacing: false)
+                }
+                if n == 2, es[k].label == "ORG", length(firstToken) > 1, capitalised(firstToken), isCorporateForm(firstToken + 1) {
+                    defined.define(tokens[firstToken], Origin(label: "ORG", kbId: es[k].kbId, from: es[k].endToken, rule: "propagation:company",
+                                                              fillOnly: true), replacing: false)
                 }
                 if isPerson, n >= 2 {
                     let last = es[k].endToken - 1
