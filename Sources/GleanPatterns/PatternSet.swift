@@ -321,7 +321,14 @@ public final class PatternSet: @unchecked Sendable {
                     list = scratch.windowCandidates.buffer(0)
                     if list.isEmpty { continue }
                 }
-                p.run(in: text, context: scratch.contexts[i], matchData: scratch.matchData, candidates: list, startDFA: scratch.startDFA(i, candidates: list.count),
+                let startDFA = scratch.startDFA(i, candidates: list.count)
+                if let startDFA {
+                    // Most pieces that have candidates in a document match none of them: their
+                    // automaton rejects every one here, before any PCRE2 state is set up.
+                    guard let first = startDFA.firstPossibleStart(in: text, candidates: list) else { continue }
+                    list = UnsafeBufferPointer(rebasing: list[first...])
+                }
+                p.run(in: text, context: scratch.contexts[i], matchData: scratch.matchData, candidates: list, startDFA: startDFA,
                       spans: &spans, warnings: &warnings)
             }
         }

@@ -172,6 +172,17 @@ final class StartDFA {
         return end < n  // stopped by the limit (PCRE2 decides) or by the end of the text
     }
 
+    /// The index in `candidates` of the first position where ``mayMatch(_:at:count:)`` holds
+    /// (nil: none), so that a piece none of whose candidates can start a match is passed over
+    /// without a call into PCRE2.
+    @inline(__always)
+    func firstPossibleStart(in text: UnsafeBufferPointer<UInt8>, candidates: UnsafeBufferPointer<Int32>) -> Int? {
+        guard let base = text.baseAddress else { return nil }
+        let n = text.count
+        for k in candidates.indices where mayMatch(base, at: Int(candidates[k]), count: n) { return k }
+        return nil
+    }
+
     /// ``mayMatch(_:at:count:)`` that works out the entries it meets that are not known yet.
     @inline(never)
     private func mayMatchMakingStates(_ base: UnsafePointer<UInt8>, at p: Int, count n: Int) -> Bool {
