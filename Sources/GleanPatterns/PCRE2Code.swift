@@ -9,6 +9,13 @@ import Synchronization
 /// compiled code as long as each thread brings its own match data and match context
 /// (``PatternScratch``). All the unsafe pointer work on PCRE2 lives in this file.
 final class PCRE2Code: @unchecked Sendable {
+    /// The PCRE2 library's version, "10.42 2022-12-11".
+    static let libraryVersion: String = {
+        var buffer = [UInt8](repeating: 0, count: 64)
+        _ = buffer.withUnsafeMutableBytes { pcre2_config_8(UInt32(PCRE2_CONFIG_VERSION), $0.baseAddress) }
+        return String(decoding: buffer.prefix { $0 != 0 }, as: UTF8.self)
+    }()
+
     let code: OpaquePointer
     /// Whether the JIT compiled it (``compileJIT()``); otherwise PCRE2's interpreter matches.
     private(set) var jit = false
