@@ -13,7 +13,9 @@ import GleanCore
 /// "GLPC"  format version (UInt32)  key (UInt64)  payload length (UInt64)  payload FNV-1a (UInt64)
 /// payload: definition count (UInt32), then each definition field by field: integers as 8 bytes,
 ///          strings as a UInt32 length and their UTF-8, optionals as a byte 0 (nil) or 1 (then
-///          the value), arrays as a UInt32 count and their elements
+///          the value), arrays as a UInt32 count and their elements; then, optional, the
+///          definitions' compiled regexes as `pcre2_serialize_encode` writes them (a UInt32
+///          length and the bytes), which spares compiling them again
 /// ```
 /// A file that is truncated, damaged, of another version or for another key decodes to nil,
 /// and is then rebuilt from the YAML: the cache never changes a result.
@@ -25,7 +27,7 @@ import GleanCore
 /// ```
 public enum PackCache {
     /// Raised whenever what is encoded, or how, changes.
-    public static let formatVersion: UInt32 = 1
+    public static let formatVersion: UInt32 = 2
     static let magic: [UInt8] = Array("GLPC".utf8)
     static let headerSize = 32
     /// How many pack caches a directory keeps (the newest): one per set of files in use.
@@ -53,11 +55,17 @@ public enum PackCache {
         return "patterns-" + String(repeating: "0", count: 16 - hex.count) + hex + ".bin"
     }
 
-    /// The cache file for `definitions` under `key`.
+    /// The cache file for `definitions` under `key`, with their compiled codes if given.
     public static func encode(_ definitions: [PatternDefinition], key: UInt64) -> [UInt8] {
+        encode(definitions, codes: nil, key: key)
+    }
+
+    static func encode(_ definitions: [PatternDefinition], codes: [UInt8]?, key: UInt64) -> [UInt8] {
         var w = Writer()
         w.count(definitions.count)
         for d in definitions { w.definition(d) }
+        w.flag(codes != nil)
+        if let codes { w.count(codes.count); w.bytes += codes }
         var out = magic
         out.reserveCapacity(headerSize + w.bytes.count)
         Writer.append(UInt64(formatVersion), bytes: 4, to: &out)
@@ -72,7 +80,12 @@ public enum PackCache {
     /// The definitions in a cache file, or nil when it is not a whole, undamaged file of this
     /// format version for `key`.
     public static func decode<Bytes: ContiguousBytes>(_ file: Bytes, key: UInt64) -> [PatternDefinition]? {
-        file.withUnsafeBytes { (all: UnsafeRawBufferPointer) -> [PatternDefinition]? in
+        contents(file, key: key)?.definitions
+    }
+
+    /// The definitions in a cache file and the serialized codes, if it holds them.
+    static func contents<Bytes: ContiguousBytes>(_ file: Bytes, key: UInt64) -> (definitions: [PatternDefinition], codes: [UInt8]?)? {
+        file.withUnsafeBytes { (all: UnsafeRawBufferPointer) -> (definitions: [PatternDefinition], codes: [UInt8]?)? in
             guard all.count >= headerSize, all.prefix(4).elementsEqual(magic) else { return nil }
             var header = Reader(all)
             header.position = 4
@@ -90,7 +103,13 @@ public enum PackCache {
                 var out: [PatternDefinition] = []
                 out.reserveCapacity(n)
                 for _ in 0..<n { out.append(try r.definition()) }
-                return r.position == payload.count ? out : nil
+                var codes: [UInt8]?
+                if try r.flag() {
+                    let size = try r.count()
+                    codes = Array(payload[r.position..<(r.position + size)])
+                    r.position += size
+                }
+                return r.position == payload.count ? (out, codes) : nil
             } catch {
                 return nil
             }
@@ -118,10 +137,12 @@ public enum PackCache {
             self.name = PackCache.fileName(key: key)
         }
 
-        /// The cached definitions, or nil when there is no good cache file for these files.
-        func load() -> [PatternDefinition]? {
-            guard let bytes = try? Data(contentsOf: URL(fileURLWithPath: directory + "/" + name), options: .alwaysMapped) else { return nil }
-            return PackCache.decode(bytes, key: key)
+        /// The cached definitions, or nil when there is no good cache file for these files; with
+        /// their compiled codes where the file holds them and PCRE2 reads them back.
+        func load() -> (definitions: [PatternDefinition], codes: [PCRE2Code]?)? {
+            guard let bytes = try? Data(contentsOf: URL(fileURLWithPath: directory + "/" + name), options: .alwaysMapped),
+                  let (definitions, codes) = PackCache.contents(bytes, key: key) else { return nil }
+            return (definitions, codes.flatMap { PCRE2Code.deserialize($0, count: definitions.count) })
         }
 
         /// The definitions, from the YAML of the bytes that were read for the key.
@@ -130,8 +151,9 @@ public enum PackCache {
         }
 
         /// Writes the cache file (nothing when it cannot be written), keeping the newest few.
-        func store(_ definitions: [PatternDefinition]) {
-            guard CacheDirectory.store(PackCache.encode(definitions, key: key), as: name, in: directory) else { return }
+        func store(_ definitions: [PatternDefinition], codes: [PCRE2Code]) {
+            let file = PackCache.encode(definitions, codes: PCRE2Code.serialize(codes), key: key)
+            guard CacheDirectory.store(file, as: name, in: directory) else { return }
             CacheDirectory.prune(directory, prefix: "patterns-", suffix: ".bin", keep: PackCache.kept)
         }
     }

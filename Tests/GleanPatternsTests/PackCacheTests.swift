@@ -150,6 +150,31 @@ struct PackCacheTests {
         }
     }
 
+    @Test("the compiled codes come back from PCRE2's serialized form with what PCRE2 knows of them, and the file keeps them")
+    func serializedCodes() throws {
+        let defs = Self.packDefinitions
+        let codes = try defs.map { try PCRE2Code(regex: $0.regex, options: $0.flags.compileOptions, jit: false) }
+        let bytes = try #require(PCRE2Code.serialize(codes))
+        let back = try #require(PCRE2Code.deserialize(bytes, count: codes.count))
+        #expect(PCRE2Code.deserialize(bytes, count: codes.count - 1) == nil)
+        #expect(PCRE2Code.deserialize([UInt8](repeating: 0, count: 64), count: codes.count) == nil)
+        for (i, (a, b)) in zip(codes, back).enumerated() {
+            #expect(a.captureCount == b.captureCount && a.minLength == b.minLength, "\(defs[i].name)")
+            #expect(a.firstBytes == b.firstBytes && a.requiredBytes == b.requiredBytes, "\(defs[i].name)")
+            #expect(a.names.map(\.number) == b.names.map(\.number) && a.names.map(\.name) == b.names.map(\.name), "\(defs[i].name)")
+        }
+        let file = PackCache.encode(defs, codes: bytes, key: 3)
+        let contents = try #require(PackCache.contents(file, key: 3))
+        #expect(contents.definitions == defs && contents.codes == bytes)
+        #expect(PackCache.contents(Array(file.dropLast()), key: 3) == nil)
+        // A file written by a cold load holds the codes, and a warm load takes them.
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = try PatternSet(files: Self.packFiles, cacheDirectory: dir)
+        let loaded = try #require(PackCache.Entry(paths: Self.packFiles, directory: dir)?.load())
+        #expect(loaded.definitions == defs && loaded.codes?.count == defs.count)
+    }
+
     @Test("the key changes with any one byte of a file, a path, the order of files or the identity")
     func keys() throws {
         var rng = TestRandom("the pack cache key changes with one byte")
