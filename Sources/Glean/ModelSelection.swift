@@ -47,7 +47,7 @@ public struct ModelSelection: Sendable {
             if includeDefaultPatterns { files += try PatternSet.defaultPackFiles() }
             files += patternFiles
             if files.isEmpty { return nil }
-            return PatternStage(patterns: try PatternSet(files: files))
+            return PatternStage(patterns: try PatternSet(files: files, cacheDirectory: CacheDirectory.path()))
         } catch let error as PatternFileError {
             throw ConfigurationError("\(error)")
         } catch let error as PatternSet.DefaultPackError {

@@ -1,5 +1,5 @@
-import CPCRE2
 import GleanIO
+import GleanPatterns
 import GleanSegment
 
 /// Versions of Glean and of the libraries it runs on, for `--version` and summaries.
@@ -7,11 +7,7 @@ public enum GleanVersion {
     public static let glean = "0.1.0"
     public static var icu: String { ICUVersion.icu }
     public static var unicode: String { ICUVersion.unicode }
-    public static var pcre2: String {
-        var buffer = [UInt8](repeating: 0, count: 64)
-        _ = buffer.withUnsafeMutableBytes { pcre2_config_8(UInt32(PCRE2_CONFIG_VERSION), $0.baseAddress) }
-        return String(decoding: buffer.prefix { $0 != 0 }, as: UTF8.self)
-    }
+    public static var pcre2: String { PatternSet.pcre2Version }
     public static var zlib: String { BlockCompressor.zlibVersion }
     public static var zstd: String { BlockCompressor.zstdVersion }
 

@@ -37,8 +37,8 @@ extension GazetteerModels {
     public static let defaultLanguages: Set<String> = ["en"]
 
     /// Opens the default gazetteer: `default.glz` if the Models directory has one; else
-    /// `default.tsv`, compiled once and kept in a cache (`$XDG_CACHE_HOME/glean` or
-    /// `~/.cache/glean`), keyed on the source's bytes, the format version and `tokenizerIdentity`
+    /// `default.tsv`, compiled once and kept in a cache (``CacheDirectory``: `$GLEAN_CACHE_DIR`,
+    /// `$XDG_CACHE_HOME/glean` or `~/.cache/glean`), keyed on the source's bytes, the format version and `tokenizerIdentity`
     /// (e.g. the ICU version), so that later runs map the compiled file instead of compiling.
     /// When the cache cannot be written, it compiles in memory every time. The result applies to
     /// English documents only (``defaultLanguages``).
@@ -56,24 +56,15 @@ extension GazetteerModels {
         let prefixSum = prefix.withUnsafeBytes { GLZ.checksum($0.baseAddress!, $0.count) }
         let sourceSum = data.withUnsafeBytes { $0.baseAddress.map { GLZ.checksum($0, data.count) } ?? 0 }
         let key = TokenKey.mix(prefixSum ^ TokenKey.mix(sourceSum &+ 1))
-        let cacheDirectory: String? = {
-            if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty { return xdg + "/glean" }
-            if let home = environment["HOME"], !home.isEmpty { return home + "/.cache/glean" }
-            return nil
-        }()
-        let cached = cacheDirectory.map { $0 + "/default-" + String(key, radix: 16) + ".glz" }
+        let cacheDirectory = CacheDirectory.path(environment: environment)
+        let name = "default-" + String(key, radix: 16) + ".glz"
+        let cached = cacheDirectory.map { $0 + "/" + name }
         if let cached, FileManager.default.fileExists(atPath: cached), let g = try? Gazetteer.load(path: cached) {
             return g.restricted(toLanguages: defaultLanguages)
         }
         let entries = try GazetteerSources.parseTSV([UInt8](data), file: path)
         let (image, _) = try GazetteerCompiler.compile(entries, options: GazetteerCompileOptions(), tokenize: tokenize)
-        if let cached, let cacheDirectory {
-            let temporary = cached + ".tmp-\(getpid())"
-            if (try? FileManager.default.createDirectory(atPath: cacheDirectory, withIntermediateDirectories: true)) != nil,
-               (try? Data(image).write(to: URL(fileURLWithPath: temporary))) != nil {
-                if rename(temporary, cached) != 0 { try? FileManager.default.removeItem(atPath: temporary) }
-            }
-        }
+        if let cacheDirectory { CacheDirectory.store(image, as: name, in: cacheDirectory) }
         return try Gazetteer(image: image, origin: path, verifyChecksum: false).restricted(toLanguages: defaultLanguages)
     }
 }

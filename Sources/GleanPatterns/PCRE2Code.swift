@@ -9,6 +9,13 @@ import Synchronization
 /// compiled code as long as each thread brings its own match data and match context
 /// (``PatternScratch``). All the unsafe pointer work on PCRE2 lives in this file.
 final class PCRE2Code: @unchecked Sendable {
+    /// The PCRE2 library's version, "10.42 2022-12-11".
+    static let libraryVersion: String = {
+        var buffer = [UInt8](repeating: 0, count: 64)
+        _ = buffer.withUnsafeMutableBytes { pcre2_config_8(UInt32(PCRE2_CONFIG_VERSION), $0.baseAddress) }
+        return String(decoding: buffer.prefix { $0 != 0 }, as: UTF8.self)
+    }()
+
     let code: OpaquePointer
     /// Whether the JIT compiled it (``compileJIT()``); otherwise PCRE2's interpreter matches.
     private(set) var jit = false
@@ -30,7 +37,7 @@ final class PCRE2Code: @unchecked Sendable {
 
     /// Compiles `regex`; with `jit`, JIT-compiles it too (else call ``compileJIT()`` before the
     /// code is shared, or let the interpreter match: the same matches, more slowly).
-    init(regex: String, options: UInt32, jit: Bool = true) throws(CompileError) {
+    convenience init(regex: String, options: UInt32, jit: Bool = true) throws(CompileError) {
         var errorCode: Int32 = 0
         var errorOffset: Int = 0
         let bytes = Array(regex.utf8)
@@ -41,6 +48,11 @@ final class PCRE2Code: @unchecked Sendable {
         guard let compiled else {
             throw CompileError(message: PCRE2Code.message(errorCode), offset: errorOffset)
         }
+        self.init(compiled: compiled, jit: jit)
+    }
+
+    /// Takes over a compiled code (freed with this object) and reads what PCRE2 knows of it.
+    private init(compiled: OpaquePointer, jit: Bool) {
         code = compiled
 
         var count: UInt32 = 0
@@ -99,6 +111,35 @@ final class PCRE2Code: @unchecked Sendable {
     }
 
     deinit { pcre2_code_free_8(code) }
+
+    /// The codes in PCRE2's serialized form (`pcre2_serialize_encode`: the compiled codes without
+    /// their JIT code), for ``deserialize(_:count:)`` by the same PCRE2 version on the same kind
+    /// of machine; nil where PCRE2 declines.
+    static func serialize(_ codes: [PCRE2Code]) -> [UInt8]? {
+        guard !codes.isEmpty else { return nil }
+        var pointers: [OpaquePointer?] = codes.map(\.code)
+        var bytes: UnsafeMutablePointer<UInt8>? = nil
+        var size = 0
+        let n = pcre2_serialize_encode_8(&pointers, Int32(codes.count), &bytes, &size, nil)
+        guard n == codes.count, let bytes else { return nil }
+        defer { pcre2_serialize_free_8(bytes) }
+        return Array(UnsafeBufferPointer(start: bytes, count: size))
+    }
+
+    /// The `count` codes that ``serialize(_:)`` wrote (not JIT-compiled: call ``compileJIT()``
+    /// as for a fresh code), or nil when the bytes do not hold that many. PCRE2 checks the
+    /// header (its version, the machine's sizes) but trusts the codes, so give it only bytes that
+    /// ``serialize(_:)`` wrote (a ``PackCache`` file's checksum vouches for them).
+    static func deserialize(_ bytes: [UInt8], count: Int) -> [PCRE2Code]? {
+        guard bytes.count >= 16, count > 0, pcre2_serialize_get_number_of_codes_8(bytes) == count else { return nil }
+        var pointers = [OpaquePointer?](repeating: nil, count: count)
+        let n = pcre2_serialize_decode_8(&pointers, Int32(count), bytes, nil)
+        guard n == count else {
+            for p in pointers { if let p { pcre2_code_free_8(p) } }
+            return nil
+        }
+        return pointers.map { PCRE2Code(compiled: $0!, jit: false) }
+    }
 
     /// JIT-compiles the code (once); only before the code is shared between threads.
     func compileJIT() {

@@ -139,7 +139,7 @@ public struct PatternBranch: Sendable, Equatable {
 ///   value: date
 ///   priority: 10
 /// ```
-public struct PatternDefinition: Sendable {
+public struct PatternDefinition: Sendable, Equatable {
     /// Unique within a ``PatternSet``; written on each span as `name`.
     public var name: String
     /// The entity label (`DATE`, `PERSON`, ...).

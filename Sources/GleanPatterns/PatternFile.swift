@@ -67,6 +67,13 @@ public enum PatternFile {
         pack(paths.map(readFile))
     }
 
+    /// ``loadPack(paths:)`` for files already read: each path (for messages) and its bytes.
+    static func loadPack(files: [(path: String, data: Data)]) throws(PatternFileError) -> [PatternDefinition] {
+        let (defs, errors) = pack(files.map { read(data: $0.data, file: $0.path) })
+        if let first = errors.first { throw first }
+        return defs
+    }
+
     /// Reads one file; faults are collected in the result.
     public static func readFile(path: String) -> Contents {
         let data: Data
@@ -77,6 +84,11 @@ public enum PatternFile {
             c.errors = [PatternFileError(file: path, line: nil, pattern: nil, kind: .unreadable(error.localizedDescription))]
             return c
         }
+        return read(data: data, file: path)
+    }
+
+    /// Parses the bytes of one file (UTF-8), collecting its faults.
+    static func read(data: Data, file path: String) -> Contents {
         guard let s = String(data: data, encoding: .utf8) else {
             var c = Contents()
             c.errors = [PatternFileError(file: path, line: nil, pattern: nil, kind: .unreadable("not UTF-8"))]

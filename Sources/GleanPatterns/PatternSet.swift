@@ -125,16 +125,22 @@ public final class PatternSet: @unchecked Sendable {
     }
 
     /// Compiles definitions; the first bad one throws (with its file and line).
-    public init(definitions: [PatternDefinition], limits: PatternLimits = PatternLimits()) throws(PatternFileError) {
+    public convenience init(definitions: [PatternDefinition], limits: PatternLimits = PatternLimits()) throws(PatternFileError) {
+        try self.init(definitions: definitions, limits: limits, codes: nil)
+    }
+
+    /// Compiles definitions, or takes their codes as compiled already (`codes`, one per
+    /// definition, from a ``PackCache`` file: the regexes are not compiled again).
+    init(definitions: [PatternDefinition], limits: PatternLimits, codes: [PCRE2Code]?) throws(PatternFileError) {
         var firstSeen: [String: PatternDefinition] = [:]
         var compiled: [CompiledPattern] = []
-        for def in definitions {
+        for (i, def) in definitions.enumerated() {
             if let first = firstSeen[def.name] {
                 throw PatternFileError(file: def.file, line: def.line, pattern: def.name,
                                        kind: .duplicateName(firstFile: first.file, firstLine: first.line))
             }
             firstSeen[def.name] = def
-            compiled.append(try CompiledPattern(def, limits: limits))
+            compiled.append(try CompiledPattern(def, limits: limits, code: codes?[i]))
         }
         self.definitions = definitions
         self.limits = limits
@@ -163,8 +169,21 @@ public final class PatternSet: @unchecked Sendable {
     }
 
     /// Loads and compiles pattern files, in order; names must be unique across all of them.
-    public convenience init(files: [String], limits: PatternLimits = PatternLimits()) throws(PatternFileError) {
-        try self.init(definitions: PatternFile.loadPack(paths: files), limits: limits)
+    /// With a `cacheDirectory` (``CacheDirectory/path(environment:)``), the expanded definitions
+    /// are read from a ``PackCache`` file there when one was written for these very files, and
+    /// written there after a load that gave no fault; the set is the same either way.
+    public convenience init(files: [String], limits: PatternLimits = PatternLimits(), cacheDirectory: String? = nil) throws(PatternFileError) {
+        guard let cacheDirectory, let entry = PackCache.Entry(paths: files, directory: cacheDirectory) else {
+            try self.init(definitions: PatternFile.loadPack(paths: files), limits: limits)
+            return
+        }
+        if let cached = entry.load() {
+            try self.init(definitions: cached.definitions, limits: limits, codes: cached.codes)
+        } else {
+            let definitions = try entry.parse()
+            try self.init(definitions: definitions, limits: limits, codes: nil)
+            entry.store(definitions, codes: compiled.map(\.code))  // only a pack that compiled without a fault
+        }
     }
 
     /// Checks pattern files as `glean patterns check` does: every fault of every file (not only
@@ -555,12 +574,13 @@ final class CompiledPattern: @unchecked Sendable {
     let workPerByte: UInt64
     let workMinimum: UInt64
 
-    init(_ def: PatternDefinition, limits: PatternLimits) throws(PatternFileError) {
+    /// `code`: the definition's regex compiled already, with its options (not JIT-compiled).
+    init(_ def: PatternDefinition, limits: PatternLimits, code given: PCRE2Code? = nil) throws(PatternFileError) {
         self.def = def
         do {
             // Not JIT-compiled yet: where the plan runs the anchored copy below, this one serves
             // only the analysis and the plain matching of examples and tests (the interpreter).
-            code = try PCRE2Code(regex: def.regex, options: def.flags.compileOptions, jit: false)
+            if let given { code = given } else { code = try PCRE2Code(regex: def.regex, options: def.flags.compileOptions, jit: false) }
         } catch {
             throw PatternFileError(file: def.file, line: def.line, pattern: def.name,
                                    kind: .regex(message: error.message, offset: error.offset))

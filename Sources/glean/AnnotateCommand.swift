@@ -23,6 +23,10 @@ struct AnnotateCommand: ParsableCommand {
             A file or directory output is written beside its target and renamed into place when \
             complete; an interrupted run keeps the partial output and OUTPUT.glean-checkpoint, and \
             the same command with --resume continues it.
+
+            The default gazetteer and the pattern packs are compiled once into a cache directory \
+            ($GLEAN_CACHE_DIR, else $XDG_CACHE_HOME/glean, else ~/.cache/glean), keyed on their \
+            files' bytes; later runs read the compiled form. A cache that cannot be written is skipped.
             """
     )
 

@@ -119,9 +119,9 @@ struct PatternsCommand: ParsableCommand {
 private func loadSet(files: [String], defaultPack: Bool) throws -> PatternSet {
     do {
         if defaultPack || files.isEmpty {
-            return try PatternSet(files: try PatternSet.defaultPackFiles() + files)
+            return try PatternSet(files: try PatternSet.defaultPackFiles() + files, cacheDirectory: CacheDirectory.path())
         }
-        return try PatternSet(files: files)
+        return try PatternSet(files: files, cacheDirectory: CacheDirectory.path())
     } catch let e as PatternFileError {
         printErr("error: \(e)")
         throw ExitCode(2)

@@ -20,11 +20,13 @@ struct CLITests {
         var err: String { String(decoding: stderr, as: UTF8.self) }
     }
 
-    static func run(_ arguments: [String], stdin: Data? = nil, in directory: URL? = nil) throws -> Result {
+    /// Runs the binary; `environment` is added to this process's own.
+    static func run(_ arguments: [String], stdin: Data? = nil, in directory: URL? = nil, environment: [String: String] = [:]) throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary)
         p.arguments = arguments
         if let directory { p.currentDirectoryURL = directory }
+        if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let out = Pipe(), err = Pipe(), inp = Pipe()
         p.standardOutput = out
         p.standardError = err
@@ -73,6 +75,33 @@ struct CLITests {
         let r = try Self.run(arguments)
         #expect(r.status == 0)
         try Self.expectSnapshot(r.stdout, "help-\(arguments.joined(separator: "-").replacingOccurrences(of: "--", with: "")).txt")
+    }
+
+    /// The compiled caches (``CacheDirectory``): a first run in an empty cache directory writes
+    /// them, a second reads them, and a run that cannot write any (the directory under a regular
+    /// file) compiles in memory; all three give the same bytes.
+    @Test func cachedAndUncachedRunsAgree() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = Self.root.appendingPathComponent("corpora/sample/news.jsonl").path
+        let cache = dir.appendingPathComponent("cache").path
+        let blocker = dir.appendingPathComponent("file").path
+        try Data().write(to: URL(fileURLWithPath: blocker))
+        var outputs: [Data] = []
+        for (run, cacheDirectory) in [("cold", cache), ("warm", cache), ("uncached", blocker + "/cache")] {
+            let output = dir.appendingPathComponent("\(run).jsonl").path
+            let r = try Self.run(["annotate", input, "-o", output], environment: ["GLEAN_CACHE_DIR": cacheDirectory])
+            #expect(r.status == 0, "\(run): \(r.err)")
+            outputs.append(try Data(contentsOf: URL(fileURLWithPath: output)))
+            if run == "cold" {
+                let names = try FileManager.default.contentsOfDirectory(atPath: cache)
+                #expect(names.contains { $0.hasPrefix("patterns-") && $0.hasSuffix(".bin") }, "\(names)")
+                #expect(names.contains { $0.hasPrefix("default-") && $0.hasSuffix(".glz") }, "\(names)")
+            }
+        }
+        #expect(outputs[0].count > 10_000)
+        #expect(outputs[1] == outputs[0], "warm differs from cold")
+        #expect(outputs[2] == outputs[0], "uncached differs from cold")
     }
 
     @Test func fixtureOutputAndErrors() throws {
