@@ -37,6 +37,8 @@ public struct Lexicon: Sendable {
     /// The words' flags and heads (an entry's `bytes` are the table's word).
     var table = WordTable<(flags: WordFlags, head: Int)>()
     public private(set) var heads: [(word: String, label: String, position: HeadPosition)] = []
+    /// The rule name of each head's candidates, "head:" and its word (made once, not per name).
+    private(set) var headRules: [String] = []
     var dictionary = WordTable<(label: String, kbId: String)>()
 
     /// An empty lexicon, for the loaders to fill.
@@ -81,6 +83,7 @@ public struct Lexicon: Sendable {
         for (word, h) in all.sorted(by: { $0.key < $1.key }) {
             let index = heads.count
             heads.append((word, h.label, h.position))
+            headRules.append("head:\(word)")
             var w = word
             w.withUTF8 { update($0) { $0.head = index } }
         }

@@ -118,13 +118,18 @@ public struct NameFinder: Sendable {
     /// The names candidates of a segmented document (its other span groups are read for the
     /// place guard).
     public func find(in document: Document) -> [Span] {
-        let state = State(text: document.text, tokens: document.tokens, lexicon: lexicon)
+        find(in: document, reusing: State(lexicon: lexicon))
+    }
+
+    /// The same, reading with `state` (made for this finder's lexicon), whose tables and sets
+    /// keep their storage from document to document: a worker that annotates many documents
+    /// allocates them once, not once per document.
+    func find(in document: Document, reusing state: State) -> [Span] {
+        state.start(text: document.text, tokens: document.tokens)
+        defer { state.finish() }
         state.out.reserveCapacity(16)  // one allocation for most documents' names
         // Place candidates from earlier stages, by token index: single tokens (for the guards) and
         // the longest GPE or LOC that starts at each token (for region words).
-        state.places = TokenSet(count: document.tokens.count)
-        state.organisations = TokenSet(count: document.tokens.count)
-        state.cardinals = TokenSet(count: document.tokens.count)
         for group in document.spanGroups {
             let spans = group.spans
             // By index, properties read in place: no copy of each span.
@@ -160,8 +165,8 @@ public struct NameFinder: Sendable {
     /// spans found so far. A class, so that the many questions asked of it per token pass a
     /// reference rather than a copy of it; one thread uses an instance.
     final class State {
-        let text: [UInt8]
-        let tokens: [Token]
+        private(set) var text: [UInt8] = []
+        private(set) var tokens: [Token] = []
         let lexicon: Lexicon
         @exclusivity(unchecked) var places = TokenSet()
         /// The GPE and LOC candidates of other stages, (first token, end token).
@@ -174,16 +179,39 @@ public struct NameFinder: Sendable {
         /// look-up per question, whatever their number).
         @exclusivity(unchecked) var surnames = WordTable<Bool>()
         /// The capitalised words that stand alone somewhere in the document (``standsAlone``),
-        /// found in one pass over the tokens the first time ``recurs`` asks.
-        let standalone = LazyWords()
+        /// found in one pass over the tokens the first time ``recurs`` asks
+        /// (`standaloneFound`).
+        @exclusivity(unchecked) var standalone = WordTable<Bool>()
+        @exclusivity(unchecked) var standaloneFound = false
         @exclusivity(unchecked) var out: [Span] = []
         /// The storage of the elements of the name being read, kept between names.
         @exclusivity(unchecked) var spareElements: [Element] = []
 
-        init(text: [UInt8], tokens: [Token], lexicon: Lexicon) {
+        /// A state for documents read with `lexicon`; ``start(text:tokens:)`` gives it one.
+        init(lexicon: Lexicon) {
+            self.lexicon = lexicon
+        }
+
+        /// Begins the reading of a document: its text and tokens, nothing found yet (the sets
+        /// and tables of the last document emptied, their storage kept).
+        func start(text: [UInt8], tokens: [Token]) {
             self.text = text
             self.tokens = tokens
-            self.lexicon = lexicon
+            places.reset(count: tokens.count)
+            organisations.reset(count: tokens.count)
+            cardinals.reset(count: tokens.count)
+            areas.removeAll(keepingCapacity: true)
+            surnames.removeAll()
+            standalone.removeAll()
+            standaloneFound = false
+            out = []
+        }
+
+        /// Ends the reading of a document: its text, tokens and spans are let go.
+        func finish() {
+            text = []
+            tokens = []
+            out = []
         }
 
         @inline(__always)
@@ -440,16 +468,23 @@ public struct NameFinder: Sendable {
         /// second word of a pair, never stands alone: a capitalised word precedes it.)
         func recurs(_ e: Element) -> Bool {
             guard e.kind == .word, e.last == e.first else { return false }
-            if standalone.words == nil {
-                var words = WordTable<Bool>()
-                for i in tokens.indices where standsAlone(i) {
-                    let word = text[tokens[i].start..<tokens[i].end], h = Lexicon.hash(word)
-                    if words.find(word, hash: h) == nil { words.insert(Array(word), hash: h, true) }
+            if !standaloneFound {
+                // Most tokens are no capitalised word: one byte test each before the full one.
+                for i in tokens.indices where tokens[i].kind == .word && Self.mayOpenCapital(text[tokens[i].start]) && standsAlone(i) {
+                    addWord(tokens[i].start, tokens[i].end, to: &standalone)
                 }
-                standalone.words = words
+                standaloneFound = true
             }
             let word = text[e.start..<e.end]
-            return standalone.words!.find(word, hash: Lexicon.hash(word)) != nil
+            return standalone.find(word, hash: Lexicon.hash(word)) != nil
+        }
+
+        /// Adds the text's bytes [start, end) to `table` unless it holds them already.
+        func addWord(_ start: Int, _ end: Int, to table: inout WordTable<Bool>) {
+            text.withUnsafeBufferPointer {
+                let word = UnsafeBufferPointer(rebasing: $0[start..<end]), h = Lexicon.hash(word)
+                if table.find(word, hash: h) == nil { table.insert(word, hash: h, true) }
+            }
         }
 
         /// Records the last word of a PERSON match [start, end) of the pattern stage as a surname
@@ -458,8 +493,7 @@ public struct NameFinder: Sendable {
             var s = end
             while s > start, text[s - 1] != 0x20 { s -= 1 }
             guard end - s >= 2, text[s] >= 0x41, text[s] <= 0x5A else { return }
-            let word = text[s..<end], h = Lexicon.hash(word)
-            if surnames.find(word, hash: h) == nil { surnames.insert(Array(word), hash: h, true) }
+            addWord(s, end, to: &surnames)
         }
 
         /// The n bytes of the text at a and at b are equal.
@@ -543,7 +577,7 @@ public struct NameFinder: Sendable {
             if let c = seg.firstIndex(where: { $0.kind == .connector }) {
                 if c > lo, let h = head(seg[c - 1]), h.position.allowsFirst {
                     let start = seg[lo..<c].lastIndex(where: isTitle).map { $0 + 1 } ?? lo
-                    if start < c { emit(seg[start].first, seg[hi].last, h.label, "head:\(h.word)"); return }
+                    if start < c { emit(seg[start].first, seg[hi].last, h.label, lexicon.headRules[seg[c - 1].head]); return }
                 }
                 if seg[c].flags.contains(.particle), c > lo, let g = seg[lo..<c].firstIndex(where: isGiven),
                    let end = personEnd(seg, from: c) {
@@ -584,13 +618,13 @@ public struct NameFinder: Sendable {
                 let start = seg[lo..<h].lastIndex(where: isTitle).map { $0 + 1 } ?? lo
                 if start < h {
                     classify(seg[lo..<max(lo, start - 1)])
-                    emit(seg[start].first, seg[hi].last, hd.label, "head:\(hd.word)")
+                    emit(seg[start].first, seg[hi].last, hd.label, lexicon.headRules[seg[h].head])
                     return
                 }
             }
             // A head that opens it: "Fort Nassau", "Mount Everest".
             if let hd = head(seg[lo]), hd.position == .start, hi > lo, !isTitle(seg[lo + 1]) {
-                emit(seg[lo].first, seg[hi].last, hd.label, "head:\(hd.word)")
+                emit(seg[lo].first, seg[hi].last, hd.label, lexicon.headRules[seg[lo].head])
                 return
             }
             // A title splits it: "Liberal Party President Shane Stone".
@@ -897,11 +931,6 @@ public struct NameFinder: Sendable {
     }
 }
 
-/// A set of words worked out the first time it is needed (one per document and thread).
-final class LazyWords {
-    var words: WordTable<Bool>?
-}
-
 /// A set of token indices of one document, as one bit per token: membership without hashing.
 ///
 /// ```swift
@@ -913,6 +942,12 @@ struct TokenSet {
     private var words: [UInt64]
 
     init(count: Int = 0) { words = [UInt64](repeating: 0, count: (count + 63) / 64) }
+
+    /// Empties the set and sizes it for `count` tokens, keeping its storage.
+    mutating func reset(count: Int) {
+        words.removeAll(keepingCapacity: true)
+        words.append(contentsOf: repeatElement(0, count: (count + 63) / 64))
+    }
 
     mutating func insert(_ i: Int) {
         guard i >= 0, i / 64 < words.count else { return }
