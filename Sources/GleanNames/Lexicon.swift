@@ -169,6 +169,26 @@ public struct Lexicon: Sendable {
         return table.values[k].flags
     }
 
+    /// ``info(_:)`` of bytes in memory.
+    @inline(__always)
+    func info(_ bytes: UnsafeBufferPointer<UInt8>) -> (flags: WordFlags, head: Int)? {
+        guard let k = table.find(bytes, hash: Self.hash(bytes)) else { return nil }
+        return table.values[k]
+    }
+
+    /// ``flags(_:)`` of bytes in memory.
+    @inline(__always)
+    func flags(_ bytes: UnsafeBufferPointer<UInt8>) -> WordFlags {
+        guard let k = table.find(bytes, hash: Self.hash(bytes)) else { return [] }
+        return table.values[k].flags
+    }
+
+    /// ``dictionaryEntry(_:)`` of bytes in memory.
+    func dictionaryEntry(_ bytes: UnsafeBufferPointer<UInt8>) -> (label: String, kbId: String)? {
+        guard let k = dictionary.find(bytes, hash: Self.hash(bytes)) else { return nil }
+        return dictionary.values[k]
+    }
+
     /// The label and kb_id of a dictionary name (words separated by single spaces), nil if none.
     public func dictionaryEntry(_ bytes: ArraySlice<UInt8>) -> (label: String, kbId: String)? {
         guard let k = dictionary.find(bytes, hash: Self.hash(bytes)) else { return nil }

@@ -125,8 +125,17 @@ public struct NameFinder: Sendable {
     /// keep their storage from document to document: a worker that annotates many documents
     /// allocates them once, not once per document.
     func find(in document: Document, reusing state: State) -> [Span] {
-        state.start(text: document.text, tokens: document.tokens)
-        defer { state.finish() }
+        document.text.withUnsafeBufferPointer { text in
+            document.tokens.withUnsafeBufferPointer { tokens in
+                state.start(text: text, tokens: tokens)
+                defer { state.finish() }
+                return find(in: document, state)
+            }
+        }
+    }
+
+    /// The reading of `document` by `state`, given its text and tokens.
+    private func find(in document: Document, _ state: State) -> [Span] {
         state.out.reserveCapacity(16)  // one allocation for most documents' names
         // Place candidates from earlier stages, by token index: single tokens (for the guards) and
         // the longest GPE or LOC that starts at each token (for region words).
@@ -165,8 +174,13 @@ public struct NameFinder: Sendable {
     /// spans found so far. A class, so that the many questions asked of it per token pass a
     /// reference rather than a copy of it; one thread uses an instance.
     final class State {
-        private(set) var text: [UInt8] = []
-        private(set) var tokens: [Token] = []
+        /// The document's text and tokens, in place: valid from ``start(text:tokens:)`` to
+        /// ``finish()``, which ``NameFinder/find(in:reusing:)`` calls inside the arrays'
+        /// `withUnsafeBufferPointer` (empty otherwise). Read without a copy or a retain per
+        /// question; every index the rules make is checked against `tokens.count` or comes
+        /// from a token, whose bytes lie in the text.
+        private(set) var text = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+        private(set) var tokens = UnsafeBufferPointer<Token>(start: nil, count: 0)
         let lexicon: Lexicon
         @exclusivity(unchecked) var places = TokenSet()
         /// The GPE and LOC candidates of other stages, (first token, end token).
@@ -194,7 +208,7 @@ public struct NameFinder: Sendable {
 
         /// Begins the reading of a document: its text and tokens, nothing found yet (the sets
         /// and tables of the last document emptied, their storage kept).
-        func start(text: [UInt8], tokens: [Token]) {
+        func start(text: UnsafeBufferPointer<UInt8>, tokens: UnsafeBufferPointer<Token>) {
             self.text = text
             self.tokens = tokens
             places.reset(count: tokens.count)
@@ -209,9 +223,15 @@ public struct NameFinder: Sendable {
 
         /// Ends the reading of a document: its text, tokens and spans are let go.
         func finish() {
-            text = []
-            tokens = []
+            text = UnsafeBufferPointer(start: nil, count: 0)
+            tokens = UnsafeBufferPointer(start: nil, count: 0)
             out = []
+        }
+
+        /// The text's bytes [start, end), in place.
+        @inline(__always)
+        func bytes(_ start: Int, _ end: Int) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(rebasing: text[start..<end])
         }
 
         @inline(__always)
@@ -239,7 +259,7 @@ public struct NameFinder: Sendable {
             guard i >= 0, i < tokens.count, tokens[i].kind == .word else { return [] }
             let b = text[tokens[i].start]
             guard b >= 0x61 && b <= 0x7A else { return [] }
-            return lexicon.flags(text[tokens[i].start..<tokens[i].end])
+            return lexicon.flags(bytes(tokens[i].start, tokens[i].end))
         }
 
         /// Exactly one space between tokens i and j.
@@ -290,12 +310,12 @@ public struct NameFinder: Sendable {
                 }
                 abbreviation = dot && !lower
             }
-            let entry = lexicon.info(text[start..<end])
+            let entry = lexicon.info(bytes(start, end))
             var e = Element(first: i, last: last, start: start, end: end, kind: single ? .initial : .word,
                             flags: entry?.flags ?? [], head: entry?.head ?? -1)
             // "Jan-Michael": a hyphenated given name counts as its first part.
             if last > i, !e.flags.contains(.given),
-               lexicon.flags(text[start..<tokens[i].end]).contains(.given) {
+               lexicon.flags(bytes(start, tokens[i].end)).contains(.given) {
                 e.flags.insert(.given)
             }
             // Two bytes, "t" second, checked before a String is made.
@@ -475,16 +495,14 @@ public struct NameFinder: Sendable {
                 }
                 standaloneFound = true
             }
-            let word = text[e.start..<e.end]
+            let word = bytes(e.start, e.end)
             return standalone.find(word, hash: Lexicon.hash(word)) != nil
         }
 
         /// Adds the text's bytes [start, end) to `table` unless it holds them already.
         func addWord(_ start: Int, _ end: Int, to table: inout WordTable<Bool>) {
-            text.withUnsafeBufferPointer {
-                let word = UnsafeBufferPointer(rebasing: $0[start..<end]), h = Lexicon.hash(word)
-                if table.find(word, hash: h) == nil { table.insert(word, hash: h, true) }
-            }
+            let word = bytes(start, end), h = Lexicon.hash(word)
+            if table.find(word, hash: h) == nil { table.insert(word, hash: h, true) }
         }
 
         /// Records the last word of a PERSON match [start, end) of the pattern stage as a surname
@@ -511,7 +529,7 @@ public struct NameFinder: Sendable {
         /// elsewhere ("Bill Shorten" ... "Mr Shorten"); bytes compared, no String made.
         func documentSurname(_ e: Element) -> Bool {
             guard e.kind == .word, surnames.count > 0 else { return false }
-            let word = text[e.start..<e.end]
+            let word = bytes(e.start, e.end)
             return surnames.find(word, hash: Lexicon.hash(word)) != nil
         }
 
@@ -656,7 +674,7 @@ public struct NameFinder: Sendable {
             while k <= hi {
                 var matched = false
                 for n in stride(from: min(4, hi - k + 1), through: 1, by: -1) {
-                    if let d = lexicon.dictionaryEntry(text[seg[k].start..<seg[k + n - 1].end]) {
+                    if let d = lexicon.dictionaryEntry(bytes(seg[k].start, seg[k + n - 1].end)) {
                         if k > rest { people(seg[rest..<k]) }
                         var last = k + n - 1
                         // A famous name continues as a person's name: "Frederick II Irontooth".
@@ -704,7 +722,7 @@ public struct NameFinder: Sendable {
                 k += 1
             }
             return !e.flags.contains(.numeral)
-                && !text.withUnsafeBufferPointer { NameFinder.isRomanNumeral(UnsafeBufferPointer(rebasing: $0[e.start..<e.end])) }
+                && !NameFinder.isRomanNumeral(bytes(e.start, e.end))
         }
 
         /// PERSON rules over a sequence with no heads.
@@ -853,7 +871,7 @@ public struct NameFinder: Sendable {
                   text[tokens[e.first - 1].start] &- 0x61 < 26, nameLike(e),
                   e.flags.isDisjoint(with: [.given, .ambiguousGiven, .surname, .ambiguousSurname, .stop, .title, .numeral]),
                   head(e) == nil, !places.contains(e.first), !organisations.contains(e.first), !documentSurname(e),
-                  lexicon.dictionaryEntry(text[e.start..<e.end]) == nil else { return nil }
+                  lexicon.dictionaryEntry(bytes(e.start, e.end)) == nil else { return nil }
             // Not the last word of a longer capitalised name elsewhere ("Ricky Ponting").
             let count = e.end - e.start
             for k in 1..<tokens.count where k != e.first && tokens[k].end - tokens[k].start == count && text[tokens[k].start] == text[e.start] {
@@ -866,7 +884,7 @@ public struct NameFinder: Sendable {
         func hasSurname(_ e: Element) -> Bool {
             if e.flags.contains(.surname) { return true }
             guard e.last > e.first else { return false }
-            return lexicon.flags(text[tokens[e.first].start..<tokens[e.first].end]).contains(.surname)
+            return lexicon.flags(bytes(tokens[e.first].start, tokens[e.first].end)).contains(.surname)
         }
 
         /// A word of three letters or more, capitalised, not all capitals ("Lleyton", not "NSW").
