@@ -113,6 +113,8 @@ public struct NameFinder: Sendable {
         var kind: Kind
         var flags: WordFlags
         var head: Int
+        /// ``Lexicon/hash(_:)`` of bytes start..<end, 0 where not worked out.
+        var hash: UInt64 = 0
     }
 
     /// The names candidates of a segmented document (its other span groups are read for the
@@ -254,11 +256,13 @@ public struct NameFinder: Sendable {
             return s.unicodeScalars.first.map { $0.properties.isUppercase } ?? false
         }
 
-        /// The list flags of a lower-case word token (connectors, work cues); empty otherwise.
+        /// The list flags of a lower-case word token that is a connector or a work cue (the
+        /// flags callers ask for); empty for a token that is neither, most often without a
+        /// lookup (``Lexicon/mayBeCue(_:count:)``).
         func lowerFlags(_ i: Int) -> WordFlags {
             guard i >= 0, i < tokens.count, tokens[i].kind == .word else { return [] }
             let b = text[tokens[i].start]
-            guard b >= 0x61 && b <= 0x7A else { return [] }
+            guard b >= 0x61 && b <= 0x7A, lexicon.mayBeCue(b, count: tokens[i].end - tokens[i].start) else { return [] }
             return lexicon.flags(bytes(tokens[i].start, tokens[i].end))
         }
 
@@ -310,9 +314,10 @@ public struct NameFinder: Sendable {
                 }
                 abbreviation = dot && !lower
             }
-            let entry = lexicon.info(bytes(start, end))
+            let hash = Lexicon.hash(bytes(start, end))
+            let entry = lexicon.info(bytes(start, end), hash: hash)
             var e = Element(first: i, last: last, start: start, end: end, kind: single ? .initial : .word,
-                            flags: entry?.flags ?? [], head: entry?.head ?? -1)
+                            flags: entry?.flags ?? [], head: entry?.head ?? -1, hash: hash)
             // "Jan-Michael": a hyphenated given name counts as its first part.
             if last > i, !e.flags.contains(.given),
                lexicon.flags(bytes(start, tokens[i].end)).contains(.given) {
@@ -327,6 +332,7 @@ public struct NameFinder: Sendable {
                 // "St." stays a word, the start of a place's name ("St. Lawrence River").
                 e.last = last + 1
                 e.end = tokens[last + 1].end
+                e.hash = 0
                 if !placeAbbreviation { e.kind = .initial }
             }
             return e
@@ -674,7 +680,10 @@ public struct NameFinder: Sendable {
             while k <= hi {
                 var matched = false
                 for n in stride(from: min(4, hi - k + 1), through: 1, by: -1) {
-                    if let d = lexicon.dictionaryEntry(bytes(seg[k].start, seg[k + n - 1].end)) {
+                    let name = bytes(seg[k].start, seg[k + n - 1].end)
+                    // One element's hash is its element's, worked out when it was read.
+                    let hash = n == 1 && seg[k].hash != 0 ? seg[k].hash : Lexicon.hash(name)
+                    if let d = lexicon.dictionaryEntry(name, hash: hash) {
                         if k > rest { people(seg[rest..<k]) }
                         var last = k + n - 1
                         // A famous name continues as a person's name: "Frederick II Irontooth".
@@ -871,7 +880,7 @@ public struct NameFinder: Sendable {
                   text[tokens[e.first - 1].start] &- 0x61 < 26, nameLike(e),
                   e.flags.isDisjoint(with: [.given, .ambiguousGiven, .surname, .ambiguousSurname, .stop, .title, .numeral]),
                   head(e) == nil, !places.contains(e.first), !organisations.contains(e.first), !documentSurname(e),
-                  lexicon.dictionaryEntry(bytes(e.start, e.end)) == nil else { return nil }
+                  lexicon.dictionaryEntry(bytes(e.start, e.end), hash: e.hash != 0 ? e.hash : Lexicon.hash(bytes(e.start, e.end))) == nil else { return nil }
             // Not the last word of a longer capitalised name elsewhere ("Ricky Ponting").
             let count = e.end - e.start
             for k in 1..<tokens.count where k != e.first && tokens[k].end - tokens[k].start == count && text[tokens[k].start] == text[e.start] {
