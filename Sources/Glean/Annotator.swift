@@ -80,17 +80,14 @@ public final class AnnotatorWorker {
         }
     }
 
-    /// The entities chosen among `document`'s candidates. Without `keepCandidates`, the
-    /// candidates move into resolution rather than being copied, and their groups are left empty.
+    /// The entities chosen among `document`'s candidates (read in their groups, only the
+    /// winners copied). Without `keepCandidates`, their groups are left empty.
     private func resolve(_ document: inout Document, keepCandidates: Bool) -> [Span] {
-        if keepCandidates { return configuration.resolution.resolve(document.allCandidates) }
-        var all: [Span] = []
-        all.reserveCapacity(document.spanGroups.reduce(0) { $0 + $1.spans.count })
-        for g in document.spanGroups.indices {
-            all += document.spanGroups[g].spans
-            document.spanGroups[g].spans = []
+        let entities = configuration.resolution.resolve(document.spanGroups)
+        if !keepCandidates {
+            for g in document.spanGroups.indices { document.spanGroups[g].spans = [] }
         }
-        return configuration.resolution.resolve(all)
+        return entities
     }
 
     /// The stages and resolution window by window (``EntityWindows``): only one window's

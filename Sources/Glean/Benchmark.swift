@@ -359,7 +359,7 @@ public final class Benchmark {
                 var n = 0
                 for i in documents.indices {
                     documents[i].spanGroups.removeAll { $0.name == Propagation.group }
-                    documents[i].entities = policy.resolve(documents[i].allCandidates)
+                    documents[i].entities = policy.resolve(documents[i].spanGroups)
                     if propagate { Propagation.apply(&documents[i]) }
                     n += documents[i].entities.count
                 }

@@ -77,48 +77,128 @@ public enum ResolutionPolicy: String, Sendable, CaseIterable {
     /// work counter that tests hold to n log n.
     public func resolve(_ candidates: [Span], steps: inout Int) -> [Span] {
         guard candidates.count > 1 else { return candidates }
-        let n = candidates.count
-        // The order as two flat keys per candidate, compared as numbers (no span is copied while
-        // sorting): (longer first, then earlier), (higher priority first, then input order).
-        var first = [Int32](repeating: 0, count: n)
-        var end = [Int32](repeating: 0, count: n)
-        var order: [KeyPair] = []
-        order.reserveCapacity(n)
-        // By index, the offsets and priority read in place: no span is copied (a copy retains
-        // its label, names and extras and releases them again).
-        candidates.withUnsafeBufferPointer { cs in
-            for k in 0..<n {
-                let firstToken = cs[k].firstToken, endToken = cs[k].endToken
-                first[k] = Int32(truncatingIfNeeded: firstToken)
-                end[k] = Int32(truncatingIfNeeded: endToken)
-                let length = UInt64(UInt32(truncatingIfNeeded: max(0, Int(UInt32.max) - (endToken - firstToken))))
-                let rank = UInt64(UInt32(truncatingIfNeeded: Int(Int32.max) - cs[k].priority))
-                order.append(KeyPair(length << 32 | UInt64(UInt32(truncatingIfNeeded: firstToken)), rank << 32 | UInt64(k)))
+        return resolve([SpanGroup(name: "", spans: candidates)], steps: &steps)
+    }
+
+    /// The winners among the candidates of all `groups`, as if their spans were one array in
+    /// group order (``Document/allCandidates``), without making that array: each candidate is
+    /// read in place and only the winners are copied.
+    public func resolve(_ groups: [SpanGroup]) -> [Span] {
+        var steps = 0
+        return resolve(groups, steps: &steps)
+    }
+
+    /// ``resolve(_:)-([SpanGroup])`` adding to `steps` the elementary steps taken.
+    public func resolve(_ groups: [SpanGroup], steps: inout Int) -> [Span] {
+        var n = 0
+        for g in groups.indices { n += groups[g].spans.count }
+        guard n > 1 else { return groups.first { !$0.spans.isEmpty }?.spans ?? [] }
+        // The working keys and sets of one call, in temporary storage (on the stack for most
+        // documents' few dozen candidates): no array is allocated but the winners.
+        return withUnsafeTemporaryAllocation(of: Int32.self, capacity: ResolutionStorage.int32Count(n)) { ints in
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 2 * n) { words in
+                withUnsafeTemporaryAllocation(of: KeyPair.self, capacity: n) { order in
+                    let storage = ResolutionStorage(count: n, ints: ints, words: words, order: order)
+                    return Self.winners(groups, storage, steps: &steps)
+                }
             }
         }
-        order.withUnsafeMutableBufferPointer { KeySort.sort($0, comparisons: &steps) }
+    }
+
+    private static func winners(_ groups: [SpanGroup], _ storage: ResolutionStorage, steps: inout Int) -> [Span] {
+        let n = storage.count
+        let first = storage.first, end = storage.end, order = storage.order
+        // The order as two flat keys per candidate, compared as numbers (no span is copied while
+        // sorting): (longer first, then earlier), (higher priority first, then input order).
+        // By index, the offsets and priority read in place: no span is copied (a copy retains
+        // its label, names and extras and releases them again).
+        var k = 0
+        for g in groups.indices {
+            groups[g].spans.withUnsafeBufferPointer { cs in
+                for c in cs.indices {
+                    let firstToken = cs[c].firstToken, endToken = cs[c].endToken
+                    first[k] = Int32(truncatingIfNeeded: firstToken)
+                    end[k] = Int32(truncatingIfNeeded: endToken)
+                    let length = UInt64(UInt32(truncatingIfNeeded: max(0, Int(UInt32.max) - (endToken - firstToken))))
+                    let rank = UInt64(UInt32(truncatingIfNeeded: Int(Int32.max) - cs[c].priority))
+                    order[k] = KeyPair(length << 32 | UInt64(UInt32(truncatingIfNeeded: firstToken)), rank << 32 | UInt64(k))
+                    k += 1
+                }
+            }
+        }
+        KeySort.sort(order, comparisons: &steps)
         // Each candidate's first and end token as cells of the line cut at every candidate's
         // ends (one sort for all, no search per candidate later).
-        var cellFirst = [Int32](repeating: 0, count: n), cellEnd = [Int32](repeating: 0, count: n)
-        let cellCount = TakenTokens.cells(first: first, end: end, cellFirst: &cellFirst, cellEnd: &cellEnd, steps: &steps)
-        var taken = TakenTokens(cellCount: cellCount)
+        let cellFirst = storage.cellFirst, cellEnd = storage.cellEnd
+        let cellCount = TakenTokens.cells(first: first, end: end, ends: storage.words, cellFirst: cellFirst, cellEnd: cellEnd,
+                                          steps: &steps)
+        var taken = TakenTokens(storage.cellStorage(cellCount))
         // The winners as keys first (first token and index, 8 bytes each; winners are disjoint,
-        // so no two share a first token), then copied once into an array of their exact size: a
-        // large document's spans are not held twice over while an array grows.
-        var chosen: [UInt64] = []
+        // so no two share a first token), in the storage the ends were sorted in, then copied
+        // once into an array of their exact size.
+        let chosen = storage.words
+        var chosenCount = 0
         for key in order {
             let index = Int(truncatingIfNeeded: key.second & 0xFFFF_FFFF)
             let a = Int(cellFirst[index]), b = Int(cellEnd[index])
             if taken.anyTaken(a, b) { continue }
             taken.take(a, b)
-            chosen.append(UInt64(UInt32(bitPattern: first[index])) << 32 | UInt64(index))
+            chosen[chosenCount] = UInt64(UInt32(bitPattern: first[index])) << 32 | UInt64(index)
+            chosenCount += 1
         }
         steps += taken.steps
-        chosen.withUnsafeMutableBufferPointer { KeySort.sort($0, comparisons: &steps) }
+        let keys = UnsafeMutableBufferPointer(rebasing: chosen[0..<chosenCount])
+        KeySort.sort(keys, comparisons: &steps)
         var winners: [Span] = []
-        winners.reserveCapacity(chosen.count)
-        for key in chosen { winners.append(candidates[Int(truncatingIfNeeded: key & 0xFFFF_FFFF)]) }
+        winners.reserveCapacity(chosenCount)
+        for key in keys {
+            // The group of flat index `index`: few groups, counted through.
+            var index = Int(truncatingIfNeeded: key & 0xFFFF_FFFF), g = 0
+            while index >= groups[g].spans.count {
+                index -= groups[g].spans.count
+                g += 1
+            }
+            winners.append(groups[g].spans[index])
+        }
         return winners
+    }
+}
+
+/// The working storage of one ``ResolutionPolicy/resolve(_:steps:)-([SpanGroup],_)`` call over
+/// `count` candidates, in three buffers the caller allocates (``int32Count(_:)``, `2 * count`
+/// and `count` elements): the candidates' first and end tokens and their cells (`count` each),
+/// then room for a ``TakenTokens`` of up to `2 * count` cells; the ends to sort, later the
+/// winners' keys; the resolution order. The buffers are uninitialised: each part is written
+/// before it is read.
+struct ResolutionStorage {
+    let count: Int
+    let ints: UnsafeMutableBufferPointer<Int32>
+    let words: UnsafeMutableBufferPointer<UInt64>
+    let order: UnsafeMutableBufferPointer<KeyPair>
+
+    /// The 32-bit numbers `count` candidates need: four per candidate, and a tree and flags of
+    /// up to two cells per candidate (and one).
+    static func int32Count(_ count: Int) -> Int { 8 * count + 1 }
+
+    init(count: Int, ints: UnsafeMutableBufferPointer<Int32>, words: UnsafeMutableBufferPointer<UInt64>,
+         order: UnsafeMutableBufferPointer<KeyPair>) {
+        precondition(ints.count >= Self.int32Count(count) && words.count >= 2 * count && order.count >= count)
+        self.count = count
+        self.ints = ints
+        self.words = words
+        self.order = order
+    }
+
+    private func part(_ k: Int) -> UnsafeMutableBufferPointer<Int32> { UnsafeMutableBufferPointer(rebasing: ints[(k * count)..<((k + 1) * count)]) }
+    var first: UnsafeMutableBufferPointer<Int32> { part(0) }
+    var end: UnsafeMutableBufferPointer<Int32> { part(1) }
+    var cellFirst: UnsafeMutableBufferPointer<Int32> { part(2) }
+    var cellEnd: UnsafeMutableBufferPointer<Int32> { part(3) }
+
+    /// The rest, for a ``TakenTokens`` of `cellCount` cells (at most `2 * count`).
+    func cellStorage(_ cellCount: Int) -> UnsafeMutableBufferPointer<Int32> {
+        precondition(cellCount <= 2 * count)
+        return UnsafeMutableBufferPointer(rebasing: ints[(4 * count)..<(4 * count + 2 * cellCount + 1)])
     }
 }
 
@@ -126,38 +206,50 @@ public enum ResolutionPolicy: String, Sendable, CaseIterable {
 /// end)" in O(log n) each, where the ranges' ends are among the candidates' own ends.
 ///
 /// Those ends, sorted and deduplicated, cut the token line into cells (cell i is [b[i],
-/// b[i+1])), and ``cells(first:end:cellFirst:cellEnd:steps:)`` gives each range its cells once;
-/// a Fenwick tree counts the taken cells. A taken range covers whole cells, and ranges are taken
-/// only when no cell of theirs is, so every cell is taken at most once: n candidates cost
+/// b[i+1])), and ``cells(first:end:ends:cellFirst:cellEnd:steps:)`` gives each range its cells
+/// once; a Fenwick tree counts the taken cells. A taken range covers whole cells, and ranges are
+/// taken only when no cell of theirs is, so every cell is taken at most once: n candidates cost
 /// O(n log n) in all. Over the ranges [0, 2) and [1, 5), the ends 0, 1, 2, 5 make the cells
 /// [0, 1) [1, 2) [2, 5): `take(0, 2)` (cells 0 and 1), then `anyTaken(1, 3)` is true.
+///
+/// The tree and the taken flags lie in storage the caller owns (`2 * cellCount + 1` numbers,
+/// zeroed here), which must outlive the set.
 struct TakenTokens {
-    private var tree: [Int32]
-    private var taken: [Bool]
+    /// The Fenwick tree, `cellCount + 1` counts.
+    private let tree: UnsafeMutableBufferPointer<Int32>
+    /// 1 for a taken cell, `cellCount` flags.
+    private let taken: UnsafeMutableBufferPointer<Int32>
     /// Elementary steps taken so far (tree steps), for work tests.
     private(set) var steps = 0
 
-    init(cellCount: Int) {
-        tree = [Int32](repeating: 0, count: cellCount + 1)
-        taken = [Bool](repeating: false, count: cellCount)
+    /// A set of no taken cells over `storage` (an odd count: `2 * cellCount + 1`).
+    init(_ storage: UnsafeMutableBufferPointer<Int32>) {
+        precondition(storage.count % 2 == 1)
+        let cellCount = storage.count / 2
+        storage.initialize(repeating: 0)
+        tree = UnsafeMutableBufferPointer(rebasing: storage[0...cellCount])
+        taken = UnsafeMutableBufferPointer(rebasing: storage[(cellCount + 1)...])
         steps = cellCount
     }
 
     /// The cells of ranges [first[k], end[k]): each end's index among the distinct ends of all
-    /// ranges, into `cellFirst` and `cellEnd` (of the same count). Returns the number of
-    /// distinct ends. O(n log n): one sort of the ends, counted into `steps`.
-    static func cells(first: [Int32], end: [Int32], cellFirst: inout [Int32], cellEnd: inout [Int32], steps: inout Int) -> Int {
+    /// ranges, into `cellFirst` and `cellEnd` (of the same count), sorting in `ends` (twice
+    /// that count). Returns the number of distinct ends. O(n log n): one sort of the ends,
+    /// counted into `steps`.
+    static func cells(first: UnsafeMutableBufferPointer<Int32>, end: UnsafeMutableBufferPointer<Int32>, ends: UnsafeMutableBufferPointer<UInt64>,
+                      cellFirst: UnsafeMutableBufferPointer<Int32>, cellEnd: UnsafeMutableBufferPointer<Int32>, steps: inout Int) -> Int {
         let n = first.count
+        precondition(end.count == n && cellFirst.count == n && cellEnd.count == n && ends.count >= 2 * n)
         // (value, which end of which range), sorted by value.
-        var ends = [UInt64](repeating: 0, count: 2 * n)
         for k in 0..<n {
             ends[2 * k] = UInt64(UInt32(bitPattern: first[k])) << 32 | UInt64(2 * k)
             ends[2 * k + 1] = UInt64(UInt32(bitPattern: end[k])) << 32 | UInt64(2 * k + 1)
         }
-        ends.withUnsafeMutableBufferPointer { KeySort.sort($0, comparisons: &steps) }
+        let sorted = UnsafeMutableBufferPointer(rebasing: ends[0..<(2 * n)])
+        KeySort.sort(sorted, comparisons: &steps)
         var cell = -1
         var last: UInt64 = .max
-        for e in ends {
+        for e in sorted {
             let value = e >> 32
             if value != last { cell += 1; last = value }
             let which = Int(truncatingIfNeeded: e & 0xFFFF_FFFF)
@@ -182,8 +274,8 @@ struct TakenTokens {
     /// Takes the cells [a, b).
     mutating func take(_ a: Int, _ b: Int) {
         guard a < b else { return }
-        for c in a..<b where !taken[c] {
-            taken[c] = true
+        for c in a..<b where taken[c] == 0 {
+            taken[c] = 1
             var i = c + 1
             while i < tree.count { steps += 1; tree[i] += 1; i += i & -i }
         }

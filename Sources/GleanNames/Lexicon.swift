@@ -36,7 +36,13 @@ public struct Lexicon: Sendable {
 
     /// The words' flags and heads (an entry's `bytes` are the table's word).
     var table = WordTable<(flags: WordFlags, head: Int)>()
+    /// For the lower-case words (first byte "a" to "z") that are connectors or work cues, a
+    /// bit per length (up to 63) by first letter: a word whose bit is clear is neither, which
+    /// the names stage learns without a lookup (``mayBeCue(_:count:)``).
+    private var cueLengths = [UInt64](repeating: 0, count: 26)
     public private(set) var heads: [(word: String, label: String, position: HeadPosition)] = []
+    /// The rule name of each head's candidates, "head:" and its word (made once, not per name).
+    private(set) var headRules: [String] = []
     var dictionary = WordTable<(label: String, kbId: String)>()
 
     /// An empty lexicon, for the loaders to fill.
@@ -81,6 +87,7 @@ public struct Lexicon: Sendable {
         for (word, h) in all.sorted(by: { $0.key < $1.key }) {
             let index = heads.count
             heads.append((word, h.label, h.position))
+            headRules.append("head:\(word)")
             var w = word
             w.withUTF8 { update($0) { $0.head = index } }
         }
@@ -122,13 +129,29 @@ public struct Lexicon: Sendable {
     /// Changes a word's flags and head, adding the word (no flags, no head) if it is new.
     mutating func update(_ word: UnsafeBufferPointer<UInt8>, _ change: (inout (flags: WordFlags, head: Int)) -> Void) {
         let h = Self.hash(word)
+        let flags: WordFlags
         if let k = table.find(word, hash: h) {
             change(&table.values[k])
+            flags = table.values[k].flags
         } else {
             var value: (flags: WordFlags, head: Int) = ([], -1)
             change(&value)
             table.insert(word, hash: h, value)
+            flags = value.flags
         }
+        if !flags.isDisjoint(with: [.connector, .workCue]), let b = word.first, b &- 0x61 < 26 {
+            cueLengths[Int(b &- 0x61)] |= Self.lengthBit(word.count)
+        }
+    }
+
+    @inline(__always)
+    private static func lengthBit(_ count: Int) -> UInt64 { 1 << UInt64(min(count, 63)) }
+
+    /// Whether a lower-case word of `count` bytes that starts with `first` ("a" to "z") may be a
+    /// connector or a work cue: false means it is neither.
+    @inline(__always)
+    func mayBeCue(_ first: UInt8, count: Int) -> Bool {
+        cueLengths[Int(first &- 0x61)] & Self.lengthBit(count) != 0
     }
 
     @inline(__always)
@@ -164,6 +187,26 @@ public struct Lexicon: Sendable {
     public func flags(_ bytes: ArraySlice<UInt8>) -> WordFlags {
         guard let k = table.find(bytes, hash: Self.hash(bytes)) else { return [] }
         return table.values[k].flags
+    }
+
+    /// ``info(_:)`` of bytes in memory whose ``hash(_:)`` is `hash`.
+    @inline(__always)
+    func info(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (flags: WordFlags, head: Int)? {
+        guard let k = table.find(bytes, hash: hash) else { return nil }
+        return table.values[k]
+    }
+
+    /// ``flags(_:)`` of bytes in memory.
+    @inline(__always)
+    func flags(_ bytes: UnsafeBufferPointer<UInt8>) -> WordFlags {
+        guard let k = table.find(bytes, hash: Self.hash(bytes)) else { return [] }
+        return table.values[k].flags
+    }
+
+    /// ``dictionaryEntry(_:)`` of bytes in memory whose ``hash(_:)`` is `hash`.
+    func dictionaryEntry(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (label: String, kbId: String)? {
+        guard let k = dictionary.find(bytes, hash: hash) else { return nil }
+        return dictionary.values[k]
     }
 
     /// The label and kb_id of a dictionary name (words separated by single spaces), nil if none.

@@ -113,18 +113,34 @@ public struct NameFinder: Sendable {
         var kind: Kind
         var flags: WordFlags
         var head: Int
+        /// ``Lexicon/hash(_:)`` of bytes start..<end, 0 where not worked out.
+        var hash: UInt64 = 0
     }
 
     /// The names candidates of a segmented document (its other span groups are read for the
     /// place guard).
     public func find(in document: Document) -> [Span] {
-        let state = State(text: document.text, tokens: document.tokens, lexicon: lexicon)
+        find(in: document, reusing: State(lexicon: lexicon))
+    }
+
+    /// The same, reading with `state` (made for this finder's lexicon), whose tables and sets
+    /// keep their storage from document to document: a worker that annotates many documents
+    /// allocates them once, not once per document.
+    func find(in document: Document, reusing state: State) -> [Span] {
+        document.text.withUnsafeBufferPointer { text in
+            document.tokens.withUnsafeBufferPointer { tokens in
+                state.start(text: text, tokens: tokens)
+                defer { state.finish() }
+                return find(in: document, state)
+            }
+        }
+    }
+
+    /// The reading of `document` by `state`, given its text and tokens.
+    private func find(in document: Document, _ state: State) -> [Span] {
         state.out.reserveCapacity(16)  // one allocation for most documents' names
         // Place candidates from earlier stages, by token index: single tokens (for the guards) and
         // the longest GPE or LOC that starts at each token (for region words).
-        state.places = TokenSet(count: document.tokens.count)
-        state.organisations = TokenSet(count: document.tokens.count)
-        state.cardinals = TokenSet(count: document.tokens.count)
         for group in document.spanGroups {
             let spans = group.spans
             // By index, properties read in place: no copy of each span.
@@ -160,8 +176,13 @@ public struct NameFinder: Sendable {
     /// spans found so far. A class, so that the many questions asked of it per token pass a
     /// reference rather than a copy of it; one thread uses an instance.
     final class State {
-        let text: [UInt8]
-        let tokens: [Token]
+        /// The document's text and tokens, in place: valid from ``start(text:tokens:)`` to
+        /// ``finish()``, which ``NameFinder/find(in:reusing:)`` calls inside the arrays'
+        /// `withUnsafeBufferPointer` (empty otherwise). Read without a copy or a retain per
+        /// question; every index the rules make is checked against `tokens.count` or comes
+        /// from a token, whose bytes lie in the text.
+        private(set) var text = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+        private(set) var tokens = UnsafeBufferPointer<Token>(start: nil, count: 0)
         let lexicon: Lexicon
         @exclusivity(unchecked) var places = TokenSet()
         /// The GPE and LOC candidates of other stages, (first token, end token).
@@ -174,16 +195,45 @@ public struct NameFinder: Sendable {
         /// look-up per question, whatever their number).
         @exclusivity(unchecked) var surnames = WordTable<Bool>()
         /// The capitalised words that stand alone somewhere in the document (``standsAlone``),
-        /// found in one pass over the tokens the first time ``recurs`` asks.
-        let standalone = LazyWords()
+        /// found in one pass over the tokens the first time ``recurs`` asks
+        /// (`standaloneFound`).
+        @exclusivity(unchecked) var standalone = WordTable<Bool>()
+        @exclusivity(unchecked) var standaloneFound = false
         @exclusivity(unchecked) var out: [Span] = []
         /// The storage of the elements of the name being read, kept between names.
         @exclusivity(unchecked) var spareElements: [Element] = []
 
-        init(text: [UInt8], tokens: [Token], lexicon: Lexicon) {
+        /// A state for documents read with `lexicon`; ``start(text:tokens:)`` gives it one.
+        init(lexicon: Lexicon) {
+            self.lexicon = lexicon
+        }
+
+        /// Begins the reading of a document: its text and tokens, nothing found yet (the sets
+        /// and tables of the last document emptied, their storage kept).
+        func start(text: UnsafeBufferPointer<UInt8>, tokens: UnsafeBufferPointer<Token>) {
             self.text = text
             self.tokens = tokens
-            self.lexicon = lexicon
+            places.reset(count: tokens.count)
+            organisations.reset(count: tokens.count)
+            cardinals.reset(count: tokens.count)
+            areas.removeAll(keepingCapacity: true)
+            surnames.removeAll()
+            standalone.removeAll()
+            standaloneFound = false
+            out = []
+        }
+
+        /// Ends the reading of a document: its text, tokens and spans are let go.
+        func finish() {
+            text = UnsafeBufferPointer(start: nil, count: 0)
+            tokens = UnsafeBufferPointer(start: nil, count: 0)
+            out = []
+        }
+
+        /// The text's bytes [start, end), in place.
+        @inline(__always)
+        func bytes(_ start: Int, _ end: Int) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(rebasing: text[start..<end])
         }
 
         @inline(__always)
@@ -206,12 +256,14 @@ public struct NameFinder: Sendable {
             return s.unicodeScalars.first.map { $0.properties.isUppercase } ?? false
         }
 
-        /// The list flags of a lower-case word token (connectors, work cues); empty otherwise.
+        /// The list flags of a lower-case word token that is a connector or a work cue (the
+        /// flags callers ask for); empty for a token that is neither, most often without a
+        /// lookup (``Lexicon/mayBeCue(_:count:)``).
         func lowerFlags(_ i: Int) -> WordFlags {
             guard i >= 0, i < tokens.count, tokens[i].kind == .word else { return [] }
             let b = text[tokens[i].start]
-            guard b >= 0x61 && b <= 0x7A else { return [] }
-            return lexicon.flags(text[tokens[i].start..<tokens[i].end])
+            guard b >= 0x61 && b <= 0x7A, lexicon.mayBeCue(b, count: tokens[i].end - tokens[i].start) else { return [] }
+            return lexicon.flags(bytes(tokens[i].start, tokens[i].end))
         }
 
         /// Exactly one space between tokens i and j.
@@ -262,12 +314,13 @@ public struct NameFinder: Sendable {
                 }
                 abbreviation = dot && !lower
             }
-            let entry = lexicon.info(text[start..<end])
+            let hash = Lexicon.hash(bytes(start, end))
+            let entry = lexicon.info(bytes(start, end), hash: hash)
             var e = Element(first: i, last: last, start: start, end: end, kind: single ? .initial : .word,
-                            flags: entry?.flags ?? [], head: entry?.head ?? -1)
+                            flags: entry?.flags ?? [], head: entry?.head ?? -1, hash: hash)
             // "Jan-Michael": a hyphenated given name counts as its first part.
             if last > i, !e.flags.contains(.given),
-               lexicon.flags(text[start..<tokens[i].end]).contains(.given) {
+               lexicon.flags(bytes(start, tokens[i].end)).contains(.given) {
                 e.flags.insert(.given)
             }
             // Two bytes, "t" second, checked before a String is made.
@@ -279,6 +332,7 @@ public struct NameFinder: Sendable {
                 // "St." stays a word, the start of a place's name ("St. Lawrence River").
                 e.last = last + 1
                 e.end = tokens[last + 1].end
+                e.hash = 0
                 if !placeAbbreviation { e.kind = .initial }
             }
             return e
@@ -440,16 +494,21 @@ public struct NameFinder: Sendable {
         /// second word of a pair, never stands alone: a capitalised word precedes it.)
         func recurs(_ e: Element) -> Bool {
             guard e.kind == .word, e.last == e.first else { return false }
-            if standalone.words == nil {
-                var words = WordTable<Bool>()
-                for i in tokens.indices where standsAlone(i) {
-                    let word = text[tokens[i].start..<tokens[i].end], h = Lexicon.hash(word)
-                    if words.find(word, hash: h) == nil { words.insert(Array(word), hash: h, true) }
+            if !standaloneFound {
+                // Most tokens are no capitalised word: one byte test each before the full one.
+                for i in tokens.indices where tokens[i].kind == .word && Self.mayOpenCapital(text[tokens[i].start]) && standsAlone(i) {
+                    addWord(tokens[i].start, tokens[i].end, to: &standalone)
                 }
-                standalone.words = words
+                standaloneFound = true
             }
-            let word = text[e.start..<e.end]
-            return standalone.words!.find(word, hash: Lexicon.hash(word)) != nil
+            let word = bytes(e.start, e.end)
+            return standalone.find(word, hash: Lexicon.hash(word)) != nil
+        }
+
+        /// Adds the text's bytes [start, end) to `table` unless it holds them already.
+        func addWord(_ start: Int, _ end: Int, to table: inout WordTable<Bool>) {
+            let word = bytes(start, end), h = Lexicon.hash(word)
+            if table.find(word, hash: h) == nil { table.insert(word, hash: h, true) }
         }
 
         /// Records the last word of a PERSON match [start, end) of the pattern stage as a surname
@@ -458,8 +517,7 @@ public struct NameFinder: Sendable {
             var s = end
             while s > start, text[s - 1] != 0x20 { s -= 1 }
             guard end - s >= 2, text[s] >= 0x41, text[s] <= 0x5A else { return }
-            let word = text[s..<end], h = Lexicon.hash(word)
-            if surnames.find(word, hash: h) == nil { surnames.insert(Array(word), hash: h, true) }
+            addWord(s, end, to: &surnames)
         }
 
         /// The n bytes of the text at a and at b are equal.
@@ -477,7 +535,7 @@ public struct NameFinder: Sendable {
         /// elsewhere ("Bill Shorten" ... "Mr Shorten"); bytes compared, no String made.
         func documentSurname(_ e: Element) -> Bool {
             guard e.kind == .word, surnames.count > 0 else { return false }
-            let word = text[e.start..<e.end]
+            let word = bytes(e.start, e.end)
             return surnames.find(word, hash: Lexicon.hash(word)) != nil
         }
 
@@ -543,7 +601,7 @@ public struct NameFinder: Sendable {
             if let c = seg.firstIndex(where: { $0.kind == .connector }) {
                 if c > lo, let h = head(seg[c - 1]), h.position.allowsFirst {
                     let start = seg[lo..<c].lastIndex(where: isTitle).map { $0 + 1 } ?? lo
-                    if start < c { emit(seg[start].first, seg[hi].last, h.label, "head:\(h.word)"); return }
+                    if start < c { emit(seg[start].first, seg[hi].last, h.label, lexicon.headRules[seg[c - 1].head]); return }
                 }
                 if seg[c].flags.contains(.particle), c > lo, let g = seg[lo..<c].firstIndex(where: isGiven),
                    let end = personEnd(seg, from: c) {
@@ -584,13 +642,13 @@ public struct NameFinder: Sendable {
                 let start = seg[lo..<h].lastIndex(where: isTitle).map { $0 + 1 } ?? lo
                 if start < h {
                     classify(seg[lo..<max(lo, start - 1)])
-                    emit(seg[start].first, seg[hi].last, hd.label, "head:\(hd.word)")
+                    emit(seg[start].first, seg[hi].last, hd.label, lexicon.headRules[seg[h].head])
                     return
                 }
             }
             // A head that opens it: "Fort Nassau", "Mount Everest".
             if let hd = head(seg[lo]), hd.position == .start, hi > lo, !isTitle(seg[lo + 1]) {
-                emit(seg[lo].first, seg[hi].last, hd.label, "head:\(hd.word)")
+                emit(seg[lo].first, seg[hi].last, hd.label, lexicon.headRules[seg[lo].head])
                 return
             }
             // A title splits it: "Liberal Party President Shane Stone".
@@ -622,7 +680,10 @@ public struct NameFinder: Sendable {
             while k <= hi {
                 var matched = false
                 for n in stride(from: min(4, hi - k + 1), through: 1, by: -1) {
-                    if let d = lexicon.dictionaryEntry(text[seg[k].start..<seg[k + n - 1].end]) {
+                    let name = bytes(seg[k].start, seg[k + n - 1].end)
+                    // One element's hash is its element's, worked out when it was read.
+                    let hash = n == 1 && seg[k].hash != 0 ? seg[k].hash : Lexicon.hash(name)
+                    if let d = lexicon.dictionaryEntry(name, hash: hash) {
                         if k > rest { people(seg[rest..<k]) }
                         var last = k + n - 1
                         // A famous name continues as a person's name: "Frederick II Irontooth".
@@ -670,7 +731,7 @@ public struct NameFinder: Sendable {
                 k += 1
             }
             return !e.flags.contains(.numeral)
-                && !text.withUnsafeBufferPointer { NameFinder.isRomanNumeral(UnsafeBufferPointer(rebasing: $0[e.start..<e.end])) }
+                && !NameFinder.isRomanNumeral(bytes(e.start, e.end))
         }
 
         /// PERSON rules over a sequence with no heads.
@@ -819,7 +880,7 @@ public struct NameFinder: Sendable {
                   text[tokens[e.first - 1].start] &- 0x61 < 26, nameLike(e),
                   e.flags.isDisjoint(with: [.given, .ambiguousGiven, .surname, .ambiguousSurname, .stop, .title, .numeral]),
                   head(e) == nil, !places.contains(e.first), !organisations.contains(e.first), !documentSurname(e),
-                  lexicon.dictionaryEntry(text[e.start..<e.end]) == nil else { return nil }
+                  lexicon.dictionaryEntry(bytes(e.start, e.end), hash: e.hash != 0 ? e.hash : Lexicon.hash(bytes(e.start, e.end))) == nil else { return nil }
             // Not the last word of a longer capitalised name elsewhere ("Ricky Ponting").
             let count = e.end - e.start
             for k in 1..<tokens.count where k != e.first && tokens[k].end - tokens[k].start == count && text[tokens[k].start] == text[e.start] {
@@ -832,7 +893,7 @@ public struct NameFinder: Sendable {
         func hasSurname(_ e: Element) -> Bool {
             if e.flags.contains(.surname) { return true }
             guard e.last > e.first else { return false }
-            return lexicon.flags(text[tokens[e.first].start..<tokens[e.first].end]).contains(.surname)
+            return lexicon.flags(bytes(tokens[e.first].start, tokens[e.first].end)).contains(.surname)
         }
 
         /// A word of three letters or more, capitalised, not all capitals ("Lleyton", not "NSW").
@@ -897,11 +958,6 @@ public struct NameFinder: Sendable {
     }
 }
 
-/// A set of words worked out the first time it is needed (one per document and thread).
-final class LazyWords {
-    var words: WordTable<Bool>?
-}
-
 /// A set of token indices of one document, as one bit per token: membership without hashing.
 ///
 /// ```swift
@@ -913,6 +969,12 @@ struct TokenSet {
     private var words: [UInt64]
 
     init(count: Int = 0) { words = [UInt64](repeating: 0, count: (count + 63) / 64) }
+
+    /// Empties the set and sizes it for `count` tokens, keeping its storage.
+    mutating func reset(count: Int) {
+        words.removeAll(keepingCapacity: true)
+        words.append(contentsOf: repeatElement(0, count: (count + 63) / 64))
+    }
 
     mutating func insert(_ i: Int) {
         guard i >= 0, i / 64 < words.count else { return }

@@ -27,9 +27,14 @@ public struct NamesStage: AnnotationStage {
 
     final class Worker: AnnotationStageWorker {
         let finder: NameFinder
-        init(finder: NameFinder) { self.finder = finder }
+        /// The reading state, its storage kept from document to document.
+        let state: NameFinder.State
+        init(finder: NameFinder) {
+            self.finder = finder
+            state = NameFinder.State(lexicon: finder.lexicon)
+        }
         func annotate(_ document: inout Document) {
-            document[group: NamesStage.group] = finder.find(in: document)
+            document[group: NamesStage.group] = finder.find(in: document, reusing: state)
         }
     }
 }

@@ -99,22 +99,22 @@ public enum Propagation {
         }
 
         // What each mention defines, keyed by the bytes of the token it labels later.
-        var defined = DefinedWords(text: text)
+        var defined = DefinedWords(text: text, expected: entities.count)
         // The entities are read in place (a copy of each would retain and release its strings).
         entities.withUnsafeBufferPointer { es in
             for k in es.indices {
                 let n = es[k].endToken - es[k].firstToken
                 let firstToken = es[k].firstToken
                 let isPerson = es[k].label == "PERSON"
-                if isPerson, n == 1, es[k].source == .pattern, es[k].name == "person-title" || es[k].name == "person-cue",
-                   length(firstToken) > 1, capitalised(firstToken) {
+                if n == 1, es[k].source == .pattern, isPerson, length(firstToken) > 1, capitalised(firstToken),
+                   es[k].name == "person-title" || es[k].name == "person-cue" {
                     defined.define(tokens[firstToken], Origin(label: "PERSON", kbId: es[k].kbId, from: es[k].endToken, rule: "propagation:surname"), replacing: false)
                 }
                 if n == 1, es[k].source == .names, es[k].label == "ORG", es[k].name == "org:title" {
                     defined.define(tokens[firstToken], Origin(label: "ORG", kbId: es[k].kbId, from: 0, rule: "propagation:organisation", fillOnly: true),
                                    replacing: false)
                 }
-                if n == 2, es[k].label == "ORG", length(firstToken) > 1, capitalised(firstToken), isCorporateForm(firstToken + 1) {
+                if n == 2, length(firstToken) > 1, capitalised(firstToken), isCorporateForm(firstToken + 1), es[k].label == "ORG" {
                     defined.define(tokens[firstToken], Origin(label: "ORG", kbId: es[k].kbId, from: es[k].endToken, rule: "propagation:company",
                                                               fillOnly: true), replacing: false)
                 }
@@ -124,7 +124,7 @@ public enum Propagation {
                         defined.define(tokens[last], Origin(label: "PERSON", kbId: es[k].kbId, from: es[k].endToken, rule: "propagation:surname",
                                                             leadStart: firstToken, leadCount: last - firstToken), replacing: false)
                     }
-                    if es[k].source == .names, es[k].name == "person:given" || es[k].name == "person:particle", length(firstToken) > 1 {
+                    if es[k].source == .names, length(firstToken) > 1, es[k].name == "person:given" || es[k].name == "person:particle" {
                         defined.define(tokens[firstToken], Origin(label: "PERSON", kbId: es[k].kbId, from: es[k].endToken, rule: "propagation:given", fillOnly: true),
                                        replacing: false)
                     }
@@ -191,8 +191,9 @@ public enum Propagation {
     /// The words that a document's mentions define, each by its bytes in the text, with what it
     /// defines: an open-addressing table of entry indices under the words' hashes (no String,
     /// no dictionary bucket per word). Before any hash, the lengths of the words defined with
-    /// each first byte (up to 63) turn away most capitalised tokens, which are defined by
-    /// nothing.
+    /// each first byte (up to 63; bytes of equal low six bits share a mask, so the ASCII capitals
+    /// have one each) turn away most capitalised tokens, which are defined by nothing. The
+    /// table is allocated at the first definition, for `expected` words.
     ///
     /// ```swift
     /// var words = DefinedWords(text: text)
@@ -210,9 +211,15 @@ public enum Propagation {
         private var entries: [Entry] = []
         /// Entry indices, -1 for an empty slot; a power of two in size, at most half full.
         private var slots: [Int32] = []
-        private var lengths = [UInt64](repeating: 0, count: 256)
+        /// By the first byte's low six bits, a bit per length (64 words, or none before the
+        /// first definition).
+        private var lengths: [UInt64] = []
+        private let expected: Int
 
-        init(text: UnsafeBufferPointer<UInt8>) { self.text = text }
+        init(text: UnsafeBufferPointer<UInt8>, expected: Int = 0) {
+            self.text = text
+            self.expected = expected
+        }
 
         var isEmpty: Bool { entries.isEmpty }
 
@@ -239,7 +246,14 @@ public enum Propagation {
         mutating func define(_ token: Token, _ origin: Origin, replacing: Bool) {
             let start = token.start, count = token.end - token.start
             guard count > 0 else { return }
-            lengths[Int(text[start])] |= Self.lengthBit(count)
+            if slots.isEmpty {
+                lengths = [UInt64](repeating: 0, count: 64)
+                entries.reserveCapacity(expected)
+                var size = 16
+                while size < 2 * expected { size *= 2 }
+                slots = [Int32](repeating: -1, count: size)
+            }
+            lengths[Int(text[start] & 63)] |= Self.lengthBit(count)
             if 2 * (entries.count + 1) > slots.count { grow() }
             let h = hash(start, count)
             let s = slot(start, count, hash: h)
@@ -255,7 +269,7 @@ public enum Propagation {
         /// What the word of `token` was defined as, nil if nothing.
         func lookup(_ token: Token) -> Origin? {
             let start = token.start, count = token.end - token.start
-            guard count > 0, !slots.isEmpty, lengths[Int(text[start])] & Self.lengthBit(count) != 0 else { return nil }
+            guard count > 0, !slots.isEmpty, lengths[Int(text[start] & 63)] & Self.lengthBit(count) != 0 else { return nil }
             let e = Int(slots[slot(start, count, hash: hash(start, count))])
             return e >= 0 ? entries[e].origin : nil
         }
@@ -278,7 +292,8 @@ public enum Propagation {
         var r = 0
         for k in out.indices {
             if r < removed.count && removed[r] == k { r += 1; continue }
-            if kept != k { out[kept] = out[k] }
+            // A swap moves the span (no copy retains its strings); the removed ones end past `kept`.
+            if kept != k { out.swapAt(kept, k) }
             kept += 1
         }
         out.removeLast(out.count - kept)

@@ -85,6 +85,22 @@ struct WordTable<Value>: Sendable where Value: Sendable {
         values.append(value)
     }
 
+    /// Removes every word, keeping the storage (a large table's slots are let go, so that
+    /// emptying a table after a large document does not cost its size every time).
+    mutating func removeAll() {
+        guard !values.isEmpty else { return }
+        pool.removeAll(keepingCapacity: true)
+        starts.removeAll(keepingCapacity: true)
+        starts.append(0)
+        hashes.removeAll(keepingCapacity: true)
+        values.removeAll(keepingCapacity: true)
+        if slots.count > 1024 {
+            slots = [Int32](repeating: -1, count: 16)
+        } else {
+            slots.withUnsafeMutableBufferPointer { $0.update(repeating: -1) }
+        }
+    }
+
     /// Room for `n` words of `bytes` bytes in all, without growing.
     mutating func reserveCapacity(_ n: Int, bytes: Int) {
         pool.reserveCapacity(bytes)
