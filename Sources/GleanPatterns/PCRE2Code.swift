@@ -188,14 +188,24 @@ final class LazyPCRE2Code: Sendable {
     let options: UInt32
     /// How many candidates the piece is offered before the copy is made (0: on the first).
     let jitAfter: Int
+    /// The copy compiled already, not JIT-compiled and not used by anyone yet (from a
+    /// ``PackCache`` file): what the copy is made from, instead of compiling `regex` again.
+    private let precompiled: PCRE2Code?
     /// The candidates offered so far (counted until the copy is made).
     private let offered = Atomic<Int>(0)
     private let once = BuildOnce<PCRE2Code>()
 
-    init(regex: String, options: UInt32, jitAfter: Int = 0) {
+    init(regex: String, options: UInt32, jitAfter: Int = 0, precompiled: PCRE2Code? = nil) {
         self.regex = regex
         self.options = options
         self.jitAfter = jitAfter
+        self.precompiled = precompiled
+    }
+
+    /// The copy compiled without its JIT code, for a ``PackCache`` file (nil when PCRE2 refuses
+    /// it): the precompiled one where there is one.
+    func uncompiledCopy() -> PCRE2Code? {
+        precompiled ?? (try? PCRE2Code(regex: regex, options: options, jit: false))
     }
 
     /// Whether a caller has compiled it already (for tests and start-up measurements).
@@ -216,7 +226,11 @@ final class LazyPCRE2Code: Sendable {
     /// nil when PCRE2 refused it.
     @inline(__always)
     func compiled() -> PCRE2Code? {
-        once.value { try? PCRE2Code(regex: regex, options: options) }
+        once.value {
+            guard let precompiled else { return try? PCRE2Code(regex: regex, options: options) }
+            precompiled.compileJIT()  // under the build's lock, before any thread sees it
+            return precompiled
+        }
     }
 }
 

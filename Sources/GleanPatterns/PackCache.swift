@@ -15,7 +15,8 @@ import GleanCore
 ///          strings as a UInt32 length and their UTF-8, optionals as a byte 0 (nil) or 1 (then
 ///          the value), arrays as a UInt32 count and their elements; then, optional, the
 ///          definitions' compiled regexes as `pcre2_serialize_encode` writes them (a UInt32
-///          length and the bytes), which spares compiling them again
+///          length and the bytes): one per definition, then one per definition for its
+///          anchored copy (the one the plan's JIT runs), which spares compiling them again
 /// ```
 /// A file that is truncated, damaged, of another version or for another key decodes to nil,
 /// and is then rebuilt from the YAML: the cache never changes a result.
@@ -27,7 +28,7 @@ import GleanCore
 /// ```
 public enum PackCache {
     /// Raised whenever what is encoded, or how, changes.
-    public static let formatVersion: UInt32 = 2
+    public static let formatVersion: UInt32 = 3
     static let magic: [UInt8] = Array("GLPC".utf8)
     static let headerSize = 32
     /// How many pack caches a directory keeps (the newest): one per set of files in use.
@@ -142,7 +143,10 @@ public enum PackCache {
         func load() -> (definitions: [PatternDefinition], codes: [PCRE2Code]?)? {
             guard let bytes = try? Data(contentsOf: URL(fileURLWithPath: directory + "/" + name), options: .alwaysMapped),
                   let (definitions, codes) = PackCache.contents(bytes, key: key) else { return nil }
-            return (definitions, codes.flatMap { PCRE2Code.deserialize($0, count: definitions.count) })
+            // One code per definition, and after them their anchored copies where the file holds them.
+            return (definitions, codes.flatMap {
+                PCRE2Code.deserialize($0, count: 2 * definitions.count) ?? PCRE2Code.deserialize($0, count: definitions.count)
+            })
         }
 
         /// The definitions, from the YAML of the bytes that were read for the key.

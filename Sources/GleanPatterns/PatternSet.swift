@@ -129,9 +129,12 @@ public final class PatternSet: @unchecked Sendable {
         try self.init(definitions: definitions, limits: limits, codes: nil)
     }
 
-    /// Compiles definitions, or takes their codes as compiled already (`codes`, one per
-    /// definition, from a ``PackCache`` file: the regexes are not compiled again).
+    /// Compiles definitions, or takes their codes as compiled already (`codes`, from a
+    /// ``PackCache`` file: the regexes are not compiled again): one per definition, then
+    /// possibly one more per definition, its anchored copy (``anchoredCopies``).
     init(definitions: [PatternDefinition], limits: PatternLimits, codes: [PCRE2Code]?) throws(PatternFileError) {
+        let n = definitions.count
+        let anchoredGiven = codes.map { $0.count == 2 * n } ?? false
         var firstSeen: [String: PatternDefinition] = [:]
         var compiled: [CompiledPattern] = []
         for (i, def) in definitions.enumerated() {
@@ -140,7 +143,7 @@ public final class PatternSet: @unchecked Sendable {
                                        kind: .duplicateName(firstFile: first.file, firstLine: first.line))
             }
             firstSeen[def.name] = def
-            compiled.append(try CompiledPattern(def, limits: limits, code: codes?[i]))
+            compiled.append(try CompiledPattern(def, limits: limits, code: codes?[i], anchoredCode: anchoredGiven ? codes?[n + i] : nil))
         }
         self.definitions = definitions
         self.limits = limits
@@ -182,8 +185,27 @@ public final class PatternSet: @unchecked Sendable {
         } else {
             let definitions = try entry.parse()
             try self.init(definitions: definitions, limits: limits, codes: nil)
-            entry.store(definitions, codes: compiled.map(\.code))  // only a pack that compiled without a fault
+            // Only a pack that compiled without a fault is stored.
+            entry.store(definitions, codes: compiled.map(\.code) + (anchoredCopies() ?? []))
         }
+    }
+
+    /// Every piece's anchored copy (``CompiledPattern/anchored``) compiled without its JIT code,
+    /// in order, for a ``PackCache`` file, so that a warm start compiles none of them either (a
+    /// piece that scans gets one too, unused, so that copy i is piece i's); nil when PCRE2
+    /// refuses one.
+    func anchoredCopies() -> [PCRE2Code]? {
+        var copies: [PCRE2Code] = []
+        for p in compiled {
+            if let lazy = p.anchored {
+                guard let copy = lazy.uncompiledCopy() else { return nil }
+                copies.append(copy)
+            } else {
+                guard let copy = try? PCRE2Code(regex: p.def.regex, options: p.def.flags.compileOptions | UInt32(PCRE2_ANCHORED), jit: false) else { return nil }
+                copies.append(copy)
+            }
+        }
+        return copies
     }
 
     /// Checks pattern files as `glean patterns check` does: every fault of every file (not only
@@ -574,8 +596,9 @@ final class CompiledPattern: @unchecked Sendable {
     let workPerByte: UInt64
     let workMinimum: UInt64
 
-    /// `code`: the definition's regex compiled already, with its options (not JIT-compiled).
-    init(_ def: PatternDefinition, limits: PatternLimits, code given: PCRE2Code? = nil) throws(PatternFileError) {
+    /// `code`: the definition's regex compiled already, with its options (not JIT-compiled);
+    /// `anchoredCode`: the same for the anchored copy.
+    init(_ def: PatternDefinition, limits: PatternLimits, code given: PCRE2Code? = nil, anchoredCode anchoredGiven: PCRE2Code? = nil) throws(PatternFileError) {
         self.def = def
         do {
             // Not JIT-compiled yet: where the plan runs the anchored copy below, this one serves
@@ -622,7 +645,8 @@ final class CompiledPattern: @unchecked Sendable {
                                      startBeforeWords: def.startBeforeWords, startBeforeWithin: def.startBeforeWithin)
         // The anchored copy differs from the plain code, which compiled, by one option only.
         let anchoredCode = analysis.kind == .scan ? nil
-            : LazyPCRE2Code(regex: def.regex, options: def.flags.compileOptions | UInt32(PCRE2_ANCHORED), jitAfter: limits.jitAfter)
+            : LazyPCRE2Code(regex: def.regex, options: def.flags.compileOptions | UInt32(PCRE2_ANCHORED), jitAfter: limits.jitAfter,
+                            precompiled: anchoredGiven)
         anchored = anchoredCode
         automaton = anchoredCode == nil ? nil : LazyStartAutomaton(regex: def.regex, options: def.flags.compileOptions)
         start = anchoredCode == nil ? StartAnalysis() : analysis

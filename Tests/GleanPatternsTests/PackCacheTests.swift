@@ -1,3 +1,4 @@
+import CPCRE2
 import Foundation
 import GleanCore
 @testable import GleanPatterns
@@ -172,7 +173,35 @@ struct PackCacheTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         _ = try PatternSet(files: Self.packFiles, cacheDirectory: dir)
         let loaded = try #require(PackCache.Entry(paths: Self.packFiles, directory: dir)?.load())
-        #expect(loaded.definitions == defs && loaded.codes?.count == defs.count)
+        #expect(loaded.definitions == defs && loaded.codes?.count == 2 * defs.count)
+    }
+
+    @Test("a warm load's anchored copies come from the file and give the spans of freshly compiled ones")
+    func anchoredCopiesFromTheFile() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // Every piece that runs at candidates takes its anchored copy at once.
+        var limits = PatternLimits()
+        limits.jitAfter = 0
+        let uncached = try PatternSet(files: Self.packFiles, limits: limits)
+        _ = try PatternSet(files: Self.packFiles, limits: limits, cacheDirectory: dir)
+        let warm = try PatternSet(files: Self.packFiles, limits: limits, cacheDirectory: dir)
+        let copies = try #require(warm.anchoredCopies())
+        #expect(copies.count == warm.definitions.count)
+        for (i, p) in warm.compiled.enumerated() {
+            let fresh = try PCRE2Code(regex: p.def.regex, options: p.def.flags.compileOptions | UInt32(PCRE2_ANCHORED), jit: false)
+            #expect(copies[i].captureCount == fresh.captureCount && copies[i].minLength == fresh.minLength, "\(p.def.name)")
+            #expect(copies[i].firstBytes == fresh.firstBytes, "\(p.def.name)")
+        }
+        let texts = try CorpusTexts.load(limitPerFile: 200).map { String(decoding: $0, as: UTF8.self) }
+        var spans = 0
+        for text in texts {
+            let expected = uncached.matches(in: text).spans
+            #expect(warm.matches(in: text).spans == expected)
+            spans += expected.count
+        }
+        #expect(spans > 300)
+        #expect(warm.compiled.contains { $0.anchored?.isCompiled == true })
     }
 
     @Test("the key changes with any one byte of a file, a path, the order of files or the identity")
