@@ -210,6 +210,10 @@ public struct Span: Sendable, Equatable {
     /// bytes rather than 128. The box is never changed once made: a setter makes a new one.
     @usableFromInline var extras: SpanExtras?
 
+    /// Whether any of ``kbIds``, ``groups`` and ``value`` is set: false for most spans, whose
+    /// writers can then skip those fields without reading them.
+    @inlinable public var hasExtras: Bool { extras != nil }
+
     /// All ids when a name carries several (empty otherwise).
     public var kbIds: [String] {
         get { extras?.kbIds ?? [] }

@@ -397,34 +397,83 @@ public final class JSONLPrinter: Printer {
         out.byte(UInt8(ascii: "]"))
     }
 
-    /// The entities or spans, `[{...},...]`: each span's fields in three reserved writes (the
-    /// offsets, label and kb_id; source and name; value, match offsets and the closing brace),
-    /// with `kb_ids` and `groups`, which few spans have, written between them field by field.
+    /// The entities or spans, `[{...},...]`. Spans are read in place (no copy of a span and its
+    /// strings); one without `kb_ids`, `groups` or `value` (most) is written in one reserved
+    /// write, one with them in three: the offsets, label and kb_id; source and name; the match
+    /// offsets and the closing brace, with those fields written between them field by field.
     private func writeSpans(_ spans: [Span], offsets: inout DocumentOffsets, into out: inout JSONWriter, spill: OutputSpill?) {
         out.byte(UInt8(ascii: "["))
         offsets.rewind()
-        for (i, s) in spans.enumerated() {
-            let start = offsets.map(s.start), end = offsets.map(s.end)
-            var label = s.label, kbId = s.kbId, name = s.name
-            label.withUTF8 { label in kbId.withUTF8 { kbId in
-                // `,{"start":` 10, `,"end":` 7, `,"label":` 9, `,"kb_id":` 9, two integers of at
-                // most 20 digits with 8 bytes of slack each, two strings of at most 6 bytes a byte
-                // and their quotes.
-                out.withReserved(35 &+ 2 &* 28 &+ 6 &* (label.count &+ kbId.count) &+ 4) { p in
-                    var w = 0
-                    if i > 0 { p[0] = UInt8(ascii: ","); w = 1 }
-                    w &+= Self.put("{\"start\":", at: p + w)
-                    w &+= JSONWriter.digits(start, at: p + w)
-                    w &+= Self.put(",\"end\":", at: p + w)
-                    w &+= JSONWriter.digits(end, at: p + w)
-                    w &+= Self.put(",\"label\":", at: p + w)
-                    w &+= JSONWriter.escaped(label, at: p + w)
-                    w &+= Self.put(",\"kb_id\":", at: p + w)
-                    w &+= JSONWriter.escaped(kbId, at: p + w)
-                    return w
+        spans.withUnsafeBufferPointer { spans in
+            guard let base = spans.baseAddress else { return }
+            for i in 0..<spans.count {
+                Self.writeSpan(base + i, comma: i > 0, offsets: &offsets, into: &out)
+                if i & 255 == 255 { spill?.check(&out) }
+            }
+        }
+        out.byte(UInt8(ascii: "]"))
+    }
+
+    /// One span's record, `{"start":...}`, after a comma if `comma`.
+    @inline(__always)
+    private static func writeSpan(_ s: UnsafePointer<Span>, comma: Bool, offsets: inout DocumentOffsets, into out: inout JSONWriter) {
+        let start = offsets.map(s.pointee.start), end = offsets.map(s.pointee.end)
+        let matched = s.pointee.matchStart != s.pointee.start || s.pointee.matchEnd != s.pointee.end
+        let matchStart = matched ? offsets.map(s.pointee.matchStart) : 0
+        let matchEnd = matched ? offsets.map(s.pointee.matchEnd) : 0
+        let source: StaticString = switch s.pointee.source {
+        case .pattern: ",\"source\":\"pattern\",\"name\":"
+        case .gazetteer: ",\"source\":\"gazetteer\",\"alias\":"
+        case .names: ",\"source\":\"names\",\"name\":"
+        case .propagation: ",\"source\":\"propagation\",\"name\":"
+        }
+        utf8(s.pointee.label) { label in utf8(s.pointee.kbId) { kbId in utf8(s.pointee.name) { name in
+            // `,{"start":` 10, `,"end":` 7, `,"label":` 9, `,"kb_id":` 9, two integers of at most
+            // 20 digits with 8 bytes of slack each, two strings of at most 6 bytes a byte and
+            // their quotes.
+            let head = 35 &+ 2 &* 28 &+ 6 &* (label.count &+ kbId.count) &+ 4
+            @inline(__always) func writeHead(_ p: UnsafeMutablePointer<UInt8>) -> Int {
+                var w = 0
+                if comma { p[0] = UInt8(ascii: ","); w = 1 }
+                w &+= put("{\"start\":", at: p + w)
+                w &+= JSONWriter.digits(start, at: p + w)
+                w &+= put(",\"end\":", at: p + w)
+                w &+= JSONWriter.digits(end, at: p + w)
+                w &+= put(",\"label\":", at: p + w)
+                w &+= JSONWriter.escaped(label, at: p + w)
+                w &+= put(",\"kb_id\":", at: p + w)
+                w &+= JSONWriter.escaped(kbId, at: p + w)
+                return w
+            }
+            // The source and name: the fragment and a string as above.
+            let middle = source.utf8CodeUnitCount &+ 6 &* name.count &+ 2
+            @inline(__always) func writeMiddle(_ p: UnsafeMutablePointer<UInt8>) -> Int {
+                let w = put(source, at: p)
+                return w &+ JSONWriter.escaped(name, at: p + w)
+            }
+            // `,"match_start":` 15, `,"match_end":` 13, two integers as above, `}`.
+            let tail = 29 &+ 2 &* 28
+            @inline(__always) func writeTail(_ p: UnsafeMutablePointer<UInt8>) -> Int {
+                var w = 0
+                if matched {
+                    w &+= put(",\"match_start\":", at: p)
+                    w &+= JSONWriter.digits(matchStart, at: p + w)
+                    w &+= put(",\"match_end\":", at: p + w)
+                    w &+= JSONWriter.digits(matchEnd, at: p + w)
                 }
-            }}
-            let kbIds = s.kbIds
+                p[w] = UInt8(ascii: "}")
+                return w &+ 1
+            }
+            guard s.pointee.hasExtras else {
+                out.withReserved(head &+ middle &+ tail) { p in
+                    var w = writeHead(p)
+                    w &+= writeMiddle(p + w)
+                    return w &+ writeTail(p + w)
+                }
+                return
+            }
+            out.withReserved(head) { writeHead($0) }
+            let kbIds = s.pointee.kbIds
             if kbIds.count > 1 {
                 out.raw(",\"kb_ids\":[")
                 for (k, id) in kbIds.enumerated() {
@@ -433,19 +482,8 @@ public final class JSONLPrinter: Printer {
                 }
                 out.byte(UInt8(ascii: "]"))
             }
-            let source: StaticString = switch s.source {
-            case .pattern: ",\"source\":\"pattern\",\"name\":"
-            case .gazetteer: ",\"source\":\"gazetteer\",\"alias\":"
-            case .names: ",\"source\":\"names\",\"name\":"
-            case .propagation: ",\"source\":\"propagation\",\"name\":"
-            }
-            name.withUTF8 { name in
-                out.withReserved(source.utf8CodeUnitCount &+ 6 &* name.count &+ 2) { p in
-                    let w = Self.put(source, at: p)
-                    return w &+ JSONWriter.escaped(name, at: p + w)
-                }
-            }
-            let groups = s.groups
+            out.withReserved(middle) { writeMiddle($0) }
+            let groups = s.pointee.groups
             if !groups.isEmpty {
                 out.raw(",\"groups\":{")
                 for (k, g) in groups.enumerated() {
@@ -456,27 +494,21 @@ public final class JSONLPrinter: Printer {
                 }
                 out.byte(UInt8(ascii: "}"))
             }
-            if let value = s.value {
+            if let value = s.pointee.value {
                 out.raw(",\"value\":")
                 out.string(value)
             }
-            let matched = s.matchStart != s.start || s.matchEnd != s.end
-            let matchStart = matched ? offsets.map(s.matchStart) : 0, matchEnd = matched ? offsets.map(s.matchEnd) : 0
-            // `,"match_start":` 15, `,"match_end":` 13, two integers as above, `}`.
-            out.withReserved(29 &+ 2 &* 28) { p in
-                var w = 0
-                if matched {
-                    w &+= Self.put(",\"match_start\":", at: p)
-                    w &+= JSONWriter.digits(matchStart, at: p + w)
-                    w &+= Self.put(",\"match_end\":", at: p + w)
-                    w &+= JSONWriter.digits(matchEnd, at: p + w)
-                }
-                p[w] = UInt8(ascii: "}")
-                return w &+ 1
-            }
-            if i & 255 == 255 { spill?.check(&out) }
-        }
-        out.byte(UInt8(ascii: "]"))
+            out.withReserved(tail) { writeTail($0) }
+        }}}
+    }
+
+    /// The UTF-8 bytes of `s` in place, valid during `body` (a copy only for a string that does
+    /// not hold them contiguously).
+    @inline(__always)
+    private static func utf8<R>(_ s: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if let r = s.utf8.withContiguousStorageIfAvailable(body) { return r }
+        var copy = s
+        return copy.withUTF8(body)
     }
 
     /// Copies a fixed fragment to `p` (inside reserved bytes); returns its length.
