@@ -312,14 +312,26 @@ public final class JSONLPrinter: Printer {
     /// the bytes written.
     @inline(__always)
     private static func writeTokenBlock<Offsets: TokenOffsets>(
-        _ tokens: UnsafeBufferPointer<Token>, _ from: Int, _ to: Int, offsets offsetsBack: inout Offsets,
+        _ tokens: UnsafeBufferPointer<Token>, _ from: Int, _ to: Int, offsets: inout Offsets,
+        id: inout DecimalCounter, suffixes: UnsafeMutablePointer<UInt8>, at p: UnsafeMutablePointer<UInt8>
+    ) -> Int {
+        // Ids below 10^8 by the counter, others formatted; `counted` is a constant in each
+        // inlined copy of the loop, so that the loop does not test it.
+        if to < 100_000_000 {
+            return writeTokenBlock(tokens, from, to, counted: true, offsets: &offsets, id: &id, suffixes: suffixes, at: p)
+        }
+        return writeTokenBlock(tokens, from, to, counted: false, offsets: &offsets, id: &id, suffixes: suffixes, at: p)
+    }
+
+    @inline(__always)
+    private static func writeTokenBlock<Offsets: TokenOffsets>(
+        _ tokens: UnsafeBufferPointer<Token>, _ from: Int, _ to: Int, counted: Bool, offsets offsetsBack: inout Offsets,
         id idBack: inout DecimalCounter, suffixes: UnsafeMutablePointer<UInt8>, at p: UnsafeMutablePointer<UInt8>
     ) -> Int {
         // Local copies, kept in registers through the loop.
         var offsets = offsetsBack, id = idBack
         defer { offsetsBack = offsets; idBack = id }
         var w = 0
-        let countedIDs = to < 100_000_000
         // Where the previous token's end was written, to reuse its digits when this token
         // starts there or one unit later (most tokens do).
         var previousEnd = -1, previousEndAt = 0, previousEndLength = 0
@@ -333,7 +345,7 @@ public final class JSONLPrinter: Printer {
                 TokenFragments.store(TokenFragments.id, at: p + w)
                 w &+= 7
             }
-            if countedIDs {
+            if counted {
                 w &+= id.write(to: p + w)
                 id.increment()
             } else {
