@@ -678,12 +678,58 @@ public struct JSONWriter {
 
     /// Writes `s` at `p` as a quoted, escaped JSON string; returns how many bytes (at most
     /// `6 * s.count + 2`). Eight bytes at a time while none needs an escape.
-    @inlinable
+    /// A string of at most 16 bytes (a label, an id, a name) that needs no escape is copied
+    /// inline by whole-word loads and stores.
+    @inlinable @inline(__always)
     public static func escaped(_ s: UnsafeBufferPointer<UInt8>, at p: UnsafeMutablePointer<UInt8>) -> Int {
         p[0] = UInt8(ascii: "\"")
+        let n = s.count
+        if n <= 16, let src = s.baseAddress, copyIfPlain(src, n, to: p + 1) {
+            p[n &+ 1] = UInt8(ascii: "\"")
+            return n &+ 2
+        }
         let w = 1 &+ escapedContents(s, at: p + 1)
         p[w] = UInt8(ascii: "\"")
         return w &+ 1
+    }
+
+    /// Copies the `n` bytes at `src` (1 to 16) to `out` if none needs an escape, and returns
+    /// whether it did; writes nothing otherwise. Reads and writes only those `n` bytes: two
+    /// overlapping words (8 to 16 bytes), two overlapping halves (4 to 7), or the first, middle
+    /// and last byte (1 to 3), the rest of the word tested filled with a plain byte.
+    @inlinable @inline(__always)
+    static func copyIfPlain(_ src: UnsafePointer<UInt8>, _ n: Int, to out: UnsafeMutablePointer<UInt8>) -> Bool {
+        precondition(n >= 0 && n <= 16, "a short string")
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        @inline(__always) func plain(_ v: UInt64) -> Bool {
+            // No byte below 0x20, no `"` and no `\` (a borrow can only mark bytes above one).
+            let quote = v ^ (ones &* 0x22), backslash = v ^ (ones &* 0x5C)
+            let special = ((v &- ones &* 0x20) & ~v) | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
+            return special & 0x8080_8080_8080_8080 == 0
+        }
+        let raw = UnsafeRawPointer(src), to = UnsafeMutableRawPointer(out)
+        if n >= 8 {
+            let a = raw.loadUnaligned(as: UInt64.self), b = raw.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
+            guard plain(a), plain(b) else { return false }
+            to.storeBytes(of: a, as: UInt64.self)
+            to.storeBytes(of: b, toByteOffset: n &- 8, as: UInt64.self)
+            return true
+        }
+        if n >= 4 {
+            let a = raw.loadUnaligned(as: UInt32.self), b = raw.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self)
+            guard plain(UInt64(a) | UInt64(b) << 32) else { return false }
+            to.storeBytes(of: a, as: UInt32.self)
+            to.storeBytes(of: b, toByteOffset: n &- 4, as: UInt32.self)
+            return true
+        }
+        if n == 0 { return true }
+        let first = src[0], middle = src[n &>> 1], last = src[n &- 1]
+        // The three bytes, then five plain ones ('A').
+        guard plain(UInt64(first) | UInt64(middle) << 8 | UInt64(last) << 16 | 0x4141_4141_4100_0000) else { return false }
+        out[0] = first
+        out[n &>> 1] = middle
+        out[n &- 1] = last
+        return true
     }
 
     /// Writes `s` at `p` escaped as the inside of a JSON string, without the quotes; returns how
