@@ -620,7 +620,7 @@ public struct JSONWriter {
         // `pair(v, k)`: the digits of v (below 100, so 2 * v + 1 is in the 200-byte table)
         // at p[k], p[k + 1].
         @inline(__always) func pair(_ v: UInt, _ k: Int) {
-            out.storeBytes(of: pairs.loadUnaligned(fromByteOffset: Int(v) &* 2, as: UInt16.self), toByteOffset: k, as: UInt16.self)
+            out.storeBytes(of: pairs.loadUnaligned(fromByteOffset: Int(bitPattern: v) &* 2, as: UInt16.self), toByteOffset: k, as: UInt16.self)
         }
         // The digits of v (below 10^4) without leading zeros at p[k...]; returns how many.
         @inline(__always) func short(_ v: UInt, _ k: Int) -> Int {

@@ -143,7 +143,9 @@ public final class JSONLPrinter: Printer {
                 }
                 out.raw("]}")
             } else {
-                key("\"tokens\":[")
+                // The token writer writes the `[` (over the first token's comma).
+                key("\"tokens\":")
+                if doc.tokens.isEmpty { out.byte(UInt8(ascii: "[")) }
                 writeTokens(doc.tokens, offsets: &offsets, into: &out, spill: spill)
                 out.byte(UInt8(ascii: "]"))
             }
@@ -199,8 +201,8 @@ public final class JSONLPrinter: Printer {
         }
     }
 
-    /// `{"id":N,"start":N,"end":N,"kind":"word"}` per token, comma-separated, a block of tokens
-    /// per reserved write. Each token's offsets are converted as it is written (the cursor walks
+    /// `[` and `{"id":N,"start":N,"end":N,"kind":"word"}` per token, comma-separated (no
+    /// tokens: nothing), a block of tokens per reserved write. Each token's offsets are converted as it is written (the cursor walks
     /// the text with the tokens); fixed fragments are stored as 8-byte words and integers as
     /// digit pairs, straight into the reserved bytes (the reserve has slack for the overrun).
     private func writeTokens(_ tokens: [Token], offsets: inout DocumentOffsets, into out: inout JSONWriter, spill: OutputSpill?) {
@@ -308,8 +310,8 @@ public final class JSONLPrinter: Printer {
         }
     }
 
-    /// Writes tokens `from..<to` at `p` (which has room for them, see ``writeTokens``); returns
-    /// the bytes written.
+    /// Writes tokens `from..<to` at `p` (which has room for them, see ``writeTokens``), after
+    /// a comma, or after the array's `[` for the first token; returns the bytes written.
     @inline(__always)
     private static func writeTokenBlock<Offsets: TokenOffsets>(
         _ tokens: UnsafeBufferPointer<Token>, _ from: Int, _ to: Int, offsets: inout Offsets,
@@ -337,14 +339,9 @@ public final class JSONLPrinter: Printer {
         var previousEnd = -1, previousEndAt = 0, previousEndLength = 0
         for i in from..<to {
             let token = tokens[i]
-            // `,{"id":`, without the comma before the first token.
-            if i == 0 {
-                TokenFragments.store(TokenFragments.idFirst, at: p + w)
-                w &+= 6
-            } else {
-                TokenFragments.store(TokenFragments.id, at: p + w)
-                w &+= 7
-            }
+            // `,{"id":` (the first token's comma becomes the array's `[` below).
+            TokenFragments.store(TokenFragments.id, at: p + w)
+            w &+= 7
             if counted {
                 w &+= id.write(to: p + w)
                 id.increment()
@@ -374,6 +371,8 @@ public final class JSONLPrinter: Printer {
             w &+= previousEndLength
             w &+= TokenFragments.storeSuffix(suffixes, kind: token.kind, at: p + w)
         }
+        // The array opens where the first token's comma was written.
+        if from == 0, w > 0 { p[0] = UInt8(ascii: "[") }
         return w
     }
 
@@ -835,9 +834,8 @@ struct DecimalCounter {
 /// The fixed parts of a token record, stored as whole 8-byte words.
 final class TokenFragments: @unchecked Sendable {
     static let shared = TokenFragments()
-    /// `,{"id":` and `{"id":` (7 and 6 bytes) as little-endian words (checked by the tests).
+    /// `,{"id":` (7 bytes) as a little-endian word (checked by the tests).
     static let id: UInt64 = 0x003a_2264_6922_7b2c
-    static let idFirst: UInt64 = 0x0000_3a22_6469_227b
     /// `,"start":` (9 bytes) in two words.
     static let start0: UInt64 = 0x2274_7261_7473_222c
     static let start1: UInt64 = 0x0000_0000_0000_003a
