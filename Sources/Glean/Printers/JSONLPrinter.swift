@@ -240,7 +240,7 @@ public final class JSONLPrinter: Printer {
             // numbers, and 16 bytes of slack for word-sized stores.
             let perToken = 45 + 3 * digits
             out.withReserved((to - from) * perToken + 16) { p in
-                writeTokenBlock(tokens, from, to, offsets: &offsets, id: &id, suffixes: suffixes, at: p)
+                writeTokenBlock(tokens, from, to, digits: digits, offsets: &offsets, id: &id, suffixes: suffixes, at: p)
             }
             spill?.check(&out)
             from = to
@@ -314,20 +314,23 @@ public final class JSONLPrinter: Printer {
     /// a comma, or after the array's `[` for the first token; returns the bytes written.
     @inline(__always)
     private static func writeTokenBlock<Offsets: TokenOffsets>(
-        _ tokens: UnsafeBufferPointer<Token>, _ from: Int, _ to: Int, offsets: inout Offsets,
+        _ tokens: UnsafeBufferPointer<Token>, _ from: Int, _ to: Int, digits: Int, offsets: inout Offsets,
         id: inout DecimalCounter, suffixes: UnsafeMutablePointer<UInt8>, at p: UnsafeMutablePointer<UInt8>
     ) -> Int {
-        // Ids below 10^8 by the counter, others formatted; `counted` is a constant in each
-        // inlined copy of the loop, so that the loop does not test it.
-        if to < 100_000_000 {
-            return writeTokenBlock(tokens, from, to, counted: true, offsets: &offsets, id: &id, suffixes: suffixes, at: p)
+        // `digits` bounds every id and offset of the block. At most 8 (below 10^8, as good as
+        // every text): ids by the counter and every number fits the word copied to reuse it.
+        // Otherwise ids formatted and numbers reused only where they fit (a block past one
+        // stays past: `digits` only grows from block to block, so the counter is not needed
+        // again). Each is a constant in its inlined copy of the loop, which tests neither.
+        if digits <= 8 {
+            return writeTokenBlock(tokens, from, to, short: true, offsets: &offsets, id: &id, suffixes: suffixes, at: p)
         }
-        return writeTokenBlock(tokens, from, to, counted: false, offsets: &offsets, id: &id, suffixes: suffixes, at: p)
+        return writeTokenBlock(tokens, from, to, short: false, offsets: &offsets, id: &id, suffixes: suffixes, at: p)
     }
 
     @inline(__always)
     private static func writeTokenBlock<Offsets: TokenOffsets>(
-        _ tokens: UnsafeBufferPointer<Token>, _ from: Int, _ to: Int, counted: Bool, offsets offsetsBack: inout Offsets,
+        _ tokens: UnsafeBufferPointer<Token>, _ from: Int, _ to: Int, short: Bool, offsets offsetsBack: inout Offsets,
         id idBack: inout DecimalCounter, suffixes: UnsafeMutablePointer<UInt8>, at p: UnsafeMutablePointer<UInt8>
     ) -> Int {
         // Local copies, kept in registers through the loop.
@@ -335,14 +338,14 @@ public final class JSONLPrinter: Printer {
         defer { offsetsBack = offsets; idBack = id }
         var w = 0
         // Where the previous token's end was written, to reuse its digits when this token
-        // starts there or one unit later (most tokens do).
-        var previousEnd = -1, previousEndAt = 0, previousEndLength = 0
+        // starts there or one unit later (most tokens do). No token starts at -2 or -1.
+        var previousEnd = -2, previousEndAt = 0, previousEndLength = 0
         for i in from..<to {
             let token = tokens[i]
             // `,{"id":` (the first token's comma becomes the array's `[` below).
             TokenFragments.store(TokenFragments.id, at: p + w)
             w &+= 7
-            if counted {
+            if short {
                 w &+= id.write(to: p + w)
                 id.increment()
             } else {
@@ -352,10 +355,10 @@ public final class JSONLPrinter: Printer {
             TokenFragments.store(TokenFragments.start1, at: p + w + 8)
             w &+= 9
             let start = offsets.map(token.start)
-            if start == previousEnd, previousEndLength <= 8 {
+            if start == previousEnd, short || previousEndLength <= 8 {
                 TokenFragments.copyWord(from: p + previousEndAt, to: p + w)
                 w &+= previousEndLength
-            } else if start == previousEnd &+ 1, previousEndLength > 0, previousEndLength <= 8,
+            } else if start == previousEnd &+ 1, short || previousEndLength <= 8,
                       p[previousEndAt &+ previousEndLength &- 1] != UInt8(ascii: "9") {
                 TokenFragments.copyWord(from: p + previousEndAt, to: p + w)
                 w &+= previousEndLength
