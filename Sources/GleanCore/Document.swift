@@ -210,18 +210,24 @@ public struct Span: Sendable, Equatable {
     /// bytes rather than 128. The box is never changed once made: a setter makes a new one.
     @usableFromInline var extras: SpanExtras?
 
-    /// All ids when a name carries several (empty otherwise).
-    public var kbIds: [String] {
+    /// Whether any of ``kbIds``, ``groups`` and ``value`` is set: false for most spans, whose
+    /// writers can then skip those fields without reading them.
+    @inlinable public var hasExtras: Bool { extras != nil }
+
+    /// All ids when a name carries several (empty otherwise). The getters of the boxed fields
+    /// are inlinable, so that a reader of a span in place (the printers) reads the box without
+    /// a copy of the span.
+    @inlinable public var kbIds: [String] {
         get { extras?.kbIds ?? [] }
         set { extras = SpanExtras.make(kbIds: newValue, groups: groups, value: value) }
     }
     /// Named capture groups, in the pattern's order.
-    public var groups: [NamedGroup] {
+    @inlinable public var groups: [NamedGroup] {
         get { extras?.groups ?? [] }
         set { extras = SpanExtras.make(kbIds: kbIds, groups: newValue, value: value) }
     }
     /// A normalised form (ISO 8601 for a fully specified date or time), if any.
-    public var value: String? {
+    @inlinable public var value: String? {
         get { extras?.value }
         set { extras = SpanExtras.make(kbIds: kbIds, groups: groups, value: newValue) }
     }
@@ -251,9 +257,9 @@ public struct Span: Sendable, Equatable {
 /// The rarely set fields of a ``Span``, in one immutable box.
 @usableFromInline
 final class SpanExtras: Sendable, Equatable {
-    let kbIds: [String]
-    let groups: [NamedGroup]
-    let value: String?
+    @usableFromInline let kbIds: [String]
+    @usableFromInline let groups: [NamedGroup]
+    @usableFromInline let value: String?
 
     private init(kbIds: [String], groups: [NamedGroup], value: String?) {
         self.kbIds = kbIds

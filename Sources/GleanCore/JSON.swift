@@ -610,7 +610,9 @@ public struct JSONWriter {
     }
 
     /// Writes the decimal digits of a non-negative `value` at `p`; returns how many (at most 20).
-    /// Two digits per step, from a table of digit pairs, each pair one 2-byte copy.
+    /// Two digits per step, from a table of digit pairs, each pair one 2-byte copy. Below 10^8
+    /// (every offset of most texts) the number is split into halves of four digits and then
+    /// pairs, its length found by the same comparisons, with no loop and no digit count first.
     @inlinable @inline(__always)
     public static func digits(_ value: Int, at p: UnsafeMutablePointer<UInt8>) -> Int {
         let pairs = UnsafeRawPointer(digitPairs)
@@ -618,29 +620,52 @@ public struct JSONWriter {
         // `pair(v, k)`: the digits of v (below 100, so 2 * v + 1 is in the 200-byte table)
         // at p[k], p[k + 1].
         @inline(__always) func pair(_ v: UInt, _ k: Int) {
-            out.storeBytes(of: pairs.loadUnaligned(fromByteOffset: Int(v) &* 2, as: UInt16.self), toByteOffset: k, as: UInt16.self)
+            out.storeBytes(of: pairs.loadUnaligned(fromByteOffset: Int(bitPattern: v) &* 2, as: UInt16.self), toByteOffset: k, as: UInt16.self)
         }
-        if value < 10 {
-            p[0] = UInt8(truncatingIfNeeded: 48 &+ value)
-            return 1
+        // The digits of v (below 10^4) without leading zeros at p[k...]; returns how many.
+        @inline(__always) func short(_ v: UInt, _ k: Int) -> Int {
+            if v < 10 {
+                p[k] = UInt8(truncatingIfNeeded: 48 &+ v)
+                return 1
+            }
+            if v < 100 {
+                pair(v, k)
+                return 2
+            }
+            let high = v / 100, low = v &- high &* 100
+            if high < 10 {
+                p[k] = UInt8(truncatingIfNeeded: 48 &+ high)
+                pair(low, k &+ 1)
+                return 3
+            }
+            pair(high, k)
+            pair(low, k &+ 2)
+            return 4
         }
-        if value < 100 {
-            pair(UInt(value), 0)
-            return 2
+        let v = UInt(bitPattern: value)
+        if v < 10_000 { return short(v, 0) }
+        if v < 100_000_000 {
+            // The high half without leading zeros, then the low half's four digits.
+            let high = v / 10_000, low = v &- high &* 10_000
+            let n = short(high, 0)
+            let lowHigh = low / 100
+            pair(lowHigh, n)
+            pair(low &- lowHigh &* 100, n &+ 2)
+            return n &+ 4
         }
         let n = digitCount(value)
-        var v = UInt(bitPattern: value)
+        var rest = v
         var k = n
-        while v >= 100 {
-            let q = v / 100
+        while rest >= 100 {
+            let q = rest / 100
             k &-= 2
-            pair(v &- q &* 100, k)
-            v = q
+            pair(rest &- q &* 100, k)
+            rest = q
         }
-        if v >= 10 {
-            pair(v, 0)
+        if rest >= 10 {
+            pair(rest, 0)
         } else {
-            p[0] = UInt8(truncatingIfNeeded: 48 &+ v)
+            p[0] = UInt8(truncatingIfNeeded: 48 &+ rest)
         }
         return n
     }
@@ -653,12 +678,58 @@ public struct JSONWriter {
 
     /// Writes `s` at `p` as a quoted, escaped JSON string; returns how many bytes (at most
     /// `6 * s.count + 2`). Eight bytes at a time while none needs an escape.
-    @inlinable
+    /// A string of at most 16 bytes (a label, an id, a name) that needs no escape is copied
+    /// inline by whole-word loads and stores.
+    @inlinable @inline(__always)
     public static func escaped(_ s: UnsafeBufferPointer<UInt8>, at p: UnsafeMutablePointer<UInt8>) -> Int {
         p[0] = UInt8(ascii: "\"")
+        let n = s.count
+        if n <= 16, let src = s.baseAddress, copyIfPlain(src, n, to: p + 1) {
+            p[n &+ 1] = UInt8(ascii: "\"")
+            return n &+ 2
+        }
         let w = 1 &+ escapedContents(s, at: p + 1)
         p[w] = UInt8(ascii: "\"")
         return w &+ 1
+    }
+
+    /// Copies the `n` bytes at `src` (1 to 16) to `out` if none needs an escape, and returns
+    /// whether it did; writes nothing otherwise. Reads and writes only those `n` bytes: two
+    /// overlapping words (8 to 16 bytes), two overlapping halves (4 to 7), or the first, middle
+    /// and last byte (1 to 3), the rest of the word tested filled with a plain byte.
+    @inlinable @inline(__always)
+    static func copyIfPlain(_ src: UnsafePointer<UInt8>, _ n: Int, to out: UnsafeMutablePointer<UInt8>) -> Bool {
+        precondition(n >= 0 && n <= 16, "a short string")
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        @inline(__always) func plain(_ v: UInt64) -> Bool {
+            // No byte below 0x20, no `"` and no `\` (a borrow can only mark bytes above one).
+            let quote = v ^ (ones &* 0x22), backslash = v ^ (ones &* 0x5C)
+            let special = ((v &- ones &* 0x20) & ~v) | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
+            return special & 0x8080_8080_8080_8080 == 0
+        }
+        let raw = UnsafeRawPointer(src), to = UnsafeMutableRawPointer(out)
+        if n >= 8 {
+            let a = raw.loadUnaligned(as: UInt64.self), b = raw.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
+            guard plain(a), plain(b) else { return false }
+            to.storeBytes(of: a, as: UInt64.self)
+            to.storeBytes(of: b, toByteOffset: n &- 8, as: UInt64.self)
+            return true
+        }
+        if n >= 4 {
+            let a = raw.loadUnaligned(as: UInt32.self), b = raw.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self)
+            guard plain(UInt64(a) | UInt64(b) << 32) else { return false }
+            to.storeBytes(of: a, as: UInt32.self)
+            to.storeBytes(of: b, toByteOffset: n &- 4, as: UInt32.self)
+            return true
+        }
+        if n == 0 { return true }
+        let first = src[0], middle = src[n &>> 1], last = src[n &- 1]
+        // The three bytes, then five plain ones ('A').
+        guard plain(UInt64(first) | UInt64(middle) << 8 | UInt64(last) << 16 | 0x4141_4141_4100_0000) else { return false }
+        out[0] = first
+        out[n &>> 1] = middle
+        out[n &- 1] = last
+        return true
     }
 
     /// Writes `s` at `p` escaped as the inside of a JSON string, without the quotes; returns how
@@ -684,6 +755,20 @@ public struct JSONWriter {
                 UnsafeMutableRawPointer(p + w).storeBytes(of: v, as: UInt64.self)
                 w &+= 8
                 i &+= 8
+            }
+            // Fewer than eight bytes left of a string of eight or more, and no special byte in
+            // its last word: that word is stored whole, over the bytes before them, which were
+            // copied as they are (no special byte among them either).
+            if n &- i < 8, n >= 8, i < n {
+                let v = UnsafeRawPointer(src + (n &- 8)).loadUnaligned(as: UInt64.self)
+                let quote = v ^ (ones &* 0x22), backslash = v ^ (ones &* 0x5C)
+                let special = ((v &- ones &* 0x20) & ~v) | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
+                if special & highs == 0 {
+                    let rest = n &- i
+                    // w >= i >= 8 - rest: the store starts inside what was written.
+                    UnsafeMutableRawPointer(p + (w &- (8 &- rest))).storeBytes(of: v, as: UInt64.self)
+                    return w &+ rest
+                }
             }
             // Then byte by byte up to the end of the word that held a special byte.
             let stop = min(n, i &+ 8)

@@ -451,6 +451,42 @@ struct JSONTests {
         #expect(String(decoding: w.bytes, as: UTF8.self) == #""a\"b\\c/\b\f\n\r\t\u0000\u001f"# + "\u{7F}é😀\"")
     }
 
+    /// Byte by byte, as RFC 8259 asks: the reference for the writer's word-at-a-time escaping.
+    static func referenceEscaped(_ s: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = [UInt8(ascii: "\"")]
+        for c in s {
+            switch c {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), c]
+            case 0x0A: out += Array(#"\n"#.utf8)
+            case 0x0D: out += Array(#"\r"#.utf8)
+            case 0x09: out += Array(#"\t"#.utf8)
+            case 0x08: out += Array(#"\b"#.utf8)
+            case 0x0C: out += Array(#"\f"#.utf8)
+            case ..<0x20: out += Array(String(format: "\\u%04x", Int(c)).utf8)
+            default: out.append(c)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+        return out
+    }
+
+    /// Every length up to 40, plain and with one special byte (or an escape-free non-ASCII
+    /// byte) at each position: the whole words, the last word stored over what it follows, and
+    /// the bytes one by one all agree with the reference.
+    @Test(arguments: [nil, UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x0A, 0x01, 0x1F, 0xC3])
+    func writerEscapesAtEveryPositionAndLength(special: UInt8?) {
+        for n in 0...40 {
+            for at in special == nil ? [-1] : Array(0..<max(n, 1)) where special == nil || at < n {
+                var s = (0..<n).map { UInt8(ascii: "a") &+ UInt8($0 % 26) }
+                if let special, at >= 0 { s[at] = special }
+                var w = JSONWriter()
+                w.raw("x")
+                w.string(s)
+                #expect(w.bytes == [UInt8(ascii: "x")] + Self.referenceEscaped(s), "length \(n), special at \(at)")
+            }
+        }
+    }
+
     @Test(arguments: [0, 1, 9, 10, 99, 100, 12345, -1, -10, -987654321, Int(Int32.max), Int.max, Int.min, Int.min + 1])
     func writerIntegers(n: Int) {
         var w = JSONWriter()

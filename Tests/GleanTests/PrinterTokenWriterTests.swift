@@ -62,7 +62,6 @@ struct PrinterTokenWriterTests {
 
     @Test func fragmentsSpellTheirText() {
         #expect(Self.bytes(of: TokenFragments.id) == Array(#",{"id":"#.utf8) + [0])
-        #expect(Self.bytes(of: TokenFragments.idFirst) == Array(#"{"id":"#.utf8) + [0, 0])
         #expect(Self.bytes(of: TokenFragments.start0) + Self.bytes(of: TokenFragments.start1).prefix(1) == Array(#","start":"#.utf8))
         #expect(Self.bytes(of: TokenFragments.end) == Array(#","end":"#.utf8) + [0])
         #expect(Self.bytes(of: TokenFragments.sentenceStart0) == Array(#"{"start""#.utf8))

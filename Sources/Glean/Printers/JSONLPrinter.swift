@@ -143,7 +143,9 @@ public final class JSONLPrinter: Printer {
                 }
                 out.raw("]}")
             } else {
-                key("\"tokens\":[")
+                // The token writer writes the `[` (over the first token's comma).
+                key("\"tokens\":")
+                if doc.tokens.isEmpty { out.byte(UInt8(ascii: "[")) }
                 writeTokens(doc.tokens, offsets: &offsets, into: &out, spill: spill)
                 out.byte(UInt8(ascii: "]"))
             }
@@ -199,8 +201,8 @@ public final class JSONLPrinter: Printer {
         }
     }
 
-    /// `{"id":N,"start":N,"end":N,"kind":"word"}` per token, comma-separated, a block of tokens
-    /// per reserved write. Each token's offsets are converted as it is written (the cursor walks
+    /// `[` and `{"id":N,"start":N,"end":N,"kind":"word"}` per token, comma-separated (no
+    /// tokens: nothing), a block of tokens per reserved write. Each token's offsets are converted as it is written (the cursor walks
     /// the text with the tokens); fixed fragments are stored as 8-byte words and integers as
     /// digit pairs, straight into the reserved bytes (the reserve has slack for the overrun).
     private func writeTokens(_ tokens: [Token], offsets: inout DocumentOffsets, into out: inout JSONWriter, spill: OutputSpill?) {
@@ -238,7 +240,7 @@ public final class JSONLPrinter: Printer {
             // numbers, and 16 bytes of slack for word-sized stores.
             let perToken = 45 + 3 * digits
             out.withReserved((to - from) * perToken + 16) { p in
-                writeTokenBlock(tokens, from, to, offsets: &offsets, id: &id, suffixes: suffixes, at: p)
+                writeTokenBlock(tokens, from, to, digits: digits, offsets: &offsets, id: &id, suffixes: suffixes, at: p)
             }
             spill?.check(&out)
             from = to
@@ -308,32 +310,42 @@ public final class JSONLPrinter: Printer {
         }
     }
 
-    /// Writes tokens `from..<to` at `p` (which has room for them, see ``writeTokens``); returns
-    /// the bytes written.
+    /// Writes tokens `from..<to` at `p` (which has room for them, see ``writeTokens``), after
+    /// a comma, or after the array's `[` for the first token; returns the bytes written.
     @inline(__always)
     private static func writeTokenBlock<Offsets: TokenOffsets>(
-        _ tokens: UnsafeBufferPointer<Token>, _ from: Int, _ to: Int, offsets offsetsBack: inout Offsets,
+        _ tokens: UnsafeBufferPointer<Token>, _ from: Int, _ to: Int, digits: Int, offsets: inout Offsets,
+        id: inout DecimalCounter, suffixes: UnsafeMutablePointer<UInt8>, at p: UnsafeMutablePointer<UInt8>
+    ) -> Int {
+        // `digits` bounds every id and offset of the block. At most 8 (below 10^8, as good as
+        // every text): ids by the counter and every number fits the word copied to reuse it.
+        // Otherwise ids formatted and numbers reused only where they fit (a block past one
+        // stays past: `digits` only grows from block to block, so the counter is not needed
+        // again). Each is a constant in its inlined copy of the loop, which tests neither.
+        if digits <= 8 {
+            return writeTokenBlock(tokens, from, to, short: true, offsets: &offsets, id: &id, suffixes: suffixes, at: p)
+        }
+        return writeTokenBlock(tokens, from, to, short: false, offsets: &offsets, id: &id, suffixes: suffixes, at: p)
+    }
+
+    @inline(__always)
+    private static func writeTokenBlock<Offsets: TokenOffsets>(
+        _ tokens: UnsafeBufferPointer<Token>, _ from: Int, _ to: Int, short: Bool, offsets offsetsBack: inout Offsets,
         id idBack: inout DecimalCounter, suffixes: UnsafeMutablePointer<UInt8>, at p: UnsafeMutablePointer<UInt8>
     ) -> Int {
         // Local copies, kept in registers through the loop.
         var offsets = offsetsBack, id = idBack
         defer { offsetsBack = offsets; idBack = id }
         var w = 0
-        let countedIDs = to < 100_000_000
         // Where the previous token's end was written, to reuse its digits when this token
-        // starts there or one unit later (most tokens do).
-        var previousEnd = -1, previousEndAt = 0, previousEndLength = 0
+        // starts there or one unit later (most tokens do). No token starts at -2 or -1.
+        var previousEnd = -2, previousEndAt = 0, previousEndLength = 0
         for i in from..<to {
             let token = tokens[i]
-            // `,{"id":`, without the comma before the first token.
-            if i == 0 {
-                TokenFragments.store(TokenFragments.idFirst, at: p + w)
-                w &+= 6
-            } else {
-                TokenFragments.store(TokenFragments.id, at: p + w)
-                w &+= 7
-            }
-            if countedIDs {
+            // `,{"id":` (the first token's comma becomes the array's `[` below).
+            TokenFragments.store(TokenFragments.id, at: p + w)
+            w &+= 7
+            if short {
                 w &+= id.write(to: p + w)
                 id.increment()
             } else {
@@ -343,10 +355,10 @@ public final class JSONLPrinter: Printer {
             TokenFragments.store(TokenFragments.start1, at: p + w + 8)
             w &+= 9
             let start = offsets.map(token.start)
-            if start == previousEnd, previousEndLength <= 8 {
+            if start == previousEnd, short || previousEndLength <= 8 {
                 TokenFragments.copyWord(from: p + previousEndAt, to: p + w)
                 w &+= previousEndLength
-            } else if start == previousEnd &+ 1, previousEndLength > 0, previousEndLength <= 8,
+            } else if start == previousEnd &+ 1, short || previousEndLength <= 8,
                       p[previousEndAt &+ previousEndLength &- 1] != UInt8(ascii: "9") {
                 TokenFragments.copyWord(from: p + previousEndAt, to: p + w)
                 w &+= previousEndLength
@@ -362,6 +374,8 @@ public final class JSONLPrinter: Printer {
             w &+= previousEndLength
             w &+= TokenFragments.storeSuffix(suffixes, kind: token.kind, at: p + w)
         }
+        // The array opens where the first token's comma was written.
+        if from == 0, w > 0 { p[0] = UInt8(ascii: "[") }
         return w
     }
 
@@ -397,34 +411,83 @@ public final class JSONLPrinter: Printer {
         out.byte(UInt8(ascii: "]"))
     }
 
-    /// The entities or spans, `[{...},...]`: each span's fields in three reserved writes (the
-    /// offsets, label and kb_id; source and name; value, match offsets and the closing brace),
-    /// with `kb_ids` and `groups`, which few spans have, written between them field by field.
+    /// The entities or spans, `[{...},...]`. Spans are read in place (no copy of a span and its
+    /// strings); one without `kb_ids`, `groups` or `value` (most) is written in one reserved
+    /// write, one with them in three: the offsets, label and kb_id; source and name; the match
+    /// offsets and the closing brace, with those fields written between them field by field.
     private func writeSpans(_ spans: [Span], offsets: inout DocumentOffsets, into out: inout JSONWriter, spill: OutputSpill?) {
         out.byte(UInt8(ascii: "["))
         offsets.rewind()
-        for (i, s) in spans.enumerated() {
-            let start = offsets.map(s.start), end = offsets.map(s.end)
-            var label = s.label, kbId = s.kbId, name = s.name
-            label.withUTF8 { label in kbId.withUTF8 { kbId in
-                // `,{"start":` 10, `,"end":` 7, `,"label":` 9, `,"kb_id":` 9, two integers of at
-                // most 20 digits with 8 bytes of slack each, two strings of at most 6 bytes a byte
-                // and their quotes.
-                out.withReserved(35 &+ 2 &* 28 &+ 6 &* (label.count &+ kbId.count) &+ 4) { p in
-                    var w = 0
-                    if i > 0 { p[0] = UInt8(ascii: ","); w = 1 }
-                    w &+= Self.put("{\"start\":", at: p + w)
-                    w &+= JSONWriter.digits(start, at: p + w)
-                    w &+= Self.put(",\"end\":", at: p + w)
-                    w &+= JSONWriter.digits(end, at: p + w)
-                    w &+= Self.put(",\"label\":", at: p + w)
-                    w &+= JSONWriter.escaped(label, at: p + w)
-                    w &+= Self.put(",\"kb_id\":", at: p + w)
-                    w &+= JSONWriter.escaped(kbId, at: p + w)
-                    return w
+        spans.withUnsafeBufferPointer { spans in
+            guard let base = spans.baseAddress else { return }
+            for i in 0..<spans.count {
+                Self.writeSpan(base + i, comma: i > 0, offsets: &offsets, into: &out)
+                if i & 255 == 255 { spill?.check(&out) }
+            }
+        }
+        out.byte(UInt8(ascii: "]"))
+    }
+
+    /// One span's record, `{"start":...}`, after a comma if `comma`.
+    @inline(__always)
+    private static func writeSpan(_ s: UnsafePointer<Span>, comma: Bool, offsets: inout DocumentOffsets, into out: inout JSONWriter) {
+        let start = offsets.map(s.pointee.start), end = offsets.map(s.pointee.end)
+        let matched = s.pointee.matchStart != s.pointee.start || s.pointee.matchEnd != s.pointee.end
+        let matchStart = matched ? offsets.map(s.pointee.matchStart) : 0
+        let matchEnd = matched ? offsets.map(s.pointee.matchEnd) : 0
+        let source: StaticString = switch s.pointee.source {
+        case .pattern: ",\"source\":\"pattern\",\"name\":"
+        case .gazetteer: ",\"source\":\"gazetteer\",\"alias\":"
+        case .names: ",\"source\":\"names\",\"name\":"
+        case .propagation: ",\"source\":\"propagation\",\"name\":"
+        }
+        utf8(s.pointee.label) { label in utf8(s.pointee.kbId) { kbId in utf8(s.pointee.name) { name in
+            // `,{"start":` 10, `,"end":` 7, `,"label":` 9, `,"kb_id":` 9, two integers of at most
+            // 20 digits with 8 bytes of slack each, two strings of at most 6 bytes a byte and
+            // their quotes.
+            let head = 35 &+ 2 &* 28 &+ 6 &* (label.count &+ kbId.count) &+ 4
+            @inline(__always) func writeHead(_ p: UnsafeMutablePointer<UInt8>) -> Int {
+                var w = 0
+                if comma { p[0] = UInt8(ascii: ","); w = 1 }
+                w &+= put("{\"start\":", at: p + w)
+                w &+= JSONWriter.digits(start, at: p + w)
+                w &+= put(",\"end\":", at: p + w)
+                w &+= JSONWriter.digits(end, at: p + w)
+                w &+= put(",\"label\":", at: p + w)
+                w &+= JSONWriter.escaped(label, at: p + w)
+                w &+= put(",\"kb_id\":", at: p + w)
+                w &+= JSONWriter.escaped(kbId, at: p + w)
+                return w
+            }
+            // The source and name: the fragment and a string as above.
+            let middle = source.utf8CodeUnitCount &+ 6 &* name.count &+ 2
+            @inline(__always) func writeMiddle(_ p: UnsafeMutablePointer<UInt8>) -> Int {
+                let w = put(source, at: p)
+                return w &+ JSONWriter.escaped(name, at: p + w)
+            }
+            // `,"match_start":` 15, `,"match_end":` 13, two integers as above, `}`.
+            let tail = 29 &+ 2 &* 28
+            @inline(__always) func writeTail(_ p: UnsafeMutablePointer<UInt8>) -> Int {
+                var w = 0
+                if matched {
+                    w &+= put(",\"match_start\":", at: p)
+                    w &+= JSONWriter.digits(matchStart, at: p + w)
+                    w &+= put(",\"match_end\":", at: p + w)
+                    w &+= JSONWriter.digits(matchEnd, at: p + w)
                 }
-            }}
-            let kbIds = s.kbIds
+                p[w] = UInt8(ascii: "}")
+                return w &+ 1
+            }
+            guard s.pointee.hasExtras else {
+                out.withReserved(head &+ middle &+ tail) { p in
+                    var w = writeHead(p)
+                    w &+= writeMiddle(p + w)
+                    return w &+ writeTail(p + w)
+                }
+                return
+            }
+            out.withReserved(head) { writeHead($0) }
+            let kbIds = s.pointee.kbIds
             if kbIds.count > 1 {
                 out.raw(",\"kb_ids\":[")
                 for (k, id) in kbIds.enumerated() {
@@ -433,19 +496,8 @@ public final class JSONLPrinter: Printer {
                 }
                 out.byte(UInt8(ascii: "]"))
             }
-            let source: StaticString = switch s.source {
-            case .pattern: ",\"source\":\"pattern\",\"name\":"
-            case .gazetteer: ",\"source\":\"gazetteer\",\"alias\":"
-            case .names: ",\"source\":\"names\",\"name\":"
-            case .propagation: ",\"source\":\"propagation\",\"name\":"
-            }
-            name.withUTF8 { name in
-                out.withReserved(source.utf8CodeUnitCount &+ 6 &* name.count &+ 2) { p in
-                    let w = Self.put(source, at: p)
-                    return w &+ JSONWriter.escaped(name, at: p + w)
-                }
-            }
-            let groups = s.groups
+            out.withReserved(middle) { writeMiddle($0) }
+            let groups = s.pointee.groups
             if !groups.isEmpty {
                 out.raw(",\"groups\":{")
                 for (k, g) in groups.enumerated() {
@@ -456,27 +508,21 @@ public final class JSONLPrinter: Printer {
                 }
                 out.byte(UInt8(ascii: "}"))
             }
-            if let value = s.value {
+            if let value = s.pointee.value {
                 out.raw(",\"value\":")
                 out.string(value)
             }
-            let matched = s.matchStart != s.start || s.matchEnd != s.end
-            let matchStart = matched ? offsets.map(s.matchStart) : 0, matchEnd = matched ? offsets.map(s.matchEnd) : 0
-            // `,"match_start":` 15, `,"match_end":` 13, two integers as above, `}`.
-            out.withReserved(29 &+ 2 &* 28) { p in
-                var w = 0
-                if matched {
-                    w &+= Self.put(",\"match_start\":", at: p)
-                    w &+= JSONWriter.digits(matchStart, at: p + w)
-                    w &+= Self.put(",\"match_end\":", at: p + w)
-                    w &+= JSONWriter.digits(matchEnd, at: p + w)
-                }
-                p[w] = UInt8(ascii: "}")
-                return w &+ 1
-            }
-            if i & 255 == 255 { spill?.check(&out) }
-        }
-        out.byte(UInt8(ascii: "]"))
+            out.withReserved(tail) { writeTail($0) }
+        }}}
+    }
+
+    /// The UTF-8 bytes of `s` in place, valid during `body` (a copy only for a string that does
+    /// not hold them contiguously).
+    @inline(__always)
+    private static func utf8<R>(_ s: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if let r = s.utf8.withContiguousStorageIfAvailable(body) { return r }
+        var copy = s
+        return copy.withUTF8(body)
     }
 
     /// Copies a fixed fragment to `p` (inside reserved bytes); returns its length.
@@ -791,9 +837,8 @@ struct DecimalCounter {
 /// The fixed parts of a token record, stored as whole 8-byte words.
 final class TokenFragments: @unchecked Sendable {
     static let shared = TokenFragments()
-    /// `,{"id":` and `{"id":` (7 and 6 bytes) as little-endian words (checked by the tests).
+    /// `,{"id":` (7 bytes) as a little-endian word (checked by the tests).
     static let id: UInt64 = 0x003a_2264_6922_7b2c
-    static let idFirst: UInt64 = 0x0000_3a22_6469_227b
     /// `,"start":` (9 bytes) in two words.
     static let start0: UInt64 = 0x2274_7261_7473_222c
     static let start1: UInt64 = 0x0000_0000_0000_003a
