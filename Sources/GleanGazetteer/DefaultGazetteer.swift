@@ -9,7 +9,7 @@ import GleanCore
 /// `/repo/.build/release/glean` finds `/repo/Models`.
 public enum GazetteerModels {
     /// The `Models` directory, or nil when none is found.
-    public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment,
+    public static func locate(environment: [String: String] = ProcessEnvironment.variables,
                               executable: String? = nil) -> URL? {
         if let path = environment[ModelsDirectory.environmentVariable], !path.isEmpty {
             return URL(fileURLWithPath: path, isDirectory: true)
@@ -44,7 +44,7 @@ extension GazetteerModels {
     /// English documents only (``defaultLanguages``).
     public static func openDefault(tokenizerIdentity: String, tokenize: NameTokenizer,
                                    models: URL? = locate(),
-                                   environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Gazetteer? {
+                                   environment: [String: String] = ProcessEnvironment.variables) throws -> Gazetteer? {
         guard let path = defaultGazetteerPath(models: models) else { return nil }
         if path.hasSuffix(".glz") { return try Gazetteer.load(path: path).restricted(toLanguages: defaultLanguages) }
         guard let data = FileManager.default.contents(atPath: path) else {

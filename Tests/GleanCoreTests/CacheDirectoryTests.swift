@@ -97,3 +97,40 @@ struct CacheFileTests {
         #expect(read(CacheFile.frame([], magic: "GLNC", version: 3, key: 42)) == [])
     }
 }
+
+@Suite("Models directory search")
+struct ModelsDirectorySearchTests {
+    /// A directory, then it and its parents as the search walks them.
+    static let rows: [(String, [String])] = [
+        ("/", ["/"]),
+        ("/a", ["/a", "/"]),
+        ("/a/b/c", ["/a/b/c", "/a/b", "/a", "/"]),
+        ("/a/b/../c/./d/", ["/a/c/d", "/a/c", "/a", "/"]),
+    ]
+
+    @Test("a directory's ancestors, standardized, up to the root", arguments: rows)
+    func ancestors(_ dir: String, _ expected: [String]) {
+        #expect(ModelsDirectory.ancestors(of: URL(fileURLWithPath: dir)) == expected)
+    }
+
+    @Test("beside the executable first, nearest first; the share layout before the tree; nothing found is nil")
+    func searchOrder() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("glean-models-\(UUID().uuidString)").standardizedFileURL
+        defer { try? FileManager.default.removeItem(at: root) }
+        let fm = FileManager.default
+        for dir in ["Models/names", "bin/x/Models/names", "bin/share/glean/Models/patterns", "bin/x/Models/other"] {
+            try fm.createDirectory(at: root.appendingPathComponent(dir), withIntermediateDirectories: true)
+        }
+        let exe = root.appendingPathComponent("bin/x/glean").path
+        #expect(ModelsDirectory.locate(containing: "names", environment: [:], executable: exe)?.path == root.path + "/bin/x/Models")
+        #expect(ModelsDirectory.locate(containing: "patterns", environment: [:], executable: exe)?.path == root.path + "/bin/share/glean/Models")
+        let deeper = root.appendingPathComponent("bin/x/y/glean").path
+        try fm.createDirectory(at: root.appendingPathComponent("bin/x/y"), withIntermediateDirectories: true)
+        #expect(ModelsDirectory.locate(containing: "names", environment: [:], executable: deeper)?.path == root.path + "/bin/x/Models")
+        #expect(ModelsDirectory.locate(containing: "no-such-\(UUID().uuidString)", environment: [:], executable: exe) == nil)
+        #expect(ModelsDirectory.locate(containing: "names", environment: ["GLEAN_MODELS": root.path + "/bin/x/Models/"],
+                                       executable: exe)?.path == root.path + "/bin/x/Models")
+        let candidates = ModelsDirectory.candidates(executable: URL(fileURLWithPath: exe)).map(\.path)
+        #expect(candidates.prefix(3) == [root.path + "/bin/x/../share/glean/Models", root.path + "/bin/x/Models", root.path + "/bin/Models"])
+    }
+}
