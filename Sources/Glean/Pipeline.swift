@@ -38,7 +38,7 @@ public struct PipelineOptions: Sendable {
     public var resume = false
     /// Seconds between checkpoints (each fsyncs the partial output); 0: after every batch.
     /// `GLEAN_CHECKPOINT_SECONDS` overrides the default of 1.
-    public var checkpointInterval = ProcessInfo.processInfo.environment["GLEAN_CHECKPOINT_SECONDS"].flatMap(Double.init) ?? 1
+    public var checkpointInterval = ProcessEnvironment.variables["GLEAN_CHECKPOINT_SECONDS"].flatMap(Double.init) ?? 1
     /// Records per batch at most (`--batch-size`). A batch also ends early when the input has
     /// no more bytes ready (a pipe that trickles), so a filter never waits for a full batch.
     public var batchRecords = 512

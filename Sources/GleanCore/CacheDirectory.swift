@@ -17,7 +17,7 @@ public enum CacheDirectory {
     public static let environmentVariable = "GLEAN_CACHE_DIR"
 
     /// The cache directory for this environment, or nil when none can be named.
-    public static func path(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+    public static func path(environment: [String: String] = ProcessEnvironment.variables) -> String? {
         if let dir = environment[environmentVariable], !dir.isEmpty { return dir }
         if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty { return xdg + "/glean" }
         if let home = environment["HOME"], !home.isEmpty { return home + "/.cache/glean" }

@@ -21,50 +21,61 @@ public enum ModelsDirectory {
 
     /// The first `Models` directory that has `subdirectory` in it (nil: none found).
     public static func locate(containing subdirectory: String = "patterns",
-                              environment: [String: String] = ProcessInfo.processInfo.environment,
+                              environment: [String: String] = ProcessEnvironment.variables,
                               executable: String? = nil) -> URL? {
         let fm = FileManager.default
-        func holds(_ models: URL) -> Bool {
+        func holds(_ models: String) -> Bool {
             var isDir: ObjCBool = false
-            return fm.fileExists(atPath: models.appendingPathComponent(subdirectory).path, isDirectory: &isDir) && isDir.boolValue
+            return fm.fileExists(atPath: models + "/" + subdirectory, isDirectory: &isDir) && isDir.boolValue
         }
         if let env = environment[environmentVariable], !env.isEmpty {
             let url = URL(fileURLWithPath: env).standardizedFileURL
-            return holds(url) ? url : nil
+            return holds(url.path) ? url : nil
         }
-        for candidate in candidates(executable: executable.map { URL(fileURLWithPath: $0) }) where holds(candidate) {
-            return candidate.standardizedFileURL
+        // The places beside the executable first, then (only if none holds it) the working
+        // directory's; as paths, since each URL operation costs far more than the lookup.
+        for candidate in executableCandidatePaths(executable.map { URL(fileURLWithPath: $0) }) where holds(candidate) {
+            return URL(fileURLWithPath: candidate).standardizedFileURL
+        }
+        for candidate in workingDirectoryCandidatePaths() where holds(candidate) {
+            return URL(fileURLWithPath: candidate).standardizedFileURL
         }
         return nil
     }
 
     /// Every place searched after the environment variable, in order.
     public static func candidates(executable: URL? = nil) -> [URL] {
-        var out: [URL] = []
-        if let exe = executable ?? executableURL() {
-            let dir = exe.deletingLastPathComponent()
-            out.append(dir.appendingPathComponent("../share/glean/Models"))
-            out += ancestors(of: dir).map { $0.appendingPathComponent("Models") }
-        }
-        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        out += ancestors(of: cwd).map { $0.appendingPathComponent("Models") }
-        return out
+        (executableCandidatePaths(executable) + workingDirectoryCandidatePaths()).map { URL(fileURLWithPath: $0) }
     }
 
-    static func ancestors(of dir: URL) -> [URL] {
-        var out: [URL] = []
-        var d = dir.standardizedFileURL
-        while true {
+    /// The places beside the executable (`executable`, else the running one's real path).
+    static func executableCandidatePaths(_ executable: URL?) -> [String] {
+        guard let exe = executable ?? executableURL() else { return [] }
+        let dir = exe.deletingLastPathComponent()
+        return [dir.path + "/../share/glean/Models"] + ancestors(of: dir).map { $0 == "/" ? "/Models" : $0 + "/Models" }
+    }
+
+    /// `Models` in the working directory and each of its parents.
+    static func workingDirectoryCandidatePaths() -> [String] {
+        ancestors(of: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).map { $0 == "/" ? "/Models" : $0 + "/Models" }
+    }
+
+    /// The directory (standardized: no "." or ".." left) and each of its parents up to "/".
+    static func ancestors(of dir: URL) -> [String] {
+        var d = dir.standardizedFileURL.path
+        while d.count > 1 && d.hasSuffix("/") { d.removeLast() }
+        var out = [d]
+        while d != "/", let slash = d.lastIndex(of: "/") {
+            d = slash == d.startIndex ? "/" : String(d[..<slash])
             out.append(d)
-            let parent = d.deletingLastPathComponent().standardizedFileURL
-            if parent.path == d.path || d.path == "/" { break }
-            d = parent
         }
         return out
     }
 
-    /// The running executable's real path.
-    static func executableURL() -> URL? {
+    /// The running executable's real path (worked out once: it does not change while it runs).
+    static func executableURL() -> URL? { runningExecutable }
+
+    private static let runningExecutable: URL? = {
         #if os(Linux)
         if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
             return URL(fileURLWithPath: path).resolvingSymlinksInPath()
@@ -72,7 +83,7 @@ public enum ModelsDirectory {
         #endif
         if let path = Bundle.main.executablePath { return URL(fileURLWithPath: path).resolvingSymlinksInPath() }
         return URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-    }
+    }()
 
     /// The repository (or install) root: the folder that holds `Models` (for `corpora/`).
     public static func root() -> URL? {

@@ -9,7 +9,7 @@ import GleanCore
 /// `/repo/.build/release/glean` finds `/repo/Models`.
 public enum GazetteerModels {
     /// The `Models` directory, or nil when none is found.
-    public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment,
+    public static func locate(environment: [String: String] = ProcessEnvironment.variables,
                               executable: String? = nil) -> URL? {
         if let path = environment[ModelsDirectory.environmentVariable], !path.isEmpty {
             return URL(fileURLWithPath: path, isDirectory: true)
@@ -44,7 +44,7 @@ extension GazetteerModels {
     /// English documents only (``defaultLanguages``).
     public static func openDefault(tokenizerIdentity: String, tokenize: NameTokenizer,
                                    models: URL? = locate(),
-                                   environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Gazetteer? {
+                                   environment: [String: String] = ProcessEnvironment.variables) throws -> Gazetteer? {
         guard let path = defaultGazetteerPath(models: models) else { return nil }
         if path.hasSuffix(".glz") { return try Gazetteer.load(path: path).restricted(toLanguages: defaultLanguages) }
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -59,12 +59,71 @@ extension GazetteerModels {
         let cacheDirectory = CacheDirectory.path(environment: environment)
         let name = "default-" + String(key, radix: 16) + ".glz"
         let cached = cacheDirectory.map { $0 + "/" + name }
-        if let cached, FileManager.default.fileExists(atPath: cached), let g = try? Gazetteer.load(path: cached) {
-            return g.restricted(toLanguages: defaultLanguages)
+        if let cached, FileManager.default.fileExists(atPath: cached) {
+            let stamp = GazetteerValidationStamp(compiledFile: cached)
+            if let g = try? Gazetteer.load(path: cached, validatedChecksum: stamp.checksum) {
+                if stamp.checksum != g.checksum { stamp.record(g.checksum) }
+                return g.restricted(toLanguages: defaultLanguages)
+            }
         }
         let entries = try GazetteerSources.parseTSV([UInt8](data), file: path)
         let (image, _) = try GazetteerCompiler.compile(entries, options: GazetteerCompileOptions(), tokenize: tokenize)
-        if let cacheDirectory { CacheDirectory.store(image, as: name, in: cacheDirectory) }
-        return try Gazetteer(image: image, origin: path, verifyChecksum: false).restricted(toLanguages: defaultLanguages)
+        // Validated in memory (the structure; the checksum is the compiler's own).
+        let g = try Gazetteer(image: image, origin: path, verifyChecksum: false)
+        if let cacheDirectory, let cached, CacheDirectory.store(image, as: name, in: cacheDirectory) {
+            GazetteerValidationStamp(compiledFile: cached).record(g.checksum)
+        }
+        return g.restricted(toLanguages: defaultLanguages)
+    }
+}
+
+/// A note, beside a compiled gazetteer in the cache directory, that this build of the program
+/// has validated the structure of that file's bytes: `default-KEY.glz.validated`, one line
+/// `glz-validated <format version>|<executable identity>|<checksum in hex>`.
+///
+/// Opening a compiled file costs two passes: the checksum over every byte (damage), then the
+/// structural validation of every slot, node and entry (bounds, so that a file whose checksum
+/// is right but whose offsets are not cannot make a lookup read outside the mapping); on the
+/// default gazetteer the second costs about four times the first. With a stamp whose checksum
+/// matches, the checksum is still verified on every open, so a damaged file (a write, a
+/// truncation, a changed byte on disk) is still found before it is used, and is then rebuilt;
+/// only the validation is skipped, for bytes that this same build (the stamp names the
+/// executable's path, size and modification time) has validated already. What that gives up:
+/// a file crafted to collide with the checksum of a validated one (the checksum is not
+/// cryptographic) would be trusted. The cache directory is the user's own, written only by
+/// Glean, so this is the same trust as in the cached pattern pack and lexicon; a gazetteer
+/// given on the command line is always validated in full.
+///
+/// ```swift
+/// let stamp = GazetteerValidationStamp(compiledFile: "~/.cache/glean/default-1f.glz")
+/// stamp.checksum            // nil: never validated by this build
+/// stamp.record(0xfeed)      // after a full validation
+/// GazetteerValidationStamp(compiledFile: "~/.cache/glean/default-1f.glz").checksum   // 0xfeed
+/// ```
+struct GazetteerValidationStamp {
+    let path: String
+    /// The checksum of the bytes this build validated, nil when there is no stamp for this build.
+    let checksum: UInt64?
+
+    /// The stamp's first part: the format and the program.
+    static var prefix: String { "glz-validated \(GLZ.version)|\(CacheDirectory.executableIdentity)|" }
+
+    init(compiledFile: String) {
+        path = compiledFile + ".validated"
+        // Without the executable's identity no build can be told from another: no stamp counts.
+        guard !CacheDirectory.executableIdentity.isEmpty, let data = FileManager.default.contents(atPath: path),
+              let line = String(data: data, encoding: .utf8), line.hasPrefix(Self.prefix), line.hasSuffix("\n") else {
+            checksum = nil
+            return
+        }
+        checksum = UInt64(line.dropFirst(Self.prefix.count).dropLast(), radix: 16)
+    }
+
+    /// Records that the bytes whose checksum is `checksum` were validated (nothing where the
+    /// stamp cannot be written, or the executable's identity is unknown).
+    func record(_ checksum: UInt64) {
+        guard !CacheDirectory.executableIdentity.isEmpty else { return }
+        let directory = (path as NSString).deletingLastPathComponent, name = (path as NSString).lastPathComponent
+        CacheDirectory.store(Data((Self.prefix + String(checksum, radix: 16) + "\n").utf8), as: name, in: directory)
     }
 }

@@ -1,4 +1,5 @@
 import CICUShim
+import GleanCore
 
 /// How a gazetteer compares its names with the text.
 ///
@@ -127,12 +128,7 @@ public enum UnicodeFolding {
 /// name tokens collide.
 enum TokenKey {
     @inline(__always)
-    static func mix(_ x: UInt64) -> UInt64 {
-        var z = x
-        z = (z ^ (z >> 33)) &* 0xff51afd7ed558ccd
-        z = (z ^ (z >> 33)) &* 0xc4ceb9fe1a85ec53
-        return z ^ (z >> 33)
-    }
+    static func mix(_ x: UInt64) -> UInt64 { ContentChecksum.mix(x) }
 
     static let ones: UInt64 = 0x0101010101010101
     static let highBits: UInt64 = 0x8080808080808080

@@ -1,3 +1,5 @@
+import GleanCore
+
 /// The compiled gazetteer file (`.glz`), version 1. Little-endian, every section 8-byte aligned.
 ///
 /// Header (128 bytes):
@@ -102,30 +104,8 @@ enum GLZ {
         return TokenKey.mix(h &+ checksum(p + headerSize, n - headerSize))
     }
 
-    /// A 64-bit checksum at memory speed: Fletcher-style sums over 8-byte words in four lanes
-    /// (each lane keeps a running sum and a sum of sums, so a changed, moved or swapped word
-    /// changes the result), then mixed. Catches any damaged byte; not a cryptographic hash.
-    static func checksum(_ p: UnsafeRawPointer, _ n: Int) -> UInt64 {
-        var a0: UInt64 = 1, a1: UInt64 = 2, a2: UInt64 = 3, a3: UInt64 = 4
-        var b0: UInt64 = 0, b1: UInt64 = 0, b2: UInt64 = 0, b3: UInt64 = 0
-        var i = 0
-        while i + 32 <= n {
-            a0 = a0 &+ p.loadUnaligned(fromByteOffset: i, as: UInt64.self); b0 = b0 &+ a0
-            a1 = a1 &+ p.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self); b1 = b1 &+ a1
-            a2 = a2 &+ p.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self); b2 = b2 &+ a2
-            a3 = a3 &+ p.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self); b3 = b3 &+ a3
-            i += 32
-        }
-        var h = TokenKey.mix(a0 ^ TokenKey.mix(b0 &+ 1))
-        h = TokenKey.mix(h ^ a1 ^ TokenKey.mix(b1 &+ 2))
-        h = TokenKey.mix(h ^ a2 ^ TokenKey.mix(b2 &+ 3))
-        h = TokenKey.mix(h ^ a3 ^ TokenKey.mix(b3 &+ 4))
-        while i < n {
-            h = (h ^ UInt64(p.load(fromByteOffset: i, as: UInt8.self))) &* 0x100000001b3
-            i += 1
-        }
-        return TokenKey.mix(h ^ UInt64(n))
-    }
+    /// ``ContentChecksum`` of `n` bytes at `p`.
+    static func checksum(_ p: UnsafeRawPointer, _ n: Int) -> UInt64 { ContentChecksum.of(p, n) }
 }
 
 /// Little-endian writer for the compiled image.

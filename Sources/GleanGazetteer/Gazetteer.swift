@@ -76,6 +76,13 @@ public struct Gazetteer: Sendable {
         Gazetteer(image: try GazetteerImage(mapping: path, verifyChecksum: verifyChecksum), origin: path)
     }
 
+    /// ``load(path:verifyChecksum:)`` with the checksum always verified, and the structure
+    /// validated unless the file's checksum is `validatedChecksum`: the checksum of bytes whose
+    /// structure this program has already validated (``GazetteerValidationStamp``).
+    static func load(path: String, validatedChecksum: UInt64?) throws -> Gazetteer {
+        Gazetteer(image: try GazetteerImage(mapping: path, verifyChecksum: true, validatedChecksum: validatedChecksum), origin: path)
+    }
+
     /// Uses a compiled image held in memory (copied into aligned storage).
     public init(image bytes: [UInt8], origin: String = "(in memory)", verifyChecksum: Bool = true) throws {
         self.image = try GazetteerImage(copying: bytes, origin: origin, verifyChecksum: verifyChecksum)
@@ -275,7 +282,9 @@ final class GazetteerImage: @unchecked Sendable {
     let stringPoolSize: Int
     let labels: [String]
 
-    convenience init(mapping path: String, verifyChecksum: Bool) throws {
+    /// Maps a file; with `verifyChecksum`, a file whose checksum is `validatedChecksum` is not
+    /// validated again (its bytes are those that were).
+    convenience init(mapping path: String, verifyChecksum: Bool, validatedChecksum: UInt64? = nil) throws {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw GazetteerFileError(path: path, reason: "cannot open: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
@@ -290,7 +299,7 @@ final class GazetteerImage: @unchecked Sendable {
             throw GazetteerFileError(path: path, reason: "cannot map into memory: \(String(cString: strerror(errno)))")
         }
         try self.init(base: UnsafeRawPointer(p), size: size, origin: path, verifyChecksum: verifyChecksum,
-                      release: { munmap(p, size) })
+                      validatedChecksum: validatedChecksum, release: { munmap(p, size) })
         // A file that matches nothing is a mistake, not a gazetteer: say so rather than load it.
         guard entryCount > 0 else { throw GazetteerFileError(path: path, reason: "no entries: the compiled gazetteer is empty") }
     }
@@ -302,7 +311,8 @@ final class GazetteerImage: @unchecked Sendable {
                       release: { p.deallocate() })
     }
 
-    private init(base: UnsafeRawPointer, size: Int, origin: String, verifyChecksum: Bool, release: @escaping () -> Void) throws {
+    private init(base: UnsafeRawPointer, size: Int, origin: String, verifyChecksum: Bool, validatedChecksum: UInt64? = nil,
+                 release: @escaping () -> Void) throws {
         func fail(_ reason: String) -> GazetteerFileError {
             release()
             return GazetteerFileError(path: origin, reason: reason)
@@ -354,8 +364,10 @@ final class GazetteerImage: @unchecked Sendable {
             let actual = GLZ.imageChecksum(base, size)
             guard actual == checksum else { throw fail("corrupt: checksum mismatch (the file was damaged or altered)") }
         }
-        // The structure, whatever the checksum says (a crafted file can carry a right one).
-        if let broken = GLZValidator.validate(
+        // The structure, whatever the checksum says (a crafted file can carry a right one),
+        // unless these very bytes (their checksum verified just now) were validated before.
+        let validated = verifyChecksum && validatedChecksum == checksum
+        if !validated, let broken = GLZValidator.validate(
             slots: SlotView(base: base + offsets[0], count: slotCount), nodes: NodeView(base: base + offsets[1], count: nodeCount),
             entries: EntryView(base: base + offsets[2], count: entryCount), labels: LabelView(base: base + offsets[3], count: labelCount),
             poolSize: Int(poolSize), longestProbe: Int(u32(GLZ.longestProbeOffset)), names: Int(u32(GLZ.nameCountOffset)),

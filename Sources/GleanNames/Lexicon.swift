@@ -1,7 +1,7 @@
 import Foundation
 
 /// What a word is to the names stage, as bits: one lookup per capitalised token.
-public struct WordFlags: OptionSet, Sendable {
+public struct WordFlags: OptionSet, Sendable, BitwiseCopyable {
     public let rawValue: UInt32
     public init(rawValue: UInt32) { self.rawValue = rawValue }
     public static let given = WordFlags(rawValue: 1 << 0)
@@ -34,16 +34,34 @@ public struct Lexicon: Sendable {
         public var head: Int = -1
     }
 
+    /// A word's flags and head (an index into `heads`, -1 if the word is no head).
+    struct WordValue: BitwiseCopyable {
+        var flags: WordFlags
+        var head: Int
+    }
+
+    /// A dictionary name's label (an index into `dictionaryLabels`) and kb_id (into `kbIds`).
+    struct DictionaryValue: BitwiseCopyable {
+        var label: Int32
+        var kbId: Int32
+    }
+
     /// The words' flags and heads (an entry's `bytes` are the table's word).
-    var table = WordTable<(flags: WordFlags, head: Int)>()
+    var table = WordTable<WordValue>()
     /// For the lower-case words (first byte "a" to "z") that are connectors or work cues, a
     /// bit per length (up to 63) by first letter: a word whose bit is clear is neither, which
     /// the names stage learns without a lookup (``mayBeCue(_:count:)``).
-    private var cueLengths = [UInt64](repeating: 0, count: 26)
-    public private(set) var heads: [(word: String, label: String, position: HeadPosition)] = []
+    var cueLengths = [UInt64](repeating: 0, count: 26)
+    public internal(set) var heads: [(word: String, label: String, position: HeadPosition)] = []
     /// The rule name of each head's candidates, "head:" and its word (made once, not per name).
-    private(set) var headRules: [String] = []
-    var dictionary = WordTable<(label: String, kbId: String)>()
+    var headRules: [String] = []
+    /// The dictionary names, each with its label (an index into `dictionaryLabels`) and kb_id
+    /// (an index into `kbIds`): two integers a name, so that the table can be cached and read
+    /// back as flat arrays, and a name's strings are made only when it is found.
+    var dictionary = WordTable<DictionaryValue>()
+    /// The dictionary's labels, each once ("LOC", "ORG"), in the order of first use.
+    var dictionaryLabels: [String] = []
+    var kbIds = StringPool()
 
     /// An empty lexicon, for the loaders to fill.
     init() {}
@@ -66,14 +84,27 @@ public struct Lexicon: Sendable {
         addHeads(lists.heads)
         dictionary.reserveCapacity(lists.dictionary.count)
         for (name, entry) in lists.dictionary {
-            let bytes = Array(name.utf8)
-            let h = Self.hash(bytes[...])
-            if let k = dictionary.find(bytes[...], hash: h) {
-                dictionary.values[k] = (entry.label, entry.kbId)
-            } else {
-                dictionary.insert(bytes, hash: h, (entry.label, entry.kbId))
-            }
+            var name = name, label = entry.label, kbId = entry.kbId
+            name.withUTF8 { name in label.withUTF8 { label in kbId.withUTF8 { addDictionaryName(name, label: label, kbId: $0) } } }
         }
+    }
+
+    /// Adds a dictionary name with its label and kb_id; a name already there keeps its first.
+    mutating func addDictionaryName(_ name: UnsafeBufferPointer<UInt8>, label: UnsafeBufferPointer<UInt8>,
+                                    kbId: UnsafeBufferPointer<UInt8>) {
+        let h = Self.hash(name)
+        guard dictionary.find(name, hash: h) == nil else { return }
+        let labelIndex = dictionaryLabels.firstIndex { $0.utf8.elementsEqual(label) } ?? {
+            dictionaryLabels.append(String(decoding: label, as: UTF8.self))
+            return dictionaryLabels.count - 1
+        }()
+        dictionary.insert(name, hash: h, DictionaryValue(label: Int32(labelIndex), kbId: Int32(kbIds.append(kbId))))
+    }
+
+    /// Dictionary name `k`'s label and kb_id.
+    func dictionaryValue(_ k: Int) -> (label: String, kbId: String) {
+        let value = dictionary.values[k]
+        return (dictionaryLabels[Int(value.label)], kbIds.string(Int(value.kbId)))
     }
 
     /// Regnal and war numbers ("II", "IV") and "One", "Two".
@@ -111,7 +142,7 @@ public struct Lexicon: Sendable {
             total &+= h ^ (h >> 31)
         }
         for k in 0..<table.count {
-            let (flags, head) = table.values[k]
+            let flags = table.values[k].flags, head = table.values[k].head
             var fields = [table.word(k)]
             if head >= 0 {
                 fields.append(Array(heads[head].label.utf8)[...])
@@ -120,21 +151,21 @@ public struct Lexicon: Sendable {
             add(1, fields, UInt64(flags.rawValue))
         }
         for k in 0..<dictionary.count {
-            add(2, [dictionary.word(k), Array(dictionary.values[k].label.utf8)[...],
-                    Array(dictionary.values[k].kbId.utf8)[...]], 0)
+            let value = dictionary.values[k]
+            add(2, [dictionary.word(k), Array(dictionaryLabels[Int(value.label)].utf8)[...], kbIds[Int(value.kbId)]], 0)
         }
         return String(format: "fnv1a-sum:%016llx", total)
     }
 
     /// Changes a word's flags and head, adding the word (no flags, no head) if it is new.
-    mutating func update(_ word: UnsafeBufferPointer<UInt8>, _ change: (inout (flags: WordFlags, head: Int)) -> Void) {
+    mutating func update(_ word: UnsafeBufferPointer<UInt8>, _ change: (inout WordValue) -> Void) {
         let h = Self.hash(word)
         let flags: WordFlags
         if let k = table.find(word, hash: h) {
             change(&table.values[k])
             flags = table.values[k].flags
         } else {
-            var value: (flags: WordFlags, head: Int) = ([], -1)
+            var value = WordValue(flags: [], head: -1)
             change(&value)
             table.insert(word, hash: h, value)
             flags = value.flags
@@ -180,7 +211,7 @@ public struct Lexicon: Sendable {
     @inline(__always)
     public func info(_ bytes: ArraySlice<UInt8>) -> (flags: WordFlags, head: Int)? {
         guard let k = table.find(bytes, hash: Self.hash(bytes)) else { return nil }
-        return table.values[k]
+        return (table.values[k].flags, table.values[k].head)
     }
 
     /// The flags of a word (empty if no list has it): ``lookup(_:)`` without building an entry.
@@ -193,7 +224,7 @@ public struct Lexicon: Sendable {
     @inline(__always)
     func info(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (flags: WordFlags, head: Int)? {
         guard let k = table.find(bytes, hash: hash) else { return nil }
-        return table.values[k]
+        return (table.values[k].flags, table.values[k].head)
     }
 
     /// ``flags(_:)`` of bytes in memory.
@@ -206,12 +237,18 @@ public struct Lexicon: Sendable {
     /// ``dictionaryEntry(_:)`` of bytes in memory whose ``hash(_:)`` is `hash`.
     func dictionaryEntry(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (label: String, kbId: String)? {
         guard let k = dictionary.find(bytes, hash: hash) else { return nil }
-        return dictionary.values[k]
+        return dictionaryValue(k)
+    }
+
+    /// Whether bytes in memory whose ``hash(_:)`` is `hash` are a dictionary name
+    /// (``dictionaryEntry(_:hash:)`` without making its strings).
+    func isDictionaryName(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Bool {
+        dictionary.find(bytes, hash: hash) != nil
     }
 
     /// The label and kb_id of a dictionary name (words separated by single spaces), nil if none.
     public func dictionaryEntry(_ bytes: ArraySlice<UInt8>) -> (label: String, kbId: String)? {
         guard let k = dictionary.find(bytes, hash: Self.hash(bytes)) else { return nil }
-        return dictionary.values[k]
+        return dictionaryValue(k)
     }
 }

@@ -24,27 +24,32 @@ extension Lexicon {
     /// A missing or unreadable file, or a malformed line of `heads.tsv` or `dictionary.tsv`, is
     /// a ``NameListError`` naming it.
     public init(directory: URL) throws {
+        try self.init(sources: NameFile.Sources(directory: directory))
+    }
+
+    /// The lexicon of a names folder's files, already read.
+    init(sources: NameFile.Sources) throws {
         self.init()
-        let files = try Self.wordFiles.map { try (NameFile.contents(directory, $0.file), $0.flag) }
-        let bytes = files.reduce(0) { $0 + $1.0.data.count }
+        let bytes = sources.words.reduce(0) { $0 + $1.file.data.count }
         table.reserveCapacity(bytes / 7 + 1024, bytes: bytes)
-        for (file, flag) in files {
+        for (file, flag) in sources.words {
             NameFile.forEachEntry(file.data) { line, _ in update(line) { $0.flags.insert(flag) } }
         }
         addNumerals()
-        addHeads(try NameFile.heads(in: directory))
-        try NameFile.forEachDictionaryEntry(in: directory, reserve: { dictionary.reserveCapacity($0 / 24, bytes: $0 / 2) }) { name, label, kbId in
+        addHeads(try NameFile.heads(sources.heads))
+        try NameFile.forEachDictionaryEntry(sources.dictionary, reserve: {
+            dictionary.reserveCapacity($0 / 24, bytes: $0 / 2)
+            kbIds.reserveCapacity($0 / 24, bytes: $0 / 4)
+        }) { name, label, kbId in
             // The first line of a name counts, as in `NameLists`.
-            let h = Self.hash(name)
-            if dictionary.find(name, hash: h) == nil {
-                dictionary.insert(name, hash: h, (NameFile.string(label), NameFile.string(kbId)))
-            }
+            addDictionaryName(name, label: label, kbId: kbId)
         }
     }
 
-    /// The lexicon of the default models: `Models/names` found as ``ModelsDirectory`` says.
+    /// The lexicon of the default models: `Models/names` found as ``ModelsDirectory`` says,
+    /// through the cache (``load(directory:cacheDirectory:)``).
     public static func defaultLexicon() throws -> Lexicon {
-        try Lexicon(directory: NameFile.defaultDirectory())
+        try load(directory: NameFile.defaultDirectory(), cacheDirectory: CacheDirectory.path())
     }
 }
 
@@ -58,6 +63,24 @@ enum NameFile {
             throw NameListError(path: "Models/names", line: 0, reason: "no names folder found (set GLEAN_MODELS)")
         }
         return models.appendingPathComponent("names")
+    }
+
+    /// The files of a names folder, read in the order a lexicon takes them (a file that cannot
+    /// be read is an error naming it, the first in that order).
+    struct Sources {
+        /// The word files (``Lexicon/wordFiles``) with their flags.
+        var words: [(file: (path: String, data: Data), flag: WordFlags)]
+        var heads: (path: String, data: Data)
+        var dictionary: (path: String, data: Data)
+
+        init(directory: URL) throws {
+            words = try Lexicon.wordFiles.map { (try NameFile.contents(directory, $0.file), $0.flag) }
+            heads = try NameFile.contents(directory, "heads.tsv")
+            dictionary = try NameFile.contents(directory, "dictionary.tsv")
+        }
+
+        /// Every file, in order.
+        var all: [(path: String, data: Data)] { words.map(\.file) + [heads, dictionary] }
     }
 
     static func contents(_ directory: URL, _ name: String) throws -> (path: String, data: Data) {
@@ -97,7 +120,11 @@ enum NameFile {
 
     /// `heads.tsv`: word, label and position; a later line of a word replaces an earlier one.
     static func heads(in directory: URL) throws -> [String: (label: String, position: HeadPosition)] {
-        let file = try contents(directory, "heads.tsv")
+        try heads(try contents(directory, "heads.tsv"))
+    }
+
+    /// ``heads(in:)`` of the file's bytes.
+    static func heads(_ file: (path: String, data: Data)) throws -> [String: (label: String, position: HeadPosition)] {
         var heads: [String: (label: String, position: HeadPosition)] = [:]
         try forEachEntry(file.data) { line, number in
             let f = fields(line)
@@ -113,7 +140,12 @@ enum NameFile {
     /// `reserve` first gets the file's size.
     static func forEachDictionaryEntry(in directory: URL, reserve: (Int) -> Void = { _ in },
                                        _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> Void) throws {
-        let file = try contents(directory, "dictionary.tsv")
+        try forEachDictionaryEntry(try contents(directory, "dictionary.tsv"), reserve: reserve, body)
+    }
+
+    /// ``forEachDictionaryEntry(in:reserve:_:)`` of the file's bytes.
+    static func forEachDictionaryEntry(_ file: (path: String, data: Data), reserve: (Int) -> Void = { _ in },
+                                       _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> Void) throws {
         reserve(file.data.count)
         try forEachEntry(file.data) { line, number in
             guard let f = firstThreeFields(line) else {

@@ -880,7 +880,7 @@ public struct NameFinder: Sendable {
                   text[tokens[e.first - 1].start] &- 0x61 < 26, nameLike(e),
                   e.flags.isDisjoint(with: [.given, .ambiguousGiven, .surname, .ambiguousSurname, .stop, .title, .numeral]),
                   head(e) == nil, !places.contains(e.first), !organisations.contains(e.first), !documentSurname(e),
-                  lexicon.dictionaryEntry(bytes(e.start, e.end), hash: e.hash != 0 ? e.hash : Lexicon.hash(bytes(e.start, e.end))) == nil else { return nil }
+                  !lexicon.isDictionaryName(bytes(e.start, e.end), hash: e.hash != 0 ? e.hash : Lexicon.hash(bytes(e.start, e.end))) else { return nil }
             // Not the last word of a longer capitalised name elsewhere ("Ricky Ponting").
             let count = e.end - e.start
             for k in 1..<tokens.count where k != e.first && tokens[k].end - tokens[k].start == count && text[tokens[k].start] == text[e.start] {

@@ -4,18 +4,83 @@ import Glibc
 import Darwin
 #endif
 
+/// Byte strings end to end in one array: string `k` is `bytes[starts[k]..<starts[k + 1]]`, so
+/// tens of thousands of strings take two arrays, not one allocation each.
+///
+/// ```swift
+/// var pool = StringPool()
+/// let k = pool.append(Array("Q60".utf8))
+/// pool.string(k)   // "Q60"
+/// ```
+struct StringPool: Sendable {
+    private(set) var bytes: [UInt8] = []
+    private(set) var starts: [Int32] = [0]
+
+    init() {}
+
+    /// A pool over arrays that ``bytes`` and ``starts`` gave; nil when they are not such arrays
+    /// (`starts` must rise from 0 to the number of bytes).
+    init?(bytes: [UInt8], starts: [Int32]) {
+        guard starts.first == 0, Int(starts.last!) == bytes.count else { return nil }
+        var previous: Int32 = 0
+        for s in starts {
+            guard s >= previous else { return nil }
+            previous = s
+        }
+        self.bytes = bytes
+        self.starts = starts
+    }
+
+    var count: Int { starts.count - 1 }
+
+    /// String `k`'s bytes.
+    @inline(__always)
+    subscript(k: Int) -> ArraySlice<UInt8> { bytes[Int(starts[k])..<Int(starts[k + 1])] }
+
+    /// String `k`, decoded as UTF-8.
+    func string(_ k: Int) -> String { String(decoding: self[k], as: UTF8.self) }
+
+    /// Adds a string, returning its index.
+    @discardableResult
+    mutating func append<C: Collection>(_ s: C) -> Int where C.Element == UInt8 {
+        bytes.append(contentsOf: s)
+        starts.append(Int32(bytes.count))
+        return starts.count - 2
+    }
+
+    /// Whether string `k` is `word`.
+    @inline(__always)
+    func holds(_ k: Int, _ word: UnsafeBufferPointer<UInt8>) -> Bool {
+        let s = Int(starts[k]), n = Int(starts[k + 1]) - s
+        guard n == word.count else { return false }
+        return bytes.withUnsafeBufferPointer { p in
+            n == 0 || memcmp(p.baseAddress! + s, word.baseAddress!, n) == 0
+        }
+    }
+
+    mutating func removeAll(keepingCapacity: Bool) {
+        bytes.removeAll(keepingCapacity: keepingCapacity)
+        starts.removeAll(keepingCapacity: keepingCapacity)
+        starts.append(0)
+    }
+
+    mutating func reserveCapacity(_ n: Int, bytes size: Int) {
+        bytes.reserveCapacity(size)
+        starts.reserveCapacity(n + 1)
+    }
+}
+
 /// An open-addressing hash table from words (UTF-8 bytes) to values, over a hash the caller has
 /// already computed (``Lexicon/hash(_:)``): a lookup mixes that hash once and probes a flat
 /// array, where a `Dictionary` keyed by the hash would hash it again with SipHash and keep a
 /// bucket array per key. Each slot's word is compared on a hit, so a collision of hashes never
 /// gives a wrong answer. Insert-only; at most half full.
 ///
-/// The words lie end to end in one byte array (`pool`, word `k` at `starts[k]..<starts[k + 1]`),
-/// so filling a table of tens of thousands of words allocates a few arrays, not one per word.
+/// The words lie end to end in one ``StringPool``, so filling a table of tens of thousands of
+/// words allocates a few arrays, not one per word.
 ///
 /// Invariants: `slots.count` is a power of two, at least twice `values.count`; a slot holds -1
-/// or an index into `hashes` and `values`, which have one element per word, and `starts`, which
-/// has one more.
+/// or an index into `hashes`, `values` and `words`, which have one element per word.
 ///
 /// ```swift
 /// var table = WordTable<Int>()
@@ -23,16 +88,17 @@ import Darwin
 /// table.find(Array("Henry".utf8)[...], hash: Lexicon.hash(Array("Henry".utf8)[...]))   // index of 7
 /// ```
 struct WordTable<Value>: Sendable where Value: Sendable {
-    private var pool: [UInt8] = []
-    private var starts: [Int32] = [0]
+    private(set) var words = StringPool()
     private(set) var hashes: [UInt64] = []
     var values: [Value] = []
     private var slots = [Int32](repeating: -1, count: 16)
 
     var count: Int { values.count }
 
+    init() {}
+
     /// Word `k`'s bytes.
-    func word(_ k: Int) -> ArraySlice<UInt8> { pool[Int(starts[k])..<Int(starts[k + 1])] }
+    func word(_ k: Int) -> ArraySlice<UInt8> { words[k] }
 
     @inline(__always)
     private static func mix(_ h: UInt64) -> UInt64 {
@@ -55,18 +121,8 @@ struct WordTable<Value>: Sendable where Value: Sendable {
         while true {
             let k = Int(slots[slot])
             if k < 0 { return nil }
-            if hashes[k] == hash && holds(k, word) { return k }
+            if hashes[k] == hash && words.holds(k, word) { return k }
             slot = (slot + 1) & mask
-        }
-    }
-
-    /// Whether word `k` is `word`.
-    @inline(__always)
-    private func holds(_ k: Int, _ word: UnsafeBufferPointer<UInt8>) -> Bool {
-        let s = Int(starts[k]), n = Int(starts[k + 1]) - s
-        guard n == word.count else { return false }
-        return pool.withUnsafeBufferPointer { p in
-            n == 0 || memcmp(p.baseAddress! + s, word.baseAddress!, n) == 0
         }
     }
 
@@ -79,8 +135,7 @@ struct WordTable<Value>: Sendable where Value: Sendable {
     mutating func insert(_ word: UnsafeBufferPointer<UInt8>, hash: UInt64, _ value: Value) {
         if 2 * (values.count + 1) > slots.count { grow() }
         place(values.count, hash: hash)
-        pool.append(contentsOf: word)
-        starts.append(Int32(pool.count))
+        words.append(word)
         hashes.append(hash)
         values.append(value)
     }
@@ -89,9 +144,7 @@ struct WordTable<Value>: Sendable where Value: Sendable {
     /// emptying a table after a large document does not cost its size every time).
     mutating func removeAll() {
         guard !values.isEmpty else { return }
-        pool.removeAll(keepingCapacity: true)
-        starts.removeAll(keepingCapacity: true)
-        starts.append(0)
+        words.removeAll(keepingCapacity: true)
         hashes.removeAll(keepingCapacity: true)
         values.removeAll(keepingCapacity: true)
         if slots.count > 1024 {
@@ -103,11 +156,32 @@ struct WordTable<Value>: Sendable where Value: Sendable {
 
     /// Room for `n` words of `bytes` bytes in all, without growing.
     mutating func reserveCapacity(_ n: Int, bytes: Int) {
-        pool.reserveCapacity(bytes)
-        starts.reserveCapacity(n + 1)
+        words.reserveCapacity(n, bytes: bytes)
         hashes.reserveCapacity(n)
         values.reserveCapacity(n)
         reserveCapacity(n)
+    }
+
+    /// The slots array, for a cache file (``init(words:hashes:values:slots:)`` takes it back).
+    var slotArray: [Int32] { slots }
+
+    /// A table over the arrays of another (``words``, ``hashes``, ``values``, ``slotArray``); nil
+    /// when they break the invariants, so that no lookup in it can trap or probe forever. A
+    /// wrong hash only makes a word unfindable; the words are still compared on every hit.
+    init?(words: StringPool, hashes: [UInt64], values: [Value], slots: [Int32]) {
+        let n = values.count
+        guard words.count == n, hashes.count == n, slots.count >= 2 * n, slots.count > 0,
+              slots.count & (slots.count - 1) == 0 else { return nil }
+        var used = 0
+        for k in slots {
+            guard k >= -1, Int(k) < n else { return nil }
+            if k >= 0 { used += 1 }
+        }
+        guard used == n else { return nil }
+        self.words = words
+        self.hashes = hashes
+        self.values = values
+        self.slots = slots
     }
 
     mutating func reserveCapacity(_ n: Int) {

@@ -6,12 +6,12 @@ import GleanCore
 /// form, so that a later run with the same files skips the YAML and the expansion.
 ///
 /// The file is `patterns-<key>.bin` in the cache directory (``CacheDirectory``), where the key
-/// is a stable 64-bit hash (FNV-1a) of the format version, the PCRE2 version, the running
+/// is a ``ContentChecksum/key(_:)`` of the format version, the PCRE2 version, the running
 /// executable's build (``CacheDirectory/executableIdentity``) and every file's path and bytes,
-/// in order: any change to a file, or a rebuilt program, names another file. Layout, little-endian:
+/// in order: any change to a file, or a rebuilt program, names another file. The file is framed
+/// as ``CacheFile`` says (magic "GLPC", the payload's ``ContentChecksum``); payload, little-endian:
 /// ```
-/// "GLPC"  format version (UInt32)  key (UInt64)  payload length (UInt64)  payload FNV-1a (UInt64)
-/// payload: definition count (UInt32), then each definition field by field: integers as 8 bytes,
+/// definition count (UInt32), then each definition field by field: integers as 8 bytes,
 ///          strings as a UInt32 length and their UTF-8, optionals as a byte 0 (nil) or 1 (then
 ///          the value), arrays as a UInt32 count and their elements; then, optional, the
 ///          definitions' compiled regexes as `pcre2_serialize_encode` writes them (a UInt32
@@ -28,9 +28,9 @@ import GleanCore
 /// ```
 public enum PackCache {
     /// Raised whenever what is encoded, or how, changes.
-    public static let formatVersion: UInt32 = 3
-    static let magic: [UInt8] = Array("GLPC".utf8)
-    static let headerSize = 32
+    public static let formatVersion: UInt32 = 4
+    static let magic: StaticString = "GLPC"
+    static let headerSize = CacheFile.headerSize
     /// How many pack caches a directory keeps (the newest): one per set of files in use.
     static let kept = 8
 
@@ -41,13 +41,9 @@ public enum PackCache {
 
     /// The cache key of a pack: its files' paths and bytes in order, under `identity`.
     public static func key(files: [(path: String, data: Data)], identity: String = identity) -> UInt64 {
-        var hash = FNV1a()
-        Array(identity.utf8).withUnsafeBytes { hash.add(sized: $0) }
-        for file in files {
-            Array(file.path.utf8).withUnsafeBytes { hash.add(sized: $0) }
-            file.data.withUnsafeBytes { hash.add(sized: $0) }
-        }
-        return hash.value
+        var parts: [Data] = [Data(identity.utf8)]
+        for file in files { parts.append(Data(file.path.utf8)); parts.append(file.data) }
+        return ContentChecksum.key(parts)
     }
 
     /// The cache file's name for a key.
@@ -67,15 +63,7 @@ public enum PackCache {
         for d in definitions { w.definition(d) }
         w.flag(codes != nil)
         if let codes { w.count(codes.count); w.bytes += codes }
-        var out = magic
-        out.reserveCapacity(headerSize + w.bytes.count)
-        Writer.append(UInt64(formatVersion), bytes: 4, to: &out)
-        Writer.append(key, bytes: 8, to: &out)
-        Writer.append(UInt64(w.bytes.count), bytes: 8, to: &out)
-        var sum = FNV1a()
-        w.bytes.withUnsafeBytes { sum.add($0) }
-        Writer.append(sum.value, bytes: 8, to: &out)
-        return out + w.bytes
+        return CacheFile.frame(w.bytes, magic: magic, version: formatVersion, key: key)
     }
 
     /// The definitions in a cache file, or nil when it is not a whole, undamaged file of this
@@ -87,17 +75,7 @@ public enum PackCache {
     /// The definitions in a cache file and the serialized codes, if it holds them.
     static func contents<Bytes: ContiguousBytes>(_ file: Bytes, key: UInt64) -> (definitions: [PatternDefinition], codes: [UInt8]?)? {
         file.withUnsafeBytes { (all: UnsafeRawBufferPointer) -> (definitions: [PatternDefinition], codes: [UInt8]?)? in
-            guard all.count >= headerSize, all.prefix(4).elementsEqual(magic) else { return nil }
-            var header = Reader(all)
-            header.position = 4
-            guard (try? header.integer(bytes: 4)) == UInt64(formatVersion),
-                  (try? header.integer(bytes: 8)) == key,
-                  (try? header.integer(bytes: 8)) == UInt64(all.count - headerSize),
-                  let expectedSum = try? header.integer(bytes: 8) else { return nil }
-            let payload = UnsafeRawBufferPointer(rebasing: all[headerSize...])
-            var sum = FNV1a()
-            sum.add(payload)
-            guard sum.value == expectedSum else { return nil }
+            guard let payload = CacheFile.payload(of: all, magic: magic, version: formatVersion, key: key) else { return nil }
             var r = Reader(payload)
             do {
                 let n = try r.count()
@@ -166,24 +144,6 @@ public enum PackCache {
 extension PatternSet {
     /// The version of the PCRE2 library that compiles and runs the patterns, "10.42 2022-12-11".
     public static var pcre2Version: String { PCRE2Code.libraryVersion }
-}
-
-/// FNV-1a, 64-bit: a hash that is the same in every process (Swift's `Hasher` is seeded per
-/// process). Changing any one byte of the input changes the hash.
-struct FNV1a {
-    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
-
-    mutating func add(_ bytes: UnsafeRawBufferPointer) {
-        var h = value
-        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        value = h
-    }
-
-    /// Adds the length, then the bytes, so that the boundaries between inputs count.
-    mutating func add(sized bytes: UnsafeRawBufferPointer) {
-        withUnsafeBytes(of: UInt64(bytes.count).littleEndian) { add($0) }
-        add(bytes)
-    }
 }
 
 extension PackCache {

@@ -105,14 +105,20 @@ struct StartAnalysis: Sendable {
         if !startBeforeWords.isEmpty { kind = .before }
     }
 
-    /// Whether `s` holds the two bytes `a b` in a row.
+    /// Whether `s` holds the two bytes `a b` in a row (memchr finds each `a` over the UTF-8 in
+    /// place: the expanded regexes run to kilobytes, and this is asked of each at every start).
     static func holds(_ s: String, _ a: UInt8, _ b: UInt8) -> Bool {
-        var prev: UInt8 = 0
-        for c in s.utf8 {
-            if prev == a && c == b { return true }
-            prev = c
+        var s = s
+        return s.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return false }
+            var i = 0
+            while i + 1 < bytes.count, let p = memchr(base + i, Int32(a), bytes.count - 1 - i) {
+                let at = base.distance(to: p.assumingMemoryBound(to: UInt8.self))
+                if base[at + 1] == b { return true }
+                i = at + 1
+            }
+            return false
         }
-        return false
     }
 
     /// Whether a match may start at `i` by the byte filter (`first`, `excluded`).
@@ -296,7 +302,9 @@ struct PatternPlan: Sendable {
                 }
                 isWords.append(false)
             case .words, .before:
-                let ws = Array(Set(a.words)).sorted { $0.lexicographicallyPrecedes($1) }
+                // Sorted, each word once (equal words lie side by side once sorted).
+                var ws = a.words.sorted { $0.lexicographicallyPrecedes($1) }
+                ws.removeDuplicatesInOrder()
                 let mode = a.kind == .before ? 2 : a.afterWords ? 1 : 0
                 if let g = groups.firstIndex(where: { $0.0 == ws && $0.1 == mode }) {
                     slot.append(g)
@@ -332,13 +340,14 @@ struct PatternPlan: Sendable {
                 if a.excluded.contains(UInt8(b)) { excludeTable[b] |= bit }
                 if !a.excludedOnlyBeforeWordCharacter || StartAnalysis.asciiWord.contains(UInt8(b)) { excludeAppliesTable[b] |= bit }
             }
-            for c in UInt8(0x41)...0x7A where Self.isLetter(c) && a.first.contains(c) {
-                // A letter after a letter: ruled out only if every letter is excluded before it.
-                let lettersExcluded = (UInt8(0x41)...0x7A).allSatisfy { !Self.isLetter($0) || a.excluded.contains($0) }
-                if !lettersExcluded { innerLetterFilters |= bit }
+            // A letter after a letter: ruled out only if every letter is excluded before it.
+            let lettersExcluded = (UInt8(0x41)...0x7A).allSatisfy { !Self.isLetter($0) || a.excluded.contains($0) }
+            if !lettersExcluded, (UInt8(0x41)...0x7A).contains(where: { Self.isLetter($0) && a.first.contains($0) }) {
+                innerLetterFilters |= bit
             }
         }
         var all: [[UInt8]: UInt64] = [:]
+        all.reserveCapacity(groups.reduce(0) { $0 + $1.0.count })
         for (g, (ws, after)) in groups.enumerated() {
             if after == 1 { afterGroups |= UInt64(1) << UInt64(g) }
             if after == 2 { beforeGroups |= UInt64(1) << UInt64(g) }
@@ -498,4 +507,17 @@ struct PatternPlan: Sendable {
 
     @inline(__always)
     static func isLetter(_ b: UInt8) -> Bool { b | 0x20 >= 0x61 && b | 0x20 <= 0x7A }
+}
+
+extension Array where Element: Equatable {
+    /// Removes each element equal to the one before it: on a sorted array, every repeat.
+    mutating func removeDuplicatesInOrder() {
+        guard count > 1 else { return }
+        var kept = 1
+        for i in 1..<count where self[i] != self[kept - 1] {
+            swapAt(i, kept)
+            kept += 1
+        }
+        removeLast(count - kept)
+    }
 }

@@ -97,6 +97,8 @@ struct CLITests {
                 let names = try FileManager.default.contentsOfDirectory(atPath: cache)
                 #expect(names.contains { $0.hasPrefix("patterns-") && $0.hasSuffix(".bin") }, "\(names)")
                 #expect(names.contains { $0.hasPrefix("default-") && $0.hasSuffix(".glz") }, "\(names)")
+                #expect(names.contains { $0.hasPrefix("default-") && $0.hasSuffix(".glz.validated") }, "\(names)")
+                #expect(names.contains { $0.hasPrefix("names-") && $0.hasSuffix(".bin") }, "\(names)")
             }
         }
         #expect(outputs[0].count > 10_000)

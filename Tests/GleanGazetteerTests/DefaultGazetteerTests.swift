@@ -88,7 +88,7 @@ import Testing
         let models = repositoryRoot.appendingPathComponent("Models")
         let first = try GazetteerModels.openDefault(tokenizerIdentity: "test", tokenize: tokenize, models: models,
                                                     environment: ["XDG_CACHE_HOME": cache])
-        let files = try FileManager.default.contentsOfDirectory(atPath: cache + "/glean")
+        let files = try FileManager.default.contentsOfDirectory(atPath: cache + "/glean").filter { !$0.hasSuffix(".validated") }
         #expect(files.count == 1 && files[0].hasPrefix("default-") && files[0].hasSuffix(".glz"))
         let second = try GazetteerModels.openDefault(tokenizerIdentity: "test", tokenize: tokenize, models: models,
                                                      environment: ["XDG_CACHE_HOME": cache])
@@ -97,7 +97,7 @@ import Testing
         // Another tokenizer gets its own compiled file.
         _ = try GazetteerModels.openDefault(tokenizerIdentity: "other", tokenize: tokenize, models: models,
                                             environment: ["XDG_CACHE_HOME": cache])
-        #expect(try FileManager.default.contentsOfDirectory(atPath: cache + "/glean").count == 2)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cache + "/glean").filter { $0.hasSuffix(".glz") }.count == 2)
         // Both the compiled and the mapped default apply to English documents only.
         #expect(first?.applies(toLanguage: "en") == true && first?.applies(toLanguage: "en-AU") == true)
         #expect(first?.applies(toLanguage: "de") == false && second?.applies(toLanguage: "de") == false)
@@ -163,5 +163,76 @@ import Testing
             g.findMatches(in: doc, into: &unrestricted)
             #expect(!unrestricted.isEmpty)
         }
+    }
+}
+
+/// The validation stamp beside the cached default gazetteer: the structure of bytes this build
+/// validated is not validated again, the checksum always is.
+@Suite struct ValidationStampTests {
+    /// A Models folder whose default gazetteer is a few names, and a cache directory.
+    static func folders() throws -> (models: URL, cache: String) {
+        let root = URL(fileURLWithPath: NSTemporaryDirectory() + "glean-stamp-\(UUID().uuidString)")
+        let gazetteers = root.appendingPathComponent("Models/gazetteers")
+        try FileManager.default.createDirectory(at: gazetteers, withIntermediateDirectories: true)
+        try Data("New York\tGPE\t5128581\nSydney\tGPE\t2147714\nTbilisi\tGPE\t611717\n".utf8)
+            .write(to: gazetteers.appendingPathComponent("default.tsv"))
+        return (root.appendingPathComponent("Models"), root.path + "/cache")
+    }
+
+    static func open(_ f: (models: URL, cache: String)) throws -> Gazetteer? {
+        try GazetteerModels.openDefault(tokenizerIdentity: "test", tokenize: try makeTokenizer(), models: f.models,
+                                        environment: ["GLEAN_CACHE_DIR": f.cache])
+    }
+
+    static func cached(_ f: (models: URL, cache: String)) throws -> String {
+        let names = try FileManager.default.contentsOfDirectory(atPath: f.cache).filter { $0.hasSuffix(".glz") }
+        #expect(names.count == 1)
+        return f.cache + "/" + names[0]
+    }
+
+    @Test("the compiled file's stamp names its checksum; a damaged file is still caught and rebuilt; another build's stamp counts for nothing")
+    func stampAndDamage() throws {
+        let f = try Self.folders()
+        defer { try? FileManager.default.removeItem(at: f.models.deletingLastPathComponent()) }
+        let first = try #require(try Self.open(f))
+        let path = try Self.cached(f)
+        #expect(GazetteerValidationStamp(compiledFile: path).checksum == first.checksum)
+        #expect(try Self.open(f)?.checksum == first.checksum)
+
+        // A changed byte: the checksum fails whatever the stamp says, and the file is compiled again.
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        let good = bytes
+        bytes[bytes.count - 3] ^= 0x20
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        #expect(throws: GazetteerFileError.self) { try Gazetteer.load(path: path, validatedChecksum: first.checksum) }
+        let rebuilt = try #require(try Self.open(f))
+        #expect(rebuilt.checksum == first.checksum)
+        #expect([UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) == good)
+
+        // A stamp of another build (or garbled) is no stamp: the next open validates and rewrites it.
+        let stampPath = path + ".validated"
+        try Data("glz-validated 1|/elsewhere/glean|1|0|\(String(first.checksum, radix: 16))\n".utf8).write(to: URL(fileURLWithPath: stampPath))
+        #expect(GazetteerValidationStamp(compiledFile: path).checksum == nil)
+        try Data("garbled".utf8).write(to: URL(fileURLWithPath: stampPath))
+        #expect(GazetteerValidationStamp(compiledFile: path).checksum == nil)
+        #expect(try Self.open(f)?.checksum == first.checksum)
+        #expect(GazetteerValidationStamp(compiledFile: path).checksum == first.checksum)
+    }
+
+    @Test("the validation is skipped for the stamped checksum only: a resigned file with a broken structure is refused under any other")
+    func skippedOnlyForTheValidatedChecksum() throws {
+        var bytes = try CompiledFileTests.compiled()
+        let s = try CraftedFileTests.sections
+        CraftedFileTests.put32(&bytes, s[2] + 4, 0x7FFF_FFFF)   // an alias outside the string pool
+        CraftedFileTests.resign(&bytes)
+        let path = try CompiledFileTests.temporaryFile(bytes)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let checksum = (0..<8).reduce(UInt64(0)) { $0 | UInt64(bytes[GLZ.checksumOffset + $1]) << (8 * UInt64($1)) }
+        for other: UInt64? in [nil, checksum ^ 1, 0] {
+            #expect(throws: GazetteerFileError.self) { try Gazetteer.load(path: path, validatedChecksum: other) }
+        }
+        #expect(throws: GazetteerFileError.self) { try Gazetteer.load(path: path) }
+        // What the stamp trades away, on purpose: bytes it vouches for are not validated again.
+        #expect((try? Gazetteer.load(path: path, validatedChecksum: checksum)) != nil)
     }
 }

@@ -71,8 +71,9 @@ struct LexiconLoadingTests {
                              || a.heads[head].position != b.heads[other.head].position) { return false }
         }
         for k in 0..<a.dictionary.count {
+            let value = a.dictionaryValue(k)
             guard let other = b.dictionaryEntry(a.dictionary.word(k)),
-                  other.label == a.dictionary.values[k].label, other.kbId == a.dictionary.values[k].kbId else { return false }
+                  other.label == value.label, other.kbId == value.kbId else { return false }
         }
         return true
     }

@@ -130,12 +130,7 @@ struct PackCacheTests {
         let good = PackCache.encode(defs, key: 5)
         let payload = Array(good[PackCache.headerSize...])
         func withHeader(_ payload: [UInt8]) -> [UInt8] {
-            var out = Array(good.prefix(PackCache.headerSize - 16))
-            PackCache.Writer.append(UInt64(payload.count), bytes: 8, to: &out)
-            var sum = FNV1a()
-            payload.withUnsafeBytes { sum.add($0) }
-            PackCache.Writer.append(sum.value, bytes: 8, to: &out)
-            return out + payload
+            CacheFile.frame(payload, magic: PackCache.magic, version: PackCache.formatVersion, key: 5)
         }
         #expect(PackCache.decode(withHeader(payload), key: 5) == defs)
         #expect(PackCache.decode(withHeader(payload + [0]), key: 5) == nil, "a byte left over")
