@@ -37,7 +37,19 @@ public struct Lexicon: Sendable {
     /// A word's flags and head (an index into `heads`, -1 if the word is no head).
     struct WordValue: BitwiseCopyable {
         var flags: WordFlags
-        var head: Int
+        /// The head's index as 32 bits, so that the value has no padding bytes: the lexicon
+        /// cache writes the table's values as they lie in memory, and padding would be whatever
+        /// the memory held (the same lexicon would give different files).
+        private var storedHead: Int32
+        var head: Int {
+            get { Int(storedHead) }
+            set { storedHead = Int32(truncatingIfNeeded: newValue) }
+        }
+
+        init(flags: WordFlags, head: Int) {
+            self.flags = flags
+            storedHead = Int32(truncatingIfNeeded: head)
+        }
     }
 
     /// A dictionary name's label (an index into `dictionaryLabels`) and kb_id (into `kbIds`).

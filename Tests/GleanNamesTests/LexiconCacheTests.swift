@@ -102,6 +102,20 @@ struct LexiconCacheTests {
         #expect(LexiconCache.decode(LexiconCache.encode(lexicon, key: 1), key: 1) == nil)
     }
 
+    @Test("the same lists give the same file, byte for byte: the values the cache writes as they lie in memory hold no padding")
+    func deterministicBytes() throws {
+        #expect(MemoryLayout<Lexicon.WordValue>.size == MemoryLayout<WordFlags>.size + MemoryLayout<Int32>.size)
+        #expect(MemoryLayout<Lexicon.WordValue>.stride == MemoryLayout<Lexicon.WordValue>.size)
+        #expect(MemoryLayout<Lexicon.DictionaryValue>.stride == 2 * MemoryLayout<Int32>.size)
+        // Built twice, with other allocations between them, so that stale memory differs.
+        let one = try Lexicon(directory: Self.folder)
+        let noise = (0..<64).map { [UInt8](repeating: UInt8($0), count: 4096 + $0) }
+        let built = withExtendedLifetime(noise) { try? Lexicon(directory: Self.folder) }
+        let two = try #require(built)
+        #expect(LexiconCache.encode(one, key: 9) == LexiconCache.encode(two, key: 9))
+        #expect(LexiconCache.encode(one, key: 9) == LexiconCache.encode(Self.fresh, key: 9))
+    }
+
     @Test("the first load writes the cache, the second reads it; a damaged cache is rebuilt; the same lexicon each time")
     func throughTheDirectory() throws {
         let dir = try Self.temporaryDirectory()
