@@ -74,7 +74,7 @@ public struct JSONRawMember: Sendable {
     }
 
     /// Whether two byte runs are equal (one length test, then one comparison of the bytes).
-    @inlinable @usableFromInline
+    @inlinable
     static func same(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
         guard a.count == b.count else { return false }
         guard let p = a.baseAddress, let q = b.baseAddress else { return true }

@@ -106,7 +106,6 @@ public enum ResolutionPolicy: String, Sendable, CaseIterable {
     }
 
     private static func winners(_ groups: [SpanGroup], _ storage: ResolutionStorage, steps: inout Int) -> [Span] {
-        let n = storage.count
         let first = storage.first, end = storage.end, order = storage.order
         // The order as two flat keys per candidate, compared as numbers (no span is copied while
         // sorting): (longer first, then earlier), (higher priority first, then input order).
