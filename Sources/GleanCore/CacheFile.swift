@@ -84,6 +84,21 @@ public enum CacheFile {
     /// The header's size in bytes.
     public static let headerSize = 32
 
+    /// The key of a cache built from `files` (paths and bytes, in order) under `identity` (the
+    /// format and the program): a change of any byte, path or order gives another key.
+    public static func key(files: [(path: String, data: Data)], identity: String) -> UInt64 {
+        var parts: [Data] = [Data(identity.utf8)]
+        for file in files { parts.append(Data(file.path.utf8)); parts.append(file.data) }
+        return ContentChecksum.key(parts)
+    }
+
+    /// The name of the cache file for `key`: `prefix`, the key in 16 hex digits, `.bin`
+    /// (`fileName(prefix: "names-", key: 255)` is `names-00000000000000ff.bin`).
+    public static func fileName(prefix: String, key: UInt64) -> String {
+        let hex = String(key, radix: 16)
+        return prefix + String(repeating: "0", count: 16 - hex.count) + hex + ".bin"
+    }
+
     /// The whole file for `payload`; `magic` is 4 ASCII characters.
     public static func frame(_ payload: [UInt8], magic: StaticString, version: UInt32, key: UInt64) -> [UInt8] {
         precondition(magic.utf8CodeUnitCount == 4, "a cache file's magic is 4 bytes")

@@ -39,15 +39,12 @@ public enum LexiconCache {
 
     /// The cache key of a names folder's files (paths and bytes, in order) under `identity`.
     public static func key(files: [(path: String, data: Data)], identity: String = identity) -> UInt64 {
-        var parts: [Data] = [Data(identity.utf8)]
-        for file in files { parts.append(Data(file.path.utf8)); parts.append(file.data) }
-        return ContentChecksum.key(parts)
+        CacheFile.key(files: files, identity: identity)
     }
 
     /// The cache file's name for a key.
     public static func fileName(key: UInt64) -> String {
-        let hex = String(key, radix: 16)
-        return "names-" + String(repeating: "0", count: 16 - hex.count) + hex + ".bin"
+        CacheFile.fileName(prefix: "names-", key: key)
     }
 
     /// The cache file of `lexicon` under `key`.

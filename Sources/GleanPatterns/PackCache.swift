@@ -41,15 +41,12 @@ public enum PackCache {
 
     /// The cache key of a pack: its files' paths and bytes in order, under `identity`.
     public static func key(files: [(path: String, data: Data)], identity: String = identity) -> UInt64 {
-        var parts: [Data] = [Data(identity.utf8)]
-        for file in files { parts.append(Data(file.path.utf8)); parts.append(file.data) }
-        return ContentChecksum.key(parts)
+        CacheFile.key(files: files, identity: identity)
     }
 
     /// The cache file's name for a key.
     public static func fileName(key: UInt64) -> String {
-        let hex = String(key, radix: 16)
-        return "patterns-" + String(repeating: "0", count: 16 - hex.count) + hex + ".bin"
+        CacheFile.fileName(prefix: "patterns-", key: key)
     }
 
     /// The cache file for `definitions` under `key`, with their compiled codes if given.
