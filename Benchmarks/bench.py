@@ -172,7 +172,7 @@ def run_glean(label, corpus, threads, rounds, extra=(), what=None, lang="en", di
                             "patterns + default gazetteer -> resolved ents -> JSONL out")}
     if not os.access(GLEAN_BIN, os.X_OK):
         row["error"] = (f"glean binary not found at {GLEAN_BIN}: build it with "
-                        f"`swift build -c release --product glean` or set GLEAN_BIN")
+                        f"`swift build -c release --product glean --static-swift-stdlib` or set GLEAN_BIN")
         log("ERROR " + label + ": " + row["error"])
         return row
     tmp = os.path.join(WORK, "tmp")

@@ -20,7 +20,7 @@ shift
 bin="${GLEAN_BIN:-.build/release/glean}"
 size="${SIZE:-2}"
 command -v valgrind >/dev/null || { echo "valgrind is not installed (apt-get install -y valgrind)" >&2; exit 1; }
-[ -x "$bin" ] || { echo "$bin not found: swift build -c release --product glean" >&2; exit 1; }
+[ -x "$bin" ] || { echo "$bin not found: swift build -c release --product glean --static-swift-stdlib" >&2; exit 1; }
 # Valgrind 3.19 cannot read the DWARF 5 debug information Swift writes: run a copy without it
 # (the symbol table stays, so the profile still names functions).
 stripped="$bin.callgrind"

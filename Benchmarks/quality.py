@@ -60,7 +60,7 @@ def run_glean(docs, glean_bin):
     """docs: [(id, text)] -> {id: [(start, end, label)]}; raises RuntimeError on failure."""
     if not os.access(glean_bin, os.X_OK):
         raise RuntimeError(f"glean binary not found at {glean_bin}: build it with "
-                           f"`swift build -c release --product glean` or set GLEAN_BIN")
+                           f"`swift build -c release --product glean --static-swift-stdlib` or set GLEAN_BIN")
     tmp = os.path.join(HERE, "work", "tmp")
     os.makedirs(tmp, exist_ok=True)
     inp, out = os.path.join(tmp, "gold-input.jsonl"), os.path.join(tmp, "gold-glean.jsonl")

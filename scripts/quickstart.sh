@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-system.sh
-swift build -c release --product glean
+swift build -c release --product glean --static-swift-stdlib
 mkdir -p out
 .build/release/glean annotate corpora/sample/news.jsonl -o out/sample.jsonl "$@"
 echo "first record:"

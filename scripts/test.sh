@@ -17,7 +17,7 @@ corpora/fetch.sh
 done_phase
 
 phase "release build"
-swift build -c release --product glean
+swift build -c release --product glean --static-swift-stdlib
 done_phase
 
 phase "swift tests"

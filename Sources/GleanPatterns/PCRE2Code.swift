@@ -168,31 +168,35 @@ final class PCRE2Code: @unchecked Sendable {
 /// shared.
 ///
 /// A pattern set compiles each piece's plain code at once (its analysis plans the stage), but
-/// the anchored copy that matching runs, with its JIT, costs about as much as a thousand calls of
-/// PCRE2's interpreter; many pieces get only a few candidates on a short input. So until a piece
-/// has been offered `jitAfter` candidates, ``compiled(candidates:)`` gives nil and the caller
-/// runs the plain code with the interpreter, anchored by a match-time option (the same matches);
-/// then the copy is made, once, whichever threads ask first (``BuildOnce``).
+/// the anchored copy that matching runs, with its JIT, costs about as much as a couple of
+/// hundred calls of PCRE2's interpreter, and with its start automaton most pieces make only a
+/// few calls on a short input. So until a piece has made `jitAfter` interpreted calls,
+/// ``compiledIfDue()`` gives nil and the caller runs the plain code with the interpreter,
+/// anchored by a match-time option (the same matches), counting its calls with
+/// ``recordInterpreted(_:)``; then the copy is made, once, whichever threads ask first
+/// (``BuildOnce``). A caller that is still interpreting when ``interpretedCallsLeft`` runs out
+/// asks for the copy at once (one long document does not run on the interpreter to its end).
 ///
 /// ```swift
 /// let lazy = LazyPCRE2Code(regex: "\\d+", options: PCRE2_UTF | PCRE2_ANCHORED, jitAfter: 100)
-/// lazy.compiled(candidates: 60)      // nil: 60 candidates so far
-/// lazy.compiled(candidates: 60)?.jit // true: 120 now, compiled once
-/// lazy.isCompiled                    // true
+/// lazy.compiledIfDue()          // nil: no call so far
+/// lazy.recordInterpreted(120)
+/// lazy.compiledIfDue()?.jit     // true: 120 calls interpreted, compiled once
+/// lazy.isCompiled               // true
 /// ```
 ///
-/// Thread safety: the count of candidates is an atomic counter; the copy is published by
+/// Thread safety: the count of calls is an atomic counter; the copy is published by
 /// ``BuildOnce``.
 final class LazyPCRE2Code: Sendable {
     let regex: String
     let options: UInt32
-    /// How many candidates the piece is offered before the copy is made (0: on the first).
+    /// How many interpreted calls the piece makes before the copy is made (0: none).
     let jitAfter: Int
     /// The copy compiled already, not JIT-compiled and not used by anyone yet (from a
     /// ``PackCache`` file): what the copy is made from, instead of compiling `regex` again.
     private let precompiled: PCRE2Code?
-    /// The candidates offered so far (counted until the copy is made).
-    private let offered = Atomic<Int>(0)
+    /// The interpreted calls recorded so far (counted until the copy is made).
+    private let interpreted = Atomic<Int>(0)
     private let once = BuildOnce<PCRE2Code>()
 
     init(regex: String, options: UInt32, jitAfter: Int = 0, precompiled: PCRE2Code? = nil) {
@@ -211,15 +215,20 @@ final class LazyPCRE2Code: Sendable {
     /// Whether a caller has compiled it already (for tests and start-up measurements).
     var isCompiled: Bool { once.isBuilt }
 
-    /// The copy for a document that offers the piece `candidates` candidates: nil while the
-    /// piece has been offered no more than `jitAfter` in all (or when PCRE2 refused the copy).
+    /// The copy, once the piece has made `jitAfter` interpreted calls in all or a caller has
+    /// compiled it; nil before (or when PCRE2 refused the copy).
     @inline(__always)
-    func compiled(candidates: Int) -> PCRE2Code? {
-        if !once.isBuilt {
-            let total = offered.add(candidates, ordering: .relaxed).newValue
-            if total <= jitAfter { return nil }
-        }
+    func compiledIfDue() -> PCRE2Code? {
+        if !once.isBuilt && interpreted.load(ordering: .relaxed) < jitAfter { return nil }
         return compiled()
+    }
+
+    /// How many more calls a caller may interpret before it should ask for the copy.
+    var interpretedCallsLeft: Int { max(0, jitAfter - interpreted.load(ordering: .relaxed)) }
+
+    /// Counts `calls` interpreted calls of one caller (made since it last recorded).
+    func recordInterpreted(_ calls: Int) {
+        if calls > 0 { interpreted.add(calls, ordering: .relaxed) }
     }
 
     /// The copy, compiled now if no caller has yet, JIT-compiled where the JIT is available;

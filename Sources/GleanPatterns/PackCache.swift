@@ -16,7 +16,10 @@ import GleanCore
 ///          the value), arrays as a UInt32 count and their elements; then, optional, the
 ///          definitions' compiled regexes as `pcre2_serialize_encode` writes them (a UInt32
 ///          length and the bytes): one per definition, then one per definition for its
-///          anchored copy (the one the plan's JIT runs), which spares compiling them again
+///          anchored copy (the one the plan's JIT runs), which spares compiling them again;
+///          then, optional, one start automaton per definition (a byte 0: none, or 1 and its
+///          state arrays, byte sets and byte classes), which spares working them out from the
+///          regexes on every run
 /// ```
 /// A file that is truncated, damaged, of another version or for another key decodes to nil,
 /// and is then rebuilt from the YAML: the cache never changes a result.
@@ -28,7 +31,7 @@ import GleanCore
 /// ```
 public enum PackCache {
     /// Raised whenever what is encoded, or how, changes.
-    public static let formatVersion: UInt32 = 4
+    public static let formatVersion: UInt32 = 5
     static let magic: StaticString = "GLPC"
     static let headerSize = CacheFile.headerSize
     /// How many pack caches a directory keeps (the newest): one per set of files in use.
@@ -51,15 +54,22 @@ public enum PackCache {
 
     /// The cache file for `definitions` under `key`, with their compiled codes if given.
     public static func encode(_ definitions: [PatternDefinition], key: UInt64) -> [UInt8] {
-        encode(definitions, codes: nil, key: key)
+        encode(definitions, codes: nil, automata: nil, key: key)
     }
 
-    static func encode(_ definitions: [PatternDefinition], codes: [UInt8]?, key: UInt64) -> [UInt8] {
+    /// `automata`: one per definition (nil: it has none) where given.
+    static func encode(_ definitions: [PatternDefinition], codes: [UInt8]?, automata: [StartAutomaton?]?, key: UInt64) -> [UInt8] {
+        precondition(automata == nil || automata!.count == definitions.count, "one automaton or nil per definition")
         var w = Writer()
         w.count(definitions.count)
         for d in definitions { w.definition(d) }
         w.flag(codes != nil)
         if let codes { w.count(codes.count); w.bytes += codes }
+        w.flag(automata != nil)
+        for a in automata ?? [] {
+            w.flag(a != nil)
+            a?.write(to: &w)
+        }
         return CacheFile.frame(w.bytes, magic: magic, version: formatVersion, key: key)
     }
 
@@ -69,9 +79,18 @@ public enum PackCache {
         contents(file, key: key)?.definitions
     }
 
-    /// The definitions in a cache file and the serialized codes, if it holds them.
-    static func contents<Bytes: ContiguousBytes>(_ file: Bytes, key: UInt64) -> (definitions: [PatternDefinition], codes: [UInt8]?)? {
-        file.withUnsafeBytes { (all: UnsafeRawBufferPointer) -> (definitions: [PatternDefinition], codes: [UInt8]?)? in
+    /// What a cache file holds: the definitions, the serialized codes and the start automata,
+    /// the last two where it holds them.
+    struct Contents {
+        var definitions: [PatternDefinition]
+        var codes: [UInt8]?
+        var automata: [StartAutomaton?]?
+    }
+
+    /// The contents of a cache file, or nil when it is not a whole, undamaged file of this
+    /// format version for `key`.
+    static func contents<Bytes: ContiguousBytes>(_ file: Bytes, key: UInt64) -> Contents? {
+        file.withUnsafeBytes { (all: UnsafeRawBufferPointer) -> Contents? in
             guard let payload = CacheFile.payload(of: all, magic: magic, version: formatVersion, key: key) else { return nil }
             var r = Reader(payload)
             do {
@@ -85,7 +104,14 @@ public enum PackCache {
                     codes = Array(payload[r.position..<(r.position + size)])
                     r.position += size
                 }
-                return r.position == payload.count ? (out, codes) : nil
+                var automata: [StartAutomaton?]?
+                if try r.flag() {
+                    var list: [StartAutomaton?] = []
+                    list.reserveCapacity(n)
+                    for _ in 0..<n { list.append(try r.flag() ? try StartAutomaton(reading: &r) : nil) }
+                    automata = list
+                }
+                return r.position == payload.count ? Contents(definitions: out, codes: codes, automata: automata) : nil
             } catch {
                 return nil
             }
@@ -114,14 +140,16 @@ public enum PackCache {
         }
 
         /// The cached definitions, or nil when there is no good cache file for these files; with
-        /// their compiled codes where the file holds them and PCRE2 reads them back.
-        func load() -> (definitions: [PatternDefinition], codes: [PCRE2Code]?)? {
+        /// their compiled codes where the file holds them and PCRE2 reads them back, and their
+        /// start automata where it holds them.
+        func load() -> (definitions: [PatternDefinition], codes: [PCRE2Code]?, automata: [StartAutomaton?]?)? {
             guard let bytes = try? Data(contentsOf: URL(fileURLWithPath: directory + "/" + name), options: .alwaysMapped),
-                  let (definitions, codes) = PackCache.contents(bytes, key: key) else { return nil }
+                  let contents = PackCache.contents(bytes, key: key) else { return nil }
+            let definitions = contents.definitions
             // One code per definition, and after them their anchored copies where the file holds them.
-            return (definitions, codes.flatMap {
+            return (definitions, contents.codes.flatMap {
                 PCRE2Code.deserialize($0, count: 2 * definitions.count) ?? PCRE2Code.deserialize($0, count: definitions.count)
-            })
+            }, contents.automata)
         }
 
         /// The definitions, from the YAML of the bytes that were read for the key.
@@ -130,8 +158,8 @@ public enum PackCache {
         }
 
         /// Writes the cache file (nothing when it cannot be written), keeping the newest few.
-        func store(_ definitions: [PatternDefinition], codes: [PCRE2Code]) {
-            let file = PackCache.encode(definitions, codes: PCRE2Code.serialize(codes), key: key)
+        func store(_ definitions: [PatternDefinition], codes: [PCRE2Code], automata: [StartAutomaton?]) {
+            let file = PackCache.encode(definitions, codes: PCRE2Code.serialize(codes), automata: automata, key: key)
             guard CacheDirectory.store(file, as: name, in: directory) else { return }
             CacheDirectory.prune(directory, prefix: "patterns-", suffix: ".bin", keep: PackCache.kept)
         }
@@ -161,6 +189,10 @@ extension PackCache {
         mutating func optionalInteger(_ v: Int?) { flag(v != nil); if let v { integer(v) } }
         mutating func limit(_ v: UInt32?) { flag(v != nil); if let v { Self.append(UInt64(v), bytes: 4, to: &bytes) } }
         mutating func value(_ v: ValueKind?) { optionalString(v?.rawValue) }
+        mutating func int32s(_ a: [Int32]) {
+            count(a.count)
+            for v in a { Self.append(UInt64(UInt32(bitPattern: v)), bytes: 4, to: &bytes) }
+        }
 
         mutating func definition(_ d: PatternDefinition) {
             string(d.name); string(d.label); string(d.regex)
@@ -212,6 +244,26 @@ extension PackCache {
         }
 
         mutating func integer() throws(Malformed) -> Int { Int(Int64(bitPattern: try integer(bytes: 8))) }
+
+        /// An array of Int32 that ``Writer/int32s(_:)`` wrote, read in one pass.
+        mutating func int32s() throws(Malformed) -> [Int32] {
+            let n = Int(try integer(bytes: 4))
+            guard n <= (bytes.count - position) / 4 else { throw Malformed() }
+            let start = position
+            let raw = bytes
+            position += 4 * n
+            return [Int32](unsafeUninitializedCapacity: n) { out, count in
+                for k in 0..<n { out[k] = Int32(littleEndian: raw.loadUnaligned(fromByteOffset: start + 4 * k, as: Int32.self)) }
+                count = n
+            }
+        }
+
+        /// A little-endian UInt64.
+        mutating func word() throws(Malformed) -> UInt64 {
+            guard bytes.count - position >= 8 else { throw Malformed() }
+            defer { position += 8 }
+            return UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+        }
 
         /// A count of things that each take at least one byte (so no count can ask for more
         /// room than the file has).

@@ -34,11 +34,12 @@ public struct PatternLimits: Sendable, Equatable {
     public var documentWorkPerByte: UInt64 = 256
     public var documentWorkMinimum: UInt64 = 10_000_000
     public var firstCallLimit: UInt32 = 1024
-    /// How many candidates a piece that runs at candidates is offered, in all, before its
-    /// anchored copy is compiled with the JIT; until then PCRE2's interpreter runs the plain code
-    /// (the same matches; a call that it does not settle, a match or none, under `firstCallLimit`
-    /// goes to the JIT at once, so limits count as they do there). A JIT compile costs about as
-    /// much as this many interpreter calls; 0: every piece is JIT-compiled on its first candidate.
+    /// How many calls a piece that runs at candidates makes with PCRE2's interpreter, in all,
+    /// before its anchored copy is compiled with the JIT; until then the interpreter runs the
+    /// plain code (the same matches; a call that it does not settle, a match or none, under
+    /// `firstCallLimit` goes to the JIT at once, so limits count as they do there). Candidates
+    /// its start automaton turns away make no call. A JIT compile costs about as much as a couple
+    /// of hundred interpreter calls; 0: every piece is JIT-compiled on its first call.
     public var jitAfter: Int = 16
     public init() {}
 }
@@ -132,7 +133,9 @@ public final class PatternSet: @unchecked Sendable {
     /// Compiles definitions, or takes their codes as compiled already (`codes`, from a
     /// ``PackCache`` file: the regexes are not compiled again): one per definition, then
     /// possibly one more per definition, its anchored copy (``anchoredCopies``).
-    init(definitions: [PatternDefinition], limits: PatternLimits, codes: [PCRE2Code]?) throws(PatternFileError) {
+    /// `automata`: each definition's start automaton (nil: none) as a ``PackCache`` file holds
+    /// them, so that none is worked out from its regex again.
+    init(definitions: [PatternDefinition], limits: PatternLimits, codes: [PCRE2Code]?, automata: [StartAutomaton?]? = nil) throws(PatternFileError) {
         let n = definitions.count
         let anchoredGiven = codes.map { $0.count == 2 * n } ?? false
         var firstSeen: [String: PatternDefinition] = [:]
@@ -143,7 +146,9 @@ public final class PatternSet: @unchecked Sendable {
                                        kind: .duplicateName(firstFile: first.file, firstLine: first.line))
             }
             firstSeen[def.name] = def
-            compiled.append(try CompiledPattern(def, limits: limits, code: codes?[i], anchoredCode: anchoredGiven ? codes?[n + i] : nil))
+            let p = try CompiledPattern(def, limits: limits, code: codes?[i], anchoredCode: anchoredGiven ? codes?[n + i] : nil)
+            if let automata, automata.count == n { p.automaton?.preset(automata[i]) }
+            compiled.append(p)
         }
         self.definitions = definitions
         self.limits = limits
@@ -181,12 +186,14 @@ public final class PatternSet: @unchecked Sendable {
             return
         }
         if let cached = entry.load() {
-            try self.init(definitions: cached.definitions, limits: limits, codes: cached.codes)
+            try self.init(definitions: cached.definitions, limits: limits, codes: cached.codes, automata: cached.automata)
         } else {
             let definitions = try entry.parse()
             try self.init(definitions: definitions, limits: limits, codes: nil)
             // Only a pack that compiled without a fault is stored.
-            entry.store(definitions, codes: compiled.map(\.code) + (anchoredCopies() ?? []))
+            // With every piece's start automaton, worked out now, once for these files.
+            entry.store(definitions, codes: compiled.map(\.code) + (anchoredCopies() ?? []),
+                        automata: compiled.map { $0.automaton?.automaton() })
         }
     }
 
@@ -497,12 +504,13 @@ public final class PatternScratch: @unchecked Sendable {
     /// Per pattern, the candidates this thread has tried without its automaton.
     @exclusivity(unchecked) private var candidatesTried: [Int]
     /// How many candidates a pattern tries with PCRE2 alone before this thread makes its start
-    /// automaton. Making one costs about as much as a couple of thousand failed PCRE2 calls, so
-    /// a pattern pays for it only once it has shown that many candidates (at most twice the
-    /// cost of the better choice made in advance): a small run makes few automata, a large one
-    /// all those that pay.
+    /// automaton's table. The automata themselves come with the pack's cache file (worked out
+    /// once per set of pattern files), and a table costs a few microseconds, about what a
+    /// handful of failed PCRE2 calls cost: so by default every pattern uses its automaton from
+    /// its first candidate. (Without a cache directory each automaton is worked out from its
+    /// regex on the pattern's first candidate, about a million instructions.)
     public let automatonAfter: Int
-    public static let defaultAutomatonAfter = 2048
+    public static let defaultAutomatonAfter = 0
     /// The language of the last document and which patterns apply to it.
     var lang: String? = nil
     let langApplies: UnsafeMutableBufferPointer<Bool>
@@ -739,14 +747,29 @@ final class CompiledPattern: @unchecked Sendable {
         let plainCode = self.code.code, plainJIT = self.code.jit
         // Should PCRE2 refuse the anchored copy (it compiled the same regex unanchored), the
         // interpreter runs the plain code anchored by a match-time option: the same matches.
-        // Until the piece has had `jitAfter` candidates the interpreter runs it so too.
-        let anchoredCopy = candidates.flatMap { anchored?.compiled(candidates: $0.count) }
+        // Until the piece has made `jitAfter` interpreted calls the interpreter runs it so too.
+        let anchoredCopy = candidates == nil ? nil : anchored?.compiledIfDue()
         var anchoredCode = anchoredCopy?.code ?? plainCode, anchoredJIT = anchoredCopy?.jit ?? false
         var anchoredOption: UInt32 = anchoredCopy == nil ? UInt32(PCRE2_ANCHORED) : 0
         var interpreting = anchoredCopy == nil && anchored != nil
+        let interpretedCallsLeft = interpreting ? anchored?.interpretedCallsLeft ?? 0 : 0
+        var interpretedCalls = 0
+        defer { anchored?.recordInterpreted(interpretedCalls) }
         pcre2_set_match_limit_8(context, firstLimit)
+        /// Moves the anchored calls from the interpreter to the copy (false: PCRE2 refused it).
+        func useCopy() -> Bool {
+            interpreting = false
+            guard let copy = anchored?.compiled() else { return false }
+            anchoredCode = copy.code
+            anchoredJIT = copy.jit
+            anchoredOption = 0
+            return true
+        }
         @inline(__always)
         func call(_ start: Int, _ options: UInt32, anchoredCode isAnchored: Bool = false) -> Int32 {
+            if isAnchored && interpreting {
+                if interpretedCalls < interpretedCallsLeft { interpretedCalls += 1 } else { _ = useCopy() }
+            }
             var limit = firstLimit
             var code = isAnchored ? anchoredCode : plainCode
             var jit = isAnchored ? anchoredJIT : plainJIT
@@ -761,13 +784,9 @@ final class CompiledPattern: @unchecked Sendable {
                 if rc < 0 && rc != PCRE2_ERROR_NOMATCH && isAnchored && interpreting {
                     // Not settled by the interpreter: the copy is made now and the call made
                     // again with it, so limits and errors are those the copy gives.
-                    interpreting = false
-                    if let copy = anchored?.compiled() {
-                        anchoredCode = copy.code
-                        anchoredJIT = copy.jit
-                        anchoredOption = 0
-                        code = copy.code
-                        jit = copy.jit
+                    if useCopy() {
+                        code = anchoredCode
+                        jit = anchoredJIT
                         options &= ~UInt32(PCRE2_ANCHORED)
                         continue
                     }

@@ -45,8 +45,8 @@ struct StartAutomaton: Sendable {
     let startSet: [Int32]
     let classOf: [UInt8]
     let classCount: Int
-    /// Per byte set of the automaton, the byte classes it holds.
-    let setClasses: [[Int32]]
+    /// Per byte set of the automaton, the byte classes it holds (bit c: class c).
+    let setClasses: [ByteSet]
 
     init?(regex: String, options: UInt32) {
         guard options & UInt32(PCRE2_EXTENDED) == 0 else { return nil }
@@ -60,7 +60,11 @@ struct StartAutomaton: Sendable {
         let (classes, count) = nfa.byteClasses()
         var representative = [UInt8](repeating: 0, count: count)
         for x in (0..<256).reversed() { representative[Int(classes[x])] = UInt8(x) }
-        setClasses = nfa.sets.map { set in (0..<count).filter { set.contains(representative[$0]) }.map { Int32($0) } }
+        setClasses = nfa.sets.map { set in
+            var classes = ByteSet()
+            for c in 0..<count where set.contains(representative[c]) { classes.insert(UInt8(c)) }
+            return classes
+        }
         var mark = [UInt32](repeating: 0, count: nfa.stateCount)
         startSet = nfa.closure([Int32(fragment.start)], mark: &mark, stamp: 1)
         classOf = classes
@@ -68,6 +72,77 @@ struct StartAutomaton: Sendable {
         self.nfa = nfa
         self.accept = Int32(accept)
         precondition(classes.count == 256 && classes.allSatisfy { Int($0) < count }, "start automaton invariants")
+    }
+}
+
+extension StartAutomaton {
+    /// Appends the automaton to a ``PackCache`` file: what ``init(reading:)`` reads back.
+    func write(to w: inout PackCache.Writer) {
+        w.int32s(nfa.epsilon1); w.int32s(nfa.epsilon2); w.int32s(nfa.byteSet); w.int32s(nfa.byteTarget)
+        func sets(_ sets: [ByteSet]) {
+            w.count(sets.count)
+            for set in sets { for word in [set.words.0, set.words.1, set.words.2, set.words.3] { PackCache.Writer.append(word, bytes: 8, to: &w.bytes) } }
+        }
+        sets(nfa.sets)
+        w.integer(Int(accept)); w.int32s(startSet)
+        w.count(classOf.count); w.bytes += classOf
+        w.integer(classCount)
+        sets(setClasses)
+    }
+
+    /// An automaton that ``write(to:)`` wrote, with every index checked against the sizes it
+    /// indexes (so that a reader never trusts the file for memory safety; its checksum vouches
+    /// for the content).
+    init(reading r: inout PackCache.Reader) throws(PackCache.Malformed) {
+        var nfa = ByteNFA()
+        nfa.epsilon1 = try r.int32s(); nfa.epsilon2 = try r.int32s()
+        nfa.byteSet = try r.int32s(); nfa.byteTarget = try r.int32s()
+        func sets() throws(PackCache.Malformed) -> [ByteSet] {
+            let n = try r.count()
+            var sets: [ByteSet] = []
+            sets.reserveCapacity(n)
+            for _ in 0..<n {
+                var set = ByteSet()
+                set.words = (try r.word(), try r.word(), try r.word(), try r.word())
+                sets.append(set)
+            }
+            return sets
+        }
+        nfa.sets = try sets()
+        let setCount = nfa.sets.count
+        let accept = try r.integer()
+        let startSet = try r.int32s()
+        let classBytes = try r.count()
+        guard classBytes == 256, r.bytes.count - r.position >= 256 else { throw PackCache.Malformed() }
+        let classOf = Array(UnsafeRawBufferPointer(rebasing: r.bytes[r.position..<(r.position + 256)]))
+        r.position += 256
+        let classCount = try r.integer()
+        let setClasses = try sets()
+        var classesBeyond = ByteSet()  // the class numbers that no byte has
+        for c in classCount..<256 { classesBeyond.insert(UInt8(c)) }
+        // Every index below its bound, checked as unsigned comparisons (-1, "none", as a large one).
+        let n = nfa.epsilon1.count
+        func below(_ a: [Int32], _ bound: Int, orNone: Bool) -> Bool {
+            var ok = true
+            for q in a { ok = ok && (UInt32(bitPattern: q) < UInt32(bound) || (orNone && q == -1)) }
+            return ok
+        }
+        var targetsOK = true
+        for q in 0..<n where nfa.byteSet[q] >= 0 { targetsOK = targetsOK && UInt32(bitPattern: nfa.byteTarget[q]) < UInt32(n) }
+        guard n <= ByteNFA.stateLimit + 2, nfa.epsilon2.count == n, nfa.byteSet.count == n, nfa.byteTarget.count == n,
+              below(nfa.epsilon1, n, orNone: true), below(nfa.epsilon2, n, orNone: true),
+              below(nfa.byteSet, setCount, orNone: true), targetsOK,
+              accept >= 0 && accept < n, below(startSet, n, orNone: false),
+              classCount > 0 && classCount <= 256, classOf.allSatisfy({ Int($0) < classCount }),
+              setClasses.count == setCount, setClasses.allSatisfy({ !$0.intersects(classesBeyond) })
+        else { throw PackCache.Malformed() }
+        nfa.accept = accept
+        self.nfa = nfa
+        self.accept = Int32(accept)
+        self.startSet = startSet
+        self.classOf = classOf
+        self.classCount = classCount
+        self.setClasses = setClasses
     }
 }
 
@@ -93,6 +168,8 @@ final class StartDFA {
     @exclusivity(unchecked) private var depths: [Int] = [0, 0]
     @exclusivity(unchecked) private var ids: [[Int32]: UInt16] = [:]
     @exclusivity(unchecked) private var mark: [UInt32]
+    /// The automaton's states one byte on (reused by each step).
+    @exclusivity(unchecked) private var next: [Int32] = []
     @exclusivity(unchecked) private var stamp: UInt32 = 0
     @exclusivity(unchecked) private(set) var count = 2
     @exclusivity(unchecked) private(set) var start: UInt16 = StartDFA.dead
@@ -134,19 +211,23 @@ final class StartDFA {
 
     /// Works out and stores the entry of state `s` for byte class `c`.
     private func step(_ s: UInt16, _ c: Int) -> UInt16 {
-        var next: [Int32] = []
-        let nfa = automaton.nfa
+        next.removeAll(keepingCapacity: true)
+        let byteClass = UInt8(c)
         for q in sets[Int(s)] {
-            let k = nfa.byteSet[Int(q)]
-            guard k >= 0, automaton.setClasses[Int(k)].contains(Int32(c)) else { continue }
-            next.append(nfa.byteTarget[Int(q)])
+            let k = automaton.nfa.byteSet[Int(q)]
+            guard k >= 0, automaton.setClasses[Int(k)].contains(byteClass) else { continue }
+            next.append(automaton.nfa.byteTarget[Int(q)])
+        }
+        if next.isEmpty {
+            table[Int(s) * classCount + c] = Self.dead
+            return Self.dead
         }
         stamp &+= 1
         if stamp == 0 {
             for k in mark.indices { mark[k] = 0 }
             stamp = 1
         }
-        let t = state(for: next.isEmpty ? [] : nfa.closure(next, mark: &mark, stamp: stamp), depth: depths[Int(s)] + 1)
+        let t = state(for: automaton.nfa.closure(next, mark: &mark, stamp: stamp), depth: depths[Int(s)] + 1)
         table[Int(s) * classCount + c] = t
         return t
     }
@@ -835,6 +916,12 @@ final class LazyStartAutomaton: Sendable {
     init(regex: String, options: UInt32) {
         self.regex = regex
         self.options = options
+    }
+
+    /// Takes the automaton as built already (from a ``PackCache`` file; nil: the regex has
+    /// none), before any caller asks for it.
+    func preset(_ built: StartAutomaton?) {
+        _ = once.value { built }
     }
 
     /// Whether a caller has built it already (for tests).

@@ -159,7 +159,7 @@ struct PackCacheTests {
             #expect(a.firstBytes == b.firstBytes && a.requiredBytes == b.requiredBytes, "\(defs[i].name)")
             #expect(a.names.map(\.number) == b.names.map(\.number) && a.names.map(\.name) == b.names.map(\.name), "\(defs[i].name)")
         }
-        let file = PackCache.encode(defs, codes: bytes, key: 3)
+        let file = PackCache.encode(defs, codes: bytes, automata: nil, key: 3)
         let contents = try #require(PackCache.contents(file, key: 3))
         #expect(contents.definitions == defs && contents.codes == bytes)
         #expect(PackCache.contents(Array(file.dropLast()), key: 3) == nil)
@@ -272,6 +272,69 @@ struct PackCacheTests {
             let back = try #require(entry.load())
             #expect(back.definitions == Self.packDefinitions && back.codes?.count == 2 * Self.packDefinitions.count)
         }
+    }
+
+    @Test("a warm load's start automata come from the file, equal those worked out from the regexes, and give the same spans")
+    func automataFromTheFile() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let uncached = try PatternSet(files: Self.packFiles)
+        _ = try PatternSet(files: Self.packFiles, cacheDirectory: dir)
+        let warm = try PatternSet(files: Self.packFiles, cacheDirectory: dir)
+        var compared = 0
+        for (fresh, cached) in zip(uncached.compiled, warm.compiled) {
+            let name = fresh.def.name
+            #expect((fresh.automaton == nil) == (cached.automaton == nil), "\(name)")
+            guard let lazyFresh = fresh.automaton, let lazyCached = cached.automaton else { continue }
+            #expect(!lazyFresh.isBuilt && lazyCached.isBuilt, "\(name): the warm set's automaton is there before any text")
+            let a = lazyFresh.automaton(), b = lazyCached.automaton()
+            #expect((a == nil) == (b == nil), "\(name)")
+            guard let a, let b else { continue }
+            compared += 1
+            #expect(a.nfa.epsilon1 == b.nfa.epsilon1 && a.nfa.epsilon2 == b.nfa.epsilon2, "\(name)")
+            #expect(a.nfa.byteSet == b.nfa.byteSet && a.nfa.byteTarget == b.nfa.byteTarget && a.nfa.sets == b.nfa.sets, "\(name)")
+            #expect(a.accept == b.accept && a.startSet == b.startSet, "\(name)")
+            #expect(a.classOf == b.classOf && a.classCount == b.classCount && a.setClasses == b.setClasses, "\(name)")
+        }
+        #expect(compared >= uncached.compiled.count / 2, "most pieces have an automaton (\(compared))")
+        // The same spans from the cached automata as from automata worked out afresh.
+        let warmScratch = PatternScratch(for: warm), uncachedScratch = PatternScratch(for: uncached)
+        func spans(_ set: PatternSet, _ scratch: PatternScratch, _ text: String) -> [Span] {
+            var spans: [Span] = [], warnings: [Warning] = []
+            Array(text.utf8).withUnsafeBufferPointer { set.findMatches(in: $0, lang: "en", scratch: scratch, into: &spans, warnings: &warnings) }
+            return spans
+        }
+        var found = 0
+        for text in DifferentialCorpus.subjects.lines.prefix(3000) {
+            let expected = spans(uncached, uncachedScratch, text)
+            found += expected.count
+            #expect(spans(warm, warmScratch, text) == expected, "\(text.prefix(80))")
+        }
+        #expect(found > 1000, "the texts give spans (\(found))")
+    }
+
+    @Test("an automaton whose indices leave their arrays is refused when read", arguments: [
+        (epsilon1: Int32(-1), start: Int32(0), target: Int32(0), set: Int32(-1), good: true),
+        (epsilon1: 5, start: 0, target: 0, set: -1, good: false),     // an epsilon edge past the states
+        (epsilon1: -1, start: 1, target: 0, set: -1, good: false),    // a start state past the states
+        (epsilon1: -1, start: 0, target: 0, set: 0, good: false),     // a byte set that is not there
+        (epsilon1: -1, start: 0, target: 0, set: -2, good: false),    // a negative index other than -1
+    ])
+    func damagedAutomaton(epsilon1: Int32, start: Int32, target: Int32, set: Int32, good: Bool) throws {
+        var w = PackCache.Writer()
+        w.int32s([epsilon1]); w.int32s([-1]); w.int32s([set]); w.int32s([target])
+        w.count(0)                       // no byte sets
+        w.integer(0); w.int32s([start])  // accept, start set
+        w.count(256); w.bytes += [UInt8](repeating: 0, count: 256)
+        w.integer(1)                     // one byte class
+        w.count(0)                       // no byte sets' classes
+        let bytes = w.bytes
+        let read: StartAutomaton? = bytes.withUnsafeBytes { raw in
+            var r = PackCache.Reader(raw)
+            guard let a = try? StartAutomaton(reading: &r), r.position == raw.count else { return nil }
+            return a
+        }
+        #expect((read != nil) == good)
     }
 
     @Test("a pack with a fault is never cached; a cache that cannot be written is skipped", arguments: [
