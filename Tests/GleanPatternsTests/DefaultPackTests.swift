@@ -137,6 +137,12 @@ struct DefaultPackTests {
         }
     }
 
+    @Test("no piece is started by scanning: the plan's 64 word groups and 64 byte filters hold the whole pack")
+    func noPieceScans() {
+        let scanning = Self.pack.definitions.indices.filter { Self.pack.planDescription(pattern: $0).hasPrefix("scan") }
+        #expect(scanning.isEmpty, "started by scanning: \(scanning.map { Self.pack.definitions[$0].name })")
+    }
+
     @Test("the whole pack after token alignment and resolution", arguments: packRows)
     func row(_ row: PackRow) throws {
         var doc = Document(row.text)
