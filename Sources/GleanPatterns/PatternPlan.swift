@@ -258,6 +258,11 @@ struct PatternPlan: Sendable {
     var windowed: [Bool] = []
     var filterCount = 0
     var wordGroupCount = 0
+    /// The most distinct byte filters a plan holds (one bit each in a UInt64 mask), and the most
+    /// distinct groups of start words (one bit each in ``StartWordTable/Groups``); a piece past
+    /// them is started by scanning.
+    static let filterLimit = 64
+    static let wordGroupLimit = 128
     /// Bit f of `startTable[b]`: byte b may start a match of filter f.
     var startTable = [UInt64](repeating: 0, count: 256)
     /// Bit f of `excludeTable[prev]`: a start after byte prev is ruled out for filter f ...
@@ -267,9 +272,9 @@ struct PatternPlan: Sendable {
     /// The start words of every word group, each with its groups' bits.
     var startWords = StartWordTable([:])
     /// Word groups whose matches start after the word and a space.
-    var afterGroups: UInt64 = 0
+    var afterGroups: StartWordTable.Groups = 0
     /// Word groups of `start_before_words`: a word counts where a space is before it.
-    var beforeGroups: UInt64 = 0
+    var beforeGroups: StartWordTable.Groups = 0
     /// Filters that may start at an ASCII letter right after another one.
     var innerLetterFilters: UInt64 = 0
     /// The patterns as bit sets of `pieceWords` words (bit i & 63 of word i >> 6 for pattern
@@ -294,7 +299,7 @@ struct PatternPlan: Sendable {
             case .bytes:
                 if let f = filters.firstIndex(where: { $0.first == a.first && $0.excluded == a.excluded && $0.excludedOnlyBeforeWordCharacter == a.excludedOnlyBeforeWordCharacter }) {
                     slot.append(f)
-                } else if filters.count < 64 {
+                } else if filters.count < Self.filterLimit {
                     filters.append(a)
                     slot.append(filters.count - 1)
                 } else {
@@ -308,7 +313,7 @@ struct PatternPlan: Sendable {
                 let mode = a.kind == .before ? 2 : a.afterWords ? 1 : 0
                 if let g = groups.firstIndex(where: { $0.0 == ws && $0.1 == mode }) {
                     slot.append(g)
-                } else if groups.count < 64 {
+                } else if groups.count < Self.wordGroupLimit {
                     groups.append((ws, mode))
                     slot.append(groups.count - 1)
                 } else {
@@ -346,12 +351,13 @@ struct PatternPlan: Sendable {
                 innerLetterFilters |= bit
             }
         }
-        var all: [[UInt8]: UInt64] = [:]
+        var all: [[UInt8]: StartWordTable.Groups] = [:]
         all.reserveCapacity(groups.reduce(0) { $0 + $1.0.count })
         for (g, (ws, after)) in groups.enumerated() {
-            if after == 1 { afterGroups |= UInt64(1) << UInt64(g) }
-            if after == 2 { beforeGroups |= UInt64(1) << UInt64(g) }
-            for w in ws { all[w, default: 0] |= UInt64(1) << UInt64(g) }
+            let bit: StartWordTable.Groups = 1 << g
+            if after == 1 { afterGroups |= bit }
+            if after == 2 { beforeGroups |= bit }
+            for w in ws { all[w, default: 0] |= bit }
         }
         startWords = StartWordTable(all)
     }
@@ -361,7 +367,7 @@ struct PatternPlan: Sendable {
     /// word group the starts of its words (or, for `start_after_words`, the position after the
     /// word and a space).
     func candidates(in text: UnsafeBufferPointer<UInt8>, filters: CandidateLists, words: CandidateLists,
-                    activeFilters: UInt64 = ~0, activeGroups: UInt64 = ~0) {
+                    activeFilters: UInt64 = ~0, activeGroups: StartWordTable.Groups = ~0) {
         filters.clear()
         words.clear()
         guard let base = text.baseAddress else { return }
@@ -420,7 +426,7 @@ struct PatternPlan: Sendable {
                     var g = words_.groups(of: base + i, count: len, bytesLeft: n &- i) & activeGroupsWithWords
                     while g != 0 {
                         let k = g.trailingZeroBitCount
-                        let bit = UInt64(1) &<< UInt64(k)
+                        let bit: StartWordTable.Groups = 1 &<< k
                         if beforeGroups & bit != 0 {
                             if i > 0 && base[i &- 1] == 0x20 { words.append(k, i) }
                         } else if afterGroups & bit == 0 {

@@ -166,7 +166,7 @@ public final class PatternSet: @unchecked Sendable {
         self.prefilters = prefilters
         self.prefilterSets = sets
         self.prefilterOtherSets = otherSets
-        // A pattern the plan cannot place (more than 64 distinct filters or word groups) scans
+        // A pattern the plan cannot place (more than 64 distinct filters or 128 word groups) scans
         // with its plain code: JIT it too.
         for (i, p) in compiled.enumerated() where plan.slot[i] < 0 { p.code.compileJIT() }
     }
@@ -306,7 +306,7 @@ public final class PatternSet: @unchecked Sendable {
             scratch.lang = lang
         }
         // Which patterns run on this document, and the filters and word groups they need.
-        var activeFilters: UInt64 = 0, activeGroups: UInt64 = 0
+        var activeFilters: UInt64 = 0, activeGroups: StartWordTable.Groups = 0
         // Which patterns pass the document's prefilters, one bit each.
         let runs = scratch.runs
         let pieceWords = plan.pieceWords
@@ -325,12 +325,12 @@ public final class PatternSet: @unchecked Sendable {
             runs[i >> 6] |= 1 << UInt64(i & 63)
             let slot = plan.slot[i]
             if slot >= 0 {
-                if plan.isWords[i] { activeGroups |= UInt64(1) << UInt64(slot) } else { activeFilters |= UInt64(1) << UInt64(slot) }
+                if plan.isWords[i] { activeGroups |= 1 << slot } else { activeFilters |= UInt64(1) << UInt64(slot) }
             }
         }
         }
         if !text.isEmpty && spans.capacity < spans.count + 16 { spans.reserveCapacity(spans.count + 16) }
-        if activeFilters | activeGroups != 0 {
+        if activeFilters != 0 || activeGroups != 0 {
             plan.candidates(in: text, filters: scratch.filterCandidates, words: scratch.wordCandidates,
                             activeFilters: activeFilters, activeGroups: activeGroups)
         }
@@ -340,7 +340,7 @@ public final class PatternSet: @unchecked Sendable {
         let pieces = scratch.pieces
         for w in 0..<pieceWords { pieces[w] = plan.scanPieces[w] }
         @inline(__always)
-        func addPieces(_ lists: CandidateLists, _ active: UInt64, _ table: UnsafeBufferPointer<UInt64>) {
+        func addPieces<Mask: FixedWidthInteger>(_ lists: CandidateLists, _ active: Mask, _ table: UnsafeBufferPointer<UInt64>) {
             var m = active
             while m != 0 {
                 let k = m.trailingZeroBitCount

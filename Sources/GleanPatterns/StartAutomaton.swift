@@ -8,7 +8,9 @@ import Synchronization
 /// instructions where a step of this automaton costs a handful.
 ///
 /// The automaton accepts a superset of the regex's matches, worked out from the regex source:
-/// lookarounds and anchors are left out (they only restrict), non-ASCII characters are any
+/// lookarounds and anchors are left out (they only restrict) except a positive lookahead at the
+/// end of the regex, which is read as if the match went on through it ("[0-9]{2}(?=,)" needs the
+/// comma), non-ASCII characters are any
 /// non-ASCII character where the regex does not spell their bytes, `\w \d \s` under Unicode
 /// rules take every non-ASCII character, caseless letters both ASCII cases and any non-ASCII
 /// character, and past ``depthLimit`` bytes (counted by the fewest each part of the regex
@@ -290,15 +292,39 @@ indirect enum ByteRegex {
     case alternation([ByteRegex])
     /// `max` nil: no upper bound.
     case repeated(ByteRegex, min: Int, max: Int?)
+    /// A positive lookahead: matches the empty string, except where ``trailingLookaheadsRead``
+    /// finds it at the end of the regex.
+    case lookahead(ByteRegex)
 
     /// The fewest bytes a match takes.
     var minLength: Int {
         switch self {
-        case .empty: 0
+        case .empty, .lookahead: 0
         case .byte: 1
         case .sequence(let items): items.reduce(0) { $0 + $1.minLength }
         case .alternation(let branches): branches.map(\.minLength).min() ?? 0
         case .repeated(let inner, let minCount, _): minCount * inner.minLength
+        }
+    }
+
+    /// The regex with a positive lookahead at its end read as part of the match: where nothing
+    /// but zero-width items follows `(?=B)`, any match is followed by a text that B matches the
+    /// start of, so the automaton may require B there (it accepts as soon as B is through, and
+    /// a match accepted is only a candidate for PCRE2). Lookaheads elsewhere stay empty.
+    var trailingLookaheadsRead: ByteRegex {
+        switch self {
+        case .lookahead(let inner): return inner.trailingLookaheadsRead
+        case .alternation(let branches): return .alternation(branches.map(\.trailingLookaheadsRead))
+        case .sequence(let items):
+            // The last item that is not empty (anchors, lookbehinds and negative lookaheads are).
+            guard let k = items.lastIndex(where: { if case .empty = $0 { return false }; return true }) else { return self }
+            switch items[k] {
+            case .lookahead, .alternation, .sequence:
+                return .sequence(Array(items[..<k]) + [items[k].trailingLookaheadsRead])
+            default:
+                return self
+            }
+        default: return self
         }
     }
 
@@ -375,7 +401,7 @@ struct RegexSubsetParser {
     mutating func parse() -> ByteRegex? {
         let node = alternation()
         if failed || i != b.count { return nil }
-        return node
+        return node.trailingLookaheadsRead
     }
 
     var atEnd: Bool { i >= b.count }
@@ -496,7 +522,7 @@ struct RegexSubsetParser {
     mutating func group() -> ByteRegex {
         i += 1  // '('
         guard !atEnd else { return fail() }
-        var zeroWidth = false
+        var zeroWidth = false, positiveLookahead = false
         if b[i] == 0x2A { return fail() }  // (*VERB) and (*pla: ...)
         if b[i] == 0x3F {  // '?'
             i += 1
@@ -504,7 +530,7 @@ struct RegexSubsetParser {
             let k = b[i]
             switch k {
             case 0x3A, 0x7C, 0x3E: i += 1  // (?: (?| (?>
-            case 0x3D, 0x21: i += 1; zeroWidth = true  // (?= (?!
+            case 0x3D, 0x21: positiveLookahead = k == 0x3D; i += 1; zeroWidth = true  // (?= (?!
             case 0x3C:  // (?<= (?<! or (?<name>
                 i += 1
                 guard !atEnd else { return fail() }
@@ -557,6 +583,7 @@ struct RegexSubsetParser {
         caseless = saved
         guard !failed, !atEnd, b[i] == 0x29 else { return fail() }
         i += 1
+        if positiveLookahead { return .lookahead(inner) }
         return zeroWidth ? .empty : inner
     }
 
@@ -799,7 +826,7 @@ struct ByteNFA {
             return (s, addState())  // an end nothing reaches
         }
         switch node {
-        case .empty:
+        case .empty, .lookahead:
             let s = addState()
             return (s, s)
         case .byte(let set):

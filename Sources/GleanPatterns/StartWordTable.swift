@@ -19,12 +19,15 @@
 /// slot); `bytes` ends with 8 bytes of padding, so that an 8-byte load at any word's offset
 /// stays inside it.
 struct StartWordTable: Sendable {
+    /// A set of word groups, bit g for group g: up to ``PatternPlan/wordGroupLimit`` of them.
+    typealias Groups = UInt128
+
     struct Slot: Sendable {
         var offset: UInt32 = 0
         /// 0: an empty slot.
         var length: UInt16 = 0
         var tag: UInt16 = 0
-        var groups: UInt64 = 0
+        var groups: Groups = 0
     }
 
     private(set) var slots: [Slot]
@@ -44,7 +47,7 @@ struct StartWordTable: Sendable {
 
     /// Words that are not 1 to 32 ASCII letters are left out: the plan looks up runs of ASCII
     /// letters only, so they could never be found.
-    init(_ words: [[UInt8]: UInt64]) {
+    init(_ words: [[UInt8]: Groups]) {
         let usable = words.filter { w, _ in
             !w.isEmpty && w.count <= 32 && w.allSatisfy(PatternPlan.isLetter)
         }.sorted { $0.key.lexicographicallyPrecedes($1.key) }
@@ -100,8 +103,8 @@ struct StartWordTable: Sendable {
     /// The groups of the word of `count` letters at `p` (0: not a start word); `count` is 1...32
     /// and `bytesLeft` (bytes readable from `p`) at least `count`.
     @inline(__always)
-    func groups(of p: UnsafePointer<UInt8>, count: Int, bytesLeft: Int) -> UInt64 {
-        return pairLengths.withUnsafeBufferPointer { pairs -> UInt64 in
+    func groups(of p: UnsafePointer<UInt8>, count: Int, bytesLeft: Int) -> Groups {
+        return pairLengths.withUnsafeBufferPointer { pairs -> Groups in
             guard pairs[Self.pairIndex(p[0], p[count &- 1])] & (1 &<< UInt32(truncatingIfNeeded: count &- 1)) != 0 else { return 0 }
             let h = Self.hash(p, count: count, bytesLeft: bytesLeft)
             let tag = Self.tag(h)

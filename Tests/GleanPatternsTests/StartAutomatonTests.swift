@@ -121,7 +121,15 @@ struct StartAutomatonTests {
         ("(?i)[0-9]+[ ]PM", "5 am", false),
         ("(?:[0-9A-Fa-f]{1,4}:){2}[0-9A-Fa-f]{1,4}", "decided", false),
         ("(?:[0-9A-Fa-f]{1,4}:){2}[0-9A-Fa-f]{1,4}", "fe80:1:2", true),
-        ("[0-9]+(?=[ ]years)", "30 years", true),   // the lookahead is not followed, so it passes
+        ("[0-9]+(?=[ ]years)", "30 years", true),   // a lookahead at the end is read as part of the match
+        ("[0-9]+(?=[ ]years)", "30 days", false),
+        ("[1-9][0-9](?=,)\\b", "18, who", true),    // zero-width items after it change nothing
+        ("[1-9][0-9](?=,)\\b", "18 and", false),
+        ("x(?:y|z(?=q))", "xzq", true),             // at the end of a branch that ends the regex
+        ("x(?:y|z(?=q))", "xzr", false),
+        ("(?:a(?=b)|c)d", "ad", true),              // not at the end: not followed (PCRE2 finds no match)
+        ("(?=[0-9]{2})[0-9]", "5x", true),          // nor at the start
+        ("[0-9](?![0-9])", "55", true),             // a negative lookahead is never followed
         ("caf\u{E9}", "cafe", false),
         ("caf\u{E9}", "caf\u{E9}", true),
         ("ab", "a", false),                       // the text ends before any match fits

@@ -11,18 +11,18 @@ struct StartWordTableTests {
     @Test func findsWhatADictionaryFinds() throws {
         var random = TestRandom("StartWordTableTests")
         let alphabet = Array("abAB".utf8)
-        var words: [[UInt8]: UInt64] = [:]
+        var words: [[UInt8]: StartWordTable.Groups] = [:]
         for w in ["per", "cent", "percent", "Mr", "Dr", "a", "January", "thousand", "internationally",
                   "abcdefghijklmnopqrstuvwxyzabcdef", "G7", "x-ray", ""] {
-            words[Array(w.utf8), default: 0] |= 1 << UInt64(words.count % 5)
+            words[Array(w.utf8), default: 0] |= 1 << (words.count % 5)
         }
         for _ in 0..<300 {
             let w = (0..<Int.random(in: 1...12, using: &random)).map { _ in alphabet.randomElement(using: &random)! }
-            words[w, default: 0] |= 1 << UInt64(Int.random(in: 0...63, using: &random))
+            words[w, default: 0] |= 1 << Int.random(in: 0..<PatternPlan.wordGroupLimit, using: &random)
         }
         words[Array(repeating: 0x61, count: 33)] = 1  // too long to be a start word
         let table = StartWordTable(words)
-        func reference(_ run: ArraySlice<UInt8>) -> UInt64 {
+        func reference(_ run: ArraySlice<UInt8>) -> StartWordTable.Groups {
             guard run.count <= 32, run.allSatisfy(PatternPlan.isLetter) else { return 0 }
             return words[Array(run)] ?? 0
         }
