@@ -932,9 +932,9 @@ struct ByteNFA {
     }
 }
 
-/// A pattern's ``StartAutomaton``, worked out on the first document that gives the pattern a
-/// candidate (most runs never need most pieces' automata, and start-up stays short), once, by
-/// whichever thread comes first (``BuildOnce``).
+/// A pattern's ``StartAutomaton``: read from the pack's cache file where there is one
+/// (``preset(_:)``, before any document), else worked out from the regex on the first document
+/// that gives the pattern a candidate, once, by whichever thread comes first (``BuildOnce``).
 final class LazyStartAutomaton: Sendable {
     let regex: String
     let options: UInt32

@@ -33,18 +33,26 @@ struct CLITests {
         p.standardInput = inp
         signal(SIGPIPE, SIG_IGN)  // glean may exit before reading all of stdin
         try p.run()
+        // Each helper thread signals when it is done: a thread that has not started yet is not
+        // "executing" either, so waiting on that flag could return before stderr was read.
+        let written = DispatchSemaphore(value: 0), read = DispatchSemaphore(value: 0)
         let writer = Thread {
             if let stdin { try? inp.fileHandleForWriting.write(contentsOf: stdin) }
             try? inp.fileHandleForWriting.close()
+            written.signal()
         }
         writer.start()
         // Read both pipes concurrently so a large output cannot block the child.
         nonisolated(unsafe) var errData = Data()
-        let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
+        let reader = Thread {
+            errData = err.fileHandleForReading.readDataToEndOfFile()
+            read.signal()
+        }
         reader.start()
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        while reader.isExecuting || writer.isExecuting { usleep(1000) }
+        written.wait()
+        read.wait()
         return Result(status: p.terminationStatus, stdout: outData, stderr: errData)
     }
 
