@@ -181,6 +181,7 @@ extension PackCache {
         }
 
         mutating func integer(_ v: Int) { Self.append(UInt64(bitPattern: Int64(v)), bytes: 8, to: &bytes) }
+        mutating func word(_ v: UInt64) { Self.append(v, bytes: 8, to: &bytes) }
         mutating func count(_ n: Int) { Self.append(UInt64(n), bytes: 4, to: &bytes) }
         mutating func flag(_ b: Bool) { bytes.append(b ? 1 : 0) }
         mutating func string(_ s: String) { count(s.utf8.count); bytes += s.utf8 }

@@ -261,8 +261,8 @@ struct PatternPlan: Sendable {
     /// The most distinct byte filters a plan holds (one bit each in a UInt64 mask), and the most
     /// distinct groups of start words (one bit each in ``StartWordTable/Groups``); a piece past
     /// them is started by scanning.
-    static let filterLimit = 64
-    static let wordGroupLimit = 128
+    static let filterLimit = UInt64.bitWidth
+    static let wordGroupLimit = StartWordTable.Groups.bitWidth
     /// Bit f of `startTable[b]`: byte b may start a match of filter f.
     var startTable = [UInt64](repeating: 0, count: 256)
     /// Bit f of `excludeTable[prev]`: a start after byte prev is ruled out for filter f ...

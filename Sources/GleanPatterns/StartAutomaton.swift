@@ -83,7 +83,7 @@ extension StartAutomaton {
         w.int32s(nfa.epsilon1); w.int32s(nfa.epsilon2); w.int32s(nfa.byteSet); w.int32s(nfa.byteTarget)
         func sets(_ sets: [ByteSet]) {
             w.count(sets.count)
-            for set in sets { for word in [set.words.0, set.words.1, set.words.2, set.words.3] { PackCache.Writer.append(word, bytes: 8, to: &w.bytes) } }
+            for set in sets { w.word(set.words.0); w.word(set.words.1); w.word(set.words.2); w.word(set.words.3) }
         }
         sets(nfa.sets)
         w.integer(Int(accept)); w.int32s(startSet)
@@ -119,6 +119,7 @@ extension StartAutomaton {
         let classOf = Array(UnsafeRawBufferPointer(rebasing: r.bytes[r.position..<(r.position + 256)]))
         r.position += 256
         let classCount = try r.integer()
+        guard classCount > 0 && classCount <= 256 else { throw PackCache.Malformed() }
         let setClasses = try sets()
         var classesBeyond = ByteSet()  // the class numbers that no byte has
         for c in classCount..<256 { classesBeyond.insert(UInt8(c)) }
@@ -135,7 +136,7 @@ extension StartAutomaton {
               below(nfa.epsilon1, n, orNone: true), below(nfa.epsilon2, n, orNone: true),
               below(nfa.byteSet, setCount, orNone: true), targetsOK,
               accept >= 0 && accept < n, below(startSet, n, orNone: false),
-              classCount > 0 && classCount <= 256, classOf.allSatisfy({ Int($0) < classCount }),
+              classOf.allSatisfy({ Int($0) < classCount }),
               setClasses.count == setCount, setClasses.allSatisfy({ !$0.intersects(classesBeyond) })
         else { throw PackCache.Malformed() }
         nfa.accept = accept

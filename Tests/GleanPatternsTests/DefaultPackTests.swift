@@ -137,7 +137,7 @@ struct DefaultPackTests {
         }
     }
 
-    @Test("no piece is started by scanning: the plan's 64 word groups and 64 byte filters hold the whole pack")
+    @Test("no piece is started by scanning: the plan's 128 word groups and 64 byte filters hold the whole pack")
     func noPieceScans() {
         let scanning = Self.pack.definitions.indices.filter { Self.pack.planDescription(pattern: $0).hasPrefix("scan") }
         #expect(scanning.isEmpty, "started by scanning: \(scanning.map { Self.pack.definitions[$0].name })")

@@ -263,7 +263,7 @@ struct PlanDifferentialTests {
         #expect(n > 1000)
     }
 
-    /// The pieces run by PCRE2's interpreter until they have had `jitAfter` candidates, then by
+    /// The pieces run by PCRE2's interpreter until they have made `jitAfter` calls, then by
     /// the JIT: never (every call interpreted), at once (every call JIT-compiled) and the default.
     @Test("the default pack on the news corpus, interpreter or JIT: plan == plain",
           arguments: [Int.max, 0, PatternLimits().jitAfter])
@@ -278,6 +278,56 @@ struct PlanDifferentialTests {
         let copies = pack.compiled.compactMap(\.anchored)
         if jitAfter == Int.max { #expect(copies.allSatisfy { !$0.isCompiled }, "no copy is compiled") }
         if jitAfter == 0 { #expect(copies.contains { $0.isCompiled }, "the copies are compiled on first use") }
+    }
+
+    /// More groups of start words than the plan holds: the first ``PatternPlan/wordGroupLimit``
+    /// pieces start at their words (groups past bit 63 included), the rest scan, and every
+    /// piece gives plain matching's spans.
+    @Test("a pack with more word groups than the plan holds: the first start at their words, the rest scan, plan == plain")
+    func wordGroupsPastTheLimit() throws {
+        let limit = PatternPlan.wordGroupLimit
+        #expect(limit > 64, "groups past bit 63 are exercised")
+        // Distinct words of letters only ("baa", "bab", ...), one group each.
+        let letters = Array("abcdefghijklmnopqrstuvwxyz")
+        let words: [String] = (0..<(limit + 5)).map { (k: Int) -> String in
+            String(["b", letters[k / 26], letters[k % 26]])
+        }
+        let definitions = words.enumerated().map { k, w -> PatternDefinition in
+            var d = PatternDefinition(name: "p\(k)", label: "L", regex: "\\b\(w)[ ][0-9]+")
+            d.startWords = [w]
+            d.file = "table"
+            return d
+        }
+        let pack = try PatternSet(definitions: definitions)
+        let plans = pack.definitions.indices.map { pack.planDescription(pattern: $0) }
+        #expect(plans.prefix(limit).allSatisfy { $0.hasPrefix("words") }, "\(plans.prefix(limit).filter { !$0.hasPrefix("words") })")
+        #expect(plans.dropFirst(limit).allSatisfy { $0.hasPrefix("scan") }, "\(plans.dropFirst(limit))")
+        var random = TestRandom("wordGroupsPastTheLimit")
+        let texts = (0..<60).map { _ in
+            (0..<12).map { _ in words.randomElement(using: &random)! + " " + String(Int.random(in: 0...99, using: &random)) }.joined(separator: " and ")
+        }
+        let n = Self.comparePlan(pack, on: texts, "word groups past the limit")
+        #expect(n >= 60 * 12, "every word and number is a span (\(n))")
+    }
+
+    /// A piece's JIT compile waits for interpreted calls: candidates its start automaton turns
+    /// away make none, so a piece whose candidates all fail there is never compiled.
+    @Test("a piece is JIT-compiled after jitAfter interpreted calls, and candidates its automaton rejects make none")
+    func jitAfterCountsCalls() throws {
+        var limits = PatternLimits()
+        limits.jitAfter = 16
+        var def = PatternDefinition(name: "pct", label: "PERCENT", regex: "[0-9]+[ ]?%")
+        def.file = "table"
+        let rejected = try PatternSet(definitions: [def], limits: limits)
+        _ = rejected.matches(in: Array(repeating: "12 people", count: 200).joined(separator: ", "))
+        let rejectedCopy = try #require(rejected.compiled[0].anchored)
+        #expect(!rejectedCopy.isCompiled, "200 candidates, all turned away by the automaton: no compile")
+        let sixteen = try PatternSet(definitions: [def], limits: limits)
+        #expect(sixteen.matches(in: Array(repeating: "12%", count: 16).joined(separator: ", ")).spans.count == 16)
+        #expect(try #require(sixteen.compiled[0].anchored).isCompiled == false, "16 calls: all interpreted")
+        let twenty = try PatternSet(definitions: [def], limits: limits)
+        #expect(twenty.matches(in: Array(repeating: "12%", count: 20).joined(separator: ", ")).spans.count == 20)
+        #expect(try #require(twenty.compiled[0].anchored).isCompiled, "the 17th call of one document compiles the copy")
     }
 
     @Test("the default pack on random texts: plan == plain")

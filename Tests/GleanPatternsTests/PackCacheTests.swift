@@ -314,19 +314,22 @@ struct PackCacheTests {
     }
 
     @Test("an automaton whose indices leave their arrays is refused when read", arguments: [
-        (epsilon1: Int32(-1), start: Int32(0), target: Int32(0), set: Int32(-1), good: true),
-        (epsilon1: 5, start: 0, target: 0, set: -1, good: false),     // an epsilon edge past the states
-        (epsilon1: -1, start: 1, target: 0, set: -1, good: false),    // a start state past the states
-        (epsilon1: -1, start: 0, target: 0, set: 0, good: false),     // a byte set that is not there
-        (epsilon1: -1, start: 0, target: 0, set: -2, good: false),    // a negative index other than -1
+        (epsilon1: Int32(-1), start: Int32(0), target: Int32(0), set: Int32(-1), classes: 1, good: true),
+        (epsilon1: 5, start: 0, target: 0, set: -1, classes: 1, good: false),     // an epsilon edge past the states
+        (epsilon1: -1, start: 1, target: 0, set: -1, classes: 1, good: false),    // a start state past the states
+        (epsilon1: -1, start: 0, target: 0, set: 0, classes: 1, good: false),     // a byte set that is not there
+        (epsilon1: -1, start: 0, target: 0, set: -2, classes: 1, good: false),    // a negative index other than -1
+        (epsilon1: -1, start: 0, target: 0, set: -1, classes: 0, good: false),    // no byte class
+        (epsilon1: -1, start: 0, target: 0, set: -1, classes: 300, good: false),  // more classes than bytes
+        (epsilon1: -1, start: 0, target: 0, set: -1, classes: -1, good: false),
     ])
-    func damagedAutomaton(epsilon1: Int32, start: Int32, target: Int32, set: Int32, good: Bool) throws {
+    func damagedAutomaton(epsilon1: Int32, start: Int32, target: Int32, set: Int32, classes: Int, good: Bool) throws {
         var w = PackCache.Writer()
         w.int32s([epsilon1]); w.int32s([-1]); w.int32s([set]); w.int32s([target])
         w.count(0)                       // no byte sets
         w.integer(0); w.int32s([start])  // accept, start set
         w.count(256); w.bytes += [UInt8](repeating: 0, count: 256)
-        w.integer(1)                     // one byte class
+        w.integer(classes)               // the number of byte classes
         w.count(0)                       // no byte sets' classes
         let bytes = w.bytes
         let read: StartAutomaton? = bytes.withUnsafeBytes { raw in
