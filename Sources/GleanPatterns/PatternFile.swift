@@ -671,8 +671,11 @@ enum ListExpansion {
     }
 
     /// A lookbehind that holds one list reference and no `|` of its own, `(?<=\\b{{cue}}[ ])`,
-    /// becomes one top-level branch per word, `(?<=\\bleader[ ]|\\bminister[ ]|...)`: PCRE2 wants
-    /// each top-level branch of a lookbehind to have a fixed length.
+    /// becomes one top-level branch per length of word, each the list's words of that length as
+    /// a trie, `(?<=\\b(?:chief|mayor)[ ]|\\b(?:leader|m(?:anager|inister))[ ]|...)`: PCRE2 wants each
+    /// top-level branch of a lookbehind to have a fixed length (in characters), and a branch per
+    /// word would make it try every word in turn, at every call. An assertion is true or false,
+    /// whichever branch holds, so the order of the branches changes no match.
     static func expandLookbehinds(_ regex: String, lists: [String: PatternList]) throws(Failure) -> String {
         let b = Array(regex.utf8)
         var out: [UInt8] = []
@@ -692,7 +695,8 @@ enum ListExpansion {
                     let name = String(bodyString[open.upperBound..<end.lowerBound])
                     let prefix = String(bodyString[..<open.lowerBound]), suffix = String(bodyString[end.upperBound...])
                     if let list = lists[name], list.fragment == nil {
-                        let branches = list.words.sorted().map { prefix + escape($0) + suffix }
+                        let byLength = Dictionary(grouping: Set(list.words), by: { $0.unicodeScalars.count })
+                        let branches = byLength.keys.sorted().map { prefix + trie(byLength[$0]!) + suffix }
                         out += b[i..<(i + 4)]
                         out += Array(branches.joined(separator: "|").utf8)
                         out.append(0x29)

@@ -1,6 +1,6 @@
 import Foundation
 import GleanCore
-import GleanPatterns
+@testable import GleanPatterns
 import Testing
 
 /// The pack file format: lists, fragments, lead words, start words, examples and counter-examples.
@@ -9,7 +9,7 @@ struct PackFormatTests {
     static let pack = """
         lists:
           title: [Mr, Mrs, Dr, Prime Minister]
-          cue: [leader, spokesman]
+          cue: [leader, spokesman, deputy]
           mods: [about, more than]
         fragments:
           name: '[A-Z][a-z]+'
@@ -26,7 +26,8 @@ struct PackFormatTests {
             regex: '(?<=\\b{{cue}}[ ]){{name}}'
             examples:
               - {text: 'party leader Xi and spokesman Lee', spans: [Xi, Lee]}
-            not: [misleader Xi]
+              - {text: 'the deputy Wu', span: Wu}
+            not: [misleader Xi, leaders Xi]
           - name: count
             label: CARDINAL
             regex: '(?<![0-9])[0-9]+'
@@ -37,14 +38,43 @@ struct PackFormatTests {
             not: [none]
         """
 
-    @Test("lists and fragments expand; a list in a lookbehind becomes one branch per word; lead words move the start")
+    @Test("lists and fragments expand; a list in a lookbehind becomes one branch per length of word; lead words move the start")
     func expansion() throws {
         let set = try PatternSet(yaml: Self.pack, file: "pack.yaml")
         #expect(set.count == 3)
         #expect(set.definitions[0].regex == "\\b(?:Dr|Mr(?:s|)|Prime[ ]Minister)\\.?[ ](?<name>(?:[A-Z][a-z]+))")
-        #expect(set.definitions[1].regex == "(?<=\\bleader[ ]|\\bspokesman[ ])(?:[A-Z][a-z]+)")
+        #expect(set.definitions[1].regex == "(?<=\\b(?:deputy|leader)[ ]|\\b(?:spokesman)[ ])(?:[A-Z][a-z]+)")
         #expect(set.definitions[2].leadWords == ["more than", "about"])
         #expect(set.checkExamples().isEmpty, "\(set.checkExamples().map(\.description))")
+    }
+
+    @Test("a lookbehind's branches grouped by length match what one branch per word matches")
+    func lookbehindGroupsMatchBranchPerWord() throws {
+        // Words of one and of different lengths, non-ASCII ones (a length in characters, not
+        // bytes), a word that ends another ("chef" in "sous-chef") and one with a space.
+        let words = ["chef", "maire", "Präsident", "Bürgermeister", "sous-chef", "head coach", "Ärztin", "mayor"]
+        let grouped = try PatternSet(yaml: """
+            lists:
+              cue: [\(words.map { "'\($0)'" }.joined(separator: ", "))]
+            patterns:
+              - {name: named, label: PERSON, regex: '(?<=\\b{{cue}}[ ])[A-Z][a-z]+'}
+            """, file: "grouped.yaml")
+        let perWord = words.sorted().map { "\\b" + ListExpansion.escape($0) + "[ ]" }.joined(separator: "|")
+        let reference = try PatternSet(yaml: """
+            - {name: named, label: PERSON, regex: '(?<=\(perWord))[A-Z][a-z]+'}
+            """, file: "reference.yaml")
+        #expect(grouped.definitions[0].regex != reference.definitions[0].regex)
+        let texts = [
+            "The chef Anna met maire Paul, the Präsident Otto and Bürgermeister Karl.",
+            "A sous-chef Lena, the head coach Tom and Ärztin Eva; mayor Bob and chefs Al.",
+            "mischef Zed, Oberbürgermeister Uwe, headcoach Ned, Ärztinnen Ida, chef  Two, Mayor Sam.",
+        ]
+        for text in texts {
+            let a = grouped.matches(in: text).spans.map { [$0.start, $0.end] }
+            let b = reference.matches(in: text).spans.map { [$0.start, $0.end] }
+            #expect(a == b, "\(text)")
+            #expect(!a.isEmpty || text.hasPrefix("mischef"))
+        }
     }
 
     @Test("lists are shared by the files of a pack, and defined once")
