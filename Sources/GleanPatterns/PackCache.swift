@@ -254,7 +254,13 @@ extension PackCache {
             let raw = bytes
             position += 4 * n
             return [Int32](unsafeUninitializedCapacity: n) { out, count in
+                #if _endian(little)
+                // The file's little-endian words are the machine's: one copy (an automaton's
+                // arrays hold tens of thousands of states in all).
+                if n > 0 { UnsafeMutableRawBufferPointer(out).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[start..<(start + 4 * n)])) }
+                #else
                 for k in 0..<n { out[k] = Int32(littleEndian: raw.loadUnaligned(fromByteOffset: start + 4 * k, as: Int32.self)) }
+                #endif
                 count = n
             }
         }
