@@ -301,7 +301,7 @@ def subsets(gold_docs):
         if not part:  # --only may leave a split out
             continue
         out.append((split, "all", part))
-        for kind in ("news", "encyclopedia"):
+        for kind in ("news", "encyclopedia", "forum"):
             sub = [(g, t) for g, t in part if g["kind"] == kind]
             if sub:
                 out.append((split, kind, sub))

@@ -86,6 +86,8 @@ class SplitTests(unittest.TestCase):
         ("lee-300", "heldout", "news"),
         ("ny-1", "dev", "encyclopedia"),
         ("berlin-2", "heldout", "encyclopedia"),
+        ("wiki-estonia-1", "dev", "encyclopedia"),
+        ("news-group-10", "dev", "forum"),
     ]
 
     def test_table(self):
