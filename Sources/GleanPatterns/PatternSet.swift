@@ -363,9 +363,8 @@ public final class PatternSet: @unchecked Sendable {
                     continue
                 }
                 var list = plan.isWords[i] ? scratch.wordCandidates.buffer(slot) : scratch.filterCandidates.buffer(slot)
-                let p = compiled[i]
                 if plan.windowed[i] {
-                    PatternPlan.windows(before: list, in: text, analysis: p.start, into: scratch.windowCandidates)
+                    PatternPlan.windows(before: list, in: text, analysis: compiled[i].start, into: scratch.windowCandidates)
                     list = scratch.windowCandidates.buffer(0)
                     if list.isEmpty { continue }
                 }
@@ -376,8 +375,8 @@ public final class PatternSet: @unchecked Sendable {
                     guard let first = startDFA.firstPossibleStart(in: text, candidates: list) else { continue }
                     list = UnsafeBufferPointer(rebasing: list[first...])
                 }
-                p.run(in: text, context: scratch.contexts[i], matchData: scratch.matchData, candidates: list, startDFA: startDFA,
-                      spans: &spans, warnings: &warnings)
+                compiled[i].run(in: text, context: scratch.contexts[i], matchData: scratch.matchData, candidates: list,
+                                startDFA: startDFA, spans: &spans, warnings: &warnings)
             }
         }
     }
