@@ -10,7 +10,8 @@ import GleanCore
 /// - `smart` (the default): `fold`, except that a name written with capitals does not match an
 ///   occurrence that is all lowercase. "Sydney" matches "SYDNEY" in a headline but not "sydney";
 ///   a place called "And" never matches "and"; a name written in lowercase ("iphone") matches
-///   any casing.
+///   any casing. A word of two or three capitals alone is an acronym: "GAO" matches a name
+///   written "GAO", not "Gao".
 public enum CaseMode: String, Sendable, CaseIterable {
     case exact, fold, smart
 }

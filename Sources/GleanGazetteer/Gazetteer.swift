@@ -215,6 +215,8 @@ public final class GazetteerScratch {
     struct NodeSpans {
         var node: UInt32
         var lowercase: Bool
+        /// The occurrence was a short word in capitals ("GAO"; see ``GazetteerImage/isShortCapitals(_:_:)``).
+        var shortCapitals: Bool
         var spans: [Span]
     }
     static let spansCount = 1024
@@ -228,7 +230,7 @@ public final class GazetteerScratch {
         names = .allocate(capacity: Self.namesCount)
         names.initialize(repeating: Names(entry: -1, alias: "", kbId: ""), count: Self.namesCount)
         spans = .allocate(capacity: Self.spansCount)
-        spans.initialize(repeating: NodeSpans(node: 0, lowercase: false, spans: []), count: Self.spansCount)
+        spans.initialize(repeating: NodeSpans(node: 0, lowercase: false, shortCapitals: false, spans: []), count: Self.spansCount)
     }
 
     deinit {
@@ -246,11 +248,11 @@ public final class GazetteerScratch {
             for k in 0..<Self.namesCount { names[k].entry = -1 }
             owner = id
             ownerAllowed = allowed
-            for k in 0..<Self.spansCount { spans[k] = NodeSpans(node: 0, lowercase: false, spans: []) }
+            for k in 0..<Self.spansCount { spans[k] = NodeSpans(node: 0, lowercase: false, shortCapitals: false, spans: []) }
         } else if ownerAllowed != allowed {
             // The same image restricted to other labels: the ready spans no longer apply.
             ownerAllowed = allowed
-            for k in 0..<Self.spansCount { spans[k] = NodeSpans(node: 0, lowercase: false, spans: []) }
+            for k in 0..<Self.spansCount { spans[k] = NodeSpans(node: 0, lowercase: false, shortCapitals: false, spans: []) }
         }
     }
 }
@@ -575,7 +577,7 @@ final class GazetteerImage: @unchecked Sendable {
                             if let automaton = forced ?? automaton() {
                                 usedAutomaton = true
                                 steps += automaton.run(keys: keys, count: m, image: self, cache: cache) { s, e, node in
-                                    emit(from: s, to: e, nodeID: node, keys: keys, index: index, caps: caps,
+                                    emit(from: s, to: e, nodeID: node, text: base, keys: keys, index: index, caps: caps,
                                          tokens: toks, allowed: allowed, names: names, spansCache: spansCache, into: &spans)
                                 }
                                 return
@@ -587,7 +589,7 @@ final class GazetteerImage: @unchecked Sendable {
                                 var e = s
                                 while current != 0 {
                                     if current & GLZ.hasEntriesBit != 0 {
-                                        emit(from: s, to: e, nodeID: current & GLZ.nodeMask, keys: keys, index: index, caps: caps,
+                                        emit(from: s, to: e, nodeID: current & GLZ.nodeMask, text: base, keys: keys, index: index, caps: caps,
                                              tokens: toks, allowed: allowed, names: names, spansCache: spansCache, into: &spans)
                                     }
                                     guard current & GLZ.hasChildrenBit != 0 else { break }
@@ -614,7 +616,7 @@ final class GazetteerImage: @unchecked Sendable {
     }
 
     /// Spans for a match of non-space tokens s...e ending at a node with entries.
-    private func emit(from s: Int, to e: Int, nodeID: UInt32,
+    private func emit(from s: Int, to e: Int, nodeID: UInt32, text: UnsafePointer<UInt8>,
                       keys: UnsafeMutableBufferPointer<UInt64>, index: UnsafeMutableBufferPointer<Int32>,
                       caps: UnsafeMutableBufferPointer<Int32>, tokens: UnsafeBufferPointer<Token>,
                       allowed: [Bool]?, names: UnsafeMutablePointer<GazetteerScratch.Names>?,
@@ -623,9 +625,11 @@ final class GazetteerImage: @unchecked Sendable {
         let lowercaseOccurrence = !smart || caps[e + 1] == caps[s]
         let firstToken = Int(index[s]), lastToken = Int(index[e])
         let start = tokens[firstToken].start, end = tokens[lastToken].end
+        let shortCapitals = smart && s == e && Self.isShortCapitals(text + start, end - start)
         // A node matched recently: copy its ready spans.
         let cacheSlot = Int(truncatingIfNeeded: (UInt64(nodeID) &* 0x9E3779B97F4A7C15) &>> 54) & (GazetteerScratch.spansCount - 1)
-        if let spansCache, spansCache[cacheSlot].node == nodeID, spansCache[cacheSlot].lowercase == lowercaseOccurrence {
+        if let spansCache, spansCache[cacheSlot].node == nodeID, spansCache[cacheSlot].lowercase == lowercaseOccurrence,
+           spansCache[cacheSlot].shortCapitals == shortCapitals {
             for template in spansCache[cacheSlot].spans {
                 var span = template
                 span.start = start
@@ -644,7 +648,7 @@ final class GazetteerImage: @unchecked Sendable {
         defer {
             if let spansCache, nodeID != 0 {
                 spansCache[cacheSlot] = GazetteerScratch.NodeSpans(node: nodeID, lowercase: lowercaseOccurrence,
-                                                                   spans: Array(spans[firstSpanOfMatch...]))
+                                                                   shortCapitals: shortCapitals, spans: Array(spans[firstSpanOfMatch...]))
             }
         }
         // One span per label, in source order: the first entry of a label gives the alias, every
@@ -656,6 +660,8 @@ final class GazetteerImage: @unchecked Sendable {
             guard flags.label < labelCount else { continue }
             if let allowed, !allowed[flags.label] { continue }
             if smart && flags.capital && lowercaseOccurrence { continue }
+            let record = entryView[k]
+            if shortCapitals && !aliasHasNoLowercase(record.aliasOffset, record.aliasLength) { continue }
             var existing = -1
             let made = spans.count - firstSpan
             for j in 0..<made {
@@ -669,7 +675,6 @@ final class GazetteerImage: @unchecked Sendable {
                 }
                 if l == flags.label { existing = firstSpan + j; break }
             }
-            let record = entryView[k]
             let kbLength = record.kbLength
             if existing >= 0 {
                 guard kbLength > 0 else { continue }
@@ -707,13 +712,34 @@ final class GazetteerImage: @unchecked Sendable {
         }
     }
 
+    /// Under smart case, a word of two or three capitals alone ("GAO", "EDO") is read as an
+    /// acronym: it matches names written in capitals ("USA", "NSW"), not names that only begin
+    /// with one ("Gao", "Edo"). A longer word in capitals ("PERTH" in a headline) matches as before.
+    @inline(__always)
+    static func isShortCapitals(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        guard n == 2 || n == 3 else { return false }
+        for k in 0..<n where p[k] &- 0x41 >= 26 { return false }
+        return true
+    }
+
+    /// Whether an alias in the string pool holds no ASCII lowercase letter.
+    func aliasHasNoLowercase(_ offset: UInt32, _ length: UInt32) -> Bool {
+        let o = Int(offset), n = Int(length)
+        guard o <= stringPoolSize, n <= stringPoolSize - o else { return false }
+        for k in o..<(o + n) where strings[k] &- 0x61 < 26 { return false }
+        return true
+    }
+
     /// Every entry of the name spelled by all the non-space tokens (for lookup), smart case and
     /// label filter applied as for a match.
     func hits(text: [UInt8], tokens: [Token], allowed: [Bool]?) -> [GazetteerHit] {
         var current: UInt32 = 0
         var capital = false
         var any = false
-        for token in tokens where token.kind != .space && token.start < token.end && token.end <= text.count {
+        let words = tokens.filter { $0.kind != .space && $0.start < $0.end && $0.end <= text.count }
+        let shortCapitals = smart && words.count == 1
+            && text.withUnsafeBufferPointer { Self.isShortCapitals($0.baseAddress! + words[0].start, words[0].end - words[0].start) }
+        for token in words {
             let (key, c) = text.withUnsafeBufferPointer {
                 TokenKey.key($0.baseAddress! + token.start, token.end - token.start, readable: token.end - token.start, options: foldOptions)
             }
@@ -731,6 +757,7 @@ final class GazetteerImage: @unchecked Sendable {
             guard e.label < labelCount else { continue }
             if let allowed, !allowed[e.label] { continue }
             if smart && e.capital && !capital { continue }
+            if shortCapitals && !aliasHasNoLowercase(entryView[k].aliasOffset, entryView[k].aliasLength) { continue }
             result.append(GazetteerHit(alias: e.alias, label: labels[e.label], kbId: e.kbId))
         }
         return result

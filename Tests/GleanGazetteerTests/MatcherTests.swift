@@ -47,6 +47,11 @@ let semanticsTable: [SemanticsCase] = [
           expected: ["iPhone/PRODUCT//iphone", "IPHONE/PRODUCT//iphone", "iphone/PRODUCT//iphone"]),
     .init(names: "New York\tGPE", text: "new york, new York", expected: ["new York/GPE//New York"]),
     .init(names: "Sydney\tGPE\nsydney\tX", text: "sydney", expected: ["sydney/X//sydney"]),
+    // Two or three capitals alone are an acronym: a name in capitals, not one that only starts with one.
+    .init(names: "Gao\tGPE\nGAO\tORG", text: "GAO and Gao", expected: ["GAO/ORG//GAO", "Gao/GPE//Gao", "Gao/ORG//GAO"]),
+    .init(names: "Edo\tGPE\nUK\tGPE", text: "EDO, Edo, UK, Uk", expected: ["Edo/GPE//Edo", "UK/GPE//UK", "Uk/GPE//UK"]),
+    .init(names: "Rome\tGPE\nNew York\tGPE", text: "ROME, NEW YORK", expected: ["ROME/GPE//Rome", "NEW YORK/GPE//New York"]),
+    .init(names: "Gao\tGPE", mode: .fold, text: "GAO", expected: ["GAO/GPE//Gao"]),
     // Folding beyond ASCII.
     .init(names: "Straße\tLOC", mode: .fold, text: "STRASSE strasse Straße", expected: ["STRASSE/LOC//Straße", "strasse/LOC//Straße", "Straße/LOC//Straße"]),
     .init(names: "Straße\tLOC", text: "STRASSE strasse", expected: ["STRASSE/LOC//Straße"]),
@@ -113,6 +118,7 @@ let semanticsTable: [SemanticsCase] = [
         let (g, _) = try Gazetteer.compile(try entries("Georgia\tGPE\t614540\nGeorgia\tGPE\t4197000\nNew York\tGPE\t5128581"), tokenize: tokenize)
         #expect(try g.lookup("GEORGIA", tokenize: tokenize).map(\.kbId) == ["614540", "4197000"])
         #expect(try g.lookup("new york", tokenize: tokenize).isEmpty)  // smart case
+        #expect(try g.lookup("NEW YORK", tokenize: tokenize).map(\.alias) == ["New York"])
         #expect(try g.lookup("New  York", tokenize: tokenize).map(\.alias) == ["New York"])
         #expect(try g.lookup("York", tokenize: tokenize).isEmpty)
     }

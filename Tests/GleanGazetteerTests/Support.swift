@@ -64,6 +64,10 @@ struct NaiveMatcher {
                 var groups: [(String, [GazetteerEntry])] = []
                 for e in found.map({ entries[$0] }) {
                     if folding.caseMode == .smart && UnicodeFolding.hasCapital(e.name) && lowercaseOccurrence { continue }
+                    // Two or three ASCII capitals alone match names without a lowercase letter.
+                    let surface = doc.string(toks[i].element.start, toks[i].element.end)
+                    if folding.caseMode == .smart && length == 1 && (2...3).contains(surface.utf8.count)
+                        && surface.utf8.allSatisfy({ $0 >= 0x41 && $0 <= 0x5A }) && e.name.utf8.contains(where: { $0 >= 0x61 && $0 <= 0x7A }) { continue }
                     if let g = groups.firstIndex(where: { $0.0 == e.label }) { groups[g].1.append(e) } else { groups.append((e.label, [e])) }
                 }
                 for (label, members) in groups {
