@@ -207,7 +207,14 @@ public struct Lexicon: Sendable {
     /// ``hash(_:)`` of bytes in memory.
     @inline(__always)
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        hash(bytes, continuing: 0xcbf2_9ce4_8422_2325)
+    }
+
+    /// The hash of some bytes followed by `bytes`, given the hash `h` of the bytes before: FNV-1a
+    /// reads bytes in order, so `hash(b, continuing: hash(a))` is the hash of `a` then `b`.
+    @inline(__always)
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>, continuing h: UInt64) -> UInt64 {
+        var h = h
         for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
         return h
     }

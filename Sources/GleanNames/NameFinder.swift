@@ -117,6 +117,11 @@ public struct NameFinder: Sendable {
         var hash: UInt64 = 0
     }
 
+    /// Consecutive elements of a name, read in place: a slice of the state's element storage
+    /// (``ElementBuffer``) or of an array's, so that passing part of a name to a rule retains
+    /// nothing.
+    typealias Elements = Slice<UnsafeBufferPointer<Element>>
+
     /// The names candidates of a segmented document (its other span groups are read for the
     /// place guard).
     public func find(in document: Document) -> [Span] {
@@ -200,8 +205,9 @@ public struct NameFinder: Sendable {
         @exclusivity(unchecked) var standalone = WordTable<Bool>()
         @exclusivity(unchecked) var standaloneFound = false
         @exclusivity(unchecked) var out: [Span] = []
-        /// The storage of the elements of the name being read, kept between names.
-        @exclusivity(unchecked) var spareElements: [Element] = []
+        /// The storage of the elements of the name being read, kept between names and
+        /// documents.
+        let elements = ElementBuffer()
 
         /// A state for documents read with `lexicon`; ``start(text:tokens:)`` gives it one.
         init(lexicon: Lexicon) {
@@ -369,16 +375,13 @@ public struct NameFinder: Sendable {
                 }
                 guard let first = element(at: i) else { i += 1; continue }
                 // The elements go into storage kept from name to name (most tokens that open a
-                // name would otherwise allocate an array).
-                var seq = spareElements
-                spareElements = []
-                seq.removeAll(keepingCapacity: true)
-                if seq.capacity < 8 { seq.reserveCapacity(8) }
-                defer { spareElements = seq }
-                sequence(startingWith: first, into: &seq)
+                // name would otherwise allocate an array); read in place until the next name.
+                elements.removeAll()
+                sequence(startingWith: first, into: elements)
+                let seq = elements.all
                 let j = seq[seq.count - 1].last
                 // "Australian Securities and Investments Commission": one ORG across "and".
-                if let (start, last) = joinedOrganisation(seq) {
+                if let (start, last) = joinedOrganisation(seq[...]) {
                     emit(start, last, "ORG", "org:and")
                     i = last + 1
                     continue
@@ -409,32 +412,37 @@ public struct NameFinder: Sendable {
         /// The elements of a name that opens with `first`: capitalised words, initials, and
         /// connectors between them ("of", "for the", "van").
         func sequence(startingWith first: Element) -> [Element] {
-            var seq: [Element] = []
-            seq.reserveCapacity(4)  // most names have one to four elements: one allocation
-            sequence(startingWith: first, into: &seq)
-            return seq
+            let seq = ElementBuffer()
+            sequence(startingWith: first, into: seq)
+            return Array(seq.all)
         }
 
-        /// The same, appended to `seq` (the caller's storage, kept from name to name).
-        func sequence(startingWith first: Element, into seq: inout [Element]) {
+        /// The same, appended to `seq` (storage kept from name to name).
+        func sequence(startingWith first: Element, into seq: ElementBuffer) {
             seq.append(first)
             var j = first.last
             while true {
                 if spaced(j, j + 1), let e = element(at: j + 1) ?? arabicArticleElement(at: j + 1) { seq.append(e); j = e.last; continue }
-                // Connectors: "of", "for the", "van".
+                // Connectors: "of", "for the", "van" (at most two, so no array for them).
                 var k = j + 1
-                var conns: [Element] = []
+                var flags: (WordFlags, WordFlags) = ([], [])
+                var connectors = 0
                 var prev = j
-                while conns.count < 2, spaced(prev, k) {
+                while connectors < 2, spaced(prev, k) {
                     let f = lowerFlags(k)
                     guard f.contains(.connector) else { break }
-                    conns.append(Element(first: k, last: k, start: tokens[k].start, end: tokens[k].end, kind: .connector, flags: f, head: -1))
+                    if connectors == 0 { flags.0 = f } else { flags.1 = f }
+                    connectors += 1
                     prev = k
                     k += 1
                 }
                 // A stop word after a connector ends the name: "Constitution of July 1788".
-                if !conns.isEmpty, spaced(prev, k), let e = element(at: k), !e.flags.contains(.stop) {
-                    seq += conns
+                if connectors > 0, spaced(prev, k), let e = element(at: k), !e.flags.contains(.stop) {
+                    for c in 0..<connectors {
+                        let t = j + 1 + c
+                        seq.append(Element(first: t, last: t, start: tokens[t].start, end: tokens[t].end, kind: .connector,
+                                           flags: c == 0 ? flags.0 : flags.1, head: -1))
+                    }
                     seq.append(e)
                     j = e.last
                     continue
@@ -448,16 +456,16 @@ public struct NameFinder: Sendable {
         /// title, given name or connector, and no place or ORG of another stage but its first
         /// word (a nationality: "Australian"); the second part has no place, title or stop word.
         /// Returns the first and last token of the name.
-        func joinedOrganisation(_ seq: [Element]) -> (Int, Int)? {
+        func joinedOrganisation(_ seq: Elements) -> (Int, Int)? {
             // The cheap tests first: this runs after every sequence.
-            let j = seq[seq.count - 1].last
+            let j = seq[seq.endIndex - 1].last
             guard seq.count >= 2, j + 2 < tokens.count, isWord(j + 1, "and"), spaced(j, j + 1), spaced(j + 1, j + 2),
                   isCapitalised(j + 2) else { return nil }
             // Leading stop words and title modifiers are no part of it: "The", "Senior".
             let one = seq.drop(while: { isStop($0) || $0.kind == .word && NameFinder.titleModifiers.contains(word($0.first)) })
             guard (2...4).contains(one.count), let o = one.first, !organisations.contains(o.first) else { return nil }
             for (n, e) in one.enumerated() {
-                guard e.kind == .word, e.flags.isDisjoint(with: [.title, .given, .ambiguousGiven, .stop, .numeral]), head(e) == nil else { return nil }
+                guard e.kind == .word, e.flags.isDisjoint(with: [.title, .given, .ambiguousGiven, .stop, .numeral]), !isHead(e) else { return nil }
                 if n > 0, places.contains(e.first) || organisations.contains(e.first) { return nil }
             }
             guard let f2 = element(at: j + 2) else { return nil }
@@ -545,10 +553,10 @@ public struct NameFinder: Sendable {
 
         /// Rule 5, an ambiguous given name at a sentence start (element k) with one plain
         /// capitalised word after it that no list knows, then a reporting verb.
-        func reportedName(_ seg: ArraySlice<Element>, _ k: Int) -> Bool {
+        func reportedName(_ seg: Elements, _ k: Int) -> Bool {
             guard k + 1 < seg.endIndex else { return false }
             let next = seg[k + 1]
-            guard next.kind == .word, next.last == next.first, nameLike(next), head(next) == nil, !places.contains(next.first),
+            guard next.kind == .word, next.last == next.first, nameLike(next), !isHead(next), !places.contains(next.first),
                   !organisations.contains(next.first),
                   next.flags.isDisjoint(with: [.stop, .title, .numeral, .given, .ambiguousGiven, .ambiguousSurname]),
                   k + 2 == seg.endIndex || seg[k + 2].kind == .connector else { return false }
@@ -565,7 +573,7 @@ public struct NameFinder: Sendable {
         /// or ORG of another stage ("Wernher").
         func plainUnknown(_ e: Element) -> Bool {
             e.kind == .word && nameLike(e) && e.flags.isDisjoint(with: [.stop, .title, .numeral, .ambiguousGiven, .ambiguousSurname])
-                && head(e) == nil && !places.contains(e.first) && !organisations.contains(e.first)
+                && !isHead(e) && !places.contains(e.first) && !organisations.contains(e.first)
         }
 
         /// "al-Rantissi", "el-Baradei" after a capitalised word: the lower-case article, a hyphen
@@ -588,9 +596,15 @@ public struct NameFinder: Sendable {
         func head(_ e: Element) -> (word: String, label: String, position: HeadPosition)? {
             e.kind == .word && e.head >= 0 ? lexicon.heads[e.head] : nil
         }
+        /// Whether `e` is a head word (``head(_:)`` without copying its strings).
+        @inline(__always)
+        func isHead(_ e: Element) -> Bool { e.kind == .word && e.head >= 0 }
+        /// The position of `e`'s head, nil if it is none (its strings are not copied).
+        @inline(__always)
+        func headPosition(_ e: Element) -> HeadPosition? { isHead(e) ? lexicon.heads[e.head].position : nil }
         func isGiven(_ e: Element) -> Bool { e.kind == .word && !e.flags.isDisjoint(with: [.given, .ambiguousGiven]) }
 
-        func classify(_ input: ArraySlice<Element>) {
+        func classify(_ input: Elements) {
             var seg = input
             while let f = seg.first, isStop(f) || f.kind == .connector { seg = seg.dropFirst() }
             while let l = seg.last, l.kind == .connector { seg = seg.dropLast() }
@@ -599,9 +613,12 @@ public struct NameFinder: Sendable {
 
             // A head across a connector: "Bank of England", "Institute for the Study of War".
             if let c = seg.firstIndex(where: { $0.kind == .connector }) {
-                if c > lo, let h = head(seg[c - 1]), h.position.allowsFirst {
+                if c > lo, headPosition(seg[c - 1])?.allowsFirst == true {
                     let start = seg[lo..<c].lastIndex(where: isTitle).map { $0 + 1 } ?? lo
-                    if start < c { emit(seg[start].first, seg[hi].last, h.label, lexicon.headRules[seg[c - 1].head]); return }
+                    if start < c {
+                        emit(seg[start].first, seg[hi].last, lexicon.heads[seg[c - 1].head].label, lexicon.headRules[seg[c - 1].head])
+                        return
+                    }
                 }
                 if seg[c].flags.contains(.particle), c > lo, let g = seg[lo..<c].firstIndex(where: isGiven),
                    let end = personEnd(seg, from: c) {
@@ -621,7 +638,7 @@ public struct NameFinder: Sendable {
                 // "Frederick the Great": a plain given name, "the" and one capitalised word.
                 if c > lo, c < hi, isWord(seg[c].first, "the"), seg[c - 1].kind == .word, seg[c - 1].flags.contains(.given),
                    !places.contains(seg[c - 1].first), seg[c + 1].kind == .word, seg[c + 1].last == seg[c + 1].first,
-                   seg[c + 1].flags.isDisjoint(with: [.stop, .title, .numeral]), head(seg[c + 1]) == nil, !places.contains(seg[c + 1].first),
+                   seg[c + 1].flags.isDisjoint(with: [.stop, .title, .numeral]), !isHead(seg[c + 1]), !places.contains(seg[c + 1].first),
                    c + 1 == hi || seg[c + 2].kind == .connector {
                     classify(seg[lo..<(c - 1)])
                     emit(seg[c - 1].first, seg[c + 1].last, "PERSON", "person:epithet")
@@ -638,17 +655,17 @@ public struct NameFinder: Sendable {
             // A head that ends the sequence (the last one), with a numeral after it: "World War II".
             var h = hi
             if h > lo, seg[h].flags.contains(.numeral) { h -= 1 }
-            if let hd = head(seg[h]), hd.position.allowsEnd, h > lo {
+            if headPosition(seg[h])?.allowsEnd == true, h > lo {
                 let start = seg[lo..<h].lastIndex(where: isTitle).map { $0 + 1 } ?? lo
                 if start < h {
                     classify(seg[lo..<max(lo, start - 1)])
-                    emit(seg[start].first, seg[hi].last, hd.label, lexicon.headRules[seg[h].head])
+                    emit(seg[start].first, seg[hi].last, lexicon.heads[seg[h].head].label, lexicon.headRules[seg[h].head])
                     return
                 }
             }
             // A head that opens it: "Fort Nassau", "Mount Everest".
-            if let hd = head(seg[lo]), hd.position == .start, hi > lo, !isTitle(seg[lo + 1]) {
-                emit(seg[lo].first, seg[hi].last, hd.label, lexicon.headRules[seg[lo].head])
+            if headPosition(seg[lo]) == .start, hi > lo, !isTitle(seg[lo + 1]) {
+                emit(seg[lo].first, seg[hi].last, lexicon.heads[seg[lo].head].label, lexicon.headRules[seg[lo].head])
                 return
             }
             // A title splits it: "Liberal Party President Shane Stone".
@@ -661,7 +678,7 @@ public struct NameFinder: Sendable {
                 let rest = seg[(t + 1)...]
                 // Two or three plain capitalised words after a title: "Chief Executive Geoff Dixon".
                 if (2...3).contains(rest.count),
-                   rest.allSatisfy({ $0.kind != .connector && !isStop($0) && !isTitle($0) && head($0) == nil && !places.contains($0.first) }) {
+                   rest.allSatisfy({ $0.kind != .connector && !isStop($0) && !isTitle($0) && !isHead($0) && !places.contains($0.first) }) {
                     emit(rest[rest.startIndex].first, rest[hi].last, "PERSON", "person:title")
                     return
                 }
@@ -669,7 +686,7 @@ public struct NameFinder: Sendable {
                 return
             }
             // A head inside, before other words: "Davis Cup Final".
-            if let m = seg[lo..<hi].lastIndex(where: { head($0).map { $0.position.allowsEnd } ?? false }), m > lo {
+            if let m = seg[lo..<hi].lastIndex(where: { headPosition($0)?.allowsEnd ?? false }), m > lo {
                 classify(seg[lo...m])
                 classify(seg[(m + 1)...])
                 return
@@ -679,10 +696,18 @@ public struct NameFinder: Sendable {
             var rest = lo
             while k <= hi {
                 var matched = false
-                for n in stride(from: min(4, hi - k + 1), through: 1, by: -1) {
+                // The hashes of the names of one to four elements from k, each extending the one
+                // before (the hash reads bytes in order), so that every byte is hashed once; one
+                // element's hash is its element's, worked out when it was read.
+                let longest = min(4, hi - k + 1)
+                var hashes: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+                hashes.0 = seg[k].hash != 0 ? seg[k].hash : Lexicon.hash(bytes(seg[k].start, seg[k].end))
+                if longest > 1 { hashes.1 = Lexicon.hash(bytes(seg[k].end, seg[k + 1].end), continuing: hashes.0) }
+                if longest > 2 { hashes.2 = Lexicon.hash(bytes(seg[k + 1].end, seg[k + 2].end), continuing: hashes.1) }
+                if longest > 3 { hashes.3 = Lexicon.hash(bytes(seg[k + 2].end, seg[k + 3].end), continuing: hashes.2) }
+                for n in stride(from: longest, through: 1, by: -1) {
                     let name = bytes(seg[k].start, seg[k + n - 1].end)
-                    // One element's hash is its element's, worked out when it was read.
-                    let hash = n == 1 && seg[k].hash != 0 ? seg[k].hash : Lexicon.hash(name)
+                    let hash = n == 1 ? hashes.0 : n == 2 ? hashes.1 : n == 3 ? hashes.2 : hashes.3
                     if let d = lexicon.dictionaryEntry(name, hash: hash) {
                         if k > rest { people(seg[rest..<k]) }
                         var last = k + n - 1
@@ -702,7 +727,7 @@ public struct NameFinder: Sendable {
 
         /// The index of the last element of a person's name that continues from `from`
         /// (capitalised words, initials, numerals, particles), at most four; nil if none.
-        func personEnd(_ seg: ArraySlice<Element>, from: Int) -> Int? {
+        func personEnd(_ seg: Elements, from: Int) -> Int? {
             var j = from
             var end: Int? = nil
             var n = 0
@@ -710,7 +735,7 @@ public struct NameFinder: Sendable {
                 let e = seg[j]
                 if e.kind == .connector {
                     guard e.flags.contains(.particle), j + 1 < seg.endIndex else { break }
-                } else if isStop(e) || isTitle(e) || head(e) != nil || isAcronym(e) {
+                } else if isStop(e) || isTitle(e) || isHead(e) || isAcronym(e) {
                     break
                 } else {
                     end = j
@@ -735,14 +760,14 @@ public struct NameFinder: Sendable {
         }
 
         /// PERSON rules over a sequence with no heads.
-        func people(_ seg: ArraySlice<Element>) {
+        func people(_ seg: Elements) {
             // Rule 8: a place by its bearing from another, "Burakin, 240 kilometres north-east of
             // Perth", "a blaze at Spencer north of Sydney": one or two plain capitalised words
             // alone (no capitalised word before them), then a compass bearing and "of" and a
             // capitalised word.
             if (1...2).contains(seg.count), let f = seg.first, let l = seg.last, bearingFollows(l.last),
                f.first == 0 || !isCapitalised(f.first - 1),
-               seg.allSatisfy({ $0.kind == .word && nameLike($0) && $0.flags.isDisjoint(with: [.stop, .title, .numeral]) && head($0) == nil }) {
+               seg.allSatisfy({ $0.kind == .word && nameLike($0) && $0.flags.isDisjoint(with: [.stop, .title, .numeral]) && !isHead($0) }) {
                 emit(f.first, l.last, "GPE", "place:bearing")
                 return
             }
@@ -849,7 +874,7 @@ public struct NameFinder: Sendable {
         }
 
         /// Rule 6: "Chief Executive", "Chairman", "Chairwoman" at element t of a sequence.
-        func corporateTitle(_ seg: ArraySlice<Element>, at t: Int) -> Bool {
+        func corporateTitle(_ seg: Elements, at t: Int) -> Bool {
             let i = seg[t].first
             if isWord(i, "Chairman") || isWord(i, "Chairwoman") { return true }
             return isWord(i, "Chief") && t + 1 < seg.endIndex && seg[t + 1].kind == .word && isWord(seg[t + 1].first, "Executive")
@@ -866,7 +891,7 @@ public struct NameFinder: Sendable {
         /// Rule 6: one plain capitalised word inside a sentence that no list knows as a name part.
         func organisationBeforeTitle(_ e: Element) -> Bool {
             e.kind == .word && e.last == e.first && e.flags.isDisjoint(with: [.given, .ambiguousGiven, .surname, .stop, .title, .numeral])
-                && head(e) == nil && !places.contains(e.first) && !sentenceStart(e.first)
+                && !isHead(e) && !places.contains(e.first) && !sentenceStart(e.first)
                 && !NameFinder.titleModifiers.contains(word(e.first))
         }
 
@@ -879,7 +904,7 @@ public struct NameFinder: Sendable {
                   tokens[n].end - tokens[n].start <= 3, e.first > 0, spaced(e.first - 1, e.first), tokens[e.first - 1].kind == .word,
                   text[tokens[e.first - 1].start] &- 0x61 < 26, nameLike(e),
                   e.flags.isDisjoint(with: [.given, .ambiguousGiven, .surname, .ambiguousSurname, .stop, .title, .numeral]),
-                  head(e) == nil, !places.contains(e.first), !organisations.contains(e.first), !documentSurname(e),
+                  !isHead(e), !places.contains(e.first), !organisations.contains(e.first), !documentSurname(e),
                   !lexicon.isDictionaryName(bytes(e.start, e.end), hash: e.hash != 0 ? e.hash : Lexicon.hash(bytes(e.start, e.end))) else { return nil }
             // Not the last word of a longer capitalised name elsewhere ("Ricky Ponting").
             let count = e.end - e.start
@@ -910,14 +935,14 @@ public struct NameFinder: Sendable {
         /// so does a second word that stands alone elsewhere in the document, inside a sentence
         /// and not after "the", "a", "an" ("Makhaya Ntini" ... "and Ntini was out"; not "the
         /// Federal Government" ... "the Government's").
-        func surnamePair(_ seg: ArraySlice<Element>) -> Bool {
+        func surnamePair(_ seg: Elements) -> Bool {
             guard seg.count == 2 else { return false }
             let x = seg[seg.startIndex], y = seg[seg.startIndex + 1]
             let excluded: WordFlags = [.stop, .title, .numeral, .given, .ambiguousGiven]
             let attested = documentSurname(y)
             guard nameLike(x), nameLike(y), x.flags.isDisjoint(with: excluded), !organisations.contains(x.first),
                   y.flags.isDisjoint(with: [.stop, .title, .numeral]), attested || !y.flags.contains(.ambiguousSurname),
-                  head(x) == nil, head(y) == nil, !places.contains(x.first), attested || !places.contains(y.first),
+                  !isHead(x), !isHead(y), !places.contains(x.first), attested || !places.contains(y.first),
                   attested || !sentenceStart(x.first) else { return false }
             if x.first > 0, isCapitalised(x.first - 1) { return false }
             // After a preposition of place or time it is a place or a day: "at Swan Hill",
@@ -985,4 +1010,48 @@ struct TokenSet {
         guard i >= 0, i / 64 < words.count else { return false }
         return words[i / 64] & (1 << UInt64(i % 64)) != 0
     }
+}
+
+/// Growable storage of ``NameFinder/Element``s that keeps its memory from name to name: the
+/// elements of the name being read, given to the rules as an `UnsafeBufferPointer` slice (an
+/// array's slice would be retained and released at every rule it passes through).
+///
+/// Invariants: `count <= capacity`; the first `count` elements are initialised (elements are
+/// plain values, so none needs deinitialising). ``all`` is valid until the next ``append(_:)``
+/// (which may move the storage) and while the buffer lives.
+///
+/// ```swift
+/// let buffer = ElementBuffer()
+/// buffer.append(element)
+/// buffer.all.count   // 1; buffer.removeAll() keeps the memory
+/// ```
+final class ElementBuffer {
+    private var base: UnsafeMutablePointer<NameFinder.Element>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int = 16) {
+        self.capacity = max(1, capacity)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// The elements appended since the last ``removeAll()``.
+    var all: UnsafeBufferPointer<NameFinder.Element> { UnsafeBufferPointer(start: base, count: count) }
+
+    func append(_ e: NameFinder.Element) {
+        if count == capacity {
+            let grown = UnsafeMutablePointer<NameFinder.Element>.allocate(capacity: 2 * capacity)
+            grown.moveInitialize(from: base, count: count)
+            base.deallocate()
+            base = grown
+            capacity *= 2
+        }
+        (base + count).initialize(to: e)
+        count += 1
+    }
+
+    /// Empties the buffer, keeping its memory.
+    func removeAll() { count = 0 }
 }
