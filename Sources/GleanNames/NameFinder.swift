@@ -256,19 +256,23 @@ public struct NameFinder: Sendable {
         @inline(__always)
         static func mayOpenCapital(_ b: UInt8) -> Bool { b &- 0x41 < 26 || b >= 0x80 }
 
-        /// A non-ASCII first letter: decoded, and asked whether it is upper case.
+        /// A non-ASCII first letter: decoded, and asked whether it is upper case. Never inlined:
+        /// a function that holds this code asks for `Unicode.Scalar.Properties`' type metadata
+        /// and makes room for it on the stack at every call, taken or not, and the callers
+        /// (``isCapitalised(_:)``, so most rules) run for every capitalised token.
+        @inline(never)
         func startsUppercase(_ t: Token) -> Bool {
             let s = String(decoding: text[t.start..<min(t.end, t.start + 4)], as: UTF8.self)
             return s.unicodeScalars.first.map { $0.properties.isUppercase } ?? false
         }
 
-        /// The list flags of a lower-case word token that is a connector or a work cue (the
-        /// flags callers ask for); empty for a token that is neither, most often without a
-        /// lookup (``Lexicon/mayBeCue(_:count:)``).
-        func lowerFlags(_ i: Int) -> WordFlags {
+        /// The list flags of a lower-case word token that is a connector or a work cue, as
+        /// `kind` says (`.connector` or `.workCue`: what the caller asks for); empty for a token
+        /// that is not of that kind, most often without a lookup (``Lexicon/mayBe(_:_:count:)``).
+        func lowerFlags(_ i: Int, _ kind: WordFlags) -> WordFlags {
             guard i >= 0, i < tokens.count, tokens[i].kind == .word else { return [] }
             let b = text[tokens[i].start]
-            guard b >= 0x61 && b <= 0x7A, lexicon.mayBeCue(b, count: tokens[i].end - tokens[i].start) else { return [] }
+            guard b >= 0x61 && b <= 0x7A, lexicon.mayBe(kind, b, count: tokens[i].end - tokens[i].start) else { return [] }
             return lexicon.flags(bytes(tokens[i].start, tokens[i].end))
         }
 
@@ -366,7 +370,7 @@ public struct NameFinder: Sendable {
                 i = nextCandidate(from: i)
                 guard i < tokens.count else { break }
                 // A quoted title after a work cue: the film "Casablanca".
-                if isPunct(i, 0x22), lowerFlags(i - 1).contains(.workCue),
+                if isPunct(i, 0x22), lowerFlags(i - 1, .workCue).contains(.workCue),
                    let close = (i + 1..<min(tokens.count, i + 14)).first(where: { isPunct($0, 0x22) }),
                    close > i + 1, isCapitalised(i + 1) {
                     emit(i + 1, close - 1, "WORK_OF_ART", "work:quoted")
@@ -399,7 +403,7 @@ public struct NameFinder: Sendable {
                     continue
                 }
                 // After a work cue: "the track My Sweet Lord".
-                if first.first > 0, spaced(first.first - 1, first.first), lowerFlags(first.first - 1).contains(.workCue),
+                if first.first > 0, spaced(first.first - 1, first.first), lowerFlags(first.first - 1, .workCue).contains(.workCue),
                    seq.count > 1 || (first.kind == .word && !first.flags.contains(.stop)) {
                     emit(seq[0].first, seq[seq.count - 1].last, "WORK_OF_ART", "work:cue")
                 } else {
@@ -429,7 +433,7 @@ public struct NameFinder: Sendable {
                 var connectors = 0
                 var prev = j
                 while connectors < 2, spaced(prev, k) {
-                    let f = lowerFlags(k)
+                    let f = lowerFlags(k, .connector)
                     guard f.contains(.connector) else { break }
                     if connectors == 0 { flags.0 = f } else { flags.1 = f }
                     connectors += 1
