@@ -269,12 +269,18 @@ public struct NameFinder: Sendable {
         /// The list flags of a lower-case word token that is a connector or a work cue, as
         /// `kind` says (`.connector` or `.workCue`: what the caller asks for); empty for a token
         /// that is not of that kind, most often without a lookup (``Lexicon/mayBe(_:_:count:)``).
+        /// Inlined, for the tests that turn most tokens away without a call; the lookup is not.
+        @inline(__always)
         func lowerFlags(_ i: Int, _ kind: WordFlags) -> WordFlags {
             guard i >= 0, i < tokens.count, tokens[i].kind == .word else { return [] }
             let b = text[tokens[i].start]
             guard b >= 0x61 && b <= 0x7A, lexicon.mayBe(kind, b, count: tokens[i].end - tokens[i].start) else { return [] }
-            return lexicon.flags(bytes(tokens[i].start, tokens[i].end))
+            return flags(of: i)
         }
+
+        /// The list flags of token i (empty if no list has it).
+        @inline(never)
+        func flags(of i: Int) -> WordFlags { lexicon.flags(bytes(tokens[i].start, tokens[i].end)) }
 
         /// Exactly one space between tokens i and j.
         @inline(__always)
@@ -426,7 +432,14 @@ public struct NameFinder: Sendable {
             seq.append(first)
             var j = first.last
             while true {
-                if spaced(j, j + 1), let e = element(at: j + 1) ?? arabicArticleElement(at: j + 1) { seq.append(e); j = e.last; continue }
+                // The next element: a capitalised word (``element(at:)`` gives one for every such
+                // token and nil for any other) or "al-Rantissi"; each tested before the call.
+                if spaced(j, j + 1),
+                   let e = isCapitalised(j + 1) ? element(at: j + 1) : mayBeArabicArticle(j + 1) ? arabicArticleElement(at: j + 1) : nil {
+                    seq.append(e)
+                    j = e.last
+                    continue
+                }
                 // Connectors: "of", "for the", "van" (at most two, so no array for them).
                 var k = j + 1
                 var flags: (WordFlags, WordFlags) = ([], [])
@@ -578,6 +591,12 @@ public struct NameFinder: Sendable {
         func plainUnknown(_ e: Element) -> Bool {
             e.kind == .word && nameLike(e) && e.flags.isDisjoint(with: [.stop, .title, .numeral, .ambiguousGiven, .ambiguousSurname])
                 && !isHead(e) && !places.contains(e.first) && !organisations.contains(e.first)
+        }
+
+        /// Whether token i may be "al" or "el": two bytes, "l" second (most tokens are not).
+        @inline(__always)
+        func mayBeArabicArticle(_ i: Int) -> Bool {
+            i < tokens.count && tokens[i].end - tokens[i].start == 2 && text[tokens[i].start + 1] == 0x6C
         }
 
         /// "al-Rantissi", "el-Baradei" after a capitalised word: the lower-case article, a hyphen
