@@ -268,6 +268,26 @@ public struct Lexicon: Sendable {
         return dictionaryValue(k)
     }
 
+    /// The index of the dictionary name of bytes in memory whose ``hash(_:)`` is `hash`, nil if
+    /// none: ``dictionaryEntry(_:hash:)`` without making its strings (``dictionaryLabel(_:)``,
+    /// ``kbIdIndex(_:)``).
+    @inline(__always)
+    func dictionaryIndex(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int? {
+        dictionary.find(bytes, hash: hash)
+    }
+
+    /// Dictionary name `k`'s label (one of a few strings, made when the lexicon was).
+    func dictionaryLabel(_ k: Int) -> String { dictionaryLabels[Int(dictionary.values[k].label)] }
+
+    /// Dictionary name `k`'s kb_id, as an index into the kb_ids (``kbId(_:)``).
+    func kbIdIndex(_ k: Int) -> Int { Int(dictionary.values[k].kbId) }
+
+    /// The number of kb_ids.
+    var kbIdCount: Int { kbIds.count }
+
+    /// kb_id `k` as a string.
+    func kbId(_ k: Int) -> String { kbIds.string(k) }
+
     /// Whether bytes in memory whose ``hash(_:)`` is `hash` are a dictionary name
     /// (``dictionaryEntry(_:hash:)`` without making its strings).
     func isDictionaryName(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Bool {

@@ -208,6 +208,19 @@ public struct NameFinder: Sendable {
         /// The storage of the elements of the name being read, kept between names and
         /// documents.
         let elements = ElementBuffer()
+        /// The kb_ids made so far, by index (nil: not made yet), kept between documents: most
+        /// are longer than a string holds inline ("WordNet:07989620"), so that making one at
+        /// every dictionary name would allocate. Sized for the lexicon's kb_ids at the first.
+        @exclusivity(unchecked) var kbIds: [String?] = []
+
+        /// kb_id `k` of the lexicon, made once per state.
+        func kbId(_ k: Int) -> String {
+            if kbIds.isEmpty { kbIds = Array(repeating: nil, count: lexicon.kbIdCount) }
+            if let s = kbIds[k] { return s }
+            let s = lexicon.kbId(k)
+            kbIds[k] = s
+            return s
+        }
 
         /// A state for documents read with `lexicon`; ``start(text:tokens:)`` gives it one.
         init(lexicon: Lexicon) {
@@ -731,12 +744,13 @@ public struct NameFinder: Sendable {
                 for n in stride(from: longest, through: 1, by: -1) {
                     let name = bytes(seg[k].start, seg[k + n - 1].end)
                     let hash = n == 1 ? hashes.0 : n == 2 ? hashes.1 : n == 3 ? hashes.2 : hashes.3
-                    if let d = lexicon.dictionaryEntry(name, hash: hash) {
+                    if let d = lexicon.dictionaryIndex(name, hash: hash) {
                         if k > rest { people(seg[rest..<k]) }
                         var last = k + n - 1
+                        let label = lexicon.dictionaryLabel(d)
                         // A famous name continues as a person's name: "Frederick II Irontooth".
-                        if d.label == "PERSON", last < hi, let end = personEnd(seg, from: last + 1) { last = end }
-                        emit(seg[k].first, seg[last].last, d.label, "dictionary:wordnet", kbId: last == k + n - 1 ? d.kbId : "")
+                        if label == "PERSON", last < hi, let end = personEnd(seg, from: last + 1) { last = end }
+                        emit(seg[k].first, seg[last].last, label, "dictionary:wordnet", kbId: last == k + n - 1 ? kbId(lexicon.kbIdIndex(d)) : "")
                         k = last + 1
                         rest = k
                         matched = true
@@ -1063,16 +1077,21 @@ final class ElementBuffer {
     /// The elements appended since the last ``removeAll()``.
     var all: UnsafeBufferPointer<NameFinder.Element> { UnsafeBufferPointer(start: base, count: count) }
 
+    @inline(__always)
     func append(_ e: NameFinder.Element) {
-        if count == capacity {
-            let grown = UnsafeMutablePointer<NameFinder.Element>.allocate(capacity: 2 * capacity)
-            grown.moveInitialize(from: base, count: count)
-            base.deallocate()
-            base = grown
-            capacity *= 2
-        }
+        if count == capacity { grow() }
         (base + count).initialize(to: e)
         count += 1
+    }
+
+    /// Doubles the capacity, keeping the elements.
+    @inline(never)
+    private func grow() {
+        let grown = UnsafeMutablePointer<NameFinder.Element>.allocate(capacity: 2 * capacity)
+        grown.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = grown
+        capacity *= 2
     }
 
     /// Empties the buffer, keeping its memory.
