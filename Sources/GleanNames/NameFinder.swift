@@ -141,6 +141,14 @@ public struct NameFinder: Sendable {
         }
     }
 
+    /// Whether `label` is `name`: the lengths first (inline, and most labels differ in length
+    /// from the one asked for), then the strings; `==` alone calls out of line for every
+    /// unequal pair.
+    @inline(__always)
+    static func isLabel(_ label: String, _ name: String) -> Bool {
+        label.utf8.count == name.utf8.count && label == name
+    }
+
     /// The reading of `document` by `state`, given its text and tokens.
     private func find(in document: Document, _ state: State) -> [Span] {
         state.out.reserveCapacity(16)  // one allocation for most documents' names
@@ -153,9 +161,9 @@ public struct NameFinder: Sendable {
                 // A PERSON after a title or role word ("Mr Shorten", "negotiator Saeb Erakat"):
                 // its last word is a surname of this document.
                 if spans[k].source == .pattern {
-                    if spans[k].label == "PERSON" {
+                    if Self.isLabel(spans[k].label, "PERSON") {
                         state.noteSurname(spans[k].matchStart, spans[k].matchEnd)
-                    } else if spans[k].endToken - spans[k].firstToken == 1, spans[k].label == "CARDINAL" {
+                    } else if spans[k].endToken - spans[k].firstToken == 1, Self.isLabel(spans[k].label, "CARDINAL") {
                         // A bare number ("5"), for rule 9.
                         state.cardinals.insert(spans[k].firstToken)
                     }
@@ -163,9 +171,10 @@ public struct NameFinder: Sendable {
                 }
                 let first = spans[k].firstToken, end = spans[k].endToken
                 // Compared, not hashed: most spans are not places.
-                let area = spans[k].label == "GPE" || spans[k].label == "LOC"
-                guard area || spans[k].label == "NORP" || spans[k].label == "FAC" else {
-                    if end - first == 1, spans[k].label == "ORG" { state.organisations.insert(first) }
+                let label = spans[k].label
+                let area = Self.isLabel(label, "GPE") || Self.isLabel(label, "LOC")
+                guard area || Self.isLabel(label, "NORP") || Self.isLabel(label, "FAC") else {
+                    if end - first == 1, Self.isLabel(label, "ORG") { state.organisations.insert(first) }
                     continue
                 }
                 if end - first == 1 { state.places.insert(first) }
