@@ -132,22 +132,45 @@ public enum ResolutionPolicy: String, Sendable, CaseIterable {
         let cellCount = TakenTokens.cells(first: first, end: end, ends: storage.words, cellFirst: cellFirst, cellEnd: cellEnd,
                                           steps: &steps)
         var taken = TakenTokens(storage.cellStorage(cellCount))
-        // The winners as keys first (first token and index, 8 bytes each; winners are disjoint,
-        // so no two share a first token), in the storage the ends were sorted in, then copied
-        // once into an array of their exact size.
+        // Where every candidate covers a cell, the winners, being disjoint, have distinct first
+        // cells: each is written at its first cell (index + 1, 0 for none), and the cells read
+        // in order list them by start, with no sort. Otherwise (an empty range, which the
+        // public API allows) they are kept as keys (first token and index) and sorted. Both in
+        // the storage the ends were sorted in; the winners are then copied once into an array
+        // of their exact size.
         let chosen = storage.words
+        var byCell = true
+        for k in 0..<storage.count where cellFirst[k] >= cellEnd[k] {
+            byCell = false
+            break
+        }
+        if byCell { UnsafeMutableBufferPointer(rebasing: chosen[0..<cellCount]).update(repeating: 0) }
         var chosenCount = 0
         for key in order {
             let index = Int(truncatingIfNeeded: key.second & 0xFFFF_FFFF)
             let a = Int(cellFirst[index]), b = Int(cellEnd[index])
             if taken.anyTaken(a, b) { continue }
             taken.take(a, b)
-            chosen[chosenCount] = UInt64(UInt32(bitPattern: first[index])) << 32 | UInt64(index)
+            if byCell {
+                chosen[a] = UInt64(index) + 1
+            } else {
+                chosen[chosenCount] = UInt64(UInt32(bitPattern: first[index])) << 32 | UInt64(index)
+            }
             chosenCount += 1
         }
         steps += taken.steps
+        if byCell {
+            // Compacted to the front in cell order (a winner moves down or stays: the write
+            // position never passes the read position).
+            var w = 0
+            for c in 0..<cellCount where chosen[c] != 0 {
+                chosen[w] = chosen[c] - 1
+                w += 1
+            }
+            steps += cellCount
+        }
         let keys = UnsafeMutableBufferPointer(rebasing: chosen[0..<chosenCount])
-        KeySort.sort(keys, comparisons: &steps)
+        if !byCell { KeySort.sort(keys, comparisons: &steps) }
         var winners: [Span] = []
         winners.reserveCapacity(chosenCount)
         for key in keys {
@@ -216,8 +239,13 @@ struct ResolutionStorage {
 struct TakenTokens {
     /// The Fenwick tree, `cellCount + 1` counts.
     private let tree: UnsafeMutableBufferPointer<Int32>
-    /// 1 for a taken cell, `cellCount` flags.
+    /// 1 for a taken cell, `cellCount` flags; or, for a set of at most ``smallCells`` cells, a
+    /// bit per cell (32 in each number), without the tree.
     private let taken: UnsafeMutableBufferPointer<Int32>
+    /// Whether the cells are bits of `taken` (a document's few dozen candidates): a question
+    /// or a take reads or writes at most `smallCells / 32` numbers, fewer steps than the tree's.
+    private let small: Bool
+    static let smallCells = 256
     /// Elementary steps taken so far (tree steps), for work tests.
     private(set) var steps = 0
 
@@ -228,6 +256,7 @@ struct TakenTokens {
         storage.initialize(repeating: 0)
         tree = UnsafeMutableBufferPointer(rebasing: storage[0...cellCount])
         taken = UnsafeMutableBufferPointer(rebasing: storage[(cellCount + 1)...])
+        small = cellCount <= Self.smallCells
         steps = cellCount
     }
 
@@ -239,6 +268,9 @@ struct TakenTokens {
                       cellFirst: UnsafeMutableBufferPointer<Int32>, cellEnd: UnsafeMutableBufferPointer<Int32>, steps: inout Int) -> Int {
         let n = first.count
         precondition(end.count == n && cellFirst.count == n && cellEnd.count == n && ends.count >= 2 * n)
+        if let count = cellsByBitmap(first: first, end: end, words: ends, cellFirst: cellFirst, cellEnd: cellEnd, steps: &steps) {
+            return count
+        }
         // (value, which end of which range), sorted by value.
         for k in 0..<n {
             ends[2 * k] = UInt64(UInt32(bitPattern: first[k])) << 32 | UInt64(2 * k)
@@ -257,6 +289,54 @@ struct TakenTokens {
         return cell + 1
     }
 
+    /// ``cells(first:end:ends:cellFirst:cellEnd:steps:)`` without a sort, where the ends lie in a
+    /// short stretch of the token line (a document's candidates do: their tokens): a bit per
+    /// token of the stretch marks the ends, and an end's cell is the number of marked bits before
+    /// its own. The bits and a running count per 64 of them take `2 * w` of `words`, for `w`
+    /// words of bits; nil (nothing done) where `w` is over half of `words`. Values are ordered as
+    /// the sort orders them, by their 32 bits unsigned.
+    static func cellsByBitmap(first: UnsafeMutableBufferPointer<Int32>, end: UnsafeMutableBufferPointer<Int32>,
+                              words: UnsafeMutableBufferPointer<UInt64>, cellFirst: UnsafeMutableBufferPointer<Int32>,
+                              cellEnd: UnsafeMutableBufferPointer<Int32>, steps: inout Int) -> Int? {
+        let n = first.count
+        guard n > 0 else { return nil }
+        var lo = UInt32.max, hi: UInt32 = 0
+        for k in 0..<n {
+            let a = UInt32(bitPattern: first[k]), b = UInt32(bitPattern: end[k])
+            lo = min(lo, min(a, b))
+            hi = max(hi, max(a, b))
+        }
+        let w = Int((hi - lo) / 64) + 1
+        guard 2 * w <= words.count else { return nil }
+        let bits = UnsafeMutableBufferPointer(rebasing: words[0..<w])
+        let before = UnsafeMutableBufferPointer(rebasing: words[w..<(2 * w)])
+        bits.update(repeating: 0)
+        @inline(__always) func mark(_ v: Int32) {
+            let d = Int(UInt32(bitPattern: v) - lo)
+            bits[d >> 6] |= 1 << UInt64(d & 63)
+        }
+        for k in 0..<n {
+            mark(first[k])
+            mark(end[k])
+        }
+        var total: UInt64 = 0
+        for i in 0..<w {
+            before[i] = total
+            total += UInt64(bits[i].nonzeroBitCount)
+        }
+        @inline(__always) func cell(_ v: Int32) -> Int32 {
+            let d = Int(UInt32(bitPattern: v) - lo)
+            let below = bits[d >> 6] & ((1 << UInt64(d & 63)) - 1)
+            return Int32(truncatingIfNeeded: before[d >> 6] + UInt64(below.nonzeroBitCount))
+        }
+        for k in 0..<n {
+            cellFirst[k] = cell(first[k])
+            cellEnd[k] = cell(end[k])
+        }
+        steps += 3 * n + w
+        return Int(total)
+    }
+
     /// Taken cells among the first `n`.
     private mutating func prefix(_ n: Int) -> Int32 {
         var i = n, sum: Int32 = 0
@@ -264,15 +344,38 @@ struct TakenTokens {
         return sum
     }
 
+    /// The bits of cells [a, b) (not empty) in number `w` of `taken`, for the small set.
+    @inline(__always)
+    private static func bits(_ w: Int, _ a: Int, _ b: Int) -> UInt32 {
+        var m = ~UInt32(0)
+        if w == a >> 5 { m &= ~UInt32(0) << UInt32(a & 31) }
+        if w == (b - 1) >> 5 { m &= ~UInt32(0) >> UInt32(31 - ((b - 1) & 31)) }
+        return m
+    }
+
     /// Whether any of the cells [a, b) is taken.
     mutating func anyTaken(_ a: Int, _ b: Int) -> Bool {
         guard a < b else { return false }
+        if small {
+            for w in (a >> 5)...((b - 1) >> 5) {
+                steps += 1
+                if UInt32(bitPattern: taken[w]) & Self.bits(w, a, b) != 0 { return true }
+            }
+            return false
+        }
         return prefix(b) - prefix(a) > 0
     }
 
     /// Takes the cells [a, b).
     mutating func take(_ a: Int, _ b: Int) {
         guard a < b else { return }
+        if small {
+            for w in (a >> 5)...((b - 1) >> 5) {
+                steps += 1
+                taken[w] = Int32(bitPattern: UInt32(bitPattern: taken[w]) | Self.bits(w, a, b))
+            }
+            return
+        }
         for c in a..<b where taken[c] == 0 {
             taken[c] = 1
             var i = c + 1

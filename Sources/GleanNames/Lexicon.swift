@@ -60,10 +60,11 @@ public struct Lexicon: Sendable {
 
     /// The words' flags and heads (an entry's `bytes` are the table's word).
     var table = WordTable<WordValue>()
-    /// For the lower-case words (first byte "a" to "z") that are connectors or work cues, a
-    /// bit per length (up to 63) by first letter: a word whose bit is clear is neither, which
-    /// the names stage learns without a lookup (``mayBeCue(_:count:)``).
-    var cueLengths = [UInt64](repeating: 0, count: 26)
+    /// For the lower-case words (first byte "a" to "z") that are connectors (the first 26
+    /// masks) or work cues (the last 26), a bit per length (up to 63) by first letter: a word
+    /// whose bit is clear is not of that kind, which the names stage learns without a lookup
+    /// (``mayBeCue(_:count:)``, ``mayBe(_:_:count:)``).
+    var cueLengths = [UInt64](repeating: 0, count: 52)
     public internal(set) var heads: [(word: String, label: String, position: HeadPosition)] = []
     /// The rule name of each head's candidates, "head:" and its word (made once, not per name).
     var headRules: [String] = []
@@ -182,8 +183,9 @@ public struct Lexicon: Sendable {
             table.insert(word, hash: h, value)
             flags = value.flags
         }
-        if !flags.isDisjoint(with: [.connector, .workCue]), let b = word.first, b &- 0x61 < 26 {
-            cueLengths[Int(b &- 0x61)] |= Self.lengthBit(word.count)
+        if let b = word.first, b &- 0x61 < 26 {
+            if flags.contains(.connector) { cueLengths[Int(b &- 0x61)] |= Self.lengthBit(word.count) }
+            if flags.contains(.workCue) { cueLengths[26 + Int(b &- 0x61)] |= Self.lengthBit(word.count) }
         }
     }
 
@@ -194,7 +196,14 @@ public struct Lexicon: Sendable {
     /// connector or a work cue: false means it is neither.
     @inline(__always)
     func mayBeCue(_ first: UInt8, count: Int) -> Bool {
-        cueLengths[Int(first &- 0x61)] & Self.lengthBit(count) != 0
+        mayBe(.connector, first, count: count) || mayBe(.workCue, first, count: count)
+    }
+
+    /// Whether a lower-case word of `count` bytes that starts with `first` ("a" to "z") may be
+    /// a connector (`kind` `.connector`) or a work cue (any other `kind`): false means it is not.
+    @inline(__always)
+    func mayBe(_ kind: WordFlags, _ first: UInt8, count: Int) -> Bool {
+        cueLengths[(kind == .connector ? 0 : 26) + Int(first &- 0x61)] & Self.lengthBit(count) != 0
     }
 
     @inline(__always)
@@ -207,7 +216,14 @@ public struct Lexicon: Sendable {
     /// ``hash(_:)`` of bytes in memory.
     @inline(__always)
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        hash(bytes, continuing: 0xcbf2_9ce4_8422_2325)
+    }
+
+    /// The hash of some bytes followed by `bytes`, given the hash `h` of the bytes before: FNV-1a
+    /// reads bytes in order, so `hash(b, continuing: hash(a))` is the hash of `a` then `b`.
+    @inline(__always)
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>, continuing h: UInt64) -> UInt64 {
+        var h = h
         for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
         return h
     }
@@ -251,6 +267,26 @@ public struct Lexicon: Sendable {
         guard let k = dictionary.find(bytes, hash: hash) else { return nil }
         return dictionaryValue(k)
     }
+
+    /// The index of the dictionary name of bytes in memory whose ``hash(_:)`` is `hash`, nil if
+    /// none: ``dictionaryEntry(_:hash:)`` without making its strings (``dictionaryLabel(_:)``,
+    /// ``kbIdIndex(_:)``).
+    @inline(__always)
+    func dictionaryIndex(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int? {
+        dictionary.find(bytes, hash: hash)
+    }
+
+    /// Dictionary name `k`'s label (one of a few strings, made when the lexicon was).
+    func dictionaryLabel(_ k: Int) -> String { dictionaryLabels[Int(dictionary.values[k].label)] }
+
+    /// Dictionary name `k`'s kb_id, as an index into the kb_ids (``kbId(_:)``).
+    func kbIdIndex(_ k: Int) -> Int { Int(dictionary.values[k].kbId) }
+
+    /// The number of kb_ids.
+    var kbIdCount: Int { kbIds.count }
+
+    /// kb_id `k` as a string.
+    func kbId(_ k: Int) -> String { kbIds.string(k) }
 
     /// Whether bytes in memory whose ``hash(_:)`` is `hash` are a dictionary name
     /// (``dictionaryEntry(_:hash:)`` without making its strings).

@@ -27,7 +27,7 @@ import GleanCore
 /// ```
 public enum LexiconCache {
     /// Raised whenever what is encoded, or how, changes.
-    public static let formatVersion: UInt32 = 2
+    public static let formatVersion: UInt32 = 3
     static let magic: StaticString = "GLNC"
     /// How many lexicon caches a directory keeps (the newest): one per names folder in use.
     static let kept = 4

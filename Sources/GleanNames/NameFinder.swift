@@ -117,6 +117,11 @@ public struct NameFinder: Sendable {
         var hash: UInt64 = 0
     }
 
+    /// Consecutive elements of a name, read in place: a slice of the state's element storage
+    /// (``ElementBuffer``) or of an array's, so that passing part of a name to a rule retains
+    /// nothing.
+    typealias Elements = Slice<UnsafeBufferPointer<Element>>
+
     /// The names candidates of a segmented document (its other span groups are read for the
     /// place guard).
     public func find(in document: Document) -> [Span] {
@@ -136,6 +141,14 @@ public struct NameFinder: Sendable {
         }
     }
 
+    /// Whether `label` is `name`: the lengths first (inline, and most labels differ in length
+    /// from the one asked for), then the strings; `==` alone calls out of line for every
+    /// unequal pair.
+    @inline(__always)
+    static func isLabel(_ label: String, _ name: String) -> Bool {
+        label.utf8.count == name.utf8.count && label == name
+    }
+
     /// The reading of `document` by `state`, given its text and tokens.
     private func find(in document: Document, _ state: State) -> [Span] {
         state.out.reserveCapacity(16)  // one allocation for most documents' names
@@ -148,9 +161,9 @@ public struct NameFinder: Sendable {
                 // A PERSON after a title or role word ("Mr Shorten", "negotiator Saeb Erakat"):
                 // its last word is a surname of this document.
                 if spans[k].source == .pattern {
-                    if spans[k].label == "PERSON" {
+                    if Self.isLabel(spans[k].label, "PERSON") {
                         state.noteSurname(spans[k].matchStart, spans[k].matchEnd)
-                    } else if spans[k].endToken - spans[k].firstToken == 1, spans[k].label == "CARDINAL" {
+                    } else if spans[k].endToken - spans[k].firstToken == 1, Self.isLabel(spans[k].label, "CARDINAL") {
                         // A bare number ("5"), for rule 9.
                         state.cardinals.insert(spans[k].firstToken)
                     }
@@ -158,9 +171,10 @@ public struct NameFinder: Sendable {
                 }
                 let first = spans[k].firstToken, end = spans[k].endToken
                 // Compared, not hashed: most spans are not places.
-                let area = spans[k].label == "GPE" || spans[k].label == "LOC"
-                guard area || spans[k].label == "NORP" || spans[k].label == "FAC" else {
-                    if end - first == 1, spans[k].label == "ORG" { state.organisations.insert(first) }
+                let label = spans[k].label
+                let area = Self.isLabel(label, "GPE") || Self.isLabel(label, "LOC")
+                guard area || Self.isLabel(label, "NORP") || Self.isLabel(label, "FAC") else {
+                    if end - first == 1, Self.isLabel(label, "ORG") { state.organisations.insert(first) }
                     continue
                 }
                 if end - first == 1 { state.places.insert(first) }
@@ -200,8 +214,22 @@ public struct NameFinder: Sendable {
         @exclusivity(unchecked) var standalone = WordTable<Bool>()
         @exclusivity(unchecked) var standaloneFound = false
         @exclusivity(unchecked) var out: [Span] = []
-        /// The storage of the elements of the name being read, kept between names.
-        @exclusivity(unchecked) var spareElements: [Element] = []
+        /// The storage of the elements of the name being read, kept between names and
+        /// documents.
+        let elements = ElementBuffer()
+        /// The kb_ids made so far, by index (nil: not made yet), kept between documents: most
+        /// are longer than a string holds inline ("WordNet:07989620"), so that making one at
+        /// every dictionary name would allocate. Sized for the lexicon's kb_ids at the first.
+        @exclusivity(unchecked) var kbIds: [String?] = []
+
+        /// kb_id `k` of the lexicon, made once per state.
+        func kbId(_ k: Int) -> String {
+            if kbIds.isEmpty { kbIds = Array(repeating: nil, count: lexicon.kbIdCount) }
+            if let s = kbIds[k] { return s }
+            let s = lexicon.kbId(k)
+            kbIds[k] = s
+            return s
+        }
 
         /// A state for documents read with `lexicon`; ``start(text:tokens:)`` gives it one.
         init(lexicon: Lexicon) {
@@ -250,21 +278,31 @@ public struct NameFinder: Sendable {
         @inline(__always)
         static func mayOpenCapital(_ b: UInt8) -> Bool { b &- 0x41 < 26 || b >= 0x80 }
 
-        /// A non-ASCII first letter: decoded, and asked whether it is upper case.
+        /// A non-ASCII first letter: decoded, and asked whether it is upper case. Never inlined:
+        /// a function that holds this code asks for `Unicode.Scalar.Properties`' type metadata
+        /// and makes room for it on the stack at every call, taken or not, and the callers
+        /// (``isCapitalised(_:)``, so most rules) run for every capitalised token.
+        @inline(never)
         func startsUppercase(_ t: Token) -> Bool {
             let s = String(decoding: text[t.start..<min(t.end, t.start + 4)], as: UTF8.self)
             return s.unicodeScalars.first.map { $0.properties.isUppercase } ?? false
         }
 
-        /// The list flags of a lower-case word token that is a connector or a work cue (the
-        /// flags callers ask for); empty for a token that is neither, most often without a
-        /// lookup (``Lexicon/mayBeCue(_:count:)``).
-        func lowerFlags(_ i: Int) -> WordFlags {
+        /// The list flags of a lower-case word token that is a connector or a work cue, as
+        /// `kind` says (`.connector` or `.workCue`: what the caller asks for); empty for a token
+        /// that is not of that kind, most often without a lookup (``Lexicon/mayBe(_:_:count:)``).
+        /// Inlined, for the tests that turn most tokens away without a call; the lookup is not.
+        @inline(__always)
+        func lowerFlags(_ i: Int, _ kind: WordFlags) -> WordFlags {
             guard i >= 0, i < tokens.count, tokens[i].kind == .word else { return [] }
             let b = text[tokens[i].start]
-            guard b >= 0x61 && b <= 0x7A, lexicon.mayBeCue(b, count: tokens[i].end - tokens[i].start) else { return [] }
-            return lexicon.flags(bytes(tokens[i].start, tokens[i].end))
+            guard b >= 0x61 && b <= 0x7A, lexicon.mayBe(kind, b, count: tokens[i].end - tokens[i].start) else { return [] }
+            return flags(of: i)
         }
+
+        /// The list flags of token i (empty if no list has it).
+        @inline(never)
+        func flags(of i: Int) -> WordFlags { lexicon.flags(bytes(tokens[i].start, tokens[i].end)) }
 
         /// Exactly one space between tokens i and j.
         @inline(__always)
@@ -360,7 +398,7 @@ public struct NameFinder: Sendable {
                 i = nextCandidate(from: i)
                 guard i < tokens.count else { break }
                 // A quoted title after a work cue: the film "Casablanca".
-                if isPunct(i, 0x22), lowerFlags(i - 1).contains(.workCue),
+                if isPunct(i, 0x22), lowerFlags(i - 1, .workCue).contains(.workCue),
                    let close = (i + 1..<min(tokens.count, i + 14)).first(where: { isPunct($0, 0x22) }),
                    close > i + 1, isCapitalised(i + 1) {
                     emit(i + 1, close - 1, "WORK_OF_ART", "work:quoted")
@@ -369,16 +407,13 @@ public struct NameFinder: Sendable {
                 }
                 guard let first = element(at: i) else { i += 1; continue }
                 // The elements go into storage kept from name to name (most tokens that open a
-                // name would otherwise allocate an array).
-                var seq = spareElements
-                spareElements = []
-                seq.removeAll(keepingCapacity: true)
-                if seq.capacity < 8 { seq.reserveCapacity(8) }
-                defer { spareElements = seq }
-                sequence(startingWith: first, into: &seq)
+                // name would otherwise allocate an array); read in place until the next name.
+                elements.removeAll()
+                sequence(startingWith: first, into: elements)
+                let seq = elements.all
                 let j = seq[seq.count - 1].last
                 // "Australian Securities and Investments Commission": one ORG across "and".
-                if let (start, last) = joinedOrganisation(seq) {
+                if let (start, last) = joinedOrganisation(seq[...]) {
                     emit(start, last, "ORG", "org:and")
                     i = last + 1
                     continue
@@ -396,7 +431,7 @@ public struct NameFinder: Sendable {
                     continue
                 }
                 // After a work cue: "the track My Sweet Lord".
-                if first.first > 0, spaced(first.first - 1, first.first), lowerFlags(first.first - 1).contains(.workCue),
+                if first.first > 0, spaced(first.first - 1, first.first), lowerFlags(first.first - 1, .workCue).contains(.workCue),
                    seq.count > 1 || (first.kind == .word && !first.flags.contains(.stop)) {
                     emit(seq[0].first, seq[seq.count - 1].last, "WORK_OF_ART", "work:cue")
                 } else {
@@ -409,32 +444,44 @@ public struct NameFinder: Sendable {
         /// The elements of a name that opens with `first`: capitalised words, initials, and
         /// connectors between them ("of", "for the", "van").
         func sequence(startingWith first: Element) -> [Element] {
-            var seq: [Element] = []
-            seq.reserveCapacity(4)  // most names have one to four elements: one allocation
-            sequence(startingWith: first, into: &seq)
-            return seq
+            let seq = ElementBuffer()
+            sequence(startingWith: first, into: seq)
+            return Array(seq.all)
         }
 
-        /// The same, appended to `seq` (the caller's storage, kept from name to name).
-        func sequence(startingWith first: Element, into seq: inout [Element]) {
+        /// The same, appended to `seq` (storage kept from name to name).
+        func sequence(startingWith first: Element, into seq: ElementBuffer) {
             seq.append(first)
             var j = first.last
             while true {
-                if spaced(j, j + 1), let e = element(at: j + 1) ?? arabicArticleElement(at: j + 1) { seq.append(e); j = e.last; continue }
-                // Connectors: "of", "for the", "van".
+                // The next element: a capitalised word (``element(at:)`` gives one for every such
+                // token and nil for any other) or "al-Rantissi"; each tested before the call.
+                if spaced(j, j + 1),
+                   let e = isCapitalised(j + 1) ? element(at: j + 1) : mayBeArabicArticle(j + 1) ? arabicArticleElement(at: j + 1) : nil {
+                    seq.append(e)
+                    j = e.last
+                    continue
+                }
+                // Connectors: "of", "for the", "van" (at most two, so no array for them).
                 var k = j + 1
-                var conns: [Element] = []
+                var flags: (WordFlags, WordFlags) = ([], [])
+                var connectors = 0
                 var prev = j
-                while conns.count < 2, spaced(prev, k) {
-                    let f = lowerFlags(k)
+                while connectors < 2, spaced(prev, k) {
+                    let f = lowerFlags(k, .connector)
                     guard f.contains(.connector) else { break }
-                    conns.append(Element(first: k, last: k, start: tokens[k].start, end: tokens[k].end, kind: .connector, flags: f, head: -1))
+                    if connectors == 0 { flags.0 = f } else { flags.1 = f }
+                    connectors += 1
                     prev = k
                     k += 1
                 }
                 // A stop word after a connector ends the name: "Constitution of July 1788".
-                if !conns.isEmpty, spaced(prev, k), let e = element(at: k), !e.flags.contains(.stop) {
-                    seq += conns
+                if connectors > 0, spaced(prev, k), let e = element(at: k), !e.flags.contains(.stop) {
+                    for c in 0..<connectors {
+                        let t = j + 1 + c
+                        seq.append(Element(first: t, last: t, start: tokens[t].start, end: tokens[t].end, kind: .connector,
+                                           flags: c == 0 ? flags.0 : flags.1, head: -1))
+                    }
                     seq.append(e)
                     j = e.last
                     continue
@@ -448,16 +495,16 @@ public struct NameFinder: Sendable {
         /// title, given name or connector, and no place or ORG of another stage but its first
         /// word (a nationality: "Australian"); the second part has no place, title or stop word.
         /// Returns the first and last token of the name.
-        func joinedOrganisation(_ seq: [Element]) -> (Int, Int)? {
+        func joinedOrganisation(_ seq: Elements) -> (Int, Int)? {
             // The cheap tests first: this runs after every sequence.
-            let j = seq[seq.count - 1].last
+            let j = seq[seq.endIndex - 1].last
             guard seq.count >= 2, j + 2 < tokens.count, isWord(j + 1, "and"), spaced(j, j + 1), spaced(j + 1, j + 2),
                   isCapitalised(j + 2) else { return nil }
             // Leading stop words and title modifiers are no part of it: "The", "Senior".
             let one = seq.drop(while: { isStop($0) || $0.kind == .word && NameFinder.titleModifiers.contains(word($0.first)) })
             guard (2...4).contains(one.count), let o = one.first, !organisations.contains(o.first) else { return nil }
             for (n, e) in one.enumerated() {
-                guard e.kind == .word, e.flags.isDisjoint(with: [.title, .given, .ambiguousGiven, .stop, .numeral]), head(e) == nil else { return nil }
+                guard e.kind == .word, e.flags.isDisjoint(with: [.title, .given, .ambiguousGiven, .stop, .numeral]), !isHead(e) else { return nil }
                 if n > 0, places.contains(e.first) || organisations.contains(e.first) { return nil }
             }
             guard let f2 = element(at: j + 2) else { return nil }
@@ -545,10 +592,10 @@ public struct NameFinder: Sendable {
 
         /// Rule 5, an ambiguous given name at a sentence start (element k) with one plain
         /// capitalised word after it that no list knows, then a reporting verb.
-        func reportedName(_ seg: ArraySlice<Element>, _ k: Int) -> Bool {
+        func reportedName(_ seg: Elements, _ k: Int) -> Bool {
             guard k + 1 < seg.endIndex else { return false }
             let next = seg[k + 1]
-            guard next.kind == .word, next.last == next.first, nameLike(next), head(next) == nil, !places.contains(next.first),
+            guard next.kind == .word, next.last == next.first, nameLike(next), !isHead(next), !places.contains(next.first),
                   !organisations.contains(next.first),
                   next.flags.isDisjoint(with: [.stop, .title, .numeral, .given, .ambiguousGiven, .ambiguousSurname]),
                   k + 2 == seg.endIndex || seg[k + 2].kind == .connector else { return false }
@@ -565,7 +612,13 @@ public struct NameFinder: Sendable {
         /// or ORG of another stage ("Wernher").
         func plainUnknown(_ e: Element) -> Bool {
             e.kind == .word && nameLike(e) && e.flags.isDisjoint(with: [.stop, .title, .numeral, .ambiguousGiven, .ambiguousSurname])
-                && head(e) == nil && !places.contains(e.first) && !organisations.contains(e.first)
+                && !isHead(e) && !places.contains(e.first) && !organisations.contains(e.first)
+        }
+
+        /// Whether token i may be "al" or "el": two bytes, "l" second (most tokens are not).
+        @inline(__always)
+        func mayBeArabicArticle(_ i: Int) -> Bool {
+            i < tokens.count && tokens[i].end - tokens[i].start == 2 && text[tokens[i].start + 1] == 0x6C
         }
 
         /// "al-Rantissi", "el-Baradei" after a capitalised word: the lower-case article, a hyphen
@@ -588,9 +641,15 @@ public struct NameFinder: Sendable {
         func head(_ e: Element) -> (word: String, label: String, position: HeadPosition)? {
             e.kind == .word && e.head >= 0 ? lexicon.heads[e.head] : nil
         }
+        /// Whether `e` is a head word (``head(_:)`` without copying its strings).
+        @inline(__always)
+        func isHead(_ e: Element) -> Bool { e.kind == .word && e.head >= 0 }
+        /// The position of `e`'s head, nil if it is none (its strings are not copied).
+        @inline(__always)
+        func headPosition(_ e: Element) -> HeadPosition? { isHead(e) ? lexicon.heads[e.head].position : nil }
         func isGiven(_ e: Element) -> Bool { e.kind == .word && !e.flags.isDisjoint(with: [.given, .ambiguousGiven]) }
 
-        func classify(_ input: ArraySlice<Element>) {
+        func classify(_ input: Elements) {
             var seg = input
             while let f = seg.first, isStop(f) || f.kind == .connector { seg = seg.dropFirst() }
             while let l = seg.last, l.kind == .connector { seg = seg.dropLast() }
@@ -599,9 +658,12 @@ public struct NameFinder: Sendable {
 
             // A head across a connector: "Bank of England", "Institute for the Study of War".
             if let c = seg.firstIndex(where: { $0.kind == .connector }) {
-                if c > lo, let h = head(seg[c - 1]), h.position.allowsFirst {
+                if c > lo, headPosition(seg[c - 1])?.allowsFirst == true {
                     let start = seg[lo..<c].lastIndex(where: isTitle).map { $0 + 1 } ?? lo
-                    if start < c { emit(seg[start].first, seg[hi].last, h.label, lexicon.headRules[seg[c - 1].head]); return }
+                    if start < c {
+                        emit(seg[start].first, seg[hi].last, lexicon.heads[seg[c - 1].head].label, lexicon.headRules[seg[c - 1].head])
+                        return
+                    }
                 }
                 if seg[c].flags.contains(.particle), c > lo, let g = seg[lo..<c].firstIndex(where: isGiven),
                    let end = personEnd(seg, from: c) {
@@ -621,7 +683,7 @@ public struct NameFinder: Sendable {
                 // "Frederick the Great": a plain given name, "the" and one capitalised word.
                 if c > lo, c < hi, isWord(seg[c].first, "the"), seg[c - 1].kind == .word, seg[c - 1].flags.contains(.given),
                    !places.contains(seg[c - 1].first), seg[c + 1].kind == .word, seg[c + 1].last == seg[c + 1].first,
-                   seg[c + 1].flags.isDisjoint(with: [.stop, .title, .numeral]), head(seg[c + 1]) == nil, !places.contains(seg[c + 1].first),
+                   seg[c + 1].flags.isDisjoint(with: [.stop, .title, .numeral]), !isHead(seg[c + 1]), !places.contains(seg[c + 1].first),
                    c + 1 == hi || seg[c + 2].kind == .connector {
                     classify(seg[lo..<(c - 1)])
                     emit(seg[c - 1].first, seg[c + 1].last, "PERSON", "person:epithet")
@@ -638,17 +700,17 @@ public struct NameFinder: Sendable {
             // A head that ends the sequence (the last one), with a numeral after it: "World War II".
             var h = hi
             if h > lo, seg[h].flags.contains(.numeral) { h -= 1 }
-            if let hd = head(seg[h]), hd.position.allowsEnd, h > lo {
+            if headPosition(seg[h])?.allowsEnd == true, h > lo {
                 let start = seg[lo..<h].lastIndex(where: isTitle).map { $0 + 1 } ?? lo
                 if start < h {
                     classify(seg[lo..<max(lo, start - 1)])
-                    emit(seg[start].first, seg[hi].last, hd.label, lexicon.headRules[seg[h].head])
+                    emit(seg[start].first, seg[hi].last, lexicon.heads[seg[h].head].label, lexicon.headRules[seg[h].head])
                     return
                 }
             }
             // A head that opens it: "Fort Nassau", "Mount Everest".
-            if let hd = head(seg[lo]), hd.position == .start, hi > lo, !isTitle(seg[lo + 1]) {
-                emit(seg[lo].first, seg[hi].last, hd.label, lexicon.headRules[seg[lo].head])
+            if headPosition(seg[lo]) == .start, hi > lo, !isTitle(seg[lo + 1]) {
+                emit(seg[lo].first, seg[hi].last, lexicon.heads[seg[lo].head].label, lexicon.headRules[seg[lo].head])
                 return
             }
             // A title splits it: "Liberal Party President Shane Stone".
@@ -661,7 +723,7 @@ public struct NameFinder: Sendable {
                 let rest = seg[(t + 1)...]
                 // Two or three plain capitalised words after a title: "Chief Executive Geoff Dixon".
                 if (2...3).contains(rest.count),
-                   rest.allSatisfy({ $0.kind != .connector && !isStop($0) && !isTitle($0) && head($0) == nil && !places.contains($0.first) }) {
+                   rest.allSatisfy({ $0.kind != .connector && !isStop($0) && !isTitle($0) && !isHead($0) && !places.contains($0.first) }) {
                     emit(rest[rest.startIndex].first, rest[hi].last, "PERSON", "person:title")
                     return
                 }
@@ -669,7 +731,7 @@ public struct NameFinder: Sendable {
                 return
             }
             // A head inside, before other words: "Davis Cup Final".
-            if let m = seg[lo..<hi].lastIndex(where: { head($0).map { $0.position.allowsEnd } ?? false }), m > lo {
+            if let m = seg[lo..<hi].lastIndex(where: { headPosition($0)?.allowsEnd ?? false }), m > lo {
                 classify(seg[lo...m])
                 classify(seg[(m + 1)...])
                 return
@@ -679,16 +741,25 @@ public struct NameFinder: Sendable {
             var rest = lo
             while k <= hi {
                 var matched = false
-                for n in stride(from: min(4, hi - k + 1), through: 1, by: -1) {
+                // The hashes of the names of one to four elements from k, each extending the one
+                // before (the hash reads bytes in order), so that every byte is hashed once; one
+                // element's hash is its element's, worked out when it was read.
+                let longest = min(4, hi - k + 1)
+                var hashes: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+                hashes.0 = seg[k].hash != 0 ? seg[k].hash : Lexicon.hash(bytes(seg[k].start, seg[k].end))
+                if longest > 1 { hashes.1 = Lexicon.hash(bytes(seg[k].end, seg[k + 1].end), continuing: hashes.0) }
+                if longest > 2 { hashes.2 = Lexicon.hash(bytes(seg[k + 1].end, seg[k + 2].end), continuing: hashes.1) }
+                if longest > 3 { hashes.3 = Lexicon.hash(bytes(seg[k + 2].end, seg[k + 3].end), continuing: hashes.2) }
+                for n in stride(from: longest, through: 1, by: -1) {
                     let name = bytes(seg[k].start, seg[k + n - 1].end)
-                    // One element's hash is its element's, worked out when it was read.
-                    let hash = n == 1 && seg[k].hash != 0 ? seg[k].hash : Lexicon.hash(name)
-                    if let d = lexicon.dictionaryEntry(name, hash: hash) {
+                    let hash = n == 1 ? hashes.0 : n == 2 ? hashes.1 : n == 3 ? hashes.2 : hashes.3
+                    if let d = lexicon.dictionaryIndex(name, hash: hash) {
                         if k > rest { people(seg[rest..<k]) }
                         var last = k + n - 1
+                        let label = lexicon.dictionaryLabel(d)
                         // A famous name continues as a person's name: "Frederick II Irontooth".
-                        if d.label == "PERSON", last < hi, let end = personEnd(seg, from: last + 1) { last = end }
-                        emit(seg[k].first, seg[last].last, d.label, "dictionary:wordnet", kbId: last == k + n - 1 ? d.kbId : "")
+                        if label == "PERSON", last < hi, let end = personEnd(seg, from: last + 1) { last = end }
+                        emit(seg[k].first, seg[last].last, label, "dictionary:wordnet", kbId: last == k + n - 1 ? kbId(lexicon.kbIdIndex(d)) : "")
                         k = last + 1
                         rest = k
                         matched = true
@@ -702,7 +773,7 @@ public struct NameFinder: Sendable {
 
         /// The index of the last element of a person's name that continues from `from`
         /// (capitalised words, initials, numerals, particles), at most four; nil if none.
-        func personEnd(_ seg: ArraySlice<Element>, from: Int) -> Int? {
+        func personEnd(_ seg: Elements, from: Int) -> Int? {
             var j = from
             var end: Int? = nil
             var n = 0
@@ -710,7 +781,7 @@ public struct NameFinder: Sendable {
                 let e = seg[j]
                 if e.kind == .connector {
                     guard e.flags.contains(.particle), j + 1 < seg.endIndex else { break }
-                } else if isStop(e) || isTitle(e) || head(e) != nil || isAcronym(e) {
+                } else if isStop(e) || isTitle(e) || isHead(e) || isAcronym(e) {
                     break
                 } else {
                     end = j
@@ -735,14 +806,14 @@ public struct NameFinder: Sendable {
         }
 
         /// PERSON rules over a sequence with no heads.
-        func people(_ seg: ArraySlice<Element>) {
+        func people(_ seg: Elements) {
             // Rule 8: a place by its bearing from another, "Burakin, 240 kilometres north-east of
             // Perth", "a blaze at Spencer north of Sydney": one or two plain capitalised words
             // alone (no capitalised word before them), then a compass bearing and "of" and a
             // capitalised word.
             if (1...2).contains(seg.count), let f = seg.first, let l = seg.last, bearingFollows(l.last),
                f.first == 0 || !isCapitalised(f.first - 1),
-               seg.allSatisfy({ $0.kind == .word && nameLike($0) && $0.flags.isDisjoint(with: [.stop, .title, .numeral]) && head($0) == nil }) {
+               seg.allSatisfy({ $0.kind == .word && nameLike($0) && $0.flags.isDisjoint(with: [.stop, .title, .numeral]) && !isHead($0) }) {
                 emit(f.first, l.last, "GPE", "place:bearing")
                 return
             }
@@ -849,7 +920,7 @@ public struct NameFinder: Sendable {
         }
 
         /// Rule 6: "Chief Executive", "Chairman", "Chairwoman" at element t of a sequence.
-        func corporateTitle(_ seg: ArraySlice<Element>, at t: Int) -> Bool {
+        func corporateTitle(_ seg: Elements, at t: Int) -> Bool {
             let i = seg[t].first
             if isWord(i, "Chairman") || isWord(i, "Chairwoman") { return true }
             return isWord(i, "Chief") && t + 1 < seg.endIndex && seg[t + 1].kind == .word && isWord(seg[t + 1].first, "Executive")
@@ -866,7 +937,7 @@ public struct NameFinder: Sendable {
         /// Rule 6: one plain capitalised word inside a sentence that no list knows as a name part.
         func organisationBeforeTitle(_ e: Element) -> Bool {
             e.kind == .word && e.last == e.first && e.flags.isDisjoint(with: [.given, .ambiguousGiven, .surname, .stop, .title, .numeral])
-                && head(e) == nil && !places.contains(e.first) && !sentenceStart(e.first)
+                && !isHead(e) && !places.contains(e.first) && !sentenceStart(e.first)
                 && !NameFinder.titleModifiers.contains(word(e.first))
         }
 
@@ -879,7 +950,7 @@ public struct NameFinder: Sendable {
                   tokens[n].end - tokens[n].start <= 3, e.first > 0, spaced(e.first - 1, e.first), tokens[e.first - 1].kind == .word,
                   text[tokens[e.first - 1].start] &- 0x61 < 26, nameLike(e),
                   e.flags.isDisjoint(with: [.given, .ambiguousGiven, .surname, .ambiguousSurname, .stop, .title, .numeral]),
-                  head(e) == nil, !places.contains(e.first), !organisations.contains(e.first), !documentSurname(e),
+                  !isHead(e), !places.contains(e.first), !organisations.contains(e.first), !documentSurname(e),
                   !lexicon.isDictionaryName(bytes(e.start, e.end), hash: e.hash != 0 ? e.hash : Lexicon.hash(bytes(e.start, e.end))) else { return nil }
             // Not the last word of a longer capitalised name elsewhere ("Ricky Ponting").
             let count = e.end - e.start
@@ -910,14 +981,14 @@ public struct NameFinder: Sendable {
         /// so does a second word that stands alone elsewhere in the document, inside a sentence
         /// and not after "the", "a", "an" ("Makhaya Ntini" ... "and Ntini was out"; not "the
         /// Federal Government" ... "the Government's").
-        func surnamePair(_ seg: ArraySlice<Element>) -> Bool {
+        func surnamePair(_ seg: Elements) -> Bool {
             guard seg.count == 2 else { return false }
             let x = seg[seg.startIndex], y = seg[seg.startIndex + 1]
             let excluded: WordFlags = [.stop, .title, .numeral, .given, .ambiguousGiven]
             let attested = documentSurname(y)
             guard nameLike(x), nameLike(y), x.flags.isDisjoint(with: excluded), !organisations.contains(x.first),
                   y.flags.isDisjoint(with: [.stop, .title, .numeral]), attested || !y.flags.contains(.ambiguousSurname),
-                  head(x) == nil, head(y) == nil, !places.contains(x.first), attested || !places.contains(y.first),
+                  !isHead(x), !isHead(y), !places.contains(x.first), attested || !places.contains(y.first),
                   attested || !sentenceStart(x.first) else { return false }
             if x.first > 0, isCapitalised(x.first - 1) { return false }
             // After a preposition of place or time it is a place or a day: "at Swan Hill",
@@ -985,4 +1056,53 @@ struct TokenSet {
         guard i >= 0, i / 64 < words.count else { return false }
         return words[i / 64] & (1 << UInt64(i % 64)) != 0
     }
+}
+
+/// Growable storage of ``NameFinder/Element``s that keeps its memory from name to name: the
+/// elements of the name being read, given to the rules as an `UnsafeBufferPointer` slice (an
+/// array's slice would be retained and released at every rule it passes through).
+///
+/// Invariants: `count <= capacity`; the first `count` elements are initialised (elements are
+/// plain values, so none needs deinitialising). ``all`` is valid until the next ``append(_:)``
+/// (which may move the storage) and while the buffer lives.
+///
+/// ```swift
+/// let buffer = ElementBuffer()
+/// buffer.append(element)
+/// buffer.all.count   // 1; buffer.removeAll() keeps the memory
+/// ```
+final class ElementBuffer {
+    private var base: UnsafeMutablePointer<NameFinder.Element>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int = 16) {
+        self.capacity = max(1, capacity)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// The elements appended since the last ``removeAll()``.
+    var all: UnsafeBufferPointer<NameFinder.Element> { UnsafeBufferPointer(start: base, count: count) }
+
+    @inline(__always)
+    func append(_ e: NameFinder.Element) {
+        if count == capacity { grow() }
+        (base + count).initialize(to: e)
+        count += 1
+    }
+
+    /// Doubles the capacity, keeping the elements.
+    @inline(never)
+    private func grow() {
+        let grown = UnsafeMutablePointer<NameFinder.Element>.allocate(capacity: 2 * capacity)
+        grown.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = grown
+        capacity *= 2
+    }
+
+    /// Empties the buffer, keeping its memory.
+    func removeAll() { count = 0 }
 }

@@ -194,4 +194,22 @@ struct ResolutionTests {
             }
         }
     }
+
+    /// The same over longer documents and more candidates: cells past one word of bits, ends
+    /// spread over several words of the bitmap, and ranges too spread for it (the sort).
+    @Test func resolveMatchesNaiveFilterSpansWide() {
+        var rng = TestRandom("resolveMatchesNaiveFilterSpansWide")
+        for _ in 0..<2_000 {
+            let tokenCount = Int.random(in: 1...3_000, using: &rng)
+            let spread = Int.random(in: 1...40, using: &rng)
+            let spans: [Span] = (0..<Int.random(in: 0...160, using: &rng)).map { k in
+                let first = Int.random(in: 0..<tokenCount, using: &rng)
+                let end = Int.random(in: (first + 1)...min(tokenCount, first + spread), using: &rng)
+                return Self.span(first, end, priority: Int.random(in: -1...2, using: &rng), label: "\(k)")
+            }
+            let got = ResolutionPolicy.longest.resolve(spans)
+            let expected = Self.naiveFilterSpans(spans)
+            #expect(got.map(\.label) == expected.map(\.label), "\(rng.label)")
+        }
+    }
 }
