@@ -171,8 +171,11 @@ final class StartDFA {
     @exclusivity(unchecked) private var depths: [Int] = [0, 0]
     @exclusivity(unchecked) private var ids: [[Int32]: UInt16] = [:]
     @exclusivity(unchecked) private var mark: [UInt32]
-    /// The automaton's states one byte on (reused by each step).
+    /// The automaton's states one byte on, their closure and the closure's stack (reused by
+    /// each step).
     @exclusivity(unchecked) private var next: [Int32] = []
+    @exclusivity(unchecked) private var closed: [Int32] = []
+    @exclusivity(unchecked) private var closureStack: [Int32] = []
     @exclusivity(unchecked) private var stamp: UInt32 = 0
     @exclusivity(unchecked) private(set) var count = 2
     @exclusivity(unchecked) private(set) var start: UInt16 = StartDFA.dead
@@ -230,7 +233,8 @@ final class StartDFA {
             for k in mark.indices { mark[k] = 0 }
             stamp = 1
         }
-        let t = state(for: automaton.nfa.closure(next, mark: &mark, stamp: stamp), depth: depths[Int(s)] + 1)
+        automaton.nfa.closure(next, mark: &mark, stamp: stamp, stack: &closureStack, into: &closed)
+        let t = state(for: closed, depth: depths[Int(s)] + 1)
         table[Int(s) * classCount + c] = t
         return t
     }
@@ -915,8 +919,17 @@ struct ByteNFA {
     /// The states reachable from `states` by epsilon edges, sorted (`mark`, one entry per
     /// state, is scratch: entries equal to `stamp` are taken).
     func closure(_ states: [Int32], mark: inout [UInt32], stamp: UInt32) -> [Int32] {
-        var out: [Int32] = []
-        var stack: [Int32] = []
+        var out: [Int32] = [], stack: [Int32] = []
+        closure(states, mark: &mark, stamp: stamp, stack: &stack, into: &out)
+        return out
+    }
+
+    /// ``closure(_:mark:stamp:)`` into `out` (emptied first), with `stack` as scratch: a caller
+    /// that works out many closures (``StartDFA``) keeps both buffers, so that a closure
+    /// allocates nothing once they have grown.
+    func closure(_ states: [Int32], mark: inout [UInt32], stamp: UInt32, stack: inout [Int32], into out: inout [Int32]) {
+        out.removeAll(keepingCapacity: true)
+        stack.removeAll(keepingCapacity: true)
         for s in states where mark[Int(s)] != stamp {
             mark[Int(s)] = stamp
             stack.append(s)
@@ -929,7 +942,6 @@ struct ByteNFA {
             if t2 >= 0 && mark[Int(t2)] != stamp { mark[Int(t2)] = stamp; stack.append(t2) }
         }
         out.sort()
-        return out
     }
 }
 
