@@ -98,12 +98,34 @@ enum ASCIIWordBreak {
 extension ASCIIWordBreak {
     /// Per byte: the word-break class (low 4 bits, ``classes``; bytes of 0x80 and above are
     /// `other`), plus `isWhitespace` (``Whitespace``) and `isPunct` (general category P*).
+    /// `isWordChar` marks letters, digits and `_` (classes 1...3), so the word loop tests one bit.
     static let byteInfo: [UInt8] = (0..<256).map { b -> UInt8 in
         guard b < 0x80 else { return other }
         return classes[b] | (TokenBuilder.asciiWhitespaceTable[b] ? isWhitespace : 0)
-            | (TokenBuilder.asciiPunctTable[b] ? isPunct : 0)
+            | (TokenBuilder.asciiPunctTable[b] ? isPunct : 0) | (classes[b] &- 1 < 3 ? isWordChar : 0)
     }
-    static let isWhitespace: UInt8 = 0x10, isPunct: UInt8 = 0x20
+    static let isWhitespace: UInt8 = 0x10, isPunct: UInt8 = 0x20, isWordChar: UInt8 = 0x40
+
+    /// The end of the run of letters, digits and `_` that starts at `j`: the first index at or
+    /// after `j` whose byte is none of them, or `text.count`.
+    ///
+    /// Four bytes per bound check while four remain: each byte then costs a load, a bit test and
+    /// a branch (most words are a few letters, so the cost is in the bytes, not in the loop).
+    @inline(__always)
+    static func wordRunEnd(_ text: UnsafeBufferPointer<UInt8>, _ info: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        let n = text.count
+        var j = start
+        // j + 4 <= n: bytes j ..< j + 4 lie in the text.
+        while j &+ 4 <= n {
+            if info[Int(text[j])] & isWordChar == 0 { return j }
+            if info[Int(text[j &+ 1])] & isWordChar == 0 { return j &+ 1 }
+            if info[Int(text[j &+ 2])] & isWordChar == 0 { return j &+ 2 }
+            if info[Int(text[j &+ 3])] & isWordChar == 0 { return j &+ 3 }
+            j &+= 4
+        }
+        while j < n, info[Int(text[j])] & isWordChar != 0 { j &+= 1 }
+        return j
+    }
 
     /// The tokens of pure-ASCII `text`: the same as ``TokenBuilder`` makes from
     /// ``segments(_:_:)`` (the tests compare both with the ICU path), in one loop without a call
@@ -113,7 +135,11 @@ extension ASCIIWordBreak {
     ///
     /// "Don't  go." -> `Do`(word) `n't`(word) `" "`(space: the second space; the first trails
     /// `n't`) `go`(word) `.`(punct).
-    static func tokens(_ text: UnsafeBufferPointer<UInt8>, clitics: CliticRules, into sink: inout TokenSink) {
+    static func tokens(_ text: UnsafeBufferPointer<UInt8>, clitics: CliticRules, into result: inout TokenSink) {
+        // A local copy, handed back at the end: its fields stay in registers (an `inout`
+        // parameter's are reloaded after every token stored, which might alias them).
+        var sink = result
+        defer { result = sink }
         byteInfo.withUnsafeBufferPointer { info in
             let n = text.count
             var i = 0
@@ -136,25 +162,22 @@ extension ASCIIWordBreak {
                 if c &- 1 < 3 {  // a letter, digit or `_` starts a word or number
                     if spaceStart >= 0 { emitSpace(i, &sink) }
                     var apostrophe = false
-                    var j = i + 1
-                    while j < n {
+                    var j = wordRunEnd(text, info, from: i &+ 1)
+                    // A Mid* character between two letters or two digits joins the runs on
+                    // either side of it.
+                    while j &+ 1 < n {
                         let d = info[Int(text[j])] & 0x0F
-                        if d &- 1 < 3 { j += 1; continue }
-                        if j + 1 < n, d == midNumLet || d == singleQuote || d == midNum {
-                            let before = info[Int(text[j - 1])] & 0x0F
-                            let after = info[Int(text[j + 1])] & 0x0F
-                            if (before == letter && after == letter && d != midNum) || (before == digit && after == digit) {
-                                if d == singleQuote { apostrophe = true }
-                                j += 2
-                                continue
-                            }
-                        }
-                        break
+                        guard d == midNumLet || d == singleQuote || d == midNum else { break }
+                        let before = info[Int(text[j &- 1])] & 0x0F
+                        let after = info[Int(text[j &+ 1])] & 0x0F
+                        guard (before == letter && after == letter && d != midNum) || (before == digit && after == digit) else { break }
+                        if d == singleQuote { apostrophe = true }
+                        j = wordRunEnd(text, info, from: j &+ 2)
                     }
                     // The kind from ICU's rule status (see ``segments(_:_:)``): by the last
                     // character, after a final `_` by the one before it; a lone `_` is punct.
                     let kind: TokenKind
-                    switch info[Int(text[j - 1])] & 0x0F {
+                    switch info[Int(text[j &- 1])] & 0x0F {
                     case letter: kind = .word
                     case digit: kind = .number
                     default:
