@@ -98,13 +98,16 @@ enum ASCIIWordBreak {
 extension ASCIIWordBreak {
     /// Per byte: the word-break class (low 4 bits, ``classes``; bytes of 0x80 and above are
     /// `other`), plus `isWhitespace` (``Whitespace``) and `isPunct` (general category P*).
-    /// `isWordChar` marks letters, digits and `_` (classes 1...3), so the word loop tests one bit.
+    /// `isWordChar` marks letters, digits and `_` (classes 1...3) and `isMid` the characters
+    /// that may join two runs of them (`. ' , ;`: classes 4...6), so that the word loop tests
+    /// one bit where it would compare a class with several.
     static let byteInfo: [UInt8] = (0..<256).map { b -> UInt8 in
         guard b < 0x80 else { return other }
-        return classes[b] | (TokenBuilder.asciiWhitespaceTable[b] ? isWhitespace : 0)
-            | (TokenBuilder.asciiPunctTable[b] ? isPunct : 0) | (classes[b] &- 1 < 3 ? isWordChar : 0)
+        let c = classes[b]
+        return c | (TokenBuilder.asciiWhitespaceTable[b] ? isWhitespace : 0) | (TokenBuilder.asciiPunctTable[b] ? isPunct : 0)
+            | (c &- letter < 3 ? isWordChar : 0) | (c &- midNumLet < 3 ? isMid : 0)
     }
-    static let isWhitespace: UInt8 = 0x10, isPunct: UInt8 = 0x20, isWordChar: UInt8 = 0x40
+    static let isWhitespace: UInt8 = 0x10, isPunct: UInt8 = 0x20, isWordChar: UInt8 = 0x40, isMid: UInt8 = 0x80
 
     /// The end of the run of letters, digits and `_` that starts at `j`: the first index at or
     /// after `j` whose byte is none of them, or `text.count`.
@@ -136,11 +139,14 @@ extension ASCIIWordBreak {
     /// "Don't  go." -> `Do`(word) `n't`(word) `" "`(space: the second space; the first trails
     /// `n't`) `go`(word) `.`(punct).
     static func tokens(_ text: UnsafeBufferPointer<UInt8>, clitics: CliticRules, into result: inout TokenSink) {
-        // A local copy, handed back at the end: its fields stay in registers (an `inout`
-        // parameter's are reloaded after every token stored, which might alias them).
-        var sink = result
-        defer { result = sink }
+        // Every offset then lies in Token's range: checked once here, so that tokens are made
+        // with `Token(uncheckedStart:end:kind:)` (all have `0 <= start < end <= n`).
+        precondition(text.count <= Document.maximumTextBytes, "text over Document.maximumTextBytes")
         byteInfo.withUnsafeBufferPointer { info in
+            // A local copy, handed back at the end: its fields stay in registers (an `inout`
+            // parameter's are reloaded after every token stored, which might alias them).
+            var sink = result
+            defer { result = sink }
             let n = text.count
             var i = 0
             var spaceStart = -1  // start of the whitespace run not yet emitted, or -1
@@ -148,7 +154,7 @@ extension ASCIIWordBreak {
                 var s = spaceStart
                 spaceStart = -1
                 if text[s] == 0x20 && sink.lastEnd == s { s += 1 }
-                if s < end { sink.append(Token(start: s, end: end, kind: .space)) }
+                if s < end { sink.append(Token(uncheckedStart: s, end: end, kind: .space)) }
             }
             // Where the next token starts after one that ends at `j`: past a single space,
             // which is the token's trailing space (the common case, without a whitespace run).
@@ -158,16 +164,16 @@ extension ASCIIWordBreak {
             }
             while i < n {
                 let byte = info[Int(text[i])]
-                let c = byte & 0x0F
-                if c &- 1 < 3 {  // a letter, digit or `_` starts a word or number
+                if byte & isWordChar != 0 {  // a letter, digit or `_` starts a word or number
                     if spaceStart >= 0 { emitSpace(i, &sink) }
                     var apostrophe = false
                     var j = wordRunEnd(text, info, from: i &+ 1)
                     // A Mid* character between two letters or two digits joins the runs on
                     // either side of it.
                     while j &+ 1 < n {
-                        let d = info[Int(text[j])] & 0x0F
-                        guard d == midNumLet || d == singleQuote || d == midNum else { break }
+                        let mid = info[Int(text[j])]
+                        guard mid & isMid != 0 else { break }
+                        let d = mid & 0x0F
                         let before = info[Int(text[j &- 1])] & 0x0F
                         let after = info[Int(text[j &+ 1])] & 0x0F
                         guard (before == letter && after == letter && d != midNum) || (before == digit && after == digit) else { break }
@@ -188,10 +194,10 @@ extension ASCIIWordBreak {
                         }
                     }
                     if kind == .word, apostrophe, let split = clitics.splitPoint(text, i, j) {
-                        sink.append(Token(start: i, end: split, kind: .word))
-                        sink.append(Token(start: split, end: j, kind: .word))
+                        sink.append(Token(uncheckedStart: i, end: split, kind: .word))
+                        sink.append(Token(uncheckedStart: split, end: j, kind: .word))
                     } else {
-                        sink.append(Token(start: i, end: j, kind: kind))
+                        sink.append(Token(uncheckedStart: i, end: j, kind: kind))
                     }
                     i = after(j)
                 } else if byte & isWhitespace != 0 {
@@ -199,7 +205,7 @@ extension ASCIIWordBreak {
                     i += 1
                 } else {
                     if spaceStart >= 0 { emitSpace(i, &sink) }
-                    sink.append(Token(start: i, end: i + 1, kind: byte & isPunct != 0 ? .punct : .symbol))
+                    sink.append(Token(uncheckedStart: i, end: i + 1, kind: byte & isPunct != 0 ? .punct : .symbol))
                     i = after(i + 1)
                 }
             }
