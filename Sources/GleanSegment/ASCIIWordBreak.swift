@@ -159,7 +159,7 @@ extension ASCIIWordBreak {
             // Where the next token starts after one that ends at `j`: past a single space,
             // which is the token's trailing space (the common case, without a whitespace run).
             @inline(__always) func after(_ j: Int) -> Int {
-                if j + 1 < n, text[j] == 0x20, info[Int(text[j + 1])] & isWhitespace == 0 { return j + 1 }
+                if j &+ 1 < n, text[j] == 0x20, info[Int(text[j &+ 1])] & isWhitespace == 0 { return j &+ 1 }
                 return j
             }
             while i < n {
@@ -193,7 +193,7 @@ extension ASCIIWordBreak {
                             kind = info[Int(text[j - 2])] & 0x0F == digit ? .number : .word
                         }
                     }
-                    if kind == .word, apostrophe, let split = clitics.splitPoint(text, i, j) {
+                    if apostrophe, kind == .word, let split = clitics.splitPoint(text, i, j) {
                         sink.append(Token(uncheckedStart: i, end: split, kind: .word))
                         sink.append(Token(uncheckedStart: split, end: j, kind: .word))
                     } else {
@@ -206,7 +206,7 @@ extension ASCIIWordBreak {
                 } else {
                     if spaceStart >= 0 { emitSpace(i, &sink) }
                     sink.append(Token(uncheckedStart: i, end: i + 1, kind: byte & isPunct != 0 ? .punct : .symbol))
-                    i = after(i + 1)
+                    i = after(i &+ 1)
                 }
             }
             if spaceStart >= 0 { emitSpace(n, &sink) }
