@@ -181,23 +181,31 @@ extension ASCIIWordBreak {
                     }
                     // The kind from ICU's rule status (see ``segments(_:_:)``): by the last
                     // character, after a final `_` by the one before it; a lone `_` is punct.
-                    let kind: TokenKind
-                    switch info[Int(text[j &- 1])] & 0x0F {
-                    case letter: kind = .word
-                    case digit: kind = .number
-                    default:
-                        if j - i == 1 {
+                    // A word ending in a letter, by far the most common token, comes first.
+                    let last = info[Int(text[j &- 1])] & 0x0F
+                    if last == letter {
+                        // Only a word with an apostrophe inside can hold a clitic (rare: tested first).
+                        if apostrophe, let split = clitics.splitPoint(text, i, j) {
+                            sink.append(Token(uncheckedStart: i, end: split, kind: .word))
+                            sink.append(Token(uncheckedStart: split, end: j, kind: .word))
+                        } else {
+                            sink.append(Token(uncheckedStart: i, end: j, kind: .word))
+                        }
+                    } else {
+                        let kind: TokenKind
+                        if last == digit {
+                            kind = .number
+                        } else if j - i == 1 {
                             kind = .punct
                         } else {
                             kind = info[Int(text[j - 2])] & 0x0F == digit ? .number : .word
                         }
-                    }
-                    // Only a word with an apostrophe inside can hold a clitic (tested first: rare).
-                    if apostrophe, kind == .word, let split = clitics.splitPoint(text, i, j) {
-                        sink.append(Token(uncheckedStart: i, end: split, kind: .word))
-                        sink.append(Token(uncheckedStart: split, end: j, kind: .word))
-                    } else {
-                        sink.append(Token(uncheckedStart: i, end: j, kind: kind))
+                        if apostrophe, kind == .word, let split = clitics.splitPoint(text, i, j) {
+                            sink.append(Token(uncheckedStart: i, end: split, kind: .word))
+                            sink.append(Token(uncheckedStart: split, end: j, kind: .word))
+                        } else {
+                            sink.append(Token(uncheckedStart: i, end: j, kind: kind))
+                        }
                     }
                     i = after(j)
                 } else if byte & isWhitespace != 0 {
