@@ -51,6 +51,17 @@ public struct Token: Sendable, Equatable {
         bits = UInt64(start) | UInt64(end) << 30 | UInt64(kind.rawValue) << 61
     }
 
+    /// A token whose offsets the caller guarantees to lie in a text of at most
+    /// ``Document/maximumTextBytes`` (`0 <= start < end <= maximumTextBytes`), checked in debug
+    /// builds only: for a tokenizer's inner loop, which checks its text's length once instead of
+    /// each token's offsets.
+    @inlinable @inline(__always)
+    public init(uncheckedStart start: Int, end: Int, kind: TokenKind) {
+        assert(0 <= start && start < end && end <= Document.maximumTextBytes,
+               "token offsets outside a text of Document.maximumTextBytes")
+        bits = UInt64(truncatingIfNeeded: start) | UInt64(truncatingIfNeeded: end) << 30 | UInt64(kind.rawValue) << 61
+    }
+
     /// Offset of the first byte.
     @inlinable public var start: Int {
         @inline(__always) get { Int(truncatingIfNeeded: bits & Self.startMask) }

@@ -98,12 +98,36 @@ enum ASCIIWordBreak {
 extension ASCIIWordBreak {
     /// Per byte: the word-break class (low 4 bits, ``classes``; bytes of 0x80 and above are
     /// `other`), plus `isWhitespace` (``Whitespace``) and `isPunct` (general category P*).
+    /// `isWordChar` marks letters, digits and `_` (classes 1...3) and `isMid` the characters
+    /// that may join two runs of them (`. ' , ;`: classes 4...6), so that the word loop tests
+    /// one bit where it would compare a class with several.
     static let byteInfo: [UInt8] = (0..<256).map { b -> UInt8 in
         guard b < 0x80 else { return other }
-        return classes[b] | (TokenBuilder.asciiWhitespaceTable[b] ? isWhitespace : 0)
-            | (TokenBuilder.asciiPunctTable[b] ? isPunct : 0)
+        let c = classes[b]
+        return c | (TokenBuilder.asciiWhitespaceTable[b] ? isWhitespace : 0) | (TokenBuilder.asciiPunctTable[b] ? isPunct : 0)
+            | (c &- letter < 3 ? isWordChar : 0) | (c &- midNumLet < 3 ? isMid : 0)
     }
-    static let isWhitespace: UInt8 = 0x10, isPunct: UInt8 = 0x20
+    static let isWhitespace: UInt8 = 0x10, isPunct: UInt8 = 0x20, isWordChar: UInt8 = 0x40, isMid: UInt8 = 0x80
+
+    /// The end of the run of letters, digits and `_` that starts at `j` in ASCII `text`: the
+    /// first index at or after `j` whose byte is none of them, or `text.count`.
+    ///
+    /// Eight bytes at a time while eight remain (``ASCIIWordChars``): the end of a word shorter
+    /// than that is found without a branch per byte, whose outcome (the word's length) the
+    /// processor could not predict.
+    @inline(__always)
+    static func wordRunEnd(_ text: UnsafeBufferPointer<UInt8>, _ info: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        let n = text.count
+        var j = start
+        // j + 8 <= n: bytes j ..< j + 8 lie in the text (which is not empty, so has a base address).
+        while j &+ 8 <= n {
+            let others = ASCIIWordChars.others(UnsafeRawPointer(text.baseAddress.unsafelyUnwrapped + j).loadUnaligned(as: UInt64.self))
+            if others != 0 { return j &+ others.trailingZeroBitCount >> 3 }
+            j &+= 8
+        }
+        while j < n, info[Int(text[j])] & isWordChar != 0 { j &+= 1 }
+        return j
+    }
 
     /// The tokens of pure-ASCII `text`: the same as ``TokenBuilder`` makes from
     /// ``segments(_:_:)`` (the tests compare both with the ICU path), in one loop without a call
@@ -113,8 +137,15 @@ extension ASCIIWordBreak {
     ///
     /// "Don't  go." -> `Do`(word) `n't`(word) `" "`(space: the second space; the first trails
     /// `n't`) `go`(word) `.`(punct).
-    static func tokens(_ text: UnsafeBufferPointer<UInt8>, clitics: CliticRules, into sink: inout TokenSink) {
+    static func tokens(_ text: UnsafeBufferPointer<UInt8>, clitics: CliticRules, into result: inout TokenSink) {
+        // Every offset then lies in Token's range: checked once here, so that tokens are made
+        // with `Token(uncheckedStart:end:kind:)` (all have `0 <= start < end <= n`).
+        precondition(text.count <= Document.maximumTextBytes, "text over Document.maximumTextBytes")
         byteInfo.withUnsafeBufferPointer { info in
+            // A local copy, handed back at the end: its fields stay in registers (an `inout`
+            // parameter's are reloaded after every token stored, which might alias them).
+            var sink = result
+            defer { result = sink }
             let n = text.count
             var i = 0
             var spaceStart = -1  // start of the whitespace run not yet emitted, or -1
@@ -122,53 +153,59 @@ extension ASCIIWordBreak {
                 var s = spaceStart
                 spaceStart = -1
                 if text[s] == 0x20 && sink.lastEnd == s { s += 1 }
-                if s < end { sink.append(Token(start: s, end: end, kind: .space)) }
+                if s < end { sink.append(Token(uncheckedStart: s, end: end, kind: .space)) }
             }
             // Where the next token starts after one that ends at `j`: past a single space,
             // which is the token's trailing space (the common case, without a whitespace run).
             @inline(__always) func after(_ j: Int) -> Int {
-                if j + 1 < n, text[j] == 0x20, info[Int(text[j + 1])] & isWhitespace == 0 { return j + 1 }
+                if j &+ 1 < n, text[j] == 0x20, info[Int(text[j &+ 1])] & isWhitespace == 0 { return j &+ 1 }
                 return j
             }
             while i < n {
                 let byte = info[Int(text[i])]
-                let c = byte & 0x0F
-                if c &- 1 < 3 {  // a letter, digit or `_` starts a word or number
+                if byte & isWordChar != 0 {  // a letter, digit or `_` starts a word or number
                     if spaceStart >= 0 { emitSpace(i, &sink) }
                     var apostrophe = false
-                    var j = i + 1
-                    while j < n {
-                        let d = info[Int(text[j])] & 0x0F
-                        if d &- 1 < 3 { j += 1; continue }
-                        if j + 1 < n, d == midNumLet || d == singleQuote || d == midNum {
-                            let before = info[Int(text[j - 1])] & 0x0F
-                            let after = info[Int(text[j + 1])] & 0x0F
-                            if (before == letter && after == letter && d != midNum) || (before == digit && after == digit) {
-                                if d == singleQuote { apostrophe = true }
-                                j += 2
-                                continue
-                            }
-                        }
-                        break
+                    var j = wordRunEnd(text, info, from: i &+ 1)
+                    // A Mid* character between two letters or two digits joins the runs on
+                    // either side of it.
+                    while j &+ 1 < n {
+                        let mid = info[Int(text[j])]
+                        guard mid & isMid != 0 else { break }
+                        let d = mid & 0x0F
+                        let before = info[Int(text[j &- 1])] & 0x0F
+                        let after = info[Int(text[j &+ 1])] & 0x0F
+                        guard (before == letter && after == letter && d != midNum) || (before == digit && after == digit) else { break }
+                        if d == singleQuote { apostrophe = true }
+                        j = wordRunEnd(text, info, from: j &+ 2)
                     }
                     // The kind from ICU's rule status (see ``segments(_:_:)``): by the last
                     // character, after a final `_` by the one before it; a lone `_` is punct.
-                    let kind: TokenKind
-                    switch info[Int(text[j - 1])] & 0x0F {
-                    case letter: kind = .word
-                    case digit: kind = .number
-                    default:
-                        if j - i == 1 {
+                    // A word ending in a letter, by far the most common token, comes first.
+                    let last = info[Int(text[j &- 1])] & 0x0F
+                    if last == letter {
+                        // Only a word with an apostrophe inside can hold a clitic (rare: tested first).
+                        if apostrophe, let split = clitics.splitPoint(text, i, j) {
+                            sink.append(Token(uncheckedStart: i, end: split, kind: .word))
+                            sink.append(Token(uncheckedStart: split, end: j, kind: .word))
+                        } else {
+                            sink.append(Token(uncheckedStart: i, end: j, kind: .word))
+                        }
+                    } else {
+                        let kind: TokenKind
+                        if last == digit {
+                            kind = .number
+                        } else if j - i == 1 {
                             kind = .punct
                         } else {
                             kind = info[Int(text[j - 2])] & 0x0F == digit ? .number : .word
                         }
-                    }
-                    if kind == .word, apostrophe, let split = clitics.splitPoint(text, i, j) {
-                        sink.append(Token(start: i, end: split, kind: .word))
-                        sink.append(Token(start: split, end: j, kind: .word))
-                    } else {
-                        sink.append(Token(start: i, end: j, kind: kind))
+                        if apostrophe, kind == .word, let split = clitics.splitPoint(text, i, j) {
+                            sink.append(Token(uncheckedStart: i, end: split, kind: .word))
+                            sink.append(Token(uncheckedStart: split, end: j, kind: .word))
+                        } else {
+                            sink.append(Token(uncheckedStart: i, end: j, kind: kind))
+                        }
                     }
                     i = after(j)
                 } else if byte & isWhitespace != 0 {
@@ -176,11 +213,40 @@ extension ASCIIWordBreak {
                     i += 1
                 } else {
                     if spaceStart >= 0 { emitSpace(i, &sink) }
-                    sink.append(Token(start: i, end: i + 1, kind: byte & isPunct != 0 ? .punct : .symbol))
-                    i = after(i + 1)
+                    sink.append(Token(uncheckedStart: i, end: i + 1, kind: byte & isPunct != 0 ? .punct : .symbol))
+                    i = after(i &+ 1)
                 }
             }
             if spaceStart >= 0 { emitSpace(n, &sink) }
         }
+    }
+}
+
+/// Which of eight ASCII bytes are not word characters (letters, digits, `_`, `@`: the bytes
+/// ``ASCIIWordBreak/byteInfo`` marks `isWordChar`), for eight bytes at once in one 64-bit word.
+///
+/// Every byte must be below 0x80 (the text is ASCII). Then adding `0x80 - c` to a byte sets its
+/// high bit exactly when the byte is at least `c`, and never carries into the next byte (at most
+/// 0x7F + 0x7F), so one addition compares all eight bytes with `c`.
+enum ASCIIWordChars {
+    static let high: UInt64 = 0x8080_8080_8080_8080
+    static let ones: UInt64 = 0x0101_0101_0101_0101
+
+    /// The high bit of each byte that is at least `c` (`c` in 1...0x80).
+    @inline(__always)
+    static func atLeast(_ x: UInt64, _ c: UInt8) -> UInt64 { (x &+ UInt64(0x80 &- c) &* ones) & high }
+
+    /// The high bit set in each byte of `bytes` (little-endian: byte 0 lowest) that is not a
+    /// word character; zero when all eight are.
+    @inline(__always)
+    static func others(_ bytes: UInt64) -> UInt64 {
+        let x = UInt64(littleEndian: bytes)
+        let folded = x | 0x20 &* ones  // A-Z -> a-z (digits keep 0x20 set already)
+        let letters = atLeast(folded, 0x61) & ~atLeast(folded, 0x7B)
+        let digits = atLeast(x, 0x30) & ~atLeast(x, 0x3A)
+        // A byte equal to `c` is one whose XOR with `c` is not at least 1.
+        let at = ~atLeast(x ^ 0x40 &* ones, 1) & high
+        let underscore = ~atLeast(x ^ 0x5F &* ones, 1) & high
+        return ~(letters | digits | at | underscore) & high
     }
 }

@@ -29,9 +29,9 @@ struct TokenSink {
 
     @inline(__always)
     mutating func append(_ token: Token) {
-        if count == capacity { grow() }
+        if count == capacity { (base, capacity) = Self.grown(base, count: count, capacity: capacity) }
         (base + count).initialize(to: token)
-        count += 1
+        count &+= 1  // count < capacity before: no overflow
     }
 
     /// The end of the last token, or -1 when there is none.
@@ -40,14 +40,17 @@ struct TokenSink {
 
     mutating func removeAll() { count = 0 }
 
-    /// Doubles the storage, keeping the tokens.
+    /// Storage of twice the capacity holding the first `count` tokens of `base`, which it frees.
+    /// A static function of values rather than a mutating method, so that no call takes the
+    /// sink's address: a sink held in a local variable then stays in registers in a loop of
+    /// appends, instead of being reloaded from memory after every token stored.
     @inline(never)
-    private mutating func grow() {
+    private static func grown(_ base: UnsafeMutablePointer<Token>, count: Int, capacity: Int)
+        -> (UnsafeMutablePointer<Token>, Int) {
         let bigger = UnsafeMutablePointer<Token>.allocate(capacity: capacity * 2)
         bigger.moveInitialize(from: base, count: count)
         base.deallocate()
-        base = bigger
-        capacity *= 2
+        return (bigger, capacity * 2)
     }
 
     /// The tokens found, as an array of exactly `count` elements.
