@@ -17,7 +17,8 @@ import GleanCore
 /// 5. two or three capitalised words after a title: PERSON ("Chief Executive Geoff Dixon");
 ///    a given name followed by capitalised words, initials or particles: PERSON
 ///    ("Henry Hudson", "George W Bush", "Ludwig van Beethoven"; a word with a period inside
-///    ends it: "Henry Hudson Eng.Sci."); initials followed by a
+///    ends it: "Henry Hudson Eng.Sci."; accented Latin-1 letters are read plain where the lists
+///    lack a word as written: "Sofía" as "Sofia"); initials followed by a
 ///    capitalised word: PERSON ("J. R. R. Tolkien"); two words inside a sentence of which the
 ///    second is a known surname that is no English word ("Hewitt", not "Hill"), neither a
 ///    place nor in another list, not after a preposition
@@ -353,8 +354,10 @@ public struct NameFinder: Sendable {
                 }
                 abbreviation = dot && !lower
             }
-            let hash = Lexicon.hash(bytes(start, end))
-            let entry = lexicon.info(bytes(start, end), hash: hash)
+            let (hash, high) = Lexicon.hashAndHigh(bytes(start, end))
+            // "Sofía" is looked up as "Sofia" where the lists lack it as written.
+            var entry = lexicon.info(bytes(start, end), hash: hash)
+            if entry == nil, high, last == i { entry = lexicon.plainInfo(bytes(start, end)) }
             var e = Element(first: i, last: last, start: start, end: end, kind: single ? .initial : .word,
                             flags: entry?.flags ?? [], head: entry?.head ?? -1, hash: hash)
             // "Jan-Michael": a hyphenated given name counts as its first part.

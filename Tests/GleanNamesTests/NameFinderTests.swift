@@ -49,6 +49,8 @@ enum Fixture {
         ("an acronym ends a person's name", "Goals for Paris SG came late.", []),
         ("an acronym ends a person's name", "a letter from Henry Hudson MP was read", ["PERSON Henry Hudson"]),
         ("a word with a period inside ends a person's name", "x@y.edu (Henry Hudson Eng.Sci.) writes", ["PERSON Henry Hudson"]),
+        ("an accented given name is read plain", "the girlfriend Sofía Lugo spoke", ["PERSON Sofía Lugo"]),
+        ("an accented given name is read plain", "a goal by José Fonte won", ["PERSON José Fonte"]),
         ("a word with a period inside ends a person's name", "a letter from Henry Hudson Ph.D was read", ["PERSON Henry Hudson"]),
         ("a final period is no period inside", "US president George W. Bush said so.", ["PERSON George W. Bush"]),
         ("initials", "It was written by J. R. R. Tolkien in Oxford.", ["PERSON J. R. R. Tolkien"]),
@@ -105,6 +107,7 @@ enum Fixture {
     static let counterExamples: [(rule: String, text: String, absent: [String])] = [
         ("a capitalised word alone", "Harrison withdrew from the limelight.", ["PERSON Harrison"]),
         ("given name alone", "his second wife Olivia, who saved him", ["PERSON Olivia"]),
+        ("an accented word is read plain only with Latin-1 letters", "the girlfriend Sofıa Lugo spoke", ["PERSON Sofıa Lugo person:given"]),
         ("ambiguous given name at a sentence start", "Will Cabinet ministers agree?", ["PERSON Will Cabinet"]),
         ("one word before and", "talks between Israel and Palestinian Authority officials", ["ORG Israel and Palestinian Authority"]),
         ("a head ends the first part", "the Reserve Bank and Treasury Department agreed", ["ORG Reserve Bank and Treasury Department"]),
