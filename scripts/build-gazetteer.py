@@ -168,6 +168,9 @@ def main():
         "March") or, unless medium (ISO 3166-2 subdivisions: "Victoria", "Queensland"), a
         capitalised word of the list (first names: "David", "Martin")."""
         name = re.sub(r"\s+", " ", name).strip()
+        # A leading article is no part of the name (the gold convention): "the Bronx" is
+        # "Bronx", and "The Colony" is the common word "Colony", left out below.
+        name = re.sub(r"^[Tt]he ", "", name)
         if not name or "\t" in name:
             return
         key = (name, label, kb)

@@ -213,6 +213,18 @@ public struct Lexicon: Sendable {
         return h
     }
 
+    /// ``hash(_:)`` of bytes in memory, and whether one of them is not ASCII (the same pass).
+    @inline(__always)
+    static func hashAndHigh(_ bytes: UnsafeBufferPointer<UInt8>) -> (hash: UInt64, high: Bool) {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        var high: UInt8 = 0
+        for b in bytes {
+            h = (h ^ UInt64(b)) &* 0x100_0000_01B3
+            high |= b
+        }
+        return (h, high >= 0x80)
+    }
+
     /// ``hash(_:)`` of bytes in memory.
     @inline(__always)
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
@@ -253,6 +265,47 @@ public struct Lexicon: Sendable {
     func info(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (flags: WordFlags, head: Int)? {
         guard let k = table.find(bytes, hash: hash) else { return nil }
         return (table.values[k].flags, table.values[k].head)
+    }
+
+    /// The plain ASCII letter of each Latin-1 letter U+00C0...U+00FF (UTF-8 C3 80...C3 BF), by
+    /// its second byte less 0x80; 0 where none stands for it (Æ, Ð, ×, Þ, ß, æ, ð, ÷, þ).
+    static let latin1Plain: [UInt8] = Array("AAAAAA_CEEEEIIII_NOOOOO_OUUUUY__aaaaaa_ceeeeiiii_nooooo_ouuuuy_y".utf8).map { $0 == 0x5F ? 0 : $0 }
+
+    /// ``info(_:hash:)`` of a word with accented Latin-1 letters, read without the accents
+    /// ("Sofía" as "Sofia", "García" as "Garcia": the name lists are in plain letters); nil
+    /// where the word has no such letter, has another non-ASCII character, or its plain form is
+    /// in no list.
+    /// Inlined, so that an ASCII word (most) costs an OR of its bytes and no call.
+    @inline(__always)
+    func unaccentedInfo(_ bytes: UnsafeBufferPointer<UInt8>) -> (flags: WordFlags, head: Int)? {
+        var high: UInt8 = 0
+        for b in bytes { high |= b }
+        return high < 0x80 ? nil : plainInfo(bytes)
+    }
+
+    /// ``unaccentedInfo(_:)`` of a word with a non-ASCII byte.
+    @inline(never)
+    func plainInfo(_ bytes: UnsafeBufferPointer<UInt8>) -> (flags: WordFlags, head: Int)? {
+        guard bytes.count <= 64 else { return nil }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count) { buffer -> (flags: WordFlags, head: Int)? in
+            var n = 0, k = 0
+            while k < bytes.count {
+                let b = bytes[k]
+                if b < 0x80 {
+                    buffer[n] = b
+                    k += 1
+                } else {
+                    guard b == 0xC3, k + 1 < bytes.count, bytes[k + 1] & 0xC0 == 0x80 else { return nil }
+                    let plain = Self.latin1Plain[Int(bytes[k + 1] & 0x3F)]
+                    guard plain != 0 else { return nil }
+                    buffer[n] = plain
+                    k += 2
+                }
+                n += 1
+            }
+            let plain = UnsafeBufferPointer(rebasing: buffer[0..<n])
+            return info(plain, hash: Self.hash(plain))
+        }
     }
 
     /// ``flags(_:)`` of bytes in memory.

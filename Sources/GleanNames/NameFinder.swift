@@ -16,7 +16,9 @@ import GleanCore
 ///    peoples, famous people);
 /// 5. two or three capitalised words after a title: PERSON ("Chief Executive Geoff Dixon");
 ///    a given name followed by capitalised words, initials or particles: PERSON
-///    ("Henry Hudson", "George W Bush", "Ludwig van Beethoven"); initials followed by a
+///    ("Henry Hudson", "George W Bush", "Ludwig van Beethoven"; a word with a period inside
+///    ends it: "Henry Hudson Eng.Sci."; accented Latin-1 letters are read plain where the lists
+///    lack a word as written: "Sofía" as "Sofia"); initials followed by a
 ///    capitalised word: PERSON ("J. R. R. Tolkien"); two words inside a sentence of which the
 ///    second is a known surname that is no English word ("Hewitt", not "Hill"), neither a
 ///    place nor in another list, not after a preposition
@@ -352,8 +354,10 @@ public struct NameFinder: Sendable {
                 }
                 abbreviation = dot && !lower
             }
-            let hash = Lexicon.hash(bytes(start, end))
-            let entry = lexicon.info(bytes(start, end), hash: hash)
+            let (hash, high) = Lexicon.hashAndHigh(bytes(start, end))
+            // "Sofía" is looked up as "Sofia" where the lists lack it as written.
+            var entry = lexicon.info(bytes(start, end), hash: hash)
+            if entry == nil, high, last == i { entry = lexicon.plainInfo(bytes(start, end)) }
             var e = Element(first: i, last: last, start: start, end: end, kind: single ? .initial : .word,
                             flags: entry?.flags ?? [], head: entry?.head ?? -1, hash: hash)
             // "Jan-Michael": a hyphenated given name counts as its first part.
@@ -781,7 +785,7 @@ public struct NameFinder: Sendable {
                 let e = seg[j]
                 if e.kind == .connector {
                     guard e.flags.contains(.particle), j + 1 < seg.endIndex else { break }
-                } else if isStop(e) || isTitle(e) || isHead(e) || isAcronym(e) {
+                } else if isStop(e) || isTitle(e) || isHead(e) || isAcronym(e) || isDotted(e) {
                     break
                 } else {
                     end = j
@@ -790,6 +794,18 @@ public struct NameFinder: Sendable {
                 n += 1
             }
             return end
+        }
+
+        /// A word with a period inside, an abbreviation of words ("Eng.Sci", "Ph.D"): a degree or
+        /// a field after a name, which ends it ("Henry Hudson Eng.Sci.").
+        func isDotted(_ e: Element) -> Bool {
+            guard e.kind == .word, e.last == e.first else { return false }
+            var k = e.start + 1
+            while k < e.end - 1 {
+                if text[k] == 0x2E { return true }
+                k += 1
+            }
+            return false
         }
 
         /// A word of two or more capitals and no other letter that is no Roman numeral: an

@@ -20,6 +20,10 @@ import Darwin
 ///   ambiguous given name such as "Mark") makes a
 ///   later capitalised token equal to its first word ("Arnaud") that PERSON, where no entity
 ///   covers it and no capitalised word follows it.
+/// - A PERSON of two tokens or more named after an e-mail address in a header (`strom@x.com (Rob
+///   Strom)`, pattern `person-after-address`) makes a later capitalised token equal to its first
+///   word that PERSON where no capitalised word follows it, replacing a one-token entity of
+///   another label as a surname does: the writer signs with the given name ("Rob").
 /// - A PERSON of one token found after a title or role word ("President Musharraf", patterns
 ///   `person-title`, `person-cue`) labels a later equal token as a surname does.
 /// - An ORG of one token found before a corporate title ("Qantas Chief Executive", rule
@@ -55,6 +59,8 @@ public enum Propagation {
         var rule: String
         /// Only where no entity covers the token and no capitalised word follows it.
         var fillOnly = false
+        /// Only where no capitalised word follows the token (an entity on it may give way).
+        var alone = false
         /// The tokens of the full name before the token it defines ("Osama", "bin" of "Osama bin
         /// Laden"): a mention preceded by their last ones takes them. Token indices, so that
         /// defining allocates nothing.
@@ -128,6 +134,12 @@ public enum Propagation {
                         defined.define(tokens[firstToken], Origin(label: "PERSON", kbId: es[k].kbId, from: es[k].endToken, rule: "propagation:given", fillOnly: true),
                                        replacing: false)
                     }
+                    // The writer named after an address in a header signs with the given name.
+                    if es[k].source == .pattern, es[k].name == "person-after-address", length(firstToken) > 1, capitalised(firstToken),
+                       tokens[firstToken].end == tokens[firstToken + 1].start - 1 {
+                        defined.define(tokens[firstToken], Origin(label: "PERSON", kbId: es[k].kbId, from: es[k].endToken, rule: "propagation:given", alone: true),
+                                       replacing: false)
+                    }
                 }
                 // "Institute for the Study of War (ISW)"
                 if n >= 2, !isPerson, es[k].endToken + 2 < tokens.count, isPunct(es[k].endToken, 0x28), isPunct(es[k].endToken + 2, 0x29) {
@@ -168,10 +180,10 @@ public enum Propagation {
                 first -= 1
                 j -= 1
             }
-            if origin.fillOnly {
+            if origin.fillOnly || origin.alone {
                 let next = i + 1
                 let followed = next < tokens.count && capitalised(next) && tokens[next].start == tokens[i].end + 1
-                if k >= 0 || followed { continue }
+                if origin.fillOnly && k >= 0 || followed { continue }
             }
             if k >= 0 {
                 // A one-token entity of the same label gives way only to the longer mention.

@@ -65,6 +65,31 @@ import Testing
         #expect(found.isEmpty, "all-lowercase common words matched: \(found)")
     }
 
+    /// A leading article is no part of a place's name (the gold convention): the alias without it
+    /// is kept, or left out where it is a common word.
+    static let articleRows: [(text: String, places: [String])] = [
+        ("They moved to the Bronx in May.", ["Bronx/GPE"]),
+        ("Trade with the Netherlands grew.", ["Netherlands/GPE"]),
+        ("The Netherlands won.", ["Netherlands/GPE"]),
+        ("They drove through the valley to the colony.", []),
+        ("The Colony and The Valley voted.", []),
+    ]
+
+    @Test func noAliasOpensWithAnArticle() throws {
+        let entries = try Self.defaultEntries()
+        #expect(!entries.contains { $0.name.hasPrefix("The ") || $0.name.hasPrefix("the ") })
+        let tokenize = try makeTokenizer()
+        let (g, _) = try Gazetteer.compile(entries, tokenize: tokenize)
+        for r in Self.articleRows {
+            var doc = Document(r.text)
+            try tokenize(&doc)
+            var spans: [Span] = []
+            g.findMatches(in: doc, into: &spans)
+            let got = ResolutionPolicy.longest.resolve(spans).map { doc.string($0.start, $0.end) + "/" + $0.label }
+            #expect(got == r.places, "\(r.text)")
+        }
+    }
+
     @Test func knownPlaces() throws {
         let tokenize = try makeTokenizer()
         let (g, _) = try Gazetteer.compile(try Self.defaultEntries(), tokenize: tokenize)

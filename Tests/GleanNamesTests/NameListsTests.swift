@@ -1,4 +1,5 @@
 import Foundation
+import GleanTestSupport
 import Testing
 @testable import GleanNames
 
@@ -130,5 +131,28 @@ struct LexiconLoadingTests {
             #expect(lexicon.flags(Array(word.utf8)[...]).contains(.title) == isTitle, "\(word)")
         }
         #expect(Self.sameEntries(lexicon, Lexicon(try NameLists(directory: dir))))
+    }
+}
+
+/// Accented Latin-1 letters read plain: the table has one letter or none for each of the 64.
+@Suite struct UnaccentedTests {
+    static let lexicon = try! Lexicon(directory: CorpusTexts.root.appendingPathComponent("Models/names"))
+    static let rows: [(word: String, given: Bool)] = [
+        ("Sofía", true), ("José", true), ("Sofia", true), ("Sofıa", false), ("Æsop", false), ("Zqxwé", false),
+    ]
+
+    @Test func table() {
+        #expect(Lexicon.latin1Plain.count == 64)
+        #expect(Lexicon.latin1Plain[0xED - 0xC0] == UInt8(ascii: "i"))   // í
+        #expect(Lexicon.latin1Plain[0xC6 - 0xC0] == 0)                   // Æ
+    }
+
+    @Test(arguments: rows.indices)
+    func row(_ i: Int) throws {
+        let lexicon = Self.lexicon
+        let r = Self.rows[i]
+        let bytes = Array(r.word.utf8)
+        let info = bytes.withUnsafeBufferPointer { b in lexicon.info(b, hash: Lexicon.hash(b)) ?? lexicon.unaccentedInfo(b) }
+        #expect((info?.flags.contains(.given) ?? false) == r.given, "\(r.word)")
     }
 }
