@@ -20,10 +20,10 @@ import Darwin
 ///   ambiguous given name such as "Mark") makes a
 ///   later capitalised token equal to its first word ("Arnaud") that PERSON, where no entity
 ///   covers it and no capitalised word follows it.
-/// - A PERSON of two tokens or more named after an e-mail address in a header (`strom@x.com (Rob
-///   Strom)`, pattern `person-after-address`) makes a later capitalised token equal to its first
+/// - A PERSON of two tokens or more named after an e-mail address in a header (`jdoe@x.com (Jane
+///   Doe)`, pattern `person-after-address`) makes a later capitalised token equal to its first
 ///   word that PERSON where no capitalised word follows it, replacing a one-token entity of
-///   another label as a surname does: the writer signs with the given name ("Rob").
+///   another label as a surname does: the writer signs with the given name ("Jane").
 /// - A PERSON of one token found after a title or role word ("President Musharraf", patterns
 ///   `person-title`, `person-cue`) labels a later equal token as a surname does.
 /// - An ORG of one token found before a corporate title ("Qantas Chief Executive", rule
